@@ -1,7 +1,9 @@
 // Hub and IMDB downloads over download_file.
 #include "data/hub.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/file_util.h"
@@ -22,6 +24,8 @@ void check_repo(const std::string& repo) {
             repo.find(' ') == std::string::npos,
         ErrorCode::INVALID_ARGUMENT, cat("bad model name \"", repo, "\" (expected org/name or name)"));
 }
+
+constexpr const char* kManifest = "bertq_download.json";
 
 std::string flatten(std::string s) {
   for (size_t p = 0; (p = s.find('/', p)) != std::string::npos; p += 2) s.replace(p, 1, "--");
@@ -64,21 +68,43 @@ std::string download_model(const std::string& repo, const HubOptions& o) {
   DownloadOptions d;
   d.progress = o.progress;
   if (!token.empty()) d.headers.push_back("Authorization: Bearer " + token);
+  // The manifest from an earlier run lists optional files the repository does not have, so
+  // a complete folder sends no request at all.
+  const std::string manifest_path = join_path(dir, kManifest);
+  nlohmann::json manifest = {{"repo", repo}, {"revision", o.revision}, {"endpoint", endpoint},
+                             {"files", nlohmann::json::object()}, {"missing", nlohmann::json::array()}};
+  std::vector<std::string> known_missing;
+  if (file_exists(manifest_path)) {
+    try {
+      const auto old = nlohmann::json::parse(read_file(manifest_path));
+      for (const auto& m : old.at("missing")) known_missing.push_back(m.get<std::string>());
+    } catch (const nlohmann::json::exception&) {
+      known_missing.clear();  // unreadable manifest: ask the hub again
+    }
+  }
   for (const HubFile& f : model_files()) {
+    if (!f.required && std::find(known_missing.begin(), known_missing.end(), f.name) != known_missing.end()) {
+      manifest["missing"].push_back(f.name);
+      continue;
+    }
     const std::string url = hub_file_url(endpoint, repo, o.revision, f.name);
     d.label = f.name;
     try {
       const DownloadResult r = download_file(url, join_path(dir, f.name), d);
       log_info(cat(f.name, r.from_cache ? ": already there" : ": downloaded", " (", r.bytes,
                    " bytes", r.verified_sha256 ? ", sha256 verified" : "", ")"));
+      manifest["files"][f.name] = {{"bytes", r.bytes}};
+      if (r.verified_sha256) manifest["files"][f.name]["sha256"] = r.sha256;
     } catch (const Error& e) {
       if (e.code() == ErrorCode::NOT_FOUND && !f.required) {
         log_info(cat(f.name, ": not in ", repo, "@", o.revision, " (optional, skipped)"));
+        manifest["missing"].push_back(f.name);
         continue;
       }
       rethrow_with_context(e, cat("download model ", repo, "@", o.revision));
     }
   }
+  write_file_atomic(manifest_path, manifest.dump(2) + "\n");
   return dir;
 }
 

@@ -38,6 +38,8 @@ std::string model_cache_dir(const std::string& repo, const std::string& revision
 
 // Fetches model_files() of `repo` into o.to (or the cache) and returns the folder. Files
 // already there are kept. A missing optional file is logged; a missing required one throws.
+// The folder gets bertq_download.json (repo, revision, endpoint, sizes, verified sha256s,
+// optional files the repository lacks), so a second call sends no request.
 std::string download_model(const std::string& repo, const HubOptions& o = {});
 
 // A local model folder (returned as is) or a repo name already downloaded to the cache;

@@ -32,6 +32,30 @@ SafeTensorsWriter init_random_weights(const InitOptions& options);
 std::vector<float> init_tensor_values(BertTensor t, const BertConfig& config, NormalRng& rng,
                                       float std);
 
+// A new model folder for tests and from-scratch training (what `bertq init` does).
+struct InitFolderOptions {
+  InitOptions init;              // init.config.vocab_size is replaced by the vocabulary's size
+  std::string vocab_file;        // vocab.txt to copy into the folder
+  std::string tokenizer_from;    // folder whose tokenizer files are copied
+  bool vocab_size_given = false; // init.config.vocab_size was set explicitly (checked, not replaced)
+  bool overwrite = false;        // replace an existing model in `dir`
+};
+struct InitFolderResult {
+  BertConfig config;
+  std::vector<std::string> files;  // written, in order
+  int64_t parameters = 0;
+};
+// Writes DIR/config.json, model.safetensors, the tokenizer files (vocab.txt copied from
+// vocab_file, else from tokenizer_from) and, unless tokenizer_from has one,
+// tokenizer_config.json {"do_lower_case": true, "model_max_length": max_position_embeddings}.
+// INVALID_ARGUMENT when no vocabulary size can be determined, when it disagrees with an
+// explicit one, or when DIR already holds a model and overwrite is false.
+InitFolderResult init_model_folder(const std::string& dir, InitFolderOptions options);
+
+// Vocabulary size of a tokenizer folder: lines of vocab.txt, else 1 + the largest id in
+// tokenizer.json (model.vocab and added_tokens). NOT_FOUND when it has neither.
+int tokenizer_vocab_size(const std::string& dir);
+
 // Number of lines of a vocab.txt (one token per line, as BertTokenizer reads it). Throws
 // NOT_FOUND / CORRUPT_FILE (empty file) naming the path.
 int count_vocab_lines(const std::string& path);

@@ -5,6 +5,7 @@
 // requests and exit 0.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -43,8 +44,12 @@ void run(ServeOptions o) {
   log_info(cat("loaded ", o.model, " in ",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), " s"));
   server::Server srv(*backend, o.server);
-  signals.on_stop([&srv](int sig) {
-    log_info(cat("signal ", sig, ": draining in-flight requests, then exiting"));
+  signals.on_stop([&srv](int sig, int count) {
+    if (count > 1) {  // a second signal: the user does not want to wait for the drain
+      std::fprintf(stderr, "bertq serve: signal %d again: exiting without draining\n", sig);
+      std::_Exit(130);
+    }
+    log_info(cat("signal ", sig, ": draining in-flight requests, then exiting (again to force)"));
     srv.stop();
   });
   const int port = srv.bind();
@@ -52,6 +57,7 @@ void run(ServeOptions o) {
                o.server.batcher.max_batch, ", max wait ", o.max_wait_ms, " ms, ",
                o.server.http_threads, " connection threads); /readyz turns 200 after warm-up"));
   srv.serve();
+  signals.close();  // no handler call may reach srv once it is gone
   log_info("stopped");
 }
 

@@ -31,25 +31,31 @@ StopSignals::StopSignals() {
   std::memcpy(old_mask_, &old, sizeof(old));
 }
 
-StopSignals::~StopSignals() {
+void StopSignals::close() {
   if (waiter_.joinable()) {
     closing_.store(true);
     pthread_kill(waiter_.native_handle(), SIGTERM);
     waiter_.join();
   }
+}
+
+StopSignals::~StopSignals() {
+  close();
   sigset_t old;
   std::memcpy(&old, old_mask_, sizeof(old));
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
-void StopSignals::on_stop(std::function<void(int)> handler) {
+void StopSignals::on_stop(std::function<void(int, int)> handler) {
   check(!waiter_.joinable(), ErrorCode::INTERNAL, "StopSignals::on_stop called twice");
   waiter_ = std::thread([this, handler = std::move(handler)] {
     const sigset_t s = stop_set();
-    int sig = 0;
-    if (sigwait(&s, &sig) != 0 || closing_.load()) return;
-    received_.store(sig);
-    handler(sig);
+    for (int count = 1;; ++count) {
+      int sig = 0;
+      if (sigwait(&s, &sig) != 0 || closing_.load()) return;
+      if (count == 1) received_.store(sig);
+      handler(sig, count);
+    }
   });
 }
 

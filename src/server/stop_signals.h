@@ -7,7 +7,7 @@
 //   StopSignals signals;                              // before loading the model
 //   auto backend = make_classifier_backend(dir, 0);
 //   Server server(*backend, options);
-//   signals.on_stop([&](int sig) { server.stop(); });
+//   signals.on_stop([&](int sig, int count) { server.stop(); });
 //   server.bind();  server.serve();                   // returns after SIGTERM, drained
 #pragma once
 
@@ -24,9 +24,13 @@ class StopSignals {
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
-  // Starts the waiting thread: handler(signal number) runs on the first SIGINT or SIGTERM.
-  void on_stop(std::function<void(int)> handler);
-  int received() const { return received_.load(); }  // the signal, or 0
+  // Starts the waiting thread: handler(signal number, count so far) runs on every SIGINT or
+  // SIGTERM (count 1 for the first: drain; a caller may treat a second one as "stop now").
+  void on_stop(std::function<void(int sig, int count)> handler);
+  // Ends the waiting thread (no more handler calls); the destructor calls it too. Call it
+  // before destroying what the handler uses.
+  void close();
+  int received() const { return received_.load(); }  // the first signal, or 0
 
  private:
   std::thread waiter_;

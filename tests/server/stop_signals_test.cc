@@ -28,11 +28,12 @@ using namespace std::chrono_literals;
     ServerOptions o;
     o.port = 0;
     Server server(backend, o);
-    signals.on_stop([&](int) { server.stop(); });
+    signals.on_stop([&](int, int) { server.stop(); });
     const int port = server.bind();
     if (write(port_fd, &port, sizeof(port)) != sizeof(port)) _exit(11);
     close(port_fd);
     server.serve();
+    signals.close();
     code = signals.received() == SIGTERM ? 0 : 12;
   } catch (...) {
     code = 13;
@@ -89,7 +90,7 @@ TEST(StopSignals, DestructorWithoutSignalReturns) {
   // The waiter thread must end without a real signal (and not kill the process).
   StopSignals s;
   bool called = false;
-  s.on_stop([&](int) { called = true; });
+  s.on_stop([&](int, int) { called = true; });
   std::this_thread::sleep_for(10ms);
   EXPECT_EQ(s.received(), 0);
   EXPECT_FALSE(called);

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "common/test_util.h"
+#include "core/error.h"
 #include "engine/classifier.h"
 #include "io/init_model.h"
 #include "io/model_folder.h"

@@ -89,7 +89,11 @@ const Variant kVariants[] = {{512, "head"}, {16, "head"}, {24, "tail"}, {40, "he
 
 TEST_F(RealModel, HttpAnswersEqualPredictOnEachTextAlone) {
   // Merged batches from concurrent clients: equal up to kBatchTol; alone: bit for bit.
-  const Classifier clf(model_dir_);
+  // Same thread count as the server's backend below: the engine's summation order can depend
+  // on how work is split over threads.
+  engine::EngineOptions eo;
+  eo.threads = 1;
+  const Classifier clf(model_dir_, eo);
   const std::vector<std::string> texts = review_texts();
   // Reference: each text alone (batch of one), per option variant.
   std::vector<std::vector<Prediction>> want(std::size(kVariants));
@@ -191,7 +195,8 @@ TEST_F(RealModel, HttpAnswersEqualTheBertqPredictBinary) {
     for (const auto& t : texts) f << json{{"text", t}}.dump() << "\n";
   }
   const std::string cmd =
-      bertq + " predict --model " + model_dir_ + " --max-length 64 --batch-size 1 --input " + input;
+      bertq + " predict --model " + model_dir_ +
+      " --threads 1 --max-length 64 --batch-size 1 --input " + input;
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   std::string out;

@@ -23,7 +23,9 @@ ParsedRequest fail(int status, const char* code, std::string message) {
   return p;
 }
 
-const char* type_name(const json& v) { return v.type_name(); }
+const char* type_name(const json& v) {
+  return v.type_name();
+}
 
 // Parses the body into a JSON object, or an error.
 std::optional<ApiError> parse_object(std::string_view body, const Limits& limits, json& out) {
@@ -32,7 +34,8 @@ std::optional<ApiError> parse_object(std::string_view body, const Limits& limits
                     cat("request body of ", body.size(), " bytes exceeds the limit of ",
                         limits.max_body_bytes)};
   }
-  if (body.empty()) return ApiError{400, "invalid_json", "empty request body: expected a JSON object"};
+  if (body.empty())
+    return ApiError{400, "invalid_json", "empty request body: expected a JSON object"};
   try {
     out = json::parse(body.begin(), body.end());
   } catch (const json::parse_error& e) {
@@ -42,7 +45,8 @@ std::optional<ApiError> parse_object(std::string_view body, const Limits& limits
       // not quote the text (its bytes are not valid UTF-8).
       return ApiError{400, "invalid_utf8",
                       cat("request body is not valid UTF-8 (or has a lone surrogate escape) at "
-                          "byte offset ", e.byte > 0 ? e.byte - 1 : 0)};
+                          "byte offset ",
+                          e.byte > 0 ? e.byte - 1 : 0)};
     }
     return ApiError{400, "invalid_json", cat("malformed JSON at byte ", e.byte, ": ", what)};
   }
@@ -61,8 +65,9 @@ std::optional<ApiError> add_text(const json& v, const std::string& where, const 
   const std::string& s = v.get_ref<const std::string&>();
   if (s.empty()) return ApiError{422, "empty_input", cat(where, ": empty text")};
   if (s.size() > limits.max_text_bytes) {
-    return ApiError{413, "text_too_long", cat(where, ": ", s.size(), " bytes exceeds the limit of ",
-                                              limits.max_text_bytes, " bytes per text")};
+    return ApiError{413, "text_too_long",
+                    cat(where, ": ", s.size(), " bytes exceeds the limit of ",
+                        limits.max_text_bytes, " bytes per text")};
   }
   req.items.push_back({s, limits.default_max_length, limits.default_truncation});
   return std::nullopt;
@@ -82,8 +87,9 @@ std::optional<ApiError> add_inputs(const json& v, const std::string& field, bool
   }
   if (v.empty()) return ApiError{422, "empty_input", cat(field, ": empty array")};
   if (v.size() > limits.max_texts) {
-    return ApiError{413, "too_many_texts", cat(field, ": ", v.size(), " texts exceeds the limit of ",
-                                               limits.max_texts, " per request")};
+    return ApiError{413, "too_many_texts",
+                    cat(field, ": ", v.size(), " texts exceeds the limit of ", limits.max_texts,
+                        " per request")};
   }
   for (size_t i = 0; i < v.size(); ++i) {
     if (auto e = add_text(v[i], cat(field, "[", i, "]"), limits, req)) return e;
@@ -101,8 +107,8 @@ std::optional<ApiError> apply_options(const json& obj, const std::string& prefix
     }
     const long long n = it->get<long long>();
     if (n < 2 || n > limits.max_length) {
-      return ApiError{422, "invalid_request", cat(prefix, "max_length ", n, ": must be in [2, ",
-                                                  limits.max_length, "]")};
+      return ApiError{422, "invalid_request",
+                      cat(prefix, "max_length ", n, ": must be in [2, ", limits.max_length, "]")};
     }
     for (auto& item : req.items) item.max_length = int(n);
   }
@@ -113,16 +119,18 @@ std::optional<ApiError> apply_options(const json& obj, const std::string& prefix
     }
     const std::string t = it->get<std::string>();
     if (std::find(std::begin(kTruncations), std::end(kTruncations), t) == std::end(kTruncations)) {
-      return ApiError{422, "invalid_request",
-                      cat(prefix, "truncation \"", t,
-                          "\": expected head, tail, head+tail or longest_first")};
+      return ApiError{
+          422, "invalid_request",
+          cat(prefix, "truncation \"", t, "\": expected head, tail, head+tail or longest_first")};
     }
     for (auto& item : req.items) item.truncation = t;
   }
   return std::nullopt;
 }
 
-json round_score(float v) { return json(double(v)); }
+json round_score(float v) {
+  return json(double(v));
+}
 
 }  // namespace
 
@@ -185,7 +193,8 @@ ParsedRequest parse_hf_request(std::string_view body, const Limits& limits) {
       }
     }
     if (auto f = par->find("function_to_apply"); f != par->end()) {
-      if (!f->is_string() || (f->get<std::string>() != "softmax" && f->get<std::string>() != "default")) {
+      if (!f->is_string() ||
+          (f->get<std::string>() != "softmax" && f->get<std::string>() != "default")) {
         return fail(422, "invalid_request",
                     "parameters.function_to_apply: only \"softmax\" (the default) is supported");
       }
@@ -223,8 +232,8 @@ std::string hf_response(const ClassifyRequest& request, const std::vector<Classi
     std::iota(order.begin(), order.end(), size_t(0));
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return r.probs[a] > r.probs[b]; });
-    const size_t k = request.top_k_all ? order.size()
-                                       : std::min(order.size(), size_t(*request.top_k));
+    const size_t k =
+        request.top_k_all ? order.size() : std::min(order.size(), size_t(*request.top_k));
     json list = json::array();
     for (size_t i = 0; i < k; ++i) {
       const size_t id = order[i];

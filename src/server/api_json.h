@@ -45,9 +45,9 @@ struct ApiError {
 struct ClassifyRequest {
   std::vector<ClassifyItem> items;
   bool return_probs = false;
-  bool single = false;           // the input was one string, not a list
-  std::optional<int> top_k;      // HF route: labels per text; nullopt = top-1 dict
-  bool top_k_all = false;        // HF route: "top_k": null = every label
+  bool single = false;       // the input was one string, not a list
+  std::optional<int> top_k;  // HF route: labels per text; nullopt = top-1 dict
+  bool top_k_all = false;    // HF route: "top_k": null = every label
 };
 
 struct ParsedRequest {

@@ -18,8 +18,8 @@ namespace bertq::server {
 // One text to classify with its own options (items of one merged batch may differ).
 struct ClassifyItem {
   std::string text;
-  int max_length = 512;              // tokens including [CLS] and [SEP]
-  std::string truncation = "head";   // text::parse_truncation names
+  int max_length = 512;             // tokens including [CLS] and [SEP]
+  std::string truncation = "head";  // text::parse_truncation names
 };
 
 struct ClassifyResult {

@@ -41,12 +41,18 @@ struct Batcher::Pending {
 
 const char* batch_status_name(BatchStatus s) {
   switch (s) {
-    case BatchStatus::OK: return "ok";
-    case BatchStatus::QUEUE_FULL: return "queue_full";
-    case BatchStatus::TIMEOUT: return "timeout";
-    case BatchStatus::INVALID_INPUT: return "invalid_input";
-    case BatchStatus::INTERNAL: return "internal";
-    case BatchStatus::SHUTTING_DOWN: return "shutting_down";
+    case BatchStatus::OK:
+      return "ok";
+    case BatchStatus::QUEUE_FULL:
+      return "queue_full";
+    case BatchStatus::TIMEOUT:
+      return "timeout";
+    case BatchStatus::INVALID_INPUT:
+      return "invalid_input";
+    case BatchStatus::INTERNAL:
+      return "internal";
+    case BatchStatus::SHUTTING_DOWN:
+      return "shutting_down";
   }
   return "unknown";
 }
@@ -63,7 +69,9 @@ Batcher::Batcher(Backend& backend, BatcherOptions options, Metrics* metrics)
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
-Batcher::~Batcher() { stop(); }
+Batcher::~Batcher() {
+  stop();
+}
 
 void Batcher::stop() {
   {
@@ -168,7 +176,7 @@ void Batcher::run_backend(std::vector<Queued>& batch, bool isolate_on_failure) {
     }
   } catch (const Error& e) {
     status = e.code() == ErrorCode::INVALID_ARGUMENT ? BatchStatus::INVALID_INPUT
-                                                      : BatchStatus::INTERNAL;
+                                                     : BatchStatus::INTERNAL;
     message = e.what();
   } catch (const std::exception& e) {
     status = BatchStatus::INTERNAL;

@@ -31,10 +31,10 @@
 namespace bertq::server {
 
 struct BatcherOptions {
-  int max_batch = 32;                           // texts per Backend::classify call
-  std::chrono::microseconds max_wait{5000};     // after the oldest queued text arrived
-  size_t max_queue = 4096;                      // texts waiting, over all requests
-  int workers = 1;                              // threads calling the backend
+  int max_batch = 32;                        // texts per Backend::classify call
+  std::chrono::microseconds max_wait{5000};  // after the oldest queued text arrived
+  size_t max_queue = 4096;                   // texts waiting, over all requests
+  int workers = 1;                           // threads calling the backend
 };
 
 enum class BatchStatus { OK, QUEUE_FULL, TIMEOUT, INVALID_INPUT, INTERNAL, SHUTTING_DOWN };

@@ -12,14 +12,15 @@ namespace bertq::server {
 
 Histogram::Histogram(std::vector<double> upper_bounds) : bounds_(std::move(upper_bounds)) {
   for (size_t i = 0; i < bounds_.size(); ++i) {
-    check(std::isfinite(bounds_[i]) && (i == 0 || bounds_[i] > bounds_[i - 1]),
-          ErrorCode::INTERNAL, cat("histogram bound ", i, ": must be finite and increasing"));
+    check(std::isfinite(bounds_[i]) && (i == 0 || bounds_[i] > bounds_[i - 1]), ErrorCode::INTERNAL,
+          cat("histogram bound ", i, ": must be finite and increasing"));
   }
   counts_.assign(bounds_.size() + 1, 0);
 }
 
 void Histogram::observe(double value) {
-  const size_t i = size_t(std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
+  const size_t i =
+      size_t(std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
   ++counts_[i];  // first bucket whose bound is >= value (le is inclusive)
   ++count_;
   sum_ += value;
@@ -52,8 +53,7 @@ std::string prometheus_number(double v) {
   return buf;
 }
 
-void Histogram::render(std::string& out, const std::string& name,
-                       const std::string& labels) const {
+void Histogram::render(std::string& out, const std::string& name, const std::string& labels) const {
   const std::string sep = labels.empty() ? "" : ",";
   uint64_t c = 0;
   for (size_t i = 0; i <= bounds_.size(); ++i) {

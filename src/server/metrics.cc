@@ -65,7 +65,8 @@ uint64_t Metrics::requests(const std::string& route, int status) const {
 std::string Metrics::render() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
-  family(out, "bertq_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+  family(out, "bertq_http_requests_total", "counter",
+         "HTTP requests answered, by route and status.");
   for (const auto& [key, n] : requests_)
     out += cat("bertq_http_requests_total{route=\"", key.first, "\",status=\"", key.second, "\"} ",
                n, "\n");

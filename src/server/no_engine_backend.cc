@@ -6,8 +6,9 @@
 namespace bertq::server {
 
 std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads) {
-  throw Error(ErrorCode::UNSUPPORTED,
-              cat("model ", model_dir, ": this build of bertq has no inference engine (src/engine)"));
+  throw Error(
+      ErrorCode::UNSUPPORTED,
+      cat("model ", model_dir, ": this build of bertq has no inference engine (src/engine)"));
 }
 
 }  // namespace bertq::server

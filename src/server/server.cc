@@ -4,6 +4,10 @@
 #include "server/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -21,15 +25,24 @@ thread_local Clock::time_point t_request_start{};
 
 const char* code_for_status(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "body_too_large";
-    case 414: return "uri_too_long";
-    case 500: return "internal";
-    case 503: return "unavailable";
-    case 504: return "timeout";
-    default: return status < 500 ? "bad_request" : "internal";
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "body_too_large";
+    case 414:
+      return "uri_too_long";
+    case 500:
+      return "internal";
+    case 503:
+      return "unavailable";
+    case 504:
+      return "timeout";
+    default:
+      return status < 500 ? "bad_request" : "internal";
   }
 }
 
@@ -39,12 +52,26 @@ void set_error(httplib::Response& res, int status, const std::string& code,
   res.set_content(error_body({status, code, message}), kJson);
 }
 
+// httplib 0.11 listens with a backlog of 5: a burst of new connections (clients without
+// keep-alive, wrk opening 32 at once) overflows it and some handshakes stall or reset.
+// listen() again on the bound socket raises the backlog (Linux updates it in place).
+class HttpServer : public httplib::Server {
+ public:
+  bool raise_backlog(int backlog) {
+    const socket_t fd = svr_sock_;
+    return fd != INVALID_SOCKET && ::listen(fd, backlog) == 0;
+  }
+};
+
 struct Route {
   const char* path;
   const char* method;  // the one allowed
 };
-constexpr Route kRoutes[] = {{"/v1/classify", "POST"}, {"/", "POST"},       {"/healthz", "GET"},
-                             {"/readyz", "GET"},       {"/metrics", "GET"}};
+constexpr Route kRoutes[] = {{"/v1/classify", "POST"},
+                             {"/", "POST"},
+                             {"/healthz", "GET"},
+                             {"/readyz", "GET"},
+                             {"/metrics", "GET"}};
 
 }  // namespace
 
@@ -58,7 +85,7 @@ Server::Server(Backend& backend, ServerOptions options)
         "request timeout: must be positive");
   labels_ = backend_.labels();
   batcher_ = std::make_unique<Batcher>(backend_, options_.batcher, &metrics_);
-  http_ = std::make_unique<httplib::Server>();
+  http_ = std::make_unique<HttpServer>();
   install_routes();
 }
 
@@ -80,8 +107,8 @@ void Server::handle_classify(const std::string& body, bool hf, int& status, std:
   switch (r.status) {
     case BatchStatus::OK:
       status = 200;
-      out = hf ? hf_response(p.request, r.results, labels_)
-               : classify_response(p.request, r.results);
+      out =
+          hf ? hf_response(p.request, r.results, labels_) : classify_response(p.request, r.results);
       return;
     case BatchStatus::QUEUE_FULL:
       status = 503;
@@ -94,8 +121,8 @@ void Server::handle_classify(const std::string& body, bool hf, int& status, std:
       return;
     case BatchStatus::TIMEOUT:
       status = 504;
-      out = error_body({504, "timeout", cat(r.message, " (limit ", options_.request_timeout.count(),
-                                            " ms)")});
+      out = error_body(
+          {504, "timeout", cat(r.message, " (limit ", options_.request_timeout.count(), " ms)")});
       return;
     case BatchStatus::INVALID_INPUT:
       status = 422;
@@ -170,25 +197,26 @@ void Server::install_routes() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // httplib's own errors (404, 413, 400 for an unparsable request) get a JSON body too.
-  h.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string message = cat("HTTP ", res.status);
-    if (res.status == 404) message = cat(req.path, ": no such route");
-    if (res.status == 413) message = "request body exceeds the size limit";
-    res.set_content(error_body({res.status, code_for_status(res.status), message}), kJson);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  h.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    set_error(res, 500, "internal", what);
-  });
+  h.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string message = cat("HTTP ", res.status);
+        if (res.status == 404) message = cat(req.path, ": no such route");
+        if (res.status == 413) message = "request body exceeds the size limit";
+        res.set_content(error_body({res.status, code_for_status(res.status), message}), kJson);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  h.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        set_error(res, 500, "internal", what);
+      });
   h.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     double seconds = 0;
     if (t_request_start != Clock::time_point{}) {
@@ -200,11 +228,15 @@ void Server::install_routes() {
 }
 
 int Server::bind() {
-  port_ = options_.port == 0 ? http_->bind_to_any_port(options_.host)
-                             : (http_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
+  port_ = options_.port == 0
+              ? http_->bind_to_any_port(options_.host)
+              : (http_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
   check(port_ > 0, ErrorCode::IO,
         cat("cannot listen on ", options_.host, ":", options_.port,
             " (address in use, or not a local address?)"));
+  check(static_cast<HttpServer&>(*http_).raise_backlog(SOMAXCONN), ErrorCode::IO,
+        cat("listen on ", options_.host, ":", port_,
+            ": cannot raise the backlog: ", std::strerror(errno)));
   return port_;
 }
 

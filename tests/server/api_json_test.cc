@@ -147,7 +147,8 @@ TEST(ApiJson, ClassifyResponse) {
   EXPECT_EQ(j["results"][1]["label"], "NEGATIVE");
   req.return_probs = true;
   j = json::parse(classify_response(req, two_results()));
-  EXPECT_EQ(j["results"][1]["probs"].get<std::vector<float>>(), (std::vector<float>{0.875f, 0.125f}));
+  EXPECT_EQ(j["results"][1]["probs"].get<std::vector<float>>(),
+            (std::vector<float>{0.875f, 0.125f}));
 }
 
 TEST(ApiJson, HfResponseShapes) {

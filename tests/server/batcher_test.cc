@@ -12,8 +12,8 @@ namespace bertq::server {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeBackend;
 using testing::fake_result;
+using testing::FakeBackend;
 using Clock = std::chrono::steady_clock;
 
 std::vector<ClassifyItem> items_for(int client, int n) {
@@ -84,7 +84,7 @@ TEST(Batcher, WaitsAtMostMaxWait) {
   const auto t0 = Clock::now();
   expect_results_match(items_for(1, 1), b.run(items_for(1, 1), Clock::now() + 5s));
   const auto waited = Clock::now() - t0;
-  EXPECT_GE(waited, 25ms);   // it did wait for company
+  EXPECT_GE(waited, 25ms);    // it did wait for company
   EXPECT_LT(waited, 1000ms);  // but not for long
 }
 
@@ -94,8 +94,9 @@ TEST(Batcher, FailureHitsOnlyTheBadRequest) {
   Batcher b(backend, {.max_batch = 32, .max_wait = 30ms}, nullptr);
   BatchOutcome bad_internal, bad_input, good;
   std::vector<ClassifyItem> good_items = items_for(3, 3);
-  std::thread t1([&] { bad_internal = b.run({{"fine", 512, "head"}, {"__internal__", 512, "head"}},
-                                            Clock::now() + 5s); });
+  std::thread t1([&] {
+    bad_internal = b.run({{"fine", 512, "head"}, {"__internal__", 512, "head"}}, Clock::now() + 5s);
+  });
   std::thread t2([&] { bad_input = b.run({{"__invalid__", 512, "head"}}, Clock::now() + 5s); });
   std::thread t3([&] { good = b.run(good_items, Clock::now() + 5s); });
   t1.join();
@@ -129,8 +130,8 @@ TEST(Batcher, TimeoutAndQueueLimit) {
 TEST(Batcher, StopDrainsQueuedWork) {
   FakeBackend backend;
   backend.delay_ = 20ms;
-  auto b = std::make_unique<Batcher>(backend, BatcherOptions{.max_batch = 2, .max_wait = 0ms},
-                                     nullptr);
+  auto b =
+      std::make_unique<Batcher>(backend, BatcherOptions{.max_batch = 2, .max_wait = 0ms}, nullptr);
   std::vector<BatchOutcome> out(6);
   std::vector<std::thread> threads;
   for (int c = 0; c < 6; ++c)

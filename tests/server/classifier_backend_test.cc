@@ -122,8 +122,10 @@ TEST_F(RealModel, HttpAnswersEqualPredictOnEachTextAlone) {
       for (int round = 0; round < 4; ++round) {
         const size_t v = size_t(c + round) % std::size(kVariants);
         std::vector<size_t> idx;
-        for (size_t i = size_t(c % 3); i < texts.size(); i += 2 + size_t(round % 2)) idx.push_back(i);
-        json body = {{"texts", json::array()}, {"return_probs", true},
+        for (size_t i = size_t(c % 3); i < texts.size(); i += 2 + size_t(round % 2))
+          idx.push_back(i);
+        json body = {{"texts", json::array()},
+                     {"return_probs", true},
                      {"max_length", kVariants[v].max_length},
                      {"truncation", kVariants[v].truncation}};
         for (size_t i : idx) body["texts"].push_back(texts[i]);
@@ -162,7 +164,8 @@ TEST_F(RealModel, HttpAnswersEqualPredictOnEachTextAlone) {
   for (size_t v = 0; v < std::size(kVariants); ++v) {
     for (size_t i = 0; i < texts.size(); ++i) {
       auto r = cli->Post("/v1/classify",
-                         json{{"text", texts[i]}, {"return_probs", true},
+                         json{{"text", texts[i]},
+                              {"return_probs", true},
                               {"max_length", kVariants[v].max_length},
                               {"truncation", kVariants[v].truncation}}
                              .dump(),
@@ -194,9 +197,8 @@ TEST_F(RealModel, HttpAnswersEqualTheBertqPredictBinary) {
     std::ofstream f(input);
     for (const auto& t : texts) f << json{{"text", t}}.dump() << "\n";
   }
-  const std::string cmd =
-      bertq + " predict --model " + model_dir_ +
-      " --threads 1 --max-length 64 --batch-size 1 --input " + input;
+  const std::string cmd = bertq + " predict --model " + model_dir_ +
+                          " --threads 1 --max-length 64 --batch-size 1 --input " + input;
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   std::string out;

@@ -53,7 +53,8 @@ TEST(Metrics, RendersParsableExposition) {
   EXPECT_EQ(ex.types.at("bertq_http_requests_total"), "counter");
   EXPECT_EQ(ex.types.at("bertq_batch_size"), "histogram");
   EXPECT_EQ(ex.types.at("bertq_queue_depth"), "gauge");
-  EXPECT_EQ(ex.value("bertq_http_requests_total", {{"route", "/v1/classify"}, {"status", "200"}}), 2);
+  EXPECT_EQ(ex.value("bertq_http_requests_total", {{"route", "/v1/classify"}, {"status", "200"}}),
+            2);
   EXPECT_EQ(ex.value("bertq_http_requests_total", {{"status", "422"}}), 1);
   EXPECT_EQ(ex.value("bertq_http_requests_total", {{"route", "other"}, {"status", "404"}}), 1);
   EXPECT_EQ(ex.value("bertq_http_request_duration_seconds_count", {{"route", "/v1/classify"}}), 3);
@@ -72,9 +73,10 @@ TEST(PromParser, RejectsMalformedText) {
   EXPECT_THROW(parse_prometheus("x 1\n"), std::runtime_error);  // no TYPE
   EXPECT_THROW(parse_prometheus("# TYPE x counter\nx{a=\"b\" 1\n"), std::runtime_error);
   EXPECT_THROW(parse_prometheus("# TYPE x counter\nx one\n"), std::runtime_error);
-  EXPECT_THROW(parse_prometheus("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\n"
-                                "h_count 1\n"),
-               std::runtime_error);
+  EXPECT_THROW(
+      parse_prometheus("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\n"
+                       "h_count 1\n"),
+      std::runtime_error);
   EXPECT_THROW(parse_prometheus("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_count 3\n"),
                std::runtime_error);
   EXPECT_NO_THROW(parse_prometheus("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 3\nh_count 3\n"));

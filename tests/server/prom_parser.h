@@ -25,7 +25,8 @@ struct Exposition {
   std::vector<Sample> samples;
 
   // Sum of the samples named `name` whose labels include all of `match`.
-  double value(const std::string& name, const std::map<std::string, std::string>& match = {}) const {
+  double value(const std::string& name,
+               const std::map<std::string, std::string>& match = {}) const {
     double v = 0;
     for (const Sample& s : samples) {
       if (s.name != name) continue;
@@ -105,8 +106,10 @@ inline Exposition parse_prometheus(const std::string& text) {
     }
     if (i >= line.size() || line[i] != ' ') fail(line, "missing value");
     const std::string num = line.substr(i + 1);
-    if (num == "+Inf") s.value = INFINITY;
-    else if (num == "-Inf") s.value = -INFINITY;
+    if (num == "+Inf")
+      s.value = INFINITY;
+    else if (num == "-Inf")
+      s.value = -INFINITY;
     else {
       char* end = nullptr;
       s.value = std::strtod(num.c_str(), &end);

@@ -1,6 +1,8 @@
 // Server (see server.h): httplib routes -> api_json parsing -> Batcher -> JSON answers.
-// Metrics are recorded in httplib's logger, which sees every answer (including httplib's own
-// 400/404/413), with the time since the pre-routing hook of the same connection thread.
+// Metrics are recorded in httplib's post-routing hook, which runs for every answer (including
+// httplib's own 400/404/413) just before it is written, so a client that has its answer
+// sees it counted in /metrics. The time is measured from the pre-routing hook of the same
+// connection thread.
 #include "server/server.h"
 
 #include <httplib.h>
@@ -20,7 +22,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr const char* kJson = "application/json";
 
-// Set when a request is routed on this connection thread; read (and cleared) by the logger.
+// Set when a request is routed on this connection thread; read (and cleared) by post-routing.
 thread_local Clock::time_point t_request_start{};
 
 const char* code_for_status(int status) {
@@ -217,7 +219,7 @@ void Server::install_routes() {
         }
         set_error(res, 500, "internal", what);
       });
-  h.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+  h.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     double seconds = 0;
     if (t_request_start != Clock::time_point{}) {
       seconds = std::chrono::duration<double>(Clock::now() - t_request_start).count();

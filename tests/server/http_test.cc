@@ -250,6 +250,7 @@ TEST(Http, MetricsParseAndMove) {
       200);
   c->Post("/v1/classify", "{", "application/json");
   c->Get("/missing");
+  c->Post("/v1/classify", json{{"text", std::string(5000, 'a')}}.dump(), "application/json");
   const auto after = get_metrics();
   auto delta = [&](const std::string& name, const std::map<std::string, std::string>& m) {
     return after.value(name, m) - before.value(name, m);
@@ -257,7 +258,8 @@ TEST(Http, MetricsParseAndMove) {
   EXPECT_EQ(delta("bertq_http_requests_total", {{"route", "/v1/classify"}, {"status", "200"}}), 1);
   EXPECT_EQ(delta("bertq_http_requests_total", {{"route", "/v1/classify"}, {"status", "400"}}), 1);
   EXPECT_EQ(delta("bertq_http_requests_total", {{"route", "other"}, {"status", "404"}}), 1);
-  EXPECT_EQ(delta("bertq_http_request_duration_seconds_count", {{"route", "/v1/classify"}}), 2);
+  EXPECT_EQ(delta("bertq_http_requests_total", {{"route", "/v1/classify"}, {"status", "413"}}), 1);
+  EXPECT_EQ(delta("bertq_http_request_duration_seconds_count", {{"route", "/v1/classify"}}), 3);
   // Fake tokens: words + 2 -> (2 + 2) + (1 + 2).
   EXPECT_EQ(delta("bertq_tokens_processed_total", {}), 7);
   EXPECT_EQ(delta("bertq_texts_processed_total", {}), 2);

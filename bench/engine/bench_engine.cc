@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -45,7 +45,7 @@ std::vector<std::vector<int32_t>> make_inputs(int batch, int seq, int vocab, uin
   uint32_t a = seed;
   const uint32_t span = uint32_t(vocab - 1000);
   std::vector<std::vector<int32_t>> ids(static_cast<size_t>(batch),
-                                       std::vector<int32_t>(static_cast<size_t>(seq)));
+                                        std::vector<int32_t>(static_cast<size_t>(seq)));
   for (auto& row : ids)
     for (auto& v : row) v = int32_t(1000 + mulberry32(a) % span);
   if (seq >= 2)
@@ -77,7 +77,8 @@ CpuSnap cpu_snapshot() {
   s.ncpu = std::max(1, ncpu);
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  s.own = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  s.own = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+          ru.ru_stime.tv_usec / 1e6;
   s.wall = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
   return s;
 }
@@ -129,8 +130,8 @@ int main(int argc, char** argv) {
     const double model_mb =
         double(std::filesystem::file_size(model_dir + "/model.safetensors")) / 1e6;
     std::printf("[bench_engine] %s: isa %s, compute %s, threads %d, model %.1f MB, load %.0f ms\n",
-                label.c_str(), std::string(isa_name(model->kernels().isa)).c_str(),
-                compute.c_str(), threads, model_mb, create_ms);
+                label.c_str(), std::string(isa_name(model->kernels().isa)).c_str(), compute.c_str(),
+                threads, model_mb, create_ms);
     engine::Workspace ws;
     for (int seq : parse_list(seqs)) {
       for (int batch : parse_list(batches)) {
@@ -176,10 +177,10 @@ int main(int argc, char** argv) {
         r["foreign_cpu_pct"] = std::round(foreign * 10) / 10;
         r["isa"] = std::string(isa_name(model->kernels().isa));
         r["compute"] = compute;
-        std::printf("[bench_engine] %s b=%d s=%d t=%d: median %.1f ms, p90 %.1f ms, %.2f seq/s "
-                    "(%zu runs; other processes used %.0f%% of the CPUs meanwhile)\n",
-                    label.c_str(), batch, seq, threads, median, p90, batch * 1000.0 / median, n,
-                    foreign);
+        std::printf(
+            "[bench_engine] %s b=%d s=%d t=%d: median %.1f ms, p90 %.1f ms, %.2f seq/s "
+            "(%zu runs; other processes used %.0f%% of the CPUs meanwhile)\n",
+            label.c_str(), batch, seq, threads, median, p90, batch * 1000.0 / median, n, foreign);
         std::printf("RESULT %s\n", r.dump().c_str());
         std::fflush(stdout);
       }

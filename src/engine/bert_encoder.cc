@@ -21,8 +21,7 @@ class ScopedOmpThreads {
   int saved_;
 };
 
-void encoder_layer(const Model& m, const LayerWeights& w, const PackedBatch& batch,
-                   Workspace& ws) {
+void encoder_layer(const Model& m, const LayerWeights& w, const PackedBatch& batch, Workspace& ws) {
   const io::BertConfig& c = m.config();
   const size_t T = batch.tokens(), H = size_t(c.hidden_size), I = size_t(c.intermediate_size);
   const float eps = c.layer_norm_eps;
@@ -32,8 +31,8 @@ void encoder_layer(const Model& m, const LayerWeights& w, const PackedBatch& bat
   linear(k, w.qkv, x, T, ws.qkv(), ws);
   attention(k, ws.qkv(), batch, c.num_attention_heads, c.head_size(), ws.ctx(), ws);
   linear(k, w.attn_out, ws.ctx(), T, ws.proj(), ws);
-  add_bias_residual_layernorm(k, ws.proj(), w.attn_out.bias(), x, w.attn_ln_weight,
-                              w.attn_ln_bias, eps, x, T, H);
+  add_bias_residual_layernorm(k, ws.proj(), w.attn_out.bias(), x, w.attn_ln_weight, w.attn_ln_bias,
+                              eps, x, T, H);
   // Feed-forward block.
   linear(k, w.ffn_in, x, T, ws.inter(), ws);
   bias_gelu(k, ws.inter(), w.ffn_in.bias(), T, I);

@@ -23,12 +23,15 @@ Classifier::~Classifier() = default;
 Classifier::Classifier(Classifier&&) noexcept = default;
 Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 
-const io::BertConfig& Classifier::config() const { return model_->config(); }
+const io::BertConfig& Classifier::config() const {
+  return model_->config();
+}
 
 const text::Tokenizer& Classifier::tokenizer() const {
   check(tokenizer_.has_value(), ErrorCode::NOT_FOUND,
-        cat(model_->dir(), ": no tokenizer files (vocab.txt or tokenizer.json); copy them from "
-                           "the base model folder"));
+        cat(model_->dir(),
+            ": no tokenizer files (vocab.txt or tokenizer.json); copy them from "
+            "the base model folder"));
   return *tokenizer_;
 }
 
@@ -39,7 +42,8 @@ std::vector<std::vector<float>> Classifier::logits(
   const std::vector<float> flat = engine::forward(*model_, batch);
   const size_t nl = size_t(config().num_labels());
   std::vector<std::vector<float>> out(batch.size());
-  for (size_t b = 0; b < batch.size(); ++b) out[b].assign(flat.begin() + b * nl, flat.begin() + (b + 1) * nl);
+  for (size_t b = 0; b < batch.size(); ++b)
+    out[b].assign(flat.begin() + b * nl, flat.begin() + (b + 1) * nl);
   return out;
 }
 
@@ -51,9 +55,11 @@ Prediction Classifier::make_prediction(const std::vector<float>& logits,
   const float mx = *std::max_element(logits.begin(), logits.end());
   double sum = 0;
   for (size_t i = 0; i < logits.size(); ++i) sum += std::exp(double(logits[i]) - mx);
-  for (size_t i = 0; i < logits.size(); ++i) p.probs[i] = float(std::exp(double(logits[i]) - mx) / sum);
+  for (size_t i = 0; i < logits.size(); ++i)
+    p.probs[i] = float(std::exp(double(logits[i]) - mx) / sum);
   p.label_id = int(std::max_element(logits.begin(), logits.end()) - logits.begin());
-  p.label = size_t(p.label_id) < id2label.size() ? id2label[p.label_id] : std::to_string(p.label_id);
+  p.label =
+      size_t(p.label_id) < id2label.size() ? id2label[p.label_id] : std::to_string(p.label_id);
   p.score = p.probs[p.label_id];
   return p;
 }

@@ -54,8 +54,9 @@ class Classifier {  // thread-safe, immutable after construction
 
   // Low level: sequences of token ids (unpadded, each its own length, [CLS] ... [SEP]) in one
   // forward pass; logits [B][NL] out. type_ids empty = all zeros.
-  std::vector<std::vector<float>> logits(const std::vector<std::vector<int32_t>>& ids,
-                                         const std::vector<std::vector<int32_t>>& type_ids = {}) const;
+  std::vector<std::vector<float>> logits(
+      const std::vector<std::vector<int32_t>>& ids,
+      const std::vector<std::vector<int32_t>>& type_ids = {}) const;
 
   const io::BertConfig& config() const;
   // NOT_FOUND when the model folder has no tokenizer files.

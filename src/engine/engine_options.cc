@@ -8,10 +8,11 @@ namespace bertq::engine {
 Compute parse_compute(std::string_view name) {
   if (name == "fp32") return Compute::FP32;
   if (name == "bf16") return Compute::BF16;
-  throw Error(ErrorCode::INVALID_ARGUMENT,
-              cat("compute type '", name, "': expected fp32 or bf16"));
+  throw Error(ErrorCode::INVALID_ARGUMENT, cat("compute type '", name, "': expected fp32 or bf16"));
 }
 
-std::string_view compute_name(Compute c) { return c == Compute::BF16 ? "bf16" : "fp32"; }
+std::string_view compute_name(Compute c) {
+  return c == Compute::BF16 ? "bf16" : "fp32";
+}
 
 }  // namespace bertq::engine

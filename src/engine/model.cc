@@ -73,9 +73,9 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
         w.f32(BertTensor::FFN_LN_WEIGHT, l), w.f32(BertTensor::FFN_LN_BIAS, l)});
   }
   // The pooler runs on B rows only: f32 even in BF16 mode.
-  m->pooler_ = std::make_unique<kernels::PackedLinear>(
-      w.f32(BertTensor::POOLER_WEIGHT), w.f32(BertTensor::POOLER_BIAS), H, H,
-      kernels::GemmType::F32, false);
+  m->pooler_ = std::make_unique<kernels::PackedLinear>(w.f32(BertTensor::POOLER_WEIGHT),
+                                                       w.f32(BertTensor::POOLER_BIAS), H, H,
+                                                       kernels::GemmType::F32, false);
   m->cls_w_ = w.f32(BertTensor::CLASSIFIER_WEIGHT);
   m->cls_b_ = w.f32(BertTensor::CLASSIFIER_BIAS);
   log_debug(cat("engine: loaded ", folder.dir, " (", c.num_hidden_layers, " layers, H ", H,

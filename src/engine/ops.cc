@@ -62,26 +62,28 @@ void embed(const Model& m, const PackedBatch& batch, float* out) {
         float* o = out + t * H;
         // HF order: (word + token_type) + position, then LayerNorm.
         for (size_t i = 0; i < H; ++i) o[i] = w[i] + te[i];
-        k.add_bias_residual_layernorm_f32(o, nullptr, pe, m.emb_ln_weight(), m.emb_ln_bias(),
-                                          eps, o, 1, H);
+        k.add_bias_residual_layernorm_f32(o, nullptr, pe, m.emb_ln_weight(), m.emb_ln_bias(), eps,
+                                          o, 1, H);
       }
     }
   });
 }
 
-void linear(const kernels::KernelTable& k, const kernels::PackedLinear& fc, const float* x, size_t m, float* y, Workspace& ws) {
+void linear(const kernels::KernelTable& k, const kernels::PackedLinear& fc, const float* x,
+            size_t m, float* y, Workspace& ws) {
   if (fc.type() == kernels::GemmType::BF16) {
     const size_t n = m * size_t(fc.k());
     uint16_t* xb = ws.bf16();
-    parallel_rows(n, 4096, [&](size_t i0, size_t i1) { k.convert_f32_bf16(x + i0, xb + i0, i1 - i0); });
+    parallel_rows(n, 4096,
+                  [&](size_t i0, size_t i1) { k.convert_f32_bf16(x + i0, xb + i0, i1 - i0); });
     fc.forward(xb, int64_t(m), y);
   } else {
     fc.forward(x, int64_t(m), y);
   }
 }
 
-void attention(const kernels::KernelTable& k, const float* qkv, const PackedBatch& batch, int heads, int head_size, float* ctx,
-               Workspace& ws) {
+void attention(const kernels::KernelTable& k, const float* qkv, const PackedBatch& batch, int heads,
+               int head_size, float* ctx, Workspace& ws) {
   const int64_t H = int64_t(heads) * head_size, ld = 3 * H;
   const float scale = 1.f / std::sqrt(float(head_size));
   const size_t jobs = batch.size() * size_t(heads);
@@ -114,9 +116,9 @@ void attention(const kernels::KernelTable& k, const float* qkv, const PackedBatc
   check(!failed, ErrorCode::INTERNAL, cat("attention: ", error));
 }
 
-void add_bias_residual_layernorm(const kernels::KernelTable& k, const float* x, const float* bias, const float* residual,
-                                 const float* gamma, const float* beta, float eps, float* y,
-                                 size_t rows, size_t n) {
+void add_bias_residual_layernorm(const kernels::KernelTable& k, const float* x, const float* bias,
+                                 const float* residual, const float* gamma, const float* beta,
+                                 float eps, float* y, size_t rows, size_t n) {
   parallel_rows(rows, 8, [&](size_t r0, size_t r1) {
     k.add_bias_residual_layernorm_f32(x + r0 * n, bias, residual + r0 * n, gamma, beta, eps,
                                       y + r0 * n, r1 - r0, n);
@@ -124,7 +126,8 @@ void add_bias_residual_layernorm(const kernels::KernelTable& k, const float* x, 
 }
 
 void bias_gelu(const kernels::KernelTable& k, float* x, const float* bias, size_t rows, size_t n) {
-  parallel_rows(rows, 4, [&](size_t r0, size_t r1) { k.bias_gelu_f32(x + r0 * n, bias, r1 - r0, n); });
+  parallel_rows(rows, 4,
+                [&](size_t r0, size_t r1) { k.bias_gelu_f32(x + r0 * n, bias, r1 - r0, n); });
 }
 
 }  // namespace bertq::engine

@@ -11,13 +11,13 @@
 namespace bertq::kernels {
 namespace {
 
-#define BERTQ_FILL_TABLE(t, sfx)                                        \
+#define BERTQ_FILL_TABLE(t, sfx)                                             \
   t.add_bias_residual_layernorm_f32 = add_bias_residual_layernorm_f32_##sfx; \
-  t.bias_gelu_f32 = bias_gelu_f32_##sfx;                                \
-  t.add_bias_f32 = add_bias_f32_##sfx;                                  \
-  t.bias_tanh_f32 = bias_tanh_f32_##sfx;                                \
-  t.softmax_f32 = softmax_f32_##sfx;                                    \
-  t.erf_f32 = erf_f32_##sfx;                                            \
+  t.bias_gelu_f32 = bias_gelu_f32_##sfx;                                     \
+  t.add_bias_f32 = add_bias_f32_##sfx;                                       \
+  t.bias_tanh_f32 = bias_tanh_f32_##sfx;                                     \
+  t.softmax_f32 = softmax_f32_##sfx;                                         \
+  t.erf_f32 = erf_f32_##sfx;                                                 \
   t.convert_f32_bf16 = convert_f32_bf16_##sfx
 
 struct Tables {
@@ -44,20 +44,24 @@ const Tables& tables() {
 }  // namespace
 
 const KernelTable& kernels_for(Isa isa) {
-  check(static_cast<int>(isa) <= static_cast<int>(best_isa()), ErrorCode::UNSUPPORTED,
-        cat("kernels for ISA ", isa_name(isa), ": this CPU supports at most ",
-            isa_name(best_isa())));
+  check(
+      static_cast<int>(isa) <= static_cast<int>(best_isa()), ErrorCode::UNSUPPORTED,
+      cat("kernels for ISA ", isa_name(isa), ": this CPU supports at most ", isa_name(best_isa())));
   switch (isa) {
-    case Isa::GENERIC: return tables().generic;
-    case Isa::AVX2: return tables().avx2;
-    case Isa::AVX512: return tables().avx512;
-    case Isa::AVX512_VNNI: return tables().avx512_vnni;
+    case Isa::GENERIC:
+      return tables().generic;
+    case Isa::AVX2:
+      return tables().avx2;
+    case Isa::AVX512:
+      return tables().avx512;
+    case Isa::AVX512_VNNI:
+      return tables().avx512_vnni;
   }
   throw Error(ErrorCode::INTERNAL, "kernels_for: unknown ISA");
 }
 
 const KernelTable& active_kernels() {
-  static const KernelTable& t = [] () -> const KernelTable& {
+  static const KernelTable& t = []() -> const KernelTable& {
     const KernelTable& k = kernels_for(active_isa());
     log_debug(cat("kernels: using the ", isa_name(k.isa), " tier"));
     return k;

@@ -25,10 +25,9 @@ struct KernelTable {
   // y[r, :] = LayerNorm(x[r, :] + bias + residual[r, :]) * gamma + beta over n columns, with
   // PyTorch's eps placement: (t - mean) / sqrt(var + eps), var the biased (1/n) variance.
   // bias and residual may be null (skipped). y may alias x or residual.
-  void (*add_bias_residual_layernorm_f32)(const float* x, const float* bias,
-                                          const float* residual, const float* gamma,
-                                          const float* beta, float eps, float* y, size_t rows,
-                                          size_t n) noexcept = nullptr;
+  void (*add_bias_residual_layernorm_f32)(const float* x, const float* bias, const float* residual,
+                                          const float* gamma, const float* beta, float eps,
+                                          float* y, size_t rows, size_t n) noexcept = nullptr;
 
   // In place: x[r, c] = gelu(x[r, c] + bias[c]), exact GELU 0.5 t (1 + erf(t / sqrt(2))).
   // bias may be null.
@@ -42,8 +41,7 @@ struct KernelTable {
 
   // In place, row by row: x[r, 0:n] = softmax(scale * x[r, 0:n]); rows are `ld` floats apart
   // (ld >= n); columns n..ld-1 are left alone (the masked tail of a padded row).
-  void (*softmax_f32)(float* x, size_t rows, size_t n, size_t ld, float scale) noexcept =
-      nullptr;
+  void (*softmax_f32)(float* x, size_t rows, size_t n, size_t ld, float scale) noexcept = nullptr;
 
   // y[i] = erf(x[i]) with the approximation the GELU kernel uses (exposed for its test).
   void (*erf_f32)(const float* x, float* y, size_t n) noexcept = nullptr;

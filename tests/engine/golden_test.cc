@@ -113,8 +113,8 @@ TEST_P(GoldenModel, MatchesPyTorchLayerByLayer) {
   const auto want_logits = read_f32(f.get("logits"));
   ASSERT_EQ(logits.size(), want_logits.size());
   const double rel = rel_l2(logits.data(), want_logits.data(), logits.size());
-  std::printf("%s/%s: logits rel L2 %.3g\n", name.c_str(),
-              std::string(isa_name(*opts.isa)).c_str(), rel);
+  std::printf("%s/%s: logits rel L2 %.3g\n", name.c_str(), std::string(isa_name(*opts.isa)).c_str(),
+              rel);
   EXPECT_LE(rel, kLogitsRelL2);
 }
 

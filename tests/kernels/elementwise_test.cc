@@ -23,8 +23,8 @@ namespace {
 using bertq::testing::all_close;
 using namespace bertq::kernels::testing;
 
-const std::vector<size_t> kSizes = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                                    15, 16, 17, 31, 33, 127, 129, 768, 3072};
+const std::vector<size_t> kSizes = {1,  2,  3,  4,  5,  6,  7,  8,   9,   10,  11,  12,
+                                    13, 14, 15, 16, 17, 31, 33, 127, 129, 768, 3072};
 
 std::vector<float> random_vec(size_t n, float lo, float hi, unsigned seed) {
   std::mt19937 g(seed);
@@ -72,8 +72,9 @@ TEST_P(KernelIsaTest, LayerNormMatchesReference) {
       k().add_bias_residual_layernorm_f32(x.data(), b, r, gamma.data(), beta.data(), 1e-12f,
                                           got.data(), rows, n);
       if (n == 1) continue;  // var 0: output is beta exactly, checked below
-      ASSERT_TRUE(all_close(got.data(), want.data(), got.size(), kLayerNormTol.rtol,
-                            kLayerNormTol.atol)) << "variant " << variant;
+      ASSERT_TRUE(
+          all_close(got.data(), want.data(), got.size(), kLayerNormTol.rtol, kLayerNormTol.atol))
+          << "variant " << variant;
     }
     // In place on the residual (the engine's use): y aliases residual.
     std::vector<float> want(rows * n), inplace = res;
@@ -155,8 +156,7 @@ TEST_P(KernelIsaTest, SoftmaxMatchesReferenceAndLeavesTailAlone) {
     auto want = x, got = x;
     softmax_f32_ref(want.data(), rows, n, ld, 0.125f);
     k().softmax_f32(got.data(), rows, n, ld, 0.125f);
-    ASSERT_TRUE(all_close(got.data(), want.data(), got.size(), kSoftmaxTol.rtol,
-                          kSoftmaxTol.atol));
+    ASSERT_TRUE(all_close(got.data(), want.data(), got.size(), kSoftmaxTol.rtol, kSoftmaxTol.atol));
     for (size_t r = 0; r < rows; ++r) {
       double sum = 0;
       for (size_t c = 0; c < n; ++c) sum += got[r * ld + c];
@@ -195,9 +195,13 @@ TEST_P(KernelIsaTest, AddBiasIsExact) {
 
 TEST_P(KernelIsaTest, ConvertBf16RoundsToNearestEven) {
   std::vector<float> x = random_vec(3072 + 13, -100.f, 100.f, 51);
-  const uint32_t specials[] = {0x3f808000u /* tie, even below */, 0x3f818000u /* tie, odd */,
-                               0x7f800000u /* inf */, 0xff800000u, 0x7fc00001u /* NaN */,
-                               0x00000001u /* denormal */, 0x7f7fffffu /* max -> inf */};
+  const uint32_t specials[] = {0x3f808000u /* tie, even below */,
+                               0x3f818000u /* tie, odd */,
+                               0x7f800000u /* inf */,
+                               0xff800000u,
+                               0x7fc00001u /* NaN */,
+                               0x00000001u /* denormal */,
+                               0x7f7fffffu /* max -> inf */};
   for (uint32_t u : specials) {
     float f;
     std::memcpy(&f, &u, 4);
@@ -230,7 +234,9 @@ TEST(Dispatch, RefusesIsaAboveTheMachine) {
   }
 }
 
-TEST(Dispatch, ActiveFollowsActiveIsa) { EXPECT_EQ(active_kernels().isa, active_isa()); }
+TEST(Dispatch, ActiveFollowsActiveIsa) {
+  EXPECT_EQ(active_kernels().isa, active_isa());
+}
 
 }  // namespace
 }  // namespace bertq::kernels

@@ -41,8 +41,8 @@ struct PackedLinear::Impl {
   dnnl::memory::desc src_md, dst_md;
 };
 
-PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t k,
-                           GemmType type, bool fuse_bias)
+PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t k, GemmType type,
+                           bool fuse_bias)
     : impl_(std::make_unique<Impl>()) {
   check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT,
         cat("PackedLinear: bad shape [", n, ", ", k, "]"));
@@ -72,9 +72,8 @@ PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t
   } catch (const dnnl::error& e) {
     const bool unimpl = e.status == dnnl_unimplemented;
     throw Error(unimpl ? ErrorCode::UNSUPPORTED : ErrorCode::INTERNAL,
-                cat("oneDNN matmul [", n, " x ", k, "] ",
-                    type == GemmType::BF16 ? "bf16" : "f32", ": ",
-                    unimpl ? "not implemented on this CPU (" : "failed (", e.what(), ")"));
+                cat("oneDNN matmul [", n, " x ", k, "] ", type == GemmType::BF16 ? "bf16" : "f32",
+                    ": ", unimpl ? "not implemented on this CPU (" : "failed (", e.what(), ")"));
   }
 }
 
@@ -82,10 +81,18 @@ PackedLinear::~PackedLinear() = default;
 PackedLinear::PackedLinear(PackedLinear&&) noexcept = default;
 PackedLinear& PackedLinear::operator=(PackedLinear&&) noexcept = default;
 
-int64_t PackedLinear::n() const { return impl_->n; }
-int64_t PackedLinear::k() const { return impl_->k; }
-GemmType PackedLinear::type() const { return impl_->type; }
-const float* PackedLinear::bias() const { return impl_->bias.empty() ? nullptr : impl_->bias.data(); }
+int64_t PackedLinear::n() const {
+  return impl_->n;
+}
+int64_t PackedLinear::k() const {
+  return impl_->k;
+}
+GemmType PackedLinear::type() const {
+  return impl_->type;
+}
+const float* PackedLinear::bias() const {
+  return impl_->bias.empty() ? nullptr : impl_->bias.data();
+}
 
 void PackedLinear::forward(const void* x, int64_t m, float* y) const {
   if (m == 0) return;
@@ -102,19 +109,18 @@ void PackedLinear::forward(const void* x, int64_t m, float* y) const {
     I.prim.execute(s, args);
     s.wait();
   } catch (const dnnl::error& err) {
-    throw Error(ErrorCode::INTERNAL, cat("oneDNN matmul [", m, " x ", I.k, "] x [", I.k, " x ",
-                                         I.n, "] failed: ", err.what()));
+    throw Error(ErrorCode::INTERNAL, cat("oneDNN matmul [", m, " x ", I.k, "] x [", I.k, " x ", I.n,
+                                         "] failed: ", err.what()));
   }
 }
 
 void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
               const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
               int64_t ldc) {
-  const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha,
-                                      a, lda, b, ldb, beta, c, ldc);
+  const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a,
+                                      lda, b, ldb, beta, c, ldc);
   check(st == dnnl_success, ErrorCode::INTERNAL,
-        cat("oneDNN sgemm [", m, " x ", k, "] x [", k, " x ", n, "] failed with status ",
-            int(st)));
+        cat("oneDNN sgemm [", m, " x ", k, "] x [", k, " x ", n, "] failed with status ", int(st)));
 }
 
 bool bf16_gemm_supported() {

@@ -9,8 +9,8 @@
 namespace bertq::kernels {
 
 void add_bias_residual_layernorm_f32_ref(const float* x, const float* bias, const float* residual,
-                                         const float* gamma, const float* beta, float eps,
-                                         float* y, size_t rows, size_t n) noexcept {
+                                         const float* gamma, const float* beta, float eps, float* y,
+                                         size_t rows, size_t n) noexcept {
   for (size_t r = 0; r < rows; ++r) {
     const float* xr = x + r * n;
     const float* rr = residual ? residual + r * n : nullptr;

@@ -2,18 +2,17 @@
 // f32 -> bf16 conversion written directly in AVX2 integer ops.
 #include "kernels/x86_avx2/kernels_avx2.h"
 
+#include "kernels/ref/ref_kernels.h"
 #include "kernels/x86_avx2/vec_avx2.h"
 #include "kernels/x86_common/kernel_bodies.h"
-#include "kernels/ref/ref_kernels.h"
 
 namespace bertq::kernels {
 
 using B2 = Bodies<VecAvx2>;
 
-void add_bias_residual_layernorm_f32_avx2(const float* x, const float* bias,
-                                          const float* residual, const float* gamma,
-                                          const float* beta, float eps, float* y, size_t rows,
-                                          size_t n) noexcept {
+void add_bias_residual_layernorm_f32_avx2(const float* x, const float* bias, const float* residual,
+                                          const float* gamma, const float* beta, float eps,
+                                          float* y, size_t rows, size_t n) noexcept {
   B2::layernorm(x, bias, residual, gamma, beta, eps, y, rows, n);
 }
 void bias_gelu_f32_avx2(float* x, const float* bias, size_t rows, size_t n) noexcept {
@@ -28,7 +27,9 @@ void bias_tanh_f32_avx2(float* x, const float* bias, size_t rows, size_t n) noex
 void softmax_f32_avx2(float* x, size_t rows, size_t n, size_t ld, float scale) noexcept {
   B2::softmax(x, rows, n, ld, scale);
 }
-void erf_f32_avx2(const float* x, float* y, size_t n) noexcept { B2::erf_array(x, y, n); }
+void erf_f32_avx2(const float* x, float* y, size_t n) noexcept {
+  B2::erf_array(x, y, n);
+}
 
 // bf16 = upper 16 bits of f32 after adding 0x7fff + lsb (round to nearest even); NaN -> quiet.
 void convert_f32_bf16_avx2(const float* x, uint16_t* y, size_t n) noexcept {

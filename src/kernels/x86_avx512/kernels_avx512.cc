@@ -2,18 +2,18 @@
 // plus the f32 -> bf16 conversion written directly in AVX-512 integer ops.
 #include "kernels/x86_avx512/kernels_avx512.h"
 
+#include "kernels/ref/ref_kernels.h"
 #include "kernels/x86_avx512/vec_avx512.h"
 #include "kernels/x86_common/kernel_bodies.h"
-#include "kernels/ref/ref_kernels.h"
 
 namespace bertq::kernels {
 
 using B5 = Bodies<VecAvx512>;
 
 void add_bias_residual_layernorm_f32_avx512(const float* x, const float* bias,
-                                          const float* residual, const float* gamma,
-                                          const float* beta, float eps, float* y, size_t rows,
-                                          size_t n) noexcept {
+                                            const float* residual, const float* gamma,
+                                            const float* beta, float eps, float* y, size_t rows,
+                                            size_t n) noexcept {
   B5::layernorm(x, bias, residual, gamma, beta, eps, y, rows, n);
 }
 void bias_gelu_f32_avx512(float* x, const float* bias, size_t rows, size_t n) noexcept {
@@ -28,7 +28,9 @@ void bias_tanh_f32_avx512(float* x, const float* bias, size_t rows, size_t n) no
 void softmax_f32_avx512(float* x, size_t rows, size_t n, size_t ld, float scale) noexcept {
   B5::softmax(x, rows, n, ld, scale);
 }
-void erf_f32_avx512(const float* x, float* y, size_t n) noexcept { B5::erf_array(x, y, n); }
+void erf_f32_avx512(const float* x, float* y, size_t n) noexcept {
+  B5::erf_array(x, y, n);
+}
 
 // bf16 = upper 16 bits of f32 after adding 0x7fff + lsb (round to nearest even); NaN -> quiet.
 void convert_f32_bf16_avx512(const float* x, uint16_t* y, size_t n) noexcept {

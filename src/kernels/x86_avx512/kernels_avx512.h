@@ -9,9 +9,9 @@
 namespace bertq::kernels {
 
 void add_bias_residual_layernorm_f32_avx512(const float* x, const float* bias,
-                                          const float* residual, const float* gamma,
-                                          const float* beta, float eps, float* y, size_t rows,
-                                          size_t n) noexcept;
+                                            const float* residual, const float* gamma,
+                                            const float* beta, float eps, float* y, size_t rows,
+                                            size_t n) noexcept;
 void bias_gelu_f32_avx512(float* x, const float* bias, size_t rows, size_t n) noexcept;
 void add_bias_f32_avx512(float* x, const float* bias, size_t rows, size_t n) noexcept;
 void bias_tanh_f32_avx512(float* x, const float* bias, size_t rows, size_t n) noexcept;

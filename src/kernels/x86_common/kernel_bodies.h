@@ -164,8 +164,8 @@ struct Bodies {
       }
       if (tail) {
         const R d = V::mul(V::sub(load_tail(yr + nv, tail, 0.f, b0), vm), vi);
-        const R o = V::fmadd(d, load_tail(gamma + nv, tail, 0.f, b1),
-                             load_tail(beta + nv, tail, 0.f, b2));
+        const R o =
+            V::fmadd(d, load_tail(gamma + nv, tail, 0.f, b1), load_tail(beta + nv, tail, 0.f, b2));
         store_tail(yr + nv, o, tail, b0);
       }
     }

@@ -11,7 +11,8 @@
 # + onnx + numpy (Debian python3-torch python3-onnx python3-numpy), node + npm (ORT from npm).
 # Knobs: WORK (default /tmp/bertq_bench_engine), SEQS, BATCHES, THREADS (2), PASSES (2),
 # BUDGET_S (4), MIN_RUNS (4), MAX_RUNS (30), WARMUP (2), WARMUP_MAX_S (4), BF16 (auto|0|1),
-# OUT (summary JSON, default $WORK/engine_bench.json).
+# PASSIVE_ROW (1 = also run bertq with OMP_WAIT_POLICY=PASSIVE, the better setting when other
+# processes load the CPUs), OUT (summary JSON, default $WORK/engine_bench.json).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared}
@@ -26,6 +27,7 @@ MAX_RUNS=${MAX_RUNS:-30}
 WARMUP=${WARMUP:-2}
 WARMUP_MAX_S=${WARMUP_MAX_S:-4}
 BF16=${BF16:-auto}
+PASSIVE_ROW=${PASSIVE_ROW:-1}
 if [ "${QUICK:-0}" = 1 ]; then SEQS=128; BUDGET_S=2; MIN_RUNS=3; PASSES=1; fi
 OUT=${OUT:-$WORK/engine_bench.json}
 BENCH=${BENCH:-$ROOT/build/bench/engine/bench_engine}
@@ -81,10 +83,13 @@ run_one() {
     ort) bench "ort_fp32_p$PASS" node "$PEERS/ort_bench.mjs" --model "$WORK/model_fp32.onnx" \
            --label ORT-FP32 "${COMMON[@]}" ;;
     fp32) bench "bertq_fp32_p$PASS" "$BENCH" --model "$M" --compute fp32 "${COMMON[@]}" ;;
+    fp32p) bench "bertq_fp32_passive_p$PASS" env OMP_WAIT_POLICY=PASSIVE "$BENCH" --model "$M" \
+           --compute fp32 --label bertq-FP32-passive "${COMMON[@]}" ;;
     bf16) bench "bertq_bf16_p$PASS" "$BENCH" --model "$M" --compute bf16 "${COMMON[@]}" ;;
   esac
 }
 ENGINES=(ort fp32)
+[ "$PASSIVE_ROW" = 1 ] && ENGINES+=(fp32p)
 [ "$HAS_BF16" = 1 ] && ENGINES+=(bf16)
 for ((PASS = 1; PASS <= PASSES; PASS++)); do
   ORDER=("${ENGINES[@]}")

@@ -64,18 +64,21 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
     m->layers_.push_back(LayerWeights{
         kernels::PackedLinear(qkv_w.data(), qkv_b.data(), 3 * H, H, gt, /*fuse_bias=*/true),
         kernels::PackedLinear(w.f32(BertTensor::ATTN_OUT_WEIGHT, l),
-                              w.f32(BertTensor::ATTN_OUT_BIAS, l), H, H, gt, false),
+                              w.f32(BertTensor::ATTN_OUT_BIAS, l), H, H, gt, false,
+                              /*borrow_weights=*/true),
         w.f32(BertTensor::ATTN_LN_WEIGHT, l), w.f32(BertTensor::ATTN_LN_BIAS, l),
         kernels::PackedLinear(w.f32(BertTensor::FFN_IN_WEIGHT, l),
-                              w.f32(BertTensor::FFN_IN_BIAS, l), I, H, gt, false),
+                              w.f32(BertTensor::FFN_IN_BIAS, l), I, H, gt, false,
+                              /*borrow_weights=*/true),
         kernels::PackedLinear(w.f32(BertTensor::FFN_OUT_WEIGHT, l),
-                              w.f32(BertTensor::FFN_OUT_BIAS, l), H, I, gt, false),
+                              w.f32(BertTensor::FFN_OUT_BIAS, l), H, I, gt, false,
+                              /*borrow_weights=*/true),
         w.f32(BertTensor::FFN_LN_WEIGHT, l), w.f32(BertTensor::FFN_LN_BIAS, l)});
   }
   // The pooler runs on B rows only: f32 even in BF16 mode.
-  m->pooler_ = std::make_unique<kernels::PackedLinear>(w.f32(BertTensor::POOLER_WEIGHT),
-                                                       w.f32(BertTensor::POOLER_BIAS), H, H,
-                                                       kernels::GemmType::F32, false);
+  m->pooler_ = std::make_unique<kernels::PackedLinear>(
+      w.f32(BertTensor::POOLER_WEIGHT), w.f32(BertTensor::POOLER_BIAS), H, H,
+      kernels::GemmType::F32, false, /*borrow_weights=*/true);
   m->cls_w_ = w.f32(BertTensor::CLASSIFIER_WEIGHT);
   m->cls_b_ = w.f32(BertTensor::CLASSIFIER_BIAS);
   log_debug(cat("engine: loaded ", folder.dir, " (", c.num_hidden_layers, " layers, H ", H,

@@ -63,7 +63,9 @@ class Model {
   io::BertConfig config_;
   EngineOptions options_;
   const kernels::KernelTable* kernels_ = nullptr;
-  io::WeightStore weights_;  // keeps the mapped / converted tensors alive
+  // Keeps the mapped / converted tensors alive; declared before the Linears, which borrow
+  // their F32 weights from it (destroyed after them).
+  io::WeightStore weights_;
   const float *word_ = nullptr, *position_ = nullptr, *token_type_ = nullptr;
   const float *emb_ln_w_ = nullptr, *emb_ln_b_ = nullptr;
   std::vector<LayerWeights> layers_;

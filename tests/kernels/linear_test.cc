@@ -82,6 +82,24 @@ TEST(PackedLinear, SharedAcrossThreads) {
   for (const auto& o : outs) ASSERT_EQ(o, first);
 }
 
+TEST(PackedLinear, BorrowedWeightsAreUsedInPlace) {
+  const int64_t n = 33, k = 65, m = 4;
+  auto w = random_vec(n * k, 13);
+  const auto x = random_vec(m * k, 14);
+  const PackedLinear copied(w.data(), nullptr, n, k, GemmType::F32, false);
+  const PackedLinear borrowed(w.data(), nullptr, n, k, GemmType::F32, false, true);
+  std::vector<float> a(m * n), b(m * n);
+  copied.forward(x.data(), m, a.data());
+  borrowed.forward(x.data(), m, b.data());
+  ASSERT_EQ(a, b);
+  for (auto& v : w) v *= 2.f;  // the borrowed Linear sees the change, the copy does not
+  copied.forward(x.data(), m, a.data());
+  borrowed.forward(x.data(), m, b.data());
+  const auto want = naive_linear(x, w, nullptr, m, n, k);
+  EXPECT_TRUE(all_close(b.data(), want.data(), b.size(), 1e-5, 1e-4));
+  EXPECT_FALSE(all_close(a.data(), want.data(), a.size(), 1e-5, 1e-4));
+}
+
 TEST(PackedLinear, RejectsEmptyShape) {
   const float w = 1.f;
   EXPECT_THROW(PackedLinear(&w, nullptr, 0, 1, GemmType::F32, false), Error);

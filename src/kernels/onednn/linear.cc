@@ -42,7 +42,7 @@ struct PackedLinear::Impl {
 };
 
 PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t k, GemmType type,
-                           bool fuse_bias)
+                           bool fuse_bias, bool borrow_weights)
     : impl_(std::make_unique<Impl>()) {
   check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT,
         cat("PackedLinear: bad shape [", n, ", ", k, "]"));
@@ -68,10 +68,14 @@ PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t
     I.prim = dnnl::matmul(pd);
     // Reorder (and convert to bf16 if asked) the [N, K] f32 weights into the packed layout.
     const dnnl::memory user_w({{k, n}, dt::f32, tag::ba}, cpu_engine(), const_cast<float*>(w));
-    I.weights = dnnl::memory(pd.weights_desc(), cpu_engine());
-    dnnl::stream& s = thread_stream();
-    dnnl::reorder(user_w, I.weights).execute(s, const_cast<dnnl::memory&>(user_w), I.weights);
-    s.wait();
+    if (borrow_weights && user_w.get_desc() == pd.weights_desc()) {
+      I.weights = user_w;  // already in the primitive's layout: use the caller's memory
+    } else {
+      I.weights = dnnl::memory(pd.weights_desc(), cpu_engine());
+      dnnl::stream& s = thread_stream();
+      dnnl::reorder(user_w, I.weights).execute(s, const_cast<dnnl::memory&>(user_w), I.weights);
+      s.wait();
+    }
     if (I.fuse_bias) I.bias_mem = dnnl::memory(b_md, cpu_engine(), I.bias.data());
   } catch (const dnnl::error& e) {
     const bool unimpl = e.status == dnnl_unimplemented;

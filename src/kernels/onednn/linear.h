@@ -1,10 +1,10 @@
 // Thin oneDNN wrapper for the Linear layers: y[M, N] = x[M, K] · W[N, K]^T (+ bias[N]),
 // weights stored [out, in] like PyTorch and copied once, at construction, into oneDNN memory
 // (F32: kept [N, K], the layout oneDNN 2.6's AVX2 gemm runs fastest on BERT shapes; BF16:
-// reordered into the layout oneDNN prefers). M (the packed token count) varies per call: the primitive is built
-// once with a runtime M (DNNL_RUNTIME_DIM_VAL), so no per-shape primitive creation happens at
-// inference time. Immutable after construction and safe to call from many threads at once
-// (each thread executes on its own oneDNN stream).
+// reordered into the layout oneDNN prefers). M (the packed token count) varies per call: the
+// primitive is built once with a runtime M (DNNL_RUNTIME_DIM_VAL), so no per-shape primitive
+// creation happens at inference time. Immutable after construction and safe to call from many
+// threads at once (each thread executes on its own oneDNN stream).
 //
 // GemmType::BF16 stores the weights as bf16 and takes bf16 activations (x as uint16_t bf16
 // bits, see KernelTable::convert_f32_bf16); accumulation and y stay f32. It needs a CPU where
@@ -26,8 +26,10 @@ class PackedLinear {
  public:
   // w: [n, k] row-major f32; bias: [n] or null. With fuse_bias false the bias is kept (see
   // bias()) but not added by forward(): the caller fuses it into a later kernel.
+  // With borrow_weights (F32 only), w is used in place, not copied: it must outlive this
+  // object (the engine borrows from the model's weight store, saving a copy of every matrix).
   PackedLinear(const float* w, const float* bias, int64_t n, int64_t k, GemmType type,
-               bool fuse_bias);
+               bool fuse_bias, bool borrow_weights = false);
   ~PackedLinear();
   PackedLinear(PackedLinear&&) noexcept;
   PackedLinear& operator=(PackedLinear&&) noexcept;

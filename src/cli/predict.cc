@@ -3,7 +3,6 @@
 //   {"label": "POSITIVE", "label_id": 1, "score": 0.97, "logits": [..], "probs": [..]}
 // Texts come from the command line or from a JSON Lines file (--input, plain or gzip, "-" for
 // stdin; the field --text-field). Files are processed in chunks so output streams.
-#if __has_include("text/tokenizer.h")  // the engine needs the text module (until it is merged)
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -121,4 +120,3 @@ Command reg("predict", 40, [](CLI::App& app) {
 
 }  // namespace
 }  // namespace bertq::cli
-#endif

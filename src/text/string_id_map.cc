@@ -20,8 +20,8 @@ void StringIdMap::grow() {
 
 void StringIdMap::insert(std::string_view key, int32_t id) {
   check(id >= 0, ErrorCode::INTERNAL, "StringIdMap: negative id");
-  check(key.size() < (1u << 31) && arena_.size() + key.size() < (1ull << 32), ErrorCode::INVALID_ARGUMENT,
-        "vocabulary too large");
+  check(key.size() < (1u << 31) && arena_.size() + key.size() < (1ull << 32),
+        ErrorCode::INVALID_ARGUMENT, "vocabulary too large");
   if ((count_ + 1) * 2 > slots_.size()) grow();
   const uint64_t h = hash_bytes(key.data(), key.size());
   size_t i = h & mask_;

@@ -50,8 +50,10 @@ inline uint64_t hash_bytes(const char* p, size_t n) {
 
 // a[0, n) == b[0, n), inlined for the short keys of a vocabulary.
 inline bool bytes_equal(const char* a, const char* b, size_t n) {
-  if (n <= 8) return n == 0 || (n >= 4 ? (std::memcmp(a, b, 4) == 0 && std::memcmp(a + n - 4, b + n - 4, 4) == 0)
-                                       : (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]));
+  if (n <= 8)
+    return n == 0 ||
+           (n >= 4 ? (std::memcmp(a, b, 4) == 0 && std::memcmp(a + n - 4, b + n - 4, 4) == 0)
+                   : (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]));
   if (n <= 16) {
     return std::memcmp(a, b, 8) == 0 && std::memcmp(a + n - 8, b + n - 8, 8) == 0;
   }

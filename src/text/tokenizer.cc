@@ -31,7 +31,8 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
   m.added.split(
       text,
       [&](size_t b, size_t e) {
-        m.enc.encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids, c.offsets);
+        m.enc.encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids,
+                     c.offsets);
       },
       [&](int32_t id, size_t b, size_t e) {
         c.ids.push_back(id);
@@ -60,10 +61,12 @@ Content slice(const Content& c, size_t b, size_t e) {
 }
 
 // Applies the template (or none) to one or two content sequences.
-Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b, const EncodeOptions& o) {
+Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b,
+                  const EncodeOptions& o) {
   Encoding e;
   const auto& items = b ? m.post.pair : m.post.single;
-  const size_t n = a.ids.size() + (b ? b->ids.size() : 0) + (o.add_special_tokens ? m.post.added(b) : 0);
+  const size_t n =
+      a.ids.size() + (b ? b->ids.size() : 0) + (o.add_special_tokens ? m.post.added(b) : 0);
   e.ids.reserve(n);
   e.type_ids.reserve(n);
   if (o.return_offsets) e.offsets.reserve(n);
@@ -94,11 +97,13 @@ Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b, 
 
 // Content-token budget for max_length, or SIZE_MAX without truncation.
 size_t budget_for(const Tokenizer::Impl& m, const EncodeOptions& o, bool pair) {
-  check(o.max_length >= 0, ErrorCode::INVALID_ARGUMENT, cat("max_length must be >= 0, got ", o.max_length));
+  check(o.max_length >= 0, ErrorCode::INVALID_ARGUMENT,
+        cat("max_length must be >= 0, got ", o.max_length));
   if (o.max_length == 0) return std::numeric_limits<size_t>::max();
   const size_t specials = o.add_special_tokens ? m.post.added(pair) : 0;
   check(static_cast<size_t>(o.max_length) > specials, ErrorCode::INVALID_ARGUMENT,
-        cat("max_length ", o.max_length, " leaves no room for text after ", specials, " special tokens"));
+        cat("max_length ", o.max_length, " leaves no room for text after ", specials,
+            " special tokens"));
   return static_cast<size_t>(o.max_length) - specials;
 }
 
@@ -119,21 +124,24 @@ Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& o) const 
   const Content a = content_tokens(m, text, o.replace_invalid_utf8);
   const size_t budget = budget_for(m, o, false);
   if (o.return_overflow && o.max_length > 0) {
-    check(o.truncation == Truncation::HEAD || o.truncation == Truncation::TAIL ||
-              o.truncation == Truncation::LONGEST_FIRST,
-          ErrorCode::INVALID_ARGUMENT,
-          cat("overflow windows need truncation head or tail, not ", truncation_name(o.truncation)));
+    check(
+        o.truncation == Truncation::HEAD || o.truncation == Truncation::TAIL ||
+            o.truncation == Truncation::LONGEST_FIRST,
+        ErrorCode::INVALID_ARGUMENT,
+        cat("overflow windows need truncation head or tail, not ", truncation_name(o.truncation)));
     check(o.stride >= 0, ErrorCode::INVALID_ARGUMENT, cat("stride must be >= 0, got ", o.stride));
     const auto windows = overflow_windows(a.ids.size(), budget, static_cast<size_t>(o.stride),
                                           o.truncation == Truncation::TAIL);
     Encoding first = assemble(m, slice(a, windows[0].first, windows[0].second), nullptr, o);
     for (size_t w = 1; w < windows.size(); ++w) {
-      first.overflow.push_back(assemble(m, slice(a, windows[w].first, windows[w].second), nullptr, o));
+      first.overflow.push_back(
+          assemble(m, slice(a, windows[w].first, windows[w].second), nullptr, o));
     }
     return first;
   }
   if (a.ids.size() <= budget) return assemble(m, a, nullptr, o);
-  return assemble(m, keep(a, truncate_single(a.ids.size(), budget, o.truncation, o.head_tokens)), nullptr, o);
+  return assemble(m, keep(a, truncate_single(a.ids.size(), budget, o.truncation, o.head_tokens)),
+                  nullptr, o);
 }
 
 Encoding Tokenizer::encode_pair(std::string_view text_a, std::string_view text_b,
@@ -204,10 +212,12 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
     }
     if (m.decoder_cleanup) {
       static const std::pair<std::string_view, std::string_view> kCleanup[] = {
-          {" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","}, {" ' ", "'"}, {" n't", "n't"},
-          {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
+          {" .", "."},   {" ?", "?"},     {" !", "!"},    {" ,", ","},
+          {" ' ", "'"},  {" n't", "n't"}, {" 'm", "'m"},  {" do not", " don't"},
+          {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
       for (const auto& [from, to] : kCleanup) {
-        for (size_t p = piece.find(from); p != std::string::npos; p = piece.find(from, p + to.size())) {
+        for (size_t p = piece.find(from); p != std::string::npos;
+             p = piece.find(from, p + to.size())) {
           piece.replace(p, from.size(), to);
         }
       }
@@ -218,21 +228,38 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
   return out;
 }
 
-int32_t Tokenizer::token_id(std::string_view token) const { return impl_->vocab.find(token); }
-int32_t Tokenizer::pad_id() const { return impl_->pad >= 0 ? impl_->pad : 0; }
-int32_t Tokenizer::cls_id() const { return impl_->cls; }
-int32_t Tokenizer::sep_id() const { return impl_->sep; }
-int32_t Tokenizer::unk_id() const { return impl_->unk; }
-int32_t Tokenizer::mask_id() const { return impl_->mask; }
-size_t Tokenizer::vocab_size() const { return impl_->vocab.size(); }
-size_t Tokenizer::num_special_tokens(bool pair) const { return impl_->post.added(pair); }
+int32_t Tokenizer::token_id(std::string_view token) const {
+  return impl_->vocab.find(token);
+}
+int32_t Tokenizer::pad_id() const {
+  return impl_->pad >= 0 ? impl_->pad : 0;
+}
+int32_t Tokenizer::cls_id() const {
+  return impl_->cls;
+}
+int32_t Tokenizer::sep_id() const {
+  return impl_->sep;
+}
+int32_t Tokenizer::unk_id() const {
+  return impl_->unk;
+}
+int32_t Tokenizer::mask_id() const {
+  return impl_->mask;
+}
+size_t Tokenizer::vocab_size() const {
+  return impl_->vocab.size();
+}
+size_t Tokenizer::num_special_tokens(bool pair) const {
+  return impl_->post.added(pair);
+}
 
 void pad_batch(std::vector<Encoding>& batch, int32_t pad_id, int length) {
   size_t target = 0;
   for (const auto& e : batch) target = std::max(target, e.ids.size());
   if (length > 0) {
     check(target <= static_cast<size_t>(length), ErrorCode::INVALID_ARGUMENT,
-          cat("pad_batch: an encoding has ", target, " tokens, more than the padding length ", length));
+          cat("pad_batch: an encoding has ", target, " tokens, more than the padding length ",
+              length));
     target = static_cast<size_t>(length);
   }
   for (auto& e : batch) {

@@ -32,8 +32,8 @@ struct EncodeOptions {
   int head_tokens = 128;  // HEAD_TAIL: content tokens kept from the start, the rest from the end
   bool add_special_tokens = true;
   bool return_offsets = false;
-  int stride = 0;                // overlap of consecutive overflow windows, in tokens
-  bool return_overflow = false;  // single texts: the rest of the text as more windows
+  int stride = 0;                     // overlap of consecutive overflow windows, in tokens
+  bool return_overflow = false;       // single texts: the rest of the text as more windows
   bool replace_invalid_utf8 = false;  // else invalid UTF-8 is an Error naming the byte offset
 };
 
@@ -61,7 +61,8 @@ class Tokenizer {
                                bool tokenize_chinese_chars = true);
 
   Encoding encode(std::string_view text, const EncodeOptions& opts = {}) const;
-  Encoding encode_pair(std::string_view a, std::string_view b, const EncodeOptions& opts = {}) const;
+  Encoding encode_pair(std::string_view a, std::string_view b,
+                       const EncodeOptions& opts = {}) const;
   // threads = 0: default_num_threads(). Output order follows the input.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
                                      const EncodeOptions& opts = {}, int threads = 0) const;

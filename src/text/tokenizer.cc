@@ -252,6 +252,9 @@ size_t Tokenizer::vocab_size() const {
 size_t Tokenizer::num_special_tokens(bool pair) const {
   return impl_->post.added(pair);
 }
+int Tokenizer::model_max_length() const {
+  return impl_->model_max_length;
+}
 
 void pad_batch(std::vector<Encoding>& batch, int32_t pad_id, int length) {
   size_t target = 0;

@@ -48,7 +48,9 @@ struct Encoding {
 
 class Tokenizer {
  public:
-  // tokenizer.json if the folder has one, else vocab.txt + tokenizer_config.json (optional).
+  // tokenizer.json if the folder has one, else vocab.txt. A tokenizer_config.json beside
+  // them overrides do_lower_case / strip_accents / tokenize_chinese_chars where it sets them
+  // (as transformers' BertTokenizerFast does) and gives model_max_length.
   static Tokenizer from_folder(const std::string& dir);
   static Tokenizer from_tokenizer_json(const std::string& path);
   // A BERT tokenizer over vocab.txt; strip_accents unset means "same as lowercase".
@@ -80,6 +82,8 @@ class Tokenizer {
   size_t vocab_size() const;
   // Number of special tokens the template adds to one text (2 for BERT) or a pair (3).
   size_t num_special_tokens(bool pair) const;
+  // tokenizer_config.json's model_max_length (512 for BERT), or 0 when unknown.
+  int model_max_length() const;
 
   // Writes vocab.txt, tokenizer_config.json and tokenizer.json into dir (created if needed),
   // each atomically; from_folder(dir) loads an identical tokenizer.

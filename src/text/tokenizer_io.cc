@@ -89,6 +89,7 @@ std::string token_name(const json& cfg, const std::string& key, const std::strin
 
 void parse_normalizer(Tokenizer::Impl& m, const json& n, const std::string& path) {
   if (n.is_null()) {
+    m.bert_normalizer = false;
     m.norm = {false, false, false, false};
     m.strip_accents_setting = false;
     return;
@@ -208,10 +209,38 @@ Tokenizer Tokenizer::from_vocab(const std::string& vocab_txt, bool lowercase,
   return TokenizerLoader::make(std::move(m));
 }
 
-Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
+namespace {
+
+// tokenizer_config.json keys that transformers applies over the normalizer, where present
+// (not over a tokenizer.json without a normalizer).
+void apply_config(Tokenizer::Impl& m, const json& cfg, const std::string& path) {
+  if (cfg.contains("model_max_length") && cfg.at("model_max_length").is_number()) {
+    const double v = cfg.at("model_max_length").get<double>();
+    m.model_max_length = v > 0 && v < 1e9 ? static_cast<int>(v) : 0;  // HF writes 1e30: unknown
+  }
+  if (!m.bert_normalizer) return;
+  if (cfg.contains("do_lower_case") && !cfg.at("do_lower_case").is_null()) {
+    m.norm.lowercase = get_field<bool>(cfg, "do_lower_case", path, "do_lower_case");
+  }
+  if (cfg.contains("strip_accents")) {
+    m.strip_accents_setting.reset();
+    if (!cfg.at("strip_accents").is_null()) {
+      m.strip_accents_setting = get_field<bool>(cfg, "strip_accents", path, "strip_accents");
+    }
+  }
+  if (cfg.contains("do_lower_case") || cfg.contains("strip_accents")) {
+    m.norm.strip_accents = m.strip_accents_setting.value_or(m.norm.lowercase);
+  }
+  if (cfg.contains("tokenize_chinese_chars") && !cfg.at("tokenize_chinese_chars").is_null()) {
+    m.norm.handle_chinese_chars =
+        get_field<bool>(cfg, "tokenize_chinese_chars", path, "tokenize_chinese_chars");
+  }
+}
+
+std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
   const json j = parse_json_file(path);
   check(j.is_object(), ErrorCode::CORRUPT_FILE, cat(path, ": expected a JSON object"));
-  auto m = std::make_shared<Impl>();
+  auto m = std::make_shared<Tokenizer::Impl>();
   m->source = path;
   const json& model = j.contains("model") ? j.at("model") : json();
   check(model.is_object(), ErrorCode::CORRUPT_FILE, cat(path, ": model: missing"));
@@ -278,19 +307,29 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
     m->cls_token = m->post.single[0].name;
   if (m->post.single.size() == 3 && m->post.single[2].sequence < 0)
     m->sep_token = m->post.single[2].name;
-  return TokenizerLoader::make(std::move(m));
+  return m;
+}
+
+}  // namespace
+
+Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
+  return TokenizerLoader::make(parse_tokenizer_json(path));
 }
 
 Tokenizer Tokenizer::from_folder(const std::string& dir) {
-  const std::string tj = join_path(dir, "tokenizer.json");
-  if (file_exists(tj)) return from_tokenizer_json(tj);
-  const std::string vocab = join_path(dir, "vocab.txt");
-  check(file_exists(vocab), ErrorCode::NOT_FOUND,
-        cat("tokenizer folder ", dir, ": neither tokenizer.json nor vocab.txt found"));
   const std::string cfg_path = join_path(dir, "tokenizer_config.json");
   json cfg = json::object();
   if (file_exists(cfg_path)) cfg = parse_json_file(cfg_path);
   check(cfg.is_object(), ErrorCode::CORRUPT_FILE, cat(cfg_path, ": expected a JSON object"));
+  const std::string tj = join_path(dir, "tokenizer.json");
+  if (file_exists(tj)) {
+    auto m = parse_tokenizer_json(tj);
+    apply_config(*m, cfg, cfg_path);
+    return TokenizerLoader::make(std::move(m));
+  }
+  const std::string vocab = join_path(dir, "vocab.txt");
+  check(file_exists(vocab), ErrorCode::NOT_FOUND,
+        cat("tokenizer folder ", dir, ": neither tokenizer.json nor vocab.txt found"));
   auto m = std::make_shared<Impl>();
   m->source = vocab;
   m->vocab = Vocab::from_file(vocab);
@@ -306,6 +345,7 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   m->sep_token = token_name(cfg, "sep_token", "[SEP]", cfg_path);
   m->pad_token = token_name(cfg, "pad_token", "[PAD]", cfg_path);
   m->mask_token = token_name(cfg, "mask_token", "[MASK]", cfg_path);
+  apply_config(*m, cfg, cfg_path);
   add_default_specials(*m);
   set_bert_template(*m, vocab);
   return TokenizerLoader::make(std::move(m));
@@ -326,6 +366,7 @@ void Tokenizer::save(const std::string& dir) const {
               {"pad_token", m.pad_token},
               {"mask_token", m.mask_token},
               {"tokenizer_class", "BertTokenizer"}};
+  if (m.model_max_length > 0) cfg["model_max_length"] = m.model_max_length;
   write_file_atomic(join_path(dir, "tokenizer_config.json"), cfg.dump(2) + "\n");
 
   json j;

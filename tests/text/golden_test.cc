@@ -83,6 +83,7 @@ TEST(Golden, VocabFolderMatchesHuggingFace) {
   std::filesystem::copy_file(vocab, tmp.file("vocab.txt"));
   std::filesystem::copy_file(src + "/tokenizer_config.json", tmp.file("tokenizer_config.json"));
   const Tokenizer tok = Tokenizer::from_folder(tmp.path());
+  EXPECT_EQ(tok.model_max_length(), 512);
   check_golden(
       dir, [&](const std::string& t) { return tok.encode(t).ids; }, "vocab.txt folder");
 }

@@ -300,6 +300,21 @@ TEST(Tokenizer, SaveAndLoadRoundTrip) {
   EXPECT_EQ(Tokenizer::from_folder(dir.path()).encode("Hello").ids[1], 35);
 }
 
+TEST(Tokenizer, TokenizerConfigOverridesTheNormalizer) {
+  bertq::testing::TempDir dir;
+  small_tokenizer().save(dir.path());  // tokenizer.json says lowercase
+  EXPECT_EQ(Tokenizer::from_folder(dir.path()).encode("Hello").ids[1], 5);
+  EXPECT_EQ(Tokenizer::from_folder(dir.path()).model_max_length(), 0);
+  // As in transformers, tokenizer_config.json's do_lower_case wins where it is set.
+  write_file_atomic(dir.file("tokenizer_config.json"),
+                    R"({"do_lower_case": false, "model_max_length": 512})");
+  const Tokenizer cased = Tokenizer::from_folder(dir.path());
+  EXPECT_EQ(cased.encode("Hello").ids[1], 35);
+  EXPECT_EQ(cased.model_max_length(), 512);
+  // ... but not the tokenizer.json loaded on its own.
+  EXPECT_EQ(Tokenizer::from_tokenizer_json(dir.file("tokenizer.json")).encode("Hello").ids[1], 5);
+}
+
 TEST(Tokenizer, UnsupportedTokenizerJsonNamesTheField) {
   BERTQ_REQUIRE_SHARED(tj, "data/bert-base-uncased/tokenizer.json");
   const auto base = nlohmann::json::parse(read_file(tj));

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/file_util.h"
 #include "core/line_reader.h"
+#include "core/thread_pool.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 
@@ -100,6 +101,7 @@ void run(const TokenizeOptions& o) {
   eo.add_special_tokens = !o.no_special;
   eo.return_offsets = o.offsets;
   eo.replace_invalid_utf8 = o.replace_invalid;
+  ThreadPool pool(o.threads > 0 ? o.threads : default_num_threads());
   LineReader reader(o.input);
   const std::string name = o.input == "-" ? "stdin" : o.input;
   std::vector<std::string> texts;
@@ -108,7 +110,7 @@ void run(const TokenizeOptions& o) {
     if (texts.empty()) return;
     std::vector<text::Encoding> encs;
     try {
-      encs = tok.encode_batch(texts, eo, o.threads);
+      encs = tok.encode_batch(texts, eo, pool);
     } catch (const Error& e) {
       // encode_batch names "text i"; turn that into the input line.
       const std::string msg = e.what();

@@ -159,26 +159,41 @@ Encoding Tokenizer::encode_pair(std::string_view text_a, std::string_view text_b
   return assemble(m, ta, &tb, o);
 }
 
+namespace {
+
+// Encodes texts[i] into out[i] for i in [b, e), naming the text in errors.
+void encode_range(const Tokenizer& tok, const std::vector<std::string>& texts,
+                  const EncodeOptions& o, std::vector<Encoding>& out, size_t b, size_t e) {
+  for (size_t i = b; i < e; ++i) {
+    try {
+      out[i] = tok.encode(texts[i], o);
+    } catch (const Error& err) {
+      rethrow_with_context(err, cat("text ", i));
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,
                                               const EncodeOptions& o, int threads) const {
-  std::vector<Encoding> out(texts.size());
-  auto run = [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      try {
-        out[i] = encode(texts[i], o);
-      } catch (const Error& err) {
-        rethrow_with_context(err, cat("text ", i));
-      }
-    }
-  };
   if (threads <= 0) threads = default_num_threads();
   threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(threads), texts.size()));
   if (threads <= 1) {
-    run(0, texts.size());
+    std::vector<Encoding> out(texts.size());
+    encode_range(*this, texts, o, out, 0, texts.size());
     return out;
   }
   ThreadPool pool(threads);
-  pool.parallel_for(texts.size(), run, std::max<size_t>(1, texts.size() / (size_t(threads) * 16)));
+  return encode_batch(texts, o, pool);
+}
+
+std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,
+                                              const EncodeOptions& o, ThreadPool& pool) const {
+  std::vector<Encoding> out(texts.size());
+  const size_t grain = std::max<size_t>(1, texts.size() / (size_t(pool.num_threads()) * 16));
+  pool.parallel_for(
+      texts.size(), [&](size_t b, size_t e) { encode_range(*this, texts, o, out, b, e); }, grain);
   return out;
 }
 

@@ -24,6 +24,10 @@
 
 #include "text/truncation.h"
 
+namespace bertq {
+class ThreadPool;
+}
+
 namespace bertq::text {
 
 struct EncodeOptions {
@@ -68,6 +72,9 @@ class Tokenizer {
   // threads = 0: default_num_threads(). Output order follows the input.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
                                      const EncodeOptions& opts = {}, int threads = 0) const;
+  // The same on a caller's pool (e.g. one kept by a server), to avoid starting threads per call.
+  std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
+                                     const EncodeOptions& opts, ThreadPool& pool) const;
   // HF's WordPiece decoder: "##" pieces glue to the previous token, others get a space;
   // cleanup removes the space before . ? ! , and in contractions.
   std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;

@@ -10,6 +10,7 @@
 #include "common/test_util.h"
 #include "core/error.h"
 #include "core/line_reader.h"
+#include "core/thread_pool.h"
 #include "text/reference_encoder.h"
 #include "text/tokenizer.h"
 #include "text/vocab.h"
@@ -119,6 +120,10 @@ TEST(Golden, BatchEncodingMatchesSingleEncoding) {
   const auto batch = tok.encode_batch(texts, {}, 4);
   ASSERT_EQ(batch.size(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(batch[i].ids, expected[i]) << "text " << i;
+  ThreadPool pool(3);
+  const auto on_pool = tok.encode_batch(texts, {}, pool);
+  ASSERT_EQ(on_pool.size(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(on_pool[i].ids, expected[i]) << "text " << i;
 }
 
 }  // namespace

@@ -44,12 +44,10 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
 // Copies the first `head` and last `tail` tokens of c.
 Content keep(const Content& c, KeepRange r) {
   Content out;
-  const size_t n = c.ids.size();
   out.ids.assign(c.ids.begin(), c.ids.begin() + r.head);
   out.ids.insert(out.ids.end(), c.ids.end() - r.tail, c.ids.end());
   out.offsets.assign(c.offsets.begin(), c.offsets.begin() + r.head);
   out.offsets.insert(out.offsets.end(), c.offsets.end() - r.tail, c.offsets.end());
-  (void)n;
   return out;
 }
 

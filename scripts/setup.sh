@@ -14,6 +14,7 @@ PACKAGES=(
   libcpp-httplib-dev                  # the HTTP server (bertq serve) and test servers
   libarchive-dev                      # reading aclImdb_v1.tar.gz in place
   libcurl4-openssl-dev                # downloads (models, datasets)
+  libssl-dev                          # SHA-256 (OpenSSL EVP) to verify downloads
   zlib1g-dev                          # gzip JSON Lines
   libgtest-dev libgmock-dev googletest  # unit tests
   libbenchmark-dev                    # micro-benchmarks

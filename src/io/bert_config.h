@@ -1,0 +1,61 @@
+// BertConfig: the Hugging Face config.json of a BERT sequence classifier.
+//
+// Reads the fields the engine needs (sizes, activation, LayerNorm epsilon, labels) with type
+// and range checks whose errors name the file and field; every other field is kept in `extra`
+// and written back on save, so a config survives load + save (e.g. "quantization_config").
+// Labels: id2label {"0": "NEG", "1": "POS"} (keys must be 0..n-1), else num_labels, else HF's
+// default of 2 labels LABEL_0, LABEL_1; label2id, when present, must agree with id2label.
+//
+//   auto cfg = bertq::io::BertConfig::load("model/config.json");
+//   int h = cfg.hidden_size, n = cfg.num_labels();
+//   cfg.id2label = {"NEG", "POS"};  cfg.save("out/config.json");   // atomic
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace bertq::io {
+
+enum class Activation {
+  GELU,      // exact: x * 0.5 * (1 + erf(x / sqrt(2)))                     ("gelu")
+  GELU_NEW,  // tanh approximation ("gelu_new", "gelu_pytorch_tanh")
+  RELU,      // ("relu")
+};
+
+std::string_view activation_name(Activation a);  // "gelu", "gelu_new", "relu"
+// Accepts the names above; throws UNSUPPORTED naming the value otherwise.
+Activation parse_activation(std::string_view name);
+
+struct BertConfig {
+  int vocab_size = 30522, hidden_size = 768, num_hidden_layers = 12, num_attention_heads = 12,
+      intermediate_size = 3072, max_position_embeddings = 512, type_vocab_size = 2,
+      pad_token_id = 0;
+  Activation hidden_act = Activation::GELU;
+  float layer_norm_eps = 1e-12f;
+  float hidden_dropout_prob = 0.1f, attention_probs_dropout_prob = 0.1f;
+  std::optional<float> classifier_dropout;
+  std::vector<std::string> id2label = {"LABEL_0", "LABEL_1"};  // size num_labels
+  nlohmann::json extra = nlohmann::json::object();  // every other config.json field
+
+  int num_labels() const { return static_cast<int>(id2label.size()); }
+  int label_id(std::string_view label) const;  // -1 if absent
+  int head_size() const { return hidden_size / num_attention_heads; }
+
+  // Parses and validates; `origin` (a file name) starts every error message.
+  static BertConfig from_json(const nlohmann::json& j, const std::string& origin);
+  static BertConfig load(const std::string& path);
+  // HF-compatible: architectures ["BertForSequenceClassification"], model_type "bert",
+  // id2label {"0": ...}, label2id, plus `extra`.
+  nlohmann::json to_json() const;
+  void save(const std::string& path) const;  // atomic
+  // Positive sizes, hidden_size % num_attention_heads == 0, eps > 0, dropouts in [0, 1),
+  // pad_token_id < vocab_size, labels non-empty and distinct. Throws INVALID_ARGUMENT naming
+  // the field (prefixed by `origin` when given).
+  void validate(const std::string& origin = "") const;
+};
+
+}  // namespace bertq::io

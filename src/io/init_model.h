@@ -1,0 +1,39 @@
+// Random initialisation of a BERT classifier, as Hugging Face does it (BertPreTrainedModel.
+// _init_weights): Linear and Embedding weights ~ normal(0, std), biases 0, LayerNorm weight 1
+// and bias 0, and the padding row (pad_token_id) of the word embeddings 0. Values are drawn
+// from one NormalRng stream in the order of all_tensor_names(), so a seed fixes every byte.
+//
+//   InitOptions o;  o.config.num_hidden_layers = 2;  o.seed = 7;
+//   SafeTensorsWriter w = init_random_weights(o);
+//   write_model_folder("out", o.config, w);
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/bert_config.h"
+#include "io/bert_tensors.h"
+#include "io/normal_rng.h"
+#include "io/safetensors.h"
+
+namespace bertq::io {
+
+struct InitOptions {
+  BertConfig config;
+  uint64_t seed = 0;
+  float std = 0.02f;
+};
+
+// Every canonical tensor (all_tensor_names), F32, metadata {"format": "pt"}.
+SafeTensorsWriter init_random_weights(const InitOptions& options);
+
+// The initial values of one tensor (shape expected_shape(t, config)), drawing from `rng`.
+std::vector<float> init_tensor_values(BertTensor t, const BertConfig& config, NormalRng& rng,
+                                      float std);
+
+// Number of lines of a vocab.txt (one token per line, as BertTokenizer reads it). Throws
+// NOT_FOUND / CORRUPT_FILE (empty file) naming the path.
+int count_vocab_lines(const std::string& path);
+
+}  // namespace bertq::io

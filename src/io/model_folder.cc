@@ -1,0 +1,78 @@
+// ModelFolder loading and write_model_folder (see model_folder.h).
+#include "io/model_folder.h"
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/file_util.h"
+
+namespace bertq::io {
+
+const char* const kTokenizerFiles[4] = {"vocab.txt", "tokenizer.json", "tokenizer_config.json",
+                                        "special_tokens_map.json"};
+
+ModelFolder ModelFolder::load(const std::string& dir) {
+  check(dir_exists(dir), ErrorCode::NOT_FOUND,
+        cat(dir, ": no such model folder (download one with `bertq download model NAME` or create "
+                 "one with `bertq init`)"));
+  const std::string config_path = join_path(dir, "config.json");
+  check(file_exists(config_path), ErrorCode::NOT_FOUND,
+        cat(dir, ": no config.json; download with `bertq download model NAME` or create a model "
+                 "with `bertq init`"));
+  const std::string weights_path = join_path(dir, "model.safetensors");
+  if (!file_exists(weights_path)) {
+    check(!file_exists(join_path(dir, "model.safetensors.index.json")), ErrorCode::UNSUPPORTED,
+          cat(dir, ": sharded checkpoints (model.safetensors.index.json) are not supported; save "
+                   "the model as one model.safetensors"));
+    check(!file_exists(join_path(dir, "pytorch_model.bin")), ErrorCode::UNSUPPORTED,
+          cat(dir, ": has pytorch_model.bin but no model.safetensors; convert it with "
+                   "transformers (model.save_pretrained(dir, safe_serialization=True))"));
+    throw Error(ErrorCode::NOT_FOUND, cat(dir, ": no model.safetensors"));
+  }
+  ModelFolder m;
+  m.dir = dir;
+  m.config = BertConfig::load(config_path);
+  m.weights = WeightStore::load(weights_path, m.config);
+  return m;
+}
+
+bool ModelFolder::has_tokenizer() const {
+  return file_exists(join_path(dir, "vocab.txt")) || file_exists(join_path(dir, "tokenizer.json"));
+}
+
+void write_model_folder(const std::string& dir, const BertConfig& config,
+                        const SafeTensorsWriter& weights, const std::string& tokenizer_from) {
+  config.validate();
+  // The weights must describe exactly this config's model.
+  std::map<std::string, TensorView> have;
+  for (auto& t : weights.tensors()) have.emplace(t.name, t);
+  for (const auto& [name, shape] : all_tensor_names(config)) {
+    auto it = have.find(name);
+    check(it != have.end(), ErrorCode::INVALID_ARGUMENT,
+          cat(dir, ": cannot write model: tensor ", name, " missing"));
+    check(it->second.shape == shape, ErrorCode::INVALID_ARGUMENT,
+          cat(dir, ": cannot write model: tensor ", name, ": expected ", shape_str(shape), ", got ",
+              it->second.shape_str()));
+  }
+  // Read the tokenizer files first, so a bad source leaves nothing half written.
+  std::vector<std::pair<std::string, std::string>> tok;
+  if (!tokenizer_from.empty()) {
+    std::error_code ec;
+    const bool same = std::filesystem::exists(dir) && std::filesystem::equivalent(dir, tokenizer_from, ec);
+    bool has_vocab = false;
+    for (const char* f : kTokenizerFiles) {
+      const std::string p = join_path(tokenizer_from, f);
+      if (!file_exists(p)) continue;
+      has_vocab = has_vocab || std::string(f) == "vocab.txt" || std::string(f) == "tokenizer.json";
+      if (!same) tok.emplace_back(f, read_file(p));
+    }
+    check(has_vocab, ErrorCode::NOT_FOUND,
+          cat(tokenizer_from, ": no vocab.txt or tokenizer.json to copy"));
+  }
+  make_dirs(dir);
+  config.save(join_path(dir, "config.json"));
+  weights.write(join_path(dir, "model.safetensors"));
+  for (const auto& [name, text] : tok) write_file_atomic(join_path(dir, name), text);
+}
+
+}  // namespace bertq::io

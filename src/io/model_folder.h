@@ -1,0 +1,98 @@
+// Model folders and their weights.
+//
+// A model is a Hugging Face folder: config.json (BertConfig), model.safetensors, and the
+// tokenizer files (vocab.txt and/or tokenizer.json, tokenizer_config.json).
+//
+// WeightStore holds the weights under canonical names (bert_tensors.h):
+// - names are normalised: a BertModel checkpoint ("encoder.layer.0...") gets the "bert."
+//   prefix, old "LayerNorm.gamma/beta" become "weight/bias", pre-training heads ("cls.*") and
+//   "*position_ids" buffers are dropped;
+// - every BERT tensor's shape is checked against expected_shape() (for I8 weights too):
+//   "FILE: tensor bert.encoder.layer.3.output.dense.weight: expected [768, 3072], got [3072, 768]";
+// - F32 tensors point into the memory-mapped file (copied only if misaligned); F16, BF16 and
+//   F64 are converted to owned F32; I8 Linear weights (and the quantizer's F32 "<name>_scale"
+//   siblings, or any other extra tensor) are kept as they are. A BERT tensor in any other
+//   dtype is an UNSUPPORTED error naming it;
+// - a missing pooler or classifier is initialised (normal(0, initializer_range or 0.02),
+//   bias 0, seeded) with a warning; any other missing tensor is a NOT_FOUND error.
+// WeightStore is cheap to copy and move; copies share the mapping and the converted buffers.
+//
+//   auto m = bertq::io::ModelFolder::load("models/imdb");
+//   const float* wq = m.weights.f32(BertTensor::Q_WEIGHT, 0);   // [H, H], row-major [out, in]
+//   int labels = m.config.num_labels();
+//
+//   write_model_folder("out", config, writer, /*tokenizer_from=*/"models/bert-base-uncased");
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/bert_config.h"
+#include "io/bert_tensors.h"
+#include "io/safetensors.h"
+
+namespace bertq::io {
+
+class WeightStore {
+ public:
+  WeightStore() = default;  // empty
+
+  static WeightStore load(const std::string& safetensors_path, const BertConfig& config,
+                          uint64_t init_seed = 0);
+  static WeightStore load(const SafeTensorsFile& file, const BertConfig& config,
+                          uint64_t init_seed = 0);
+
+  const TensorView* find(const std::string& canonical_name) const;
+  const TensorView& get(const std::string& canonical_name) const;  // NOT_FOUND naming the file
+  const TensorView& get(BertTensor t, int layer = -1) const;
+  // The F32 data of a tensor; UNSUPPORTED if it is stored as another dtype (e.g. I8).
+  const float* f32(BertTensor t, int layer = -1) const;
+  const float* f32(const std::string& canonical_name) const;
+
+  // File tensors (canonical ones in all_tensor_names order, then extras by name), then the
+  // initialised ones.
+  std::vector<std::string> names() const;
+  const std::vector<TensorView>& tensors() const { return views_; }
+  // Tensors that were missing from the file and got initialised (pooler / classifier).
+  const std::vector<std::string>& initialized() const { return initialized_; }
+  const std::string& source() const { return source_; }
+
+ private:
+  void add(TensorView v);
+
+  std::string source_;
+  std::shared_ptr<const SafeTensorsFile> file_;  // keeps the mapping alive
+  std::vector<std::shared_ptr<std::vector<float>>> owned_;
+  std::vector<TensorView> views_;
+  std::map<std::string, size_t, std::less<>> index_;
+  std::vector<std::string> initialized_;
+};
+
+// The name a checkpoint tensor has in WeightStore, or "" when it is dropped ("cls.*",
+// "*position_ids"). "encoder.layer.0.x" -> "bert.encoder.layer.0.x"; "bert.*" and
+// "classifier.*" unchanged; "*.LayerNorm.gamma" -> "*.LayerNorm.weight", beta -> bias.
+std::string canonical_tensor_name(const std::string& name);
+
+struct ModelFolder {
+  std::string dir;
+  BertConfig config;
+  WeightStore weights;
+
+  // Reads DIR/config.json and DIR/model.safetensors; errors say what is missing and how to get it.
+  static ModelFolder load(const std::string& dir);
+  bool has_tokenizer() const;  // vocab.txt or tokenizer.json present
+};
+
+// Tokenizer files copied by write_model_folder (those present).
+extern const char* const kTokenizerFiles[4];
+
+// Writes DIR/config.json and DIR/model.safetensors (atomic each) after checking that `weights`
+// holds every canonical tensor with its expected shape; copies the tokenizer files from
+// `tokenizer_from` when given (NOT_FOUND if it has neither vocab.txt nor tokenizer.json).
+void write_model_folder(const std::string& dir, const BertConfig& config,
+                        const SafeTensorsWriter& weights, const std::string& tokenizer_from = "");
+
+}  // namespace bertq::io

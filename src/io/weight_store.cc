@@ -1,0 +1,170 @@
+// WeightStore: canonical names, shape/dtype checks, F16/BF16 conversion and initialisation of
+// a missing pooler/classifier (see model_folder.h).
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "io/init_model.h"
+#include "io/model_folder.h"
+
+namespace bertq::io {
+namespace {
+
+bool starts_with(const std::string& s, std::string_view p) { return s.compare(0, p.size(), p) == 0; }
+bool ends_with(const std::string& s, std::string_view p) {
+  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
+}
+
+float init_std(const BertConfig& config) {
+  const auto it = config.extra.find("initializer_range");
+  if (it != config.extra.end() && it->is_number() && it->get<double>() >= 0) return it->get<float>();
+  return 0.02f;
+}
+
+}  // namespace
+
+std::string canonical_tensor_name(const std::string& name) {
+  if (starts_with(name, "cls.") || ends_with(name, "position_ids")) return "";
+  std::string n = name;
+  if (ends_with(n, "LayerNorm.gamma")) n = n.substr(0, n.size() - 5) + "weight";
+  else if (ends_with(n, "LayerNorm.beta")) n = n.substr(0, n.size() - 4) + "bias";
+  if (starts_with(n, "embeddings.") || starts_with(n, "encoder.") || starts_with(n, "pooler."))
+    n = "bert." + n;
+  return n;
+}
+
+void WeightStore::add(TensorView v) {
+  index_.emplace(v.name, views_.size());
+  views_.push_back(std::move(v));
+}
+
+WeightStore WeightStore::load(const std::string& path, const BertConfig& config, uint64_t init_seed) {
+  return load(SafeTensorsFile(path), config, init_seed);
+}
+
+WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& config,
+                              uint64_t init_seed) {
+  config.validate(file.path());
+  WeightStore ws;
+  ws.source_ = file.path();
+  ws.file_ = std::make_shared<const SafeTensorsFile>(file);
+  const std::string& src = ws.source_;
+
+  // 1. Normalise names; reject two file tensors mapping to one name.
+  std::map<std::string, const TensorView*> by_name;
+  for (const TensorView& t : ws.file_->tensors()) {
+    const std::string name = canonical_tensor_name(t.name);
+    if (name.empty()) continue;
+    auto [it, fresh] = by_name.emplace(name, &t);
+    check(fresh, ErrorCode::CORRUPT_FILE,
+          cat(src, ": tensor ", name, " appears twice (as ", it->second->name, " and ", t.name, ")"));
+  }
+
+  // 2. Check and adopt every tensor: canonical ones in table order, then the extras.
+  std::vector<std::pair<std::string, const TensorView*>> ordered;
+  const auto canonical = all_tensor_names(config);
+  for (const auto& [name, shape] : canonical) {
+    auto it = by_name.find(name);
+    if (it != by_name.end()) {
+      ordered.emplace_back(name, it->second);
+      by_name.erase(it);
+    }
+  }
+  for (const auto& [name, t] : by_name) ordered.emplace_back(name, t);
+
+  for (const auto& [name, t] : ordered) {
+    const std::string where = cat(src, ": tensor ", name,
+                                  name == t->name ? std::string() : cat(" (stored as ", t->name, ")"));
+    const auto id = parse_tensor_name(name);
+    if (id) {
+      check(!is_layer_tensor(id->tensor) || id->layer < config.num_hidden_layers,
+            ErrorCode::CORRUPT_FILE,
+            cat(where, ": layer ", id->layer, " but config.json has num_hidden_layers ",
+                config.num_hidden_layers));
+      const auto want = expected_shape(id->tensor, config);
+      if (t->shape != want) {
+        std::string hint;
+        if (id->tensor == BertTensor::CLASSIFIER_WEIGHT || id->tensor == BertTensor::CLASSIFIER_BIAS)
+          hint = cat(" (config.json has ", config.num_labels(), " labels)");
+        throw Error(ErrorCode::CORRUPT_FILE,
+                    cat(where, ": expected ", shape_str(want), ", got ", t->shape_str(), hint));
+      }
+      const bool ok = is_float_dtype(t->dtype) || (t->dtype == DType::I8 && is_matrix_tensor(id->tensor));
+      check(ok, ErrorCode::UNSUPPORTED,
+            cat(where, ": dtype ", dtype_name(t->dtype), " is not supported for this tensor (",
+                is_matrix_tensor(id->tensor) ? "F32, F16, BF16, F64 or quantized I8" : "F32, F16, BF16 or F64",
+                ")"));
+    }
+    TensorView v = *t;
+    v.name = name;
+    const bool misaligned = reinterpret_cast<uintptr_t>(t->data) % alignof(float) != 0;
+    if (is_float_dtype(t->dtype) && (t->dtype != DType::F32 || misaligned)) {
+      auto buf = std::make_shared<std::vector<float>>(static_cast<size_t>(t->numel()));
+      convert_to_f32(t->dtype, t->data, buf->size(), buf->data());
+      v.dtype = DType::F32;
+      v.data = buf->data();
+      v.nbytes = buf->size() * sizeof(float);
+      ws.owned_.push_back(std::move(buf));
+    }
+    ws.add(std::move(v));
+  }
+
+  // 3. Missing tensors: initialise the heads, reject the rest.
+  NormalRng rng(init_seed);
+  for (const auto& [name, shape] : canonical) {
+    if (ws.find(name)) continue;
+    const auto id = parse_tensor_name(name);
+    const bool head = id && (id->tensor == BertTensor::POOLER_WEIGHT || id->tensor == BertTensor::POOLER_BIAS ||
+                             id->tensor == BertTensor::CLASSIFIER_WEIGHT ||
+                             id->tensor == BertTensor::CLASSIFIER_BIAS);
+    check(head, ErrorCode::NOT_FOUND,
+          cat(src, ": tensor ", name, " not found (", ws.file_->tensors().size(),
+              " tensors in the file; a BERT checkpoint matching config.json?)"));
+    const float std = init_std(config);
+    auto buf = std::make_shared<std::vector<float>>(init_tensor_values(id->tensor, config, rng, std));
+    ws.add({name, DType::F32, shape, buf->data(), buf->size() * sizeof(float)});
+    ws.owned_.push_back(std::move(buf));
+    ws.initialized_.push_back(name);
+  }
+  if (!ws.initialized_.empty()) {
+    std::string list;
+    for (const auto& n : ws.initialized_) list += (list.empty() ? "" : ", ") + n;
+    log_warn(cat(src, ": ", list, " not in the checkpoint; initialised randomly (normal std ",
+                 init_std(config), ", bias 0, seed ", init_seed, "): fine-tune before use"));
+  }
+  return ws;
+}
+
+const TensorView* WeightStore::find(const std::string& name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &views_[it->second];
+}
+
+const TensorView& WeightStore::get(const std::string& name) const {
+  const TensorView* t = find(name);
+  check(t != nullptr, ErrorCode::NOT_FOUND,
+        cat(source_.empty() ? "weights" : source_, ": tensor ", name, " not found"));
+  return *t;
+}
+
+const TensorView& WeightStore::get(BertTensor t, int layer) const { return get(tensor_name(t, layer)); }
+
+const float* WeightStore::f32(const std::string& name) const {
+  const TensorView& v = get(name);
+  check(v.dtype == DType::F32, ErrorCode::UNSUPPORTED,
+        cat(source_, ": tensor ", name, " is ", dtype_name(v.dtype),
+            ", not F32 (a quantized model needs the INT8 engine)"));
+  return static_cast<const float*>(v.data);
+}
+
+const float* WeightStore::f32(BertTensor t, int layer) const { return f32(tensor_name(t, layer)); }
+
+std::vector<std::string> WeightStore::names() const {
+  std::vector<std::string> out;
+  out.reserve(views_.size());
+  for (const auto& v : views_) out.push_back(v.name);
+  return out;
+}
+
+}  // namespace bertq::io

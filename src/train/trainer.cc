@@ -285,6 +285,7 @@ TrainResult train(const TrainOptions& o) {
       st.best_metric = score_of(e, o.metric);
       st.best_step = st.step;
       st.evals_without_improvement = 0;
+      res.best_eval = e;
       save_model_folder(join_path(o.out_dir, "best"), *model, o.model_dir);
     } else if (++st.evals_without_improvement >= o.early_stopping && o.early_stopping > 0) {
       log_info(cat("early stopping: no improvement of ", o.metric, " in ", o.early_stopping, " evaluations"));
@@ -357,14 +358,13 @@ TrainResult train(const TrainOptions& o) {
   res.steps = st.step;
   res.best_step = st.best_step;
   if (!res.interrupted && o.write_last) save_model_folder(join_path(o.out_dir, "last"), *model, o.model_dir);
-  if (eval_data.size() > 0 && st.best_step >= 0 && find_complete_dir(join_path(o.out_dir, "best")).empty())
-    save_model_folder(join_path(o.out_dir, "best"), *model, o.model_dir);
   write_loss_plot(mlog.path(), join_path(o.out_dir, "curves.svg"));
   res.wall_s = elapsed();
-  set_interrupt_requested(false);
-  if (res.best_step >= 0) {
-    res.best_eval.examples = res.last_eval.examples;
+  if (res.tokens_per_s == 0 && run_n > 0) {
+    const double dt = std::chrono::duration<double>(Clock::now() - run_t0).count();
+    res.tokens_per_s = dt > 0 ? run_tokens / dt : 0;
   }
+  set_interrupt_requested(false);
   return res;
 }
 

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "core/error.h"
-#include "train/st_file.h"
+#include "io/safetensors.h"
 
 namespace bertq::train {
 
@@ -181,37 +181,42 @@ void init_weights(BertClassifierImpl& m, uint64_t seed) {
 
 namespace {
 
-torch::ScalarType st_to_torch(const std::string& dtype, const std::string& where) {
-  if (dtype == "F32") return torch::kFloat;
-  if (dtype == "F64") return torch::kDouble;
-  if (dtype == "F16") return torch::kHalf;
-  if (dtype == "BF16") return torch::kBFloat16;
-  throw Error(ErrorCode::UNSUPPORTED, cat(where, ": dtype ", dtype, " is not a float type"));
+torch::ScalarType st_to_torch(io::DType dtype, const std::string& where) {
+  switch (dtype) {
+    case io::DType::F32: return torch::kFloat;
+    case io::DType::F64: return torch::kDouble;
+    case io::DType::F16: return torch::kHalf;
+    case io::DType::BF16: return torch::kBFloat16;
+    default: break;
+  }
+  throw Error(ErrorCode::UNSUPPORTED,
+              cat(where, ": dtype ", io::dtype_name(dtype), " is not a float type"));
 }
 
 }  // namespace
 
 std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path) {
-  StFile f(path);
+  io::SafeTensorsFile f(path);
+  auto has = [&](const std::string& n) { return f.find(n) != nullptr; };
   torch::NoGradGuard ng;
   std::vector<std::string> missing;
   for (auto& p : m.named_parameters()) {
     const std::string& n = p.key();
     std::string key = n;
-    if (!f.has(key) && n.rfind("bert.", 0) == 0 && f.has(n.substr(5))) key = n.substr(5);
-    if (!f.has(key)) {
+    if (!has(key) && n.rfind("bert.", 0) == 0 && has(n.substr(5))) key = n.substr(5);
+    if (!has(key)) {
       const bool optional = n.rfind("classifier.", 0) == 0 || n.rfind("bert.pooler.", 0) == 0;
       check(optional, ErrorCode::CORRUPT_FILE, cat(path, ": missing tensor ", n));
       missing.push_back(n);
       continue;
     }
-    const StTensor& t = f.get(key);
+    const io::TensorView& t = f.get(key);
     const std::string where = cat(path, ": tensor ", key);
     std::vector<int64_t> want = p.value().sizes().vec();
     check(t.shape == want, ErrorCode::CORRUPT_FILE,
           cat(where, ": expected shape ", torch::IntArrayRef(want), ", got ",
               torch::IntArrayRef(t.shape)));
-    auto src = torch::from_blob(const_cast<uint8_t*>(t.data), t.shape,
+    auto src = torch::from_blob(const_cast<void*>(t.data), t.shape,
                                 torch::TensorOptions().dtype(st_to_torch(t.dtype, where)));
     p.value().copy_(src);
   }
@@ -219,11 +224,13 @@ std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& 
 }
 
 void save_weights(BertClassifierImpl& m, const std::string& path) {
-  StWriter w;
+  io::SafeTensorsWriter w;
   w.set_metadata("format", "pt");
+  std::vector<torch::Tensor> keep;  // the writer borrows the bytes until write()
   for (const auto& p : m.named_parameters()) {
-    auto t = p.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
-    w.add(p.key(), "F32", t.sizes().vec(), t.data_ptr<float>(), t.numel() * sizeof(float));
+    keep.push_back(p.value().detach().to(torch::kCPU, torch::kFloat).contiguous());
+    const auto& t = keep.back();
+    w.add(p.key(), io::DType::F32, t.sizes().vec(), t.data_ptr<float>(), t.numel() * sizeof(float));
   }
   w.write(path);
 }

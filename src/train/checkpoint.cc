@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/file_util.h"
-#include "train/st_file.h"
+#include "io/safetensors.h"
 
 namespace bertq::train {
 
@@ -59,13 +59,15 @@ void save_checkpoint(const std::string& dir, BertClassifierImpl& model, const Ad
                      const TrainState& state) {
   write_dir_atomic(dir, [&](const std::string& tmp) {
     save_weights(model, tmp + "/model.safetensors");
-    StWriter w;
+    io::SafeTensorsWriter w;
+    std::vector<torch::Tensor> keep;  // the writer borrows the bytes until write()
     for (const auto& [name, t] : opt.state()) {
-      auto c = t.detach().to(torch::kFloat).contiguous();
-      w.add(name, "F32", c.sizes().vec(), c.data_ptr<float>(), c.numel() * sizeof(float));
+      keep.push_back(t.detach().to(torch::kFloat).contiguous());
+      const auto& c = keep.back();
+      w.add(name, io::DType::F32, c.sizes().vec(), c.data_ptr<float>(), c.numel() * sizeof(float));
     }
     auto rng = at::detail::getDefaultCPUGenerator().get_state().contiguous();
-    w.add("rng.torch", "U8", {rng.numel()}, rng.data_ptr<uint8_t>(), rng.numel());
+    w.add("rng.torch", io::DType::U8, {rng.numel()}, rng.data_ptr<uint8_t>(), rng.numel());
     w.set_metadata("adamw_step", std::to_string(opt.steps()));
     w.write(tmp + "/optimizer.safetensors");
     write_file_atomic(tmp + "/state.json", state_to_json(state).dump(2) + "\n");
@@ -95,17 +97,19 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, BertClassifier
   const auto missing = load_weights(model, d + "/model.safetensors");
   check(missing.empty(), ErrorCode::CORRUPT_FILE,
         cat(d, "/model.safetensors: missing ", missing.empty() ? "" : missing.front()));
-  StFile f(d + "/optimizer.safetensors");
+  io::SafeTensorsFile f(d + "/optimizer.safetensors");
   std::vector<std::pair<std::string, torch::Tensor>> named;
-  for (const auto& [name, t] : f.tensors()) {
-    if (name == "rng.torch") continue;
-    check(t.dtype == "F32", ErrorCode::CORRUPT_FILE, cat(f.path(), ": tensor ", name, ": expected F32"));
-    named.emplace_back(name, torch::from_blob(const_cast<uint8_t*>(t.data), t.shape, torch::kFloat).clone());
+  for (const auto& t : f.tensors()) {
+    if (t.name == "rng.torch") continue;
+    check(t.dtype == io::DType::F32, ErrorCode::CORRUPT_FILE,
+          cat(f.path(), ": tensor ", t.name, ": expected F32"));
+    named.emplace_back(t.name, torch::from_blob(const_cast<void*>(t.data), t.shape, torch::kFloat).clone());
   }
   const int64_t adam_step = std::stoll(f.metadata().count("adamw_step") ? f.metadata().at("adamw_step") : "0");
   opt.load_state(named, adam_step, f.path());
-  const StTensor& rng = f.get("rng.torch");
-  auto rng_t = torch::from_blob(const_cast<uint8_t*>(rng.data), {rng.numel()}, torch::kUInt8).clone();
+  const io::TensorView& rng = f.get("rng.torch");
+  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, cat(f.path(), ": tensor rng.torch: expected U8"));
+  auto rng_t = torch::from_blob(const_cast<void*>(rng.data), {rng.numel()}, torch::kUInt8).clone();
   at::Generator gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
   gen.set_state(rng_t);

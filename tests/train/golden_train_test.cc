@@ -14,14 +14,14 @@
 #include "common/test_util.h"
 #include "train/adamw.h"
 #include "train/bert_model.h"
-#include "train/st_file.h"
+#include "io/safetensors.h"
 
 namespace bertq::train {
 namespace {
 
-torch::Tensor to_torch(const StTensor& t) {
-  const auto dt = t.dtype == "I64" ? torch::kLong : torch::kFloat;
-  return torch::from_blob(const_cast<uint8_t*>(t.data), t.shape, torch::TensorOptions().dtype(dt))
+torch::Tensor to_torch(const io::TensorView& t) {
+  const auto dt = t.dtype == io::DType::I64 ? torch::kLong : torch::kFloat;
+  return torch::from_blob(const_cast<void*>(t.data), t.shape, torch::TensorOptions().dtype(dt))
       .clone();
 }
 
@@ -47,8 +47,8 @@ void run_golden(const std::string& name, torch::ScalarType dtype, Tol tol) {
   model->set_dropout({0, 0, 0});
   model->train();
 
-  StFile fwd(dir + "/forward.safetensors");
-  StFile ref(dir + "/train.safetensors");
+  io::SafeTensorsFile fwd(dir + "/forward.safetensors");
+  io::SafeTensorsFile ref(dir + "/train.safetensors");
   auto ids = to_torch(fwd.get("input_ids"));
   auto mask = to_torch(fwd.get("attention_mask"));
   auto types = to_torch(fwd.get("token_type_ids"));

@@ -11,7 +11,8 @@
 #include "core/file_util.h"
 #include "train/bert_model.h"
 #include "train/checkpoint.h"
-#include "train/st_file.h"
+#include "io/model_folder.h"
+#include "io/safetensors.h"
 #include "train/trainer.h"
 
 namespace bertq::train {
@@ -76,6 +77,17 @@ TEST(Trainer, LossFallsOnImdbSubset) {
   BertClassifier m(ModelConfig::load(tmp.file("run/last/config.json")));
   ASSERT_TRUE(load_weights(*m, tmp.file("run/last/model.safetensors")).empty());
   EXPECT_EQ(ModelConfig::load(tmp.file("run/last/config.json")).id2label[1], "POSITIVE");
+  // The engine's loader (src/io) reads the folder: same config, every tensor from the file.
+  const auto folder = io::ModelFolder::load(tmp.file("run/last"));
+  EXPECT_EQ(folder.config.hidden_size, 32);
+  EXPECT_EQ(folder.config.num_labels(), 2);
+  EXPECT_TRUE(folder.weights.initialized().empty());
+  EXPECT_TRUE(folder.has_tokenizer());
+  for (const auto& p : m->named_parameters()) {
+    const float* w = folder.weights.f32(p.key());
+    auto t = p.value().contiguous();
+    EXPECT_TRUE(bertq::testing::all_close(w, t.data_ptr<float>(), t.numel(), 0, 0)) << p.key();
+  }
 }
 
 TEST(Trainer, ResumeIsBitIdentical) {
@@ -99,12 +111,13 @@ TEST(Trainer, ResumeIsBitIdentical) {
   const TrainResult part2 = train(p);
   EXPECT_EQ(part2.steps, full.steps);
 
-  StFile a(tmp.file("full/last/model.safetensors")), b(tmp.file("parts/last/model.safetensors"));
+  io::SafeTensorsFile a(tmp.file("full/last/model.safetensors")),
+      b(tmp.file("parts/last/model.safetensors"));
   ASSERT_EQ(a.tensors().size(), b.tensors().size());
-  for (const auto& [name, t] : a.tensors()) {
-    const StTensor& u = b.get(name);
-    ASSERT_EQ(t.nbytes, u.nbytes) << name;
-    EXPECT_EQ(0, std::memcmp(t.data, u.data, t.nbytes)) << name << " differs after resume";
+  for (const auto& t : a.tensors()) {
+    const io::TensorView& u = b.get(t.name);
+    ASSERT_EQ(t.nbytes, u.nbytes) << t.name;
+    EXPECT_EQ(0, std::memcmp(t.data, u.data, t.nbytes)) << t.name << " differs after resume";
   }
   EXPECT_EQ(full.last_eval.accuracy, part2.last_eval.accuracy);
   // Resuming a different configuration is refused.

@@ -24,8 +24,8 @@ using namespace bertq;
 
 std::string vocab_path() {
   const char* env = std::getenv("BERTQ_SHARED");
-  for (std::string dir : {std::string(env ? env : ""), std::string("../shared"), std::string("../../shared"),
-                          std::string("../../../shared")}) {
+  for (std::string dir : {std::string(env ? env : ""), std::string("../shared"),
+                          std::string("../../shared"), std::string("../../../shared")}) {
     if (dir.empty()) continue;
     const std::string p = dir + "/data/bert-base-uncased/vocab.txt";
     if (std::filesystem::exists(p)) return p;
@@ -39,16 +39,19 @@ struct State {
   text::Vocab vocab;
   text::WordPiece wp;
   explicit State(std::vector<std::string> t)
-      : tokens(t), uncased(text::Tokenizer::from_tokens(t, true)), cased(text::Tokenizer::from_tokens(t, false)),
-        vocab(text::Vocab::from_tokens(t)), wp(vocab, {}) {}
+      : tokens(t),
+        uncased(text::Tokenizer::from_tokens(t, true)),
+        cased(text::Tokenizer::from_tokens(t, false)),
+        vocab(text::Vocab::from_tokens(t)),
+        wp(vocab, {}) {}
 };
 
 const State& state() {
   static const State s = [] {
     const std::string p = vocab_path();
     if (!p.empty()) return State(text::Vocab::from_file(p).tokens());
-    return State({"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "##a", "##b", "the", "movie", "##s",
-                  ",", ".", "!", "e", "##e", "北", "i", "##̇"});
+    return State({"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b",   "##a", "##b", "the",
+                  "movie", "##s",   ",",     ".",     "!",      "e", "##e", "北",  "i",   "##̇"});
   }();
   return s;
 }
@@ -58,12 +61,14 @@ void fail(const char* what) {
   std::abort();
 }
 
-void check_encoding(const text::Tokenizer& tok, const text::Encoding& e, size_t text_size, bool specials) {
+void check_encoding(const text::Tokenizer& tok, const text::Encoding& e, size_t text_size,
+                    bool specials) {
   if (e.type_ids.size() != e.ids.size() || e.attention_mask.size() != e.ids.size()) fail("lengths");
   if (e.offsets.size() != e.ids.size()) fail("offsets length");
   for (int32_t id : e.ids)
     if (id < 0 || static_cast<size_t>(id) >= tok.vocab_size()) fail("id out of range");
-  if (specials && (e.ids.size() < 2 || e.ids.front() != tok.cls_id() || e.ids.back() != tok.sep_id())) {
+  if (specials &&
+      (e.ids.size() < 2 || e.ids.front() != tok.cls_id() || e.ids.back() != tok.sep_id())) {
     fail("[CLS] ... [SEP] framing");
   }
   uint32_t last = 0;
@@ -102,7 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fail("replace mode threw");
   }
   check_encoding(tok, e, input.size(), o.add_special_tokens);
-  if (o.max_length > 0 && e.ids.size() > static_cast<size_t>(o.max_length)) fail("longer than max_length");
+  if (o.max_length > 0 && e.ids.size() > static_cast<size_t>(o.max_length))
+    fail("longer than max_length");
   (void)tok.decode(e.ids);
 
   o.replace_invalid_utf8 = false;

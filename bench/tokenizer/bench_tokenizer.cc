@@ -12,11 +12,11 @@
 // CPU time for the threaded one), which stays meaningful on a loaded machine.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
-#include <functional>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,16 +47,24 @@ Args parse_args(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string k = argv[i];
     auto val = [&]() -> std::string {
-      if (i + 1 >= argc) throw bertq::Error(bertq::ErrorCode::INVALID_ARGUMENT, k + ": missing value");
+      if (i + 1 >= argc)
+        throw bertq::Error(bertq::ErrorCode::INVALID_ARGUMENT, k + ": missing value");
       return argv[++i];
     };
-    if (k == "--tokenizer") a.tokenizer = val();
-    else if (k == "--data") a.data = val();
-    else if (k == "--out") a.out = val();
-    else if (k == "--reference") a.references.push_back(val());
-    else if (k == "--repeats") a.repeats = std::stoi(val());
-    else if (k == "--threads") a.threads = std::stoi(val());
-    else throw bertq::Error(bertq::ErrorCode::INVALID_ARGUMENT, "unknown option " + k);
+    if (k == "--tokenizer")
+      a.tokenizer = val();
+    else if (k == "--data")
+      a.data = val();
+    else if (k == "--out")
+      a.out = val();
+    else if (k == "--reference")
+      a.references.push_back(val());
+    else if (k == "--repeats")
+      a.repeats = std::stoi(val());
+    else if (k == "--threads")
+      a.threads = std::stoi(val());
+    else
+      throw bertq::Error(bertq::ErrorCode::INVALID_ARGUMENT, "unknown option " + k);
   }
   return a;
 }
@@ -133,26 +141,29 @@ int main(int argc, char** argv) {
       const auto nl = s.find_last_of('{');
       check(nl != std::string::npos, ErrorCode::CORRUPT_FILE, path + ": no JSON result");
       json r = json::parse(s.substr(nl));
-      if (r.contains("threads") && r["threads"].is_string() && r["threads"] == "all") r["threads"] = all;
-      else if (r.contains("threads") && r["threads"].is_string()) r["threads"] = std::stoi(r["threads"].get<std::string>());
+      if (r.contains("threads") && r["threads"].is_string() && r["threads"] == "all")
+        r["threads"] = all;
+      else if (r.contains("threads") && r["threads"].is_string())
+        r["threads"] = std::stoi(r["threads"].get<std::string>());
       results.push_back(r);
     }
-    std::printf("tokenizer throughput: %zu IMDB reviews, %.1f MB, no truncation; cpu %s, %d threads\n\n",
-                texts.size(), mb, cpu_features().brand.c_str(), all);
-    std::printf("| engine | threads | MB/s | tokens/s | reviews/s | median s | MB per CPU-second |\n");
+    std::printf(
+        "tokenizer throughput: %zu IMDB reviews, %.1f MB, no truncation; cpu %s, %d threads\n\n",
+        texts.size(), mb, cpu_features().brand.c_str(), all);
+    std::printf(
+        "| engine | threads | MB/s | tokens/s | reviews/s | median s | MB per CPU-second |\n");
     std::printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (const auto& r : results) {
-      const std::string per_cpu = r.contains("MB_per_cpu_s") ? cat(r["MB_per_cpu_s"].get<double>()) : "-";
-      std::printf("| %s | %s | %.2f | %.0f | %.0f | %.3f | %s |\n", r["engine"].get<std::string>().c_str(),
-                  r["threads"].dump().c_str(), r["MB_per_s"].get<double>(), r["tokens_per_s"].get<double>(),
+      const std::string per_cpu =
+          r.contains("MB_per_cpu_s") ? cat(r["MB_per_cpu_s"].get<double>()) : "-";
+      std::printf("| %s | %s | %.2f | %.0f | %.0f | %.3f | %s |\n",
+                  r["engine"].get<std::string>().c_str(), r["threads"].dump().c_str(),
+                  r["MB_per_s"].get<double>(), r["tokens_per_s"].get<double>(),
                   r["reviews_per_s"].get<double>(), r["median_s"].get<double>(), per_cpu.c_str());
     }
-    const json report = {{"benchmark", "tokenizer"},
-                         {"data", a.data},
-                         {"tokenizer", a.tokenizer},
-                         {"cpu", cpu_features().brand},
-                         {"repeats", a.repeats},
-                         {"results", results}};
+    const json report = {{"benchmark", "tokenizer"}, {"data", a.data},
+                         {"tokenizer", a.tokenizer}, {"cpu", cpu_features().brand},
+                         {"repeats", a.repeats},     {"results", results}};
     const auto parent = std::filesystem::path(a.out).parent_path();
     if (!parent.empty()) make_dirs(parent.string());
     write_file_atomic(a.out, report.dump(2) + "\n");

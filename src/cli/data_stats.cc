@@ -10,11 +10,7 @@
 #include "core/thread_pool.h"
 #include "data/dataset.h"
 #include "data/stats.h"
-
-#if __has_include("text/tokenizer.h")
 #include "text/tokenizer.h"
-#define BERTQ_HAVE_TOKENIZER 1
-#endif
 
 namespace bertq::cli {
 namespace {
@@ -27,7 +23,6 @@ struct StatsOptions {
 
 data::TokenCounter make_token_counter(const std::string& dir) {
   if (dir.empty()) return {};
-#ifdef BERTQ_HAVE_TOKENIZER
   auto tok = std::make_shared<text::Tokenizer>(text::Tokenizer::from_folder(dir));
   return [tok](const std::vector<std::string>& texts) {
     const auto enc = tok->encode_batch(texts, text::EncodeOptions{}, default_num_threads());
@@ -36,10 +31,6 @@ data::TokenCounter make_token_counter(const std::string& dir) {
     for (const auto& e : enc) n.push_back(e.ids.size());
     return n;
   };
-#else
-  throw Error(ErrorCode::UNSUPPORTED,
-              "--tokenizer: this build has no tokenizer (the text module is not built yet)");
-#endif
 }
 
 void run(const StatsOptions& o) {

@@ -52,8 +52,8 @@ void run_init(const InitArgs& a) {
   o.tokenizer_from = a.copy_tokenizer_from;
   o.overwrite = a.force;
   const io::InitFolderResult r = io::init_model_folder(a.out, o);
-  std::printf("initialised %s: %d layers, hidden %d, %d heads, intermediate %d, vocab %d, "
-              "%d positions, labels",
+  std::printf("initialised %s: layers %d, hidden %d, heads %d, intermediate %d, vocab %d, "
+              "positions %d, labels",
               a.out.c_str(), r.config.num_hidden_layers, r.config.hidden_size,
               r.config.num_attention_heads, r.config.intermediate_size, r.config.vocab_size,
               r.config.max_position_embeddings);

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/file_util.h"
 #include "core/line_reader.h"
+#include "core/thread_pool.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 
@@ -33,12 +34,14 @@ text::Tokenizer load_tokenizer(const std::string& path) {
   if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
     return text::Tokenizer::from_tokenizer_json(path);
   }
-  check(file_exists(path), ErrorCode::NOT_FOUND, cat("--tokenizer ", path, ": no such folder or file"));
+  check(file_exists(path), ErrorCode::NOT_FOUND,
+        cat("--tokenizer ", path, ": no such folder or file"));
   return text::Tokenizer::from_vocab(path);
 }
 
 // The text of one input line, or false for a line to skip (blank lines in jsonl mode).
-bool line_text(const TokenizeOptions& o, const std::string& where, std::string& line, std::string& out) {
+bool line_text(const TokenizeOptions& o, const std::string& where, std::string& line,
+               std::string& out) {
   size_t p = line.find_first_not_of(" \t\r");
   const bool looks_json = p != std::string::npos && line[p] == '{';
   if (o.format == "jsonl" || (o.format == "auto" && looks_json)) {
@@ -77,16 +80,19 @@ void write_encodings(const TokenizeOptions& o, const text::Tokenizer& tok,
       buf += std::to_string(e.ids[i]);
     }
     buf += ']';
-    if (o.tokens) buf += ", \"tokens\": " + nlohmann::json(tok.tokens(e.ids)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (o.tokens)
+      buf += ", \"tokens\": " + nlohmann::json(tok.tokens(e.ids))
+                                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (o.offsets) buf += ", \"offsets\": " + nlohmann::json(e.offsets).dump();
     buf += "}\n";
   }
-  check(std::fwrite(buf.data(), 1, buf.size(), stdout) == buf.size(), ErrorCode::IO, "stdout: write failed");
+  check(std::fwrite(buf.data(), 1, buf.size(), stdout) == buf.size(), ErrorCode::IO,
+        "stdout: write failed");
 }
 
 void run(const TokenizeOptions& o) {
-  check(o.format == "auto" || o.format == "lines" || o.format == "jsonl", ErrorCode::INVALID_ARGUMENT,
-        cat("--format ", o.format, ": expected auto, lines or jsonl"));
+  check(o.format == "auto" || o.format == "lines" || o.format == "jsonl",
+        ErrorCode::INVALID_ARGUMENT, cat("--format ", o.format, ": expected auto, lines or jsonl"));
   const text::Tokenizer tok = load_tokenizer(o.tokenizer);
   text::EncodeOptions eo;
   eo.max_length = o.max_length;
@@ -95,6 +101,7 @@ void run(const TokenizeOptions& o) {
   eo.add_special_tokens = !o.no_special;
   eo.return_offsets = o.offsets;
   eo.replace_invalid_utf8 = o.replace_invalid;
+  ThreadPool pool(o.threads > 0 ? o.threads : default_num_threads());
   LineReader reader(o.input);
   const std::string name = o.input == "-" ? "stdin" : o.input;
   std::vector<std::string> texts;
@@ -103,7 +110,7 @@ void run(const TokenizeOptions& o) {
     if (texts.empty()) return;
     std::vector<text::Encoding> encs;
     try {
-      encs = tok.encode_batch(texts, eo, o.threads);
+      encs = tok.encode_batch(texts, eo, pool);
     } catch (const Error& e) {
       // encode_batch names "text i"; turn that into the input line.
       const std::string msg = e.what();
@@ -129,25 +136,41 @@ void run(const TokenizeOptions& o) {
 
 Command reg("tokenize", 10, [](CLI::App& app) {
   auto o = std::make_shared<TokenizeOptions>();
-  auto* cmd = app.add_subcommand("tokenize", "Tokenize texts (plain lines or JSON Lines) to token ids as JSON Lines");
-  cmd->add_option("--tokenizer", o->tokenizer, "Tokenizer folder (tokenizer.json or vocab.txt), tokenizer.json or vocab.txt")
-      ->required()->group("Tokenizer");
-  cmd->add_option("--max-length", o->max_length, "Truncate to N tokens including [CLS]/[SEP] (0: no truncation)")
-      ->check(CLI::NonNegativeNumber)->group("Truncation");
+  auto* cmd = app.add_subcommand(
+      "tokenize", "Tokenize texts (plain lines or JSON Lines) to token ids as JSON Lines");
+  cmd->add_option("--tokenizer", o->tokenizer,
+                  "Tokenizer folder (tokenizer.json or vocab.txt), tokenizer.json or vocab.txt")
+      ->required()
+      ->group("Tokenizer");
+  cmd->add_option("--max-length", o->max_length,
+                  "Truncate to N tokens including [CLS]/[SEP] (0: no truncation)")
+      ->check(CLI::NonNegativeNumber)
+      ->group("Truncation");
   cmd->add_option("--truncation", o->truncation, "head, tail, head+tail or longest_first")
-      ->capture_default_str()->group("Truncation");
+      ->capture_default_str()
+      ->group("Truncation");
   cmd->add_option("--head-tokens", o->head_tokens, "head+tail: content tokens kept from the start")
-      ->capture_default_str()->group("Truncation");
-  cmd->add_option("--input", o->input, "Input file, plain or .gz ('-' = stdin)")->capture_default_str()->group("Input");
-  cmd->add_option("--format", o->format, "auto, lines or jsonl")->capture_default_str()->group("Input");
+      ->capture_default_str()
+      ->group("Truncation");
+  cmd->add_option("--input", o->input, "Input file, plain or .gz ('-' = stdin)")
+      ->capture_default_str()
+      ->group("Input");
+  cmd->add_option("--format", o->format, "auto, lines or jsonl")
+      ->capture_default_str()
+      ->group("Input");
   cmd->add_option("--text-field", o->text_field, "JSON Lines: the field holding the text")
-      ->capture_default_str()->group("Input");
-  cmd->add_flag("--replace-invalid-utf8", o->replace_invalid, "Replace invalid UTF-8 with U+FFFD instead of failing")
+      ->capture_default_str()
+      ->group("Input");
+  cmd->add_flag("--replace-invalid-utf8", o->replace_invalid,
+                "Replace invalid UTF-8 with U+FFFD instead of failing")
       ->group("Input");
   cmd->add_flag("--tokens", o->tokens, "Also write the token strings")->group("Output");
-  cmd->add_flag("--offsets", o->offsets, "Also write byte offsets [begin, end) into each text")->group("Output");
+  cmd->add_flag("--offsets", o->offsets, "Also write byte offsets [begin, end) into each text")
+      ->group("Output");
   cmd->add_flag("--no-special-tokens", o->no_special, "Do not add [CLS]/[SEP]")->group("Output");
-  cmd->add_option("--threads", o->threads, "Threads (0: all)")->capture_default_str()->group("Performance");
+  cmd->add_option("--threads", o->threads, "Threads (0: all)")
+      ->capture_default_str()
+      ->group("Performance");
   cmd->callback([o] { run(*o); });
 });
 

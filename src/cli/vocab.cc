@@ -43,14 +43,22 @@ Command reg("vocab", 60, [](CLI::App& app) {
   auto* vocab = app.add_subcommand("vocab", "Vocabulary tools");
   vocab->require_subcommand(1);
   auto o = std::make_shared<VocabTrainCliOptions>();
-  auto* train = vocab->add_subcommand("train", "Train a WordPiece vocabulary (BERT normalization, ## continuations)");
-  train->add_option("--input", o->inputs, "Text files: plain lines or JSON Lines, optionally gzip")->required();
-  train->add_option("--vocab-size", o->vocab_size, "Tokens in the vocabulary, special tokens included")
+  auto* train = vocab->add_subcommand(
+      "train", "Train a WordPiece vocabulary (BERT normalization, ## continuations)");
+  train->add_option("--input", o->inputs, "Text files: plain lines or JSON Lines, optionally gzip")
+      ->required();
+  train
+      ->add_option("--vocab-size", o->vocab_size,
+                   "Tokens in the vocabulary, special tokens included")
       ->capture_default_str();
-  train->add_option("--min-frequency", o->min_frequency, "Do not merge pairs seen fewer times")->capture_default_str();
-  train->add_option("--limit-alphabet", o->limit_alphabet, "Keep at most this many characters")->capture_default_str();
-  train->add_option("--text-field", o->text_field, "JSON Lines: the field holding the text")->capture_default_str();
-  train->add_flag("--cased", o->cased, "Keep case and accents (default: lower-case, strip accents)");
+  train->add_option("--min-frequency", o->min_frequency, "Do not merge pairs seen fewer times")
+      ->capture_default_str();
+  train->add_option("--limit-alphabet", o->limit_alphabet, "Keep at most this many characters")
+      ->capture_default_str();
+  train->add_option("--text-field", o->text_field, "JSON Lines: the field holding the text")
+      ->capture_default_str();
+  train->add_flag("--cased", o->cased,
+                  "Keep case and accents (default: lower-case, strip accents)");
   train->add_option("--out", o->out, "Output vocab.txt")->capture_default_str();
   train->callback([o] { run_train(*o); });
 });

@@ -1,6 +1,9 @@
 // HF-style random initialisation (see init_model.h).
 #include "io/init_model.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/error.h"
 #include "core/file_util.h"
 

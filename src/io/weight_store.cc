@@ -1,6 +1,7 @@
 // WeightStore: canonical names, shape/dtype checks, F16/BF16 conversion and initialisation of
 // a missing pooler/classifier (see model_folder.h).
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "core/error.h"

@@ -98,9 +98,12 @@ FastEncoder::FastEncoder(const NormalizerConfig& cfg, const WordPiece* wordpiece
     check(n == 1 && out[0] < 0x80 && !is_chinese_char(b), ErrorCode::INTERNAL,
           cat("FastEncoder: ASCII byte ", b, " does not normalize to one ASCII byte"));
     const char c = static_cast<char>(out[0]);
-    if (is_whitespace(out[0])) ascii_[b] = {SPACE, c};
-    else if (is_punctuation(out[0])) ascii_[b] = {PUNCT, c};
-    else ascii_[b] = {CHAR, c};
+    if (is_whitespace(out[0]))
+      ascii_[b] = {SPACE, c};
+    else if (is_punctuation(out[0]))
+      ascii_[b] = {PUNCT, c};
+    else
+      ascii_[b] = {CHAR, c};
   }
 }
 
@@ -118,14 +121,19 @@ void FastEncoder::encode(std::string_view text, uint32_t base, bool replace_inva
       const AsciiEntry e = ascii_[byte];
       const uint32_t at = base + static_cast<uint32_t>(i);
       switch (e.kind) {
-        case CHAR: w.append(&e.out, 1, at, at + 1); break;
-        case SPACE: w.flush(); break;
+        case CHAR:
+          w.append(&e.out, 1, at, at + 1);
+          break;
+        case SPACE:
+          w.flush();
+          break;
         case PUNCT:
           w.flush();
           w.append(&e.out, 1, at, at + 1);
           w.flush();
           break;
-        case DROP: break;
+        case DROP:
+          break;
       }
       ++i;
       continue;

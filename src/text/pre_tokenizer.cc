@@ -15,7 +15,9 @@ std::vector<std::pair<uint32_t, uint32_t>> pre_tokenize(std::string_view s) {
   while (i < s.size()) {
     uint32_t cp;
     const size_t len = decode_utf8(s.data(), s.size(), i, cp);
-    if (len == 0) throw Error(ErrorCode::INVALID_ARGUMENT, cat("pre_tokenize: invalid UTF-8 at byte offset ", i));
+    if (len == 0)
+      throw Error(ErrorCode::INVALID_ARGUMENT,
+                  cat("pre_tokenize: invalid UTF-8 at byte offset ", i));
     const bool ws = is_whitespace(cp);
     const bool punct = !ws && is_punctuation(cp);
     if (ws || punct) {

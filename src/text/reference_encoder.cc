@@ -24,7 +24,8 @@ void reference_encode(const NormalizerConfig& cfg, const WordPiece& wp, std::str
     wp.tokenize(norm.text.data() + b, e - b, chars, pieces);
     for (const Piece& p : pieces) {
       ids.push_back(p.id);
-      offsets.emplace_back(base + norm.orig_begin[b + p.begin], base + norm.orig_end[b + p.end - 1]);
+      offsets.emplace_back(base + norm.orig_begin[b + p.begin],
+                           base + norm.orig_end[b + p.end - 1]);
     }
   }
 }

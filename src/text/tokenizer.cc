@@ -31,7 +31,8 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
   m.added.split(
       text,
       [&](size_t b, size_t e) {
-        m.enc.encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids, c.offsets);
+        m.enc.encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids,
+                     c.offsets);
       },
       [&](int32_t id, size_t b, size_t e) {
         c.ids.push_back(id);
@@ -43,12 +44,10 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
 // Copies the first `head` and last `tail` tokens of c.
 Content keep(const Content& c, KeepRange r) {
   Content out;
-  const size_t n = c.ids.size();
   out.ids.assign(c.ids.begin(), c.ids.begin() + r.head);
   out.ids.insert(out.ids.end(), c.ids.end() - r.tail, c.ids.end());
   out.offsets.assign(c.offsets.begin(), c.offsets.begin() + r.head);
   out.offsets.insert(out.offsets.end(), c.offsets.end() - r.tail, c.offsets.end());
-  (void)n;
   return out;
 }
 
@@ -60,10 +59,12 @@ Content slice(const Content& c, size_t b, size_t e) {
 }
 
 // Applies the template (or none) to one or two content sequences.
-Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b, const EncodeOptions& o) {
+Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b,
+                  const EncodeOptions& o) {
   Encoding e;
   const auto& items = b ? m.post.pair : m.post.single;
-  const size_t n = a.ids.size() + (b ? b->ids.size() : 0) + (o.add_special_tokens ? m.post.added(b) : 0);
+  const size_t n =
+      a.ids.size() + (b ? b->ids.size() : 0) + (o.add_special_tokens ? m.post.added(b) : 0);
   e.ids.reserve(n);
   e.type_ids.reserve(n);
   if (o.return_offsets) e.offsets.reserve(n);
@@ -94,11 +95,13 @@ Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b, 
 
 // Content-token budget for max_length, or SIZE_MAX without truncation.
 size_t budget_for(const Tokenizer::Impl& m, const EncodeOptions& o, bool pair) {
-  check(o.max_length >= 0, ErrorCode::INVALID_ARGUMENT, cat("max_length must be >= 0, got ", o.max_length));
+  check(o.max_length >= 0, ErrorCode::INVALID_ARGUMENT,
+        cat("max_length must be >= 0, got ", o.max_length));
   if (o.max_length == 0) return std::numeric_limits<size_t>::max();
   const size_t specials = o.add_special_tokens ? m.post.added(pair) : 0;
   check(static_cast<size_t>(o.max_length) > specials, ErrorCode::INVALID_ARGUMENT,
-        cat("max_length ", o.max_length, " leaves no room for text after ", specials, " special tokens"));
+        cat("max_length ", o.max_length, " leaves no room for text after ", specials,
+            " special tokens"));
   return static_cast<size_t>(o.max_length) - specials;
 }
 
@@ -119,21 +122,24 @@ Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& o) const 
   const Content a = content_tokens(m, text, o.replace_invalid_utf8);
   const size_t budget = budget_for(m, o, false);
   if (o.return_overflow && o.max_length > 0) {
-    check(o.truncation == Truncation::HEAD || o.truncation == Truncation::TAIL ||
-              o.truncation == Truncation::LONGEST_FIRST,
-          ErrorCode::INVALID_ARGUMENT,
-          cat("overflow windows need truncation head or tail, not ", truncation_name(o.truncation)));
+    check(
+        o.truncation == Truncation::HEAD || o.truncation == Truncation::TAIL ||
+            o.truncation == Truncation::LONGEST_FIRST,
+        ErrorCode::INVALID_ARGUMENT,
+        cat("overflow windows need truncation head or tail, not ", truncation_name(o.truncation)));
     check(o.stride >= 0, ErrorCode::INVALID_ARGUMENT, cat("stride must be >= 0, got ", o.stride));
     const auto windows = overflow_windows(a.ids.size(), budget, static_cast<size_t>(o.stride),
                                           o.truncation == Truncation::TAIL);
     Encoding first = assemble(m, slice(a, windows[0].first, windows[0].second), nullptr, o);
     for (size_t w = 1; w < windows.size(); ++w) {
-      first.overflow.push_back(assemble(m, slice(a, windows[w].first, windows[w].second), nullptr, o));
+      first.overflow.push_back(
+          assemble(m, slice(a, windows[w].first, windows[w].second), nullptr, o));
     }
     return first;
   }
   if (a.ids.size() <= budget) return assemble(m, a, nullptr, o);
-  return assemble(m, keep(a, truncate_single(a.ids.size(), budget, o.truncation, o.head_tokens)), nullptr, o);
+  return assemble(m, keep(a, truncate_single(a.ids.size(), budget, o.truncation, o.head_tokens)),
+                  nullptr, o);
 }
 
 Encoding Tokenizer::encode_pair(std::string_view text_a, std::string_view text_b,
@@ -151,26 +157,41 @@ Encoding Tokenizer::encode_pair(std::string_view text_a, std::string_view text_b
   return assemble(m, ta, &tb, o);
 }
 
+namespace {
+
+// Encodes texts[i] into out[i] for i in [b, e), naming the text in errors.
+void encode_range(const Tokenizer& tok, const std::vector<std::string>& texts,
+                  const EncodeOptions& o, std::vector<Encoding>& out, size_t b, size_t e) {
+  for (size_t i = b; i < e; ++i) {
+    try {
+      out[i] = tok.encode(texts[i], o);
+    } catch (const Error& err) {
+      rethrow_with_context(err, cat("text ", i));
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,
                                               const EncodeOptions& o, int threads) const {
-  std::vector<Encoding> out(texts.size());
-  auto run = [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      try {
-        out[i] = encode(texts[i], o);
-      } catch (const Error& err) {
-        rethrow_with_context(err, cat("text ", i));
-      }
-    }
-  };
   if (threads <= 0) threads = default_num_threads();
   threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(threads), texts.size()));
   if (threads <= 1) {
-    run(0, texts.size());
+    std::vector<Encoding> out(texts.size());
+    encode_range(*this, texts, o, out, 0, texts.size());
     return out;
   }
   ThreadPool pool(threads);
-  pool.parallel_for(texts.size(), run, std::max<size_t>(1, texts.size() / (size_t(threads) * 16)));
+  return encode_batch(texts, o, pool);
+}
+
+std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,
+                                              const EncodeOptions& o, ThreadPool& pool) const {
+  std::vector<Encoding> out(texts.size());
+  const size_t grain = std::max<size_t>(1, texts.size() / (size_t(pool.num_threads()) * 16));
+  pool.parallel_for(
+      texts.size(), [&](size_t b, size_t e) { encode_range(*this, texts, o, out, b, e); }, grain);
   return out;
 }
 
@@ -204,10 +225,12 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
     }
     if (m.decoder_cleanup) {
       static const std::pair<std::string_view, std::string_view> kCleanup[] = {
-          {" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","}, {" ' ", "'"}, {" n't", "n't"},
-          {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
+          {" .", "."},   {" ?", "?"},     {" !", "!"},    {" ,", ","},
+          {" ' ", "'"},  {" n't", "n't"}, {" 'm", "'m"},  {" do not", " don't"},
+          {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
       for (const auto& [from, to] : kCleanup) {
-        for (size_t p = piece.find(from); p != std::string::npos; p = piece.find(from, p + to.size())) {
+        for (size_t p = piece.find(from); p != std::string::npos;
+             p = piece.find(from, p + to.size())) {
           piece.replace(p, from.size(), to);
         }
       }
@@ -218,21 +241,41 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
   return out;
 }
 
-int32_t Tokenizer::token_id(std::string_view token) const { return impl_->vocab.find(token); }
-int32_t Tokenizer::pad_id() const { return impl_->pad >= 0 ? impl_->pad : 0; }
-int32_t Tokenizer::cls_id() const { return impl_->cls; }
-int32_t Tokenizer::sep_id() const { return impl_->sep; }
-int32_t Tokenizer::unk_id() const { return impl_->unk; }
-int32_t Tokenizer::mask_id() const { return impl_->mask; }
-size_t Tokenizer::vocab_size() const { return impl_->vocab.size(); }
-size_t Tokenizer::num_special_tokens(bool pair) const { return impl_->post.added(pair); }
+int32_t Tokenizer::token_id(std::string_view token) const {
+  return impl_->vocab.find(token);
+}
+int32_t Tokenizer::pad_id() const {
+  return impl_->pad >= 0 ? impl_->pad : 0;
+}
+int32_t Tokenizer::cls_id() const {
+  return impl_->cls;
+}
+int32_t Tokenizer::sep_id() const {
+  return impl_->sep;
+}
+int32_t Tokenizer::unk_id() const {
+  return impl_->unk;
+}
+int32_t Tokenizer::mask_id() const {
+  return impl_->mask;
+}
+size_t Tokenizer::vocab_size() const {
+  return impl_->vocab.size();
+}
+size_t Tokenizer::num_special_tokens(bool pair) const {
+  return impl_->post.added(pair);
+}
+int Tokenizer::model_max_length() const {
+  return impl_->model_max_length;
+}
 
 void pad_batch(std::vector<Encoding>& batch, int32_t pad_id, int length) {
   size_t target = 0;
   for (const auto& e : batch) target = std::max(target, e.ids.size());
   if (length > 0) {
     check(target <= static_cast<size_t>(length), ErrorCode::INVALID_ARGUMENT,
-          cat("pad_batch: an encoding has ", target, " tokens, more than the padding length ", length));
+          cat("pad_batch: an encoding has ", target, " tokens, more than the padding length ",
+              length));
     target = static_cast<size_t>(length);
   }
   for (auto& e : batch) {

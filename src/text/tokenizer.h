@@ -24,6 +24,10 @@
 
 #include "text/truncation.h"
 
+namespace bertq {
+class ThreadPool;
+}
+
 namespace bertq::text {
 
 struct EncodeOptions {
@@ -32,8 +36,8 @@ struct EncodeOptions {
   int head_tokens = 128;  // HEAD_TAIL: content tokens kept from the start, the rest from the end
   bool add_special_tokens = true;
   bool return_offsets = false;
-  int stride = 0;                // overlap of consecutive overflow windows, in tokens
-  bool return_overflow = false;  // single texts: the rest of the text as more windows
+  int stride = 0;                     // overlap of consecutive overflow windows, in tokens
+  bool return_overflow = false;       // single texts: the rest of the text as more windows
   bool replace_invalid_utf8 = false;  // else invalid UTF-8 is an Error naming the byte offset
 };
 
@@ -48,7 +52,9 @@ struct Encoding {
 
 class Tokenizer {
  public:
-  // tokenizer.json if the folder has one, else vocab.txt + tokenizer_config.json (optional).
+  // tokenizer.json if the folder has one, else vocab.txt. A tokenizer_config.json beside
+  // them overrides do_lower_case / strip_accents / tokenize_chinese_chars where it sets them
+  // (as transformers' BertTokenizerFast does) and gives model_max_length.
   static Tokenizer from_folder(const std::string& dir);
   static Tokenizer from_tokenizer_json(const std::string& path);
   // A BERT tokenizer over vocab.txt; strip_accents unset means "same as lowercase".
@@ -61,10 +67,14 @@ class Tokenizer {
                                bool tokenize_chinese_chars = true);
 
   Encoding encode(std::string_view text, const EncodeOptions& opts = {}) const;
-  Encoding encode_pair(std::string_view a, std::string_view b, const EncodeOptions& opts = {}) const;
+  Encoding encode_pair(std::string_view a, std::string_view b,
+                       const EncodeOptions& opts = {}) const;
   // threads = 0: default_num_threads(). Output order follows the input.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
                                      const EncodeOptions& opts = {}, int threads = 0) const;
+  // The same on a caller's pool (e.g. one kept by a server), to avoid starting threads per call.
+  std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
+                                     const EncodeOptions& opts, ThreadPool& pool) const;
   // HF's WordPiece decoder: "##" pieces glue to the previous token, others get a space;
   // cleanup removes the space before . ? ! , and in contractions.
   std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;
@@ -79,6 +89,8 @@ class Tokenizer {
   size_t vocab_size() const;
   // Number of special tokens the template adds to one text (2 for BERT) or a pair (3).
   size_t num_special_tokens(bool pair) const;
+  // tokenizer_config.json's model_max_length (512 for BERT), or 0 when unknown.
+  int model_max_length() const;
 
   // Writes vocab.txt, tokenizer_config.json and tokenizer.json into dir (created if needed),
   // each atomically; from_folder(dir) loads an identical tokenizer.

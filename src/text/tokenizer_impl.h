@@ -18,13 +18,15 @@ namespace bertq::text {
 struct Tokenizer::Impl {
   Vocab vocab;
   NormalizerConfig norm;
+  bool bert_normalizer = true;                // false for a tokenizer.json with "normalizer": null
   std::optional<bool> strip_accents_setting;  // as configured (null = follow lowercase)
   WordPieceConfig wp_cfg;
   AddedTokens added;
   PostProcessor post;
   bool decoder_cleanup = true;
   std::string cls_token = "[CLS]", sep_token = "[SEP]", pad_token = "[PAD]", mask_token = "[MASK]";
-  std::string source;  // where it was loaded from, for error messages
+  std::string source;        // where it was loaded from, for error messages
+  int model_max_length = 0;  // tokenizer_config.json's model_max_length, 0 if unknown
 
   // Built by finish():
   WordPiece wp;

@@ -27,13 +27,15 @@ json parse_json_file(const std::string& path) {
   }
 }
 
-[[noreturn]] void unsupported(const std::string& path, const std::string& field, const std::string& what) {
+[[noreturn]] void unsupported(const std::string& path, const std::string& field,
+                              const std::string& what) {
   throw Error(ErrorCode::UNSUPPORTED, cat(path, ": ", field, ": ", what));
 }
 
 // A field's value as T, or Error(CORRUPT_FILE) naming it.
 template <typename T>
-T get_field(const json& obj, const std::string& key, const std::string& path, const std::string& field) {
+T get_field(const json& obj, const std::string& key, const std::string& path,
+            const std::string& field) {
   try {
     return obj.at(key).get<T>();
   } catch (const json::exception& e) {
@@ -42,7 +44,8 @@ T get_field(const json& obj, const std::string& key, const std::string& path, co
 }
 
 template <typename T>
-T get_or(const json& obj, const std::string& key, T fallback, const std::string& path, const std::string& field) {
+T get_or(const json& obj, const std::string& key, T fallback, const std::string& path,
+         const std::string& field) {
   if (!obj.is_object() || !obj.contains(key) || obj.at(key).is_null()) return fallback;
   return get_field<T>(obj, key, path, field);
 }
@@ -50,7 +53,8 @@ T get_or(const json& obj, const std::string& key, T fallback, const std::string&
 // Adds the BERT special tokens that exist in the vocabulary as added tokens, as
 // BertTokenizerFast does (matched in raw text, not normalized).
 void add_default_specials(Tokenizer::Impl& m) {
-  for (const std::string* t : {&m.pad_token, &m.wp_cfg.unk_token, &m.cls_token, &m.sep_token, &m.mask_token}) {
+  for (const std::string* t :
+       {&m.pad_token, &m.wp_cfg.unk_token, &m.cls_token, &m.sep_token, &m.mask_token}) {
     const int32_t id = m.vocab.find(*t);
     if (id >= 0) m.added.add({*t, id, true});
   }
@@ -77,20 +81,25 @@ std::string token_name(const json& cfg, const std::string& key, const std::strin
   if (!cfg.contains(key) || cfg.at(key).is_null()) return fallback;
   const json& v = cfg.at(key);
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.contains("content") && v.at("content").is_string()) return v.at("content").get<std::string>();
-  throw Error(ErrorCode::CORRUPT_FILE, cat(path, ": ", key, ": expected a string or {\"content\": ...}"));
+  if (v.is_object() && v.contains("content") && v.at("content").is_string())
+    return v.at("content").get<std::string>();
+  throw Error(ErrorCode::CORRUPT_FILE,
+              cat(path, ": ", key, ": expected a string or {\"content\": ...}"));
 }
 
 void parse_normalizer(Tokenizer::Impl& m, const json& n, const std::string& path) {
   if (n.is_null()) {
+    m.bert_normalizer = false;
     m.norm = {false, false, false, false};
     m.strip_accents_setting = false;
     return;
   }
   const std::string type = get_or<std::string>(n, "type", "", path, "normalizer.type");
-  if (type != "BertNormalizer") unsupported(path, "normalizer.type", cat("\"", type, "\" (only BertNormalizer or null)"));
+  if (type != "BertNormalizer")
+    unsupported(path, "normalizer.type", cat("\"", type, "\" (only BertNormalizer or null)"));
   m.norm.clean_text = get_or<bool>(n, "clean_text", true, path, "normalizer.clean_text");
-  m.norm.handle_chinese_chars = get_or<bool>(n, "handle_chinese_chars", true, path, "normalizer.handle_chinese_chars");
+  m.norm.handle_chinese_chars =
+      get_or<bool>(n, "handle_chinese_chars", true, path, "normalizer.handle_chinese_chars");
   m.norm.lowercase = get_or<bool>(n, "lowercase", true, path, "normalizer.lowercase");
   if (n.contains("strip_accents") && !n.at("strip_accents").is_null()) {
     m.strip_accents_setting = get_field<bool>(n, "strip_accents", path, "normalizer.strip_accents");
@@ -98,20 +107,22 @@ void parse_normalizer(Tokenizer::Impl& m, const json& n, const std::string& path
   m.norm.strip_accents = m.strip_accents_setting.value_or(m.norm.lowercase);
 }
 
-std::vector<int32_t> special_ids(const json& specials, const std::string& name, const std::string& path) {
+std::vector<int32_t> special_ids(const json& specials, const std::string& name,
+                                 const std::string& path) {
   const std::string field = cat("post_processor.special_tokens.", name);
   if (!specials.is_object() || !specials.contains(name)) {
     throw Error(ErrorCode::CORRUPT_FILE, cat(path, ": ", field, ": missing"));
   }
   std::vector<int32_t> ids;
-  for (const auto& v : get_field<std::vector<int64_t>>(specials.at(name), "ids", path, field + ".ids")) {
+  for (const auto& v :
+       get_field<std::vector<int64_t>>(specials.at(name), "ids", path, field + ".ids")) {
     ids.push_back(static_cast<int32_t>(v));
   }
   return ids;
 }
 
-std::vector<TemplateItem> parse_template(const json& items, const json& specials, const std::string& path,
-                                         const std::string& field) {
+std::vector<TemplateItem> parse_template(const json& items, const json& specials,
+                                         const std::string& path, const std::string& field) {
   check(items.is_array(), ErrorCode::CORRUPT_FILE, cat(path, ": ", field, ": expected an array"));
   std::vector<TemplateItem> out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -119,15 +130,18 @@ std::vector<TemplateItem> parse_template(const json& items, const json& specials
     const std::string f = cat(field, "[", i, "]");
     TemplateItem t;
     if (it.contains("Sequence")) {
-      const std::string id = get_field<std::string>(it.at("Sequence"), "id", path, f + ".Sequence.id");
-      if (id != "A" && id != "B") unsupported(path, f + ".Sequence.id", cat("\"", id, "\" (expected A or B)"));
+      const std::string id =
+          get_field<std::string>(it.at("Sequence"), "id", path, f + ".Sequence.id");
+      if (id != "A" && id != "B")
+        unsupported(path, f + ".Sequence.id", cat("\"", id, "\" (expected A or B)"));
       t.sequence = id == "A" ? 0 : 1;
       t.name = id;
       t.type_id = get_or<int>(it.at("Sequence"), "type_id", 0, path, f + ".Sequence.type_id");
     } else if (it.contains("SpecialToken")) {
       t.name = get_field<std::string>(it.at("SpecialToken"), "id", path, f + ".SpecialToken.id");
       t.ids = special_ids(specials, t.name, path);
-      t.type_id = get_or<int>(it.at("SpecialToken"), "type_id", 0, path, f + ".SpecialToken.type_id");
+      t.type_id =
+          get_or<int>(it.at("SpecialToken"), "type_id", 0, path, f + ".SpecialToken.type_id");
     } else {
       unsupported(path, f, "expected Sequence or SpecialToken");
     }
@@ -151,7 +165,8 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
     }
     bool has_a = false, has_b = false;
     for (const auto& it : m.post.pair) (it.sequence == 0 ? has_a : has_b) |= it.sequence >= 0;
-    check(has_a && has_b, ErrorCode::CORRUPT_FILE, cat(path, ": post_processor.pair: needs $A and $B"));
+    check(has_a && has_b, ErrorCode::CORRUPT_FILE,
+          cat(path, ": post_processor.pair: needs $A and $B"));
   } else if (type == "BertProcessing") {
     auto pair_of = [&](const char* key) {
       const json& v = p.at(key);
@@ -194,10 +209,38 @@ Tokenizer Tokenizer::from_vocab(const std::string& vocab_txt, bool lowercase,
   return TokenizerLoader::make(std::move(m));
 }
 
-Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
+namespace {
+
+// tokenizer_config.json keys that transformers applies over the normalizer, where present
+// (not over a tokenizer.json without a normalizer).
+void apply_config(Tokenizer::Impl& m, const json& cfg, const std::string& path) {
+  if (cfg.contains("model_max_length") && cfg.at("model_max_length").is_number()) {
+    const double v = cfg.at("model_max_length").get<double>();
+    m.model_max_length = v > 0 && v < 1e9 ? static_cast<int>(v) : 0;  // HF writes 1e30: unknown
+  }
+  if (!m.bert_normalizer) return;
+  if (cfg.contains("do_lower_case") && !cfg.at("do_lower_case").is_null()) {
+    m.norm.lowercase = get_field<bool>(cfg, "do_lower_case", path, "do_lower_case");
+  }
+  if (cfg.contains("strip_accents")) {
+    m.strip_accents_setting.reset();
+    if (!cfg.at("strip_accents").is_null()) {
+      m.strip_accents_setting = get_field<bool>(cfg, "strip_accents", path, "strip_accents");
+    }
+  }
+  if (cfg.contains("do_lower_case") || cfg.contains("strip_accents")) {
+    m.norm.strip_accents = m.strip_accents_setting.value_or(m.norm.lowercase);
+  }
+  if (cfg.contains("tokenize_chinese_chars") && !cfg.at("tokenize_chinese_chars").is_null()) {
+    m.norm.handle_chinese_chars =
+        get_field<bool>(cfg, "tokenize_chinese_chars", path, "tokenize_chinese_chars");
+  }
+}
+
+std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
   const json j = parse_json_file(path);
   check(j.is_object(), ErrorCode::CORRUPT_FILE, cat(path, ": expected a JSON object"));
-  auto m = std::make_shared<Impl>();
+  auto m = std::make_shared<Tokenizer::Impl>();
   m->source = path;
   const json& model = j.contains("model") ? j.at("model") : json();
   check(model.is_object(), ErrorCode::CORRUPT_FILE, cat(path, ": model: missing"));
@@ -214,8 +257,8 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
   }
   m->vocab = Vocab::from_pairs(pairs, path + ": model.vocab");
   m->wp_cfg.unk_token = get_or<std::string>(model, "unk_token", "[UNK]", path, "model.unk_token");
-  m->wp_cfg.continuing_subword_prefix =
-      get_or<std::string>(model, "continuing_subword_prefix", "##", path, "model.continuing_subword_prefix");
+  m->wp_cfg.continuing_subword_prefix = get_or<std::string>(
+      model, "continuing_subword_prefix", "##", path, "model.continuing_subword_prefix");
   m->wp_cfg.max_input_chars_per_word =
       get_or<int>(model, "max_input_chars_per_word", 100, path, "model.max_input_chars_per_word");
 
@@ -230,10 +273,12 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
   const json dec = j.value("decoder", json());
   if (!dec.is_null()) {
     const std::string dt = get_or<std::string>(dec, "type", "", path, "decoder.type");
-    if (dt != "WordPiece") unsupported(path, "decoder.type", cat("\"", dt, "\" (only WordPiece or null)"));
+    if (dt != "WordPiece")
+      unsupported(path, "decoder.type", cat("\"", dt, "\" (only WordPiece or null)"));
     const std::string prefix = get_or<std::string>(dec, "prefix", "##", path, "decoder.prefix");
     if (prefix != m->wp_cfg.continuing_subword_prefix) {
-      unsupported(path, "decoder.prefix", cat("\"", prefix, "\" differs from model.continuing_subword_prefix"));
+      unsupported(path, "decoder.prefix",
+                  cat("\"", prefix, "\" differs from model.continuing_subword_prefix"));
     }
     m->decoder_cleanup = get_or<bool>(dec, "cleanup", true, path, "decoder.cleanup");
   }
@@ -246,7 +291,8 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
     const std::string content = get_field<std::string>(a, "content", path, f + ".content");
     for (const char* flag : {"normalized", "single_word", "lstrip", "rstrip"}) {
       if (get_or<bool>(a, flag, false, path, f + "." + flag)) {
-        unsupported(path, cat(f, ".", flag), cat("true for \"", content, "\" (only false is supported)"));
+        unsupported(path, cat(f, ".", flag),
+                    cat("true for \"", content, "\" (only false is supported)"));
       }
     }
     const int32_t id = m->vocab.find(content);
@@ -257,21 +303,33 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
     if (t.content == "[PAD]" || t.content == "<pad>") m->pad_token = t.content;
     if (t.content == "[MASK]" || t.content == "<mask>") m->mask_token = t.content;
   }
-  if (m->post.single.size() == 3 && m->post.single[0].sequence < 0) m->cls_token = m->post.single[0].name;
-  if (m->post.single.size() == 3 && m->post.single[2].sequence < 0) m->sep_token = m->post.single[2].name;
-  return TokenizerLoader::make(std::move(m));
+  if (m->post.single.size() == 3 && m->post.single[0].sequence < 0)
+    m->cls_token = m->post.single[0].name;
+  if (m->post.single.size() == 3 && m->post.single[2].sequence < 0)
+    m->sep_token = m->post.single[2].name;
+  return m;
+}
+
+}  // namespace
+
+Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
+  return TokenizerLoader::make(parse_tokenizer_json(path));
 }
 
 Tokenizer Tokenizer::from_folder(const std::string& dir) {
-  const std::string tj = join_path(dir, "tokenizer.json");
-  if (file_exists(tj)) return from_tokenizer_json(tj);
-  const std::string vocab = join_path(dir, "vocab.txt");
-  check(file_exists(vocab), ErrorCode::NOT_FOUND,
-        cat("tokenizer folder ", dir, ": neither tokenizer.json nor vocab.txt found"));
   const std::string cfg_path = join_path(dir, "tokenizer_config.json");
   json cfg = json::object();
   if (file_exists(cfg_path)) cfg = parse_json_file(cfg_path);
   check(cfg.is_object(), ErrorCode::CORRUPT_FILE, cat(cfg_path, ": expected a JSON object"));
+  const std::string tj = join_path(dir, "tokenizer.json");
+  if (file_exists(tj)) {
+    auto m = parse_tokenizer_json(tj);
+    apply_config(*m, cfg, cfg_path);
+    return TokenizerLoader::make(std::move(m));
+  }
+  const std::string vocab = join_path(dir, "vocab.txt");
+  check(file_exists(vocab), ErrorCode::NOT_FOUND,
+        cat("tokenizer folder ", dir, ": neither tokenizer.json nor vocab.txt found"));
   auto m = std::make_shared<Impl>();
   m->source = vocab;
   m->vocab = Vocab::from_file(vocab);
@@ -279,13 +337,15 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   if (cfg.contains("strip_accents") && !cfg.at("strip_accents").is_null()) {
     strip = get_field<bool>(cfg, "strip_accents", cfg_path, "strip_accents");
   }
-  apply_bert_options(*m, get_or<bool>(cfg, "do_lower_case", true, cfg_path, "do_lower_case"), strip,
-                     get_or<bool>(cfg, "tokenize_chinese_chars", true, cfg_path, "tokenize_chinese_chars"));
+  apply_bert_options(
+      *m, get_or<bool>(cfg, "do_lower_case", true, cfg_path, "do_lower_case"), strip,
+      get_or<bool>(cfg, "tokenize_chinese_chars", true, cfg_path, "tokenize_chinese_chars"));
   m->wp_cfg.unk_token = token_name(cfg, "unk_token", "[UNK]", cfg_path);
   m->cls_token = token_name(cfg, "cls_token", "[CLS]", cfg_path);
   m->sep_token = token_name(cfg, "sep_token", "[SEP]", cfg_path);
   m->pad_token = token_name(cfg, "pad_token", "[PAD]", cfg_path);
   m->mask_token = token_name(cfg, "mask_token", "[MASK]", cfg_path);
+  apply_config(*m, cfg, cfg_path);
   add_default_specials(*m);
   set_bert_template(*m, vocab);
   return TokenizerLoader::make(std::move(m));
@@ -306,6 +366,7 @@ void Tokenizer::save(const std::string& dir) const {
               {"pad_token", m.pad_token},
               {"mask_token", m.mask_token},
               {"tokenizer_class", "BertTokenizer"}};
+  if (m.model_max_length > 0) cfg["model_max_length"] = m.model_max_length;
   write_file_atomic(join_path(dir, "tokenizer_config.json"), cfg.dump(2) + "\n");
 
   json j;
@@ -314,8 +375,13 @@ void Tokenizer::save(const std::string& dir) const {
   j["padding"] = nullptr;
   json added = json::array();
   for (const auto& t : m.added.tokens()) {
-    added.push_back({{"id", t.id}, {"content", t.content}, {"single_word", false}, {"lstrip", false},
-                     {"rstrip", false}, {"normalized", false}, {"special", t.special}});
+    added.push_back({{"id", t.id},
+                     {"content", t.content},
+                     {"single_word", false},
+                     {"lstrip", false},
+                     {"rstrip", false},
+                     {"normalized", false},
+                     {"special", t.special}});
   }
   j["added_tokens"] = added;
   j["normalizer"] = {{"type", "BertNormalizer"},
@@ -340,9 +406,12 @@ void Tokenizer::save(const std::string& dir) const {
     return arr;
   };
   json single = items(m.post.single), pair = items(m.post.pair);
-  j["post_processor"] = {{"type", "TemplateProcessing"}, {"single", single}, {"pair", pair},
+  j["post_processor"] = {{"type", "TemplateProcessing"},
+                         {"single", single},
+                         {"pair", pair},
                          {"special_tokens", specials}};
-  j["decoder"] = {{"type", "WordPiece"}, {"prefix", m.wp_cfg.continuing_subword_prefix},
+  j["decoder"] = {{"type", "WordPiece"},
+                  {"prefix", m.wp_cfg.continuing_subword_prefix},
                   {"cleanup", m.decoder_cleanup}};
   json vocab = json::object();
   for (size_t i = 0; i < m.vocab.size(); ++i) vocab[m.vocab.token(static_cast<int32_t>(i))] = i;
@@ -351,7 +420,8 @@ void Tokenizer::save(const std::string& dir) const {
                 {"continuing_subword_prefix", m.wp_cfg.continuing_subword_prefix},
                 {"max_input_chars_per_word", m.wp_cfg.max_input_chars_per_word},
                 {"vocab", vocab}};
-  write_file_atomic(join_path(dir, "tokenizer.json"), j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  write_file_atomic(join_path(dir, "tokenizer.json"),
+                    j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace bertq::text

@@ -18,10 +18,14 @@ Truncation parse_truncation(std::string_view name) {
 
 std::string_view truncation_name(Truncation t) {
   switch (t) {
-    case Truncation::HEAD: return "head";
-    case Truncation::TAIL: return "tail";
-    case Truncation::HEAD_TAIL: return "head+tail";
-    case Truncation::LONGEST_FIRST: return "longest_first";
+    case Truncation::HEAD:
+      return "head";
+    case Truncation::TAIL:
+      return "tail";
+    case Truncation::HEAD_TAIL:
+      return "head+tail";
+    case Truncation::LONGEST_FIRST:
+      return "longest_first";
   }
   return "?";
 }
@@ -29,7 +33,8 @@ std::string_view truncation_name(Truncation t) {
 KeepRange truncate_single(size_t n, size_t budget, Truncation strategy, int head_tokens) {
   if (n <= budget) return {n, 0};
   switch (strategy) {
-    case Truncation::TAIL: return {0, budget};
+    case Truncation::TAIL:
+      return {0, budget};
     case Truncation::HEAD_TAIL: {
       check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
             cat("head_tokens must be >= 0, got ", head_tokens));
@@ -37,7 +42,8 @@ KeepRange truncate_single(size_t n, size_t budget, Truncation strategy, int head
       return {head, budget - head};
     }
     case Truncation::HEAD:
-    case Truncation::LONGEST_FIRST: return {budget, 0};
+    case Truncation::LONGEST_FIRST:
+      return {budget, 0};
   }
   return {budget, 0};
 }

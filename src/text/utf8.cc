@@ -47,8 +47,8 @@ size_t decode_utf8(const char* s, size_t n, size_t i, uint32_t& cp, size_t* inva
   } else if (len == 3) {
     cp = (uint32_t(b0 & 0x0F) << 12) | (uint32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
   } else {
-    cp = (uint32_t(b0 & 0x07) << 18) | (uint32_t(p[1] & 0x3F) << 12) | (uint32_t(p[2] & 0x3F) << 6) |
-         (p[3] & 0x3F);
+    cp = (uint32_t(b0 & 0x07) << 18) | (uint32_t(p[1] & 0x3F) << 12) |
+         (uint32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
   }
   return len;
 }

@@ -24,7 +24,8 @@ inline constexpr uint32_t kReplacementChar = 0xFFFD;
 // Decodes the code point starting at s[i] (i < n) into cp and returns its length in bytes
 // (1..4), or returns 0 for an invalid sequence; then `invalid_length` (if given) receives the
 // length of the maximal invalid subpart (>= 1) to skip in replace mode.
-size_t decode_utf8(const char* s, size_t n, size_t i, uint32_t& cp, size_t* invalid_length = nullptr);
+size_t decode_utf8(const char* s, size_t n, size_t i, uint32_t& cp,
+                   size_t* invalid_length = nullptr);
 
 // Appends the UTF-8 encoding of cp (a valid scalar value) to out.
 void append_utf8(std::string& out, uint32_t cp);

@@ -12,7 +12,8 @@ Vocab Vocab::from_tokens(std::vector<std::string> tokens, const std::string& wha
   check(tokens.size() < (1u << 31), ErrorCode::CORRUPT_FILE, what + ": too many tokens");
   Vocab v;
   v.tokens_ = std::move(tokens);
-  for (size_t i = 0; i < v.tokens_.size(); ++i) v.map_.insert(v.tokens_[i], static_cast<int32_t>(i));
+  for (size_t i = 0; i < v.tokens_.size(); ++i)
+    v.map_.insert(v.tokens_[i], static_cast<int32_t>(i));
   return v;
 }
 
@@ -44,8 +45,8 @@ Vocab Vocab::from_pairs(const std::vector<std::pair<std::string, int64_t>>& pair
   for (const auto& [tok, id] : pairs) {
     if (id < 0 || id >= static_cast<int64_t>(pairs.size()) || seen[static_cast<size_t>(id)]) {
       throw Error(ErrorCode::CORRUPT_FILE,
-                  cat(what, ": token \"", tok, "\" has id ", id, "; ids must be 0..", pairs.size() - 1,
-                      ", each used once"));
+                  cat(what, ": token \"", tok, "\" has id ", id, "; ids must be 0..",
+                      pairs.size() - 1, ", each used once"));
     }
     seen[static_cast<size_t>(id)] = true;
     tokens[static_cast<size_t>(id)] = tok;

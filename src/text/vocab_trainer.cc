@@ -22,7 +22,9 @@
 namespace bertq::text {
 namespace {
 
-uint64_t pair_key(int32_t a, int32_t b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
+uint64_t pair_key(int32_t a, int32_t b) {
+  return (uint64_t(uint32_t(a)) << 32) | uint32_t(b);
+}
 
 struct HeapEntry {
   uint64_t count;
@@ -37,7 +39,8 @@ struct HeapEntry {
 
 VocabTrainer::VocabTrainer(VocabTrainerOptions opts) : opts_(std::move(opts)) {
   check(opts_.vocab_size > opts_.special_tokens.size(), ErrorCode::INVALID_ARGUMENT,
-        cat("vocab_size ", opts_.vocab_size, " must exceed the ", opts_.special_tokens.size(), " special tokens"));
+        cat("vocab_size ", opts_.vocab_size, " must exceed the ", opts_.special_tokens.size(),
+            " special tokens"));
 }
 
 void VocabTrainer::add_text(std::string_view text) {
@@ -93,7 +96,8 @@ std::vector<std::string> VocabTrainer::train() const {
   }
   std::vector<std::pair<uint32_t, uint64_t>> chars(char_counts.begin(), char_counts.end());
   if (chars.size() > opts_.limit_alphabet) {
-    std::stable_sort(chars.begin(), chars.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(chars.begin(), chars.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     chars.resize(opts_.limit_alphabet);
     std::sort(chars.begin(), chars.end());
   }
@@ -135,7 +139,8 @@ std::vector<std::string> VocabTrainer::train() const {
   for (const auto& [k, c] : pair_counts) heap.push({c, k});
 
   auto strip = [&](const std::string& t) {
-    return !prefix.empty() && t.compare(0, prefix.size(), prefix) == 0 ? t.substr(prefix.size()) : t;
+    return !prefix.empty() && t.compare(0, prefix.size(), prefix) == 0 ? t.substr(prefix.size())
+                                                                       : t;
   };
   while (vocab.size() < opts_.vocab_size && !heap.empty()) {
     const HeapEntry top = heap.top();
@@ -147,8 +152,10 @@ std::vector<std::string> VocabTrainer::train() const {
       continue;
     }
     if (top.count < opts_.min_frequency || top.count == 0) break;
-    const int32_t a = static_cast<int32_t>(top.pair >> 32), b = static_cast<int32_t>(top.pair & 0xFFFFFFFFu);
-    const int32_t merged = add_token(vocab[static_cast<size_t>(a)] + strip(vocab[static_cast<size_t>(b)]));
+    const int32_t a = static_cast<int32_t>(top.pair >> 32),
+                  b = static_cast<int32_t>(top.pair & 0xFFFFFFFFu);
+    const int32_t merged =
+        add_token(vocab[static_cast<size_t>(a)] + strip(vocab[static_cast<size_t>(b)]));
     std::unordered_set<uint64_t> touched;
     const std::vector<size_t> affected(where[top.pair].begin(), where[top.pair].end());
     for (size_t wi : affected) {

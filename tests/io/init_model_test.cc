@@ -107,7 +107,8 @@ TEST(InitModel, UsesDocumentedGenerator) {
   // config with pad_token_id 1) are 0.02 * Box-Muller of mt19937_64(seed), recomputed here.
   InitOptions o = options(9);
   o.config.pad_token_id = 1;
-  const float* x = values(init_random_weights(o), "bert.embeddings.word_embeddings.weight");
+  const SafeTensorsWriter w = init_random_weights(o);
+  const float* x = values(w, "bert.embeddings.word_embeddings.weight");
   std::mt19937_64 gen(9);
   const double u1 = 1.0 - static_cast<double>(gen() >> 11) * 0x1.0p-53;
   const double u2 = static_cast<double>(gen() >> 11) * 0x1.0p-53;

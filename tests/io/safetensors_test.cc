@@ -109,6 +109,27 @@ TEST(SafeTensors, MissingFileIsNotFound) {
   }
 }
 
+TEST(SafeTensors, HostileFilesOnDisk) {
+  bertq::testing::TempDir tmp;
+  const std::string good = two_tensor_file();
+  const std::pair<std::string, std::string> cases[] = {
+      {"empty.safetensors", ""},
+      {"truncated.safetensors", good.substr(0, good.size() - 3)},
+      {"header.safetensors", testing::le64(1) + "{"},
+  };
+  for (const auto& [name, bytes] : cases) {
+    testing::write_bytes(tmp.file(name), bytes);
+    try {
+      SafeTensorsFile f(tmp.file(name));
+      ADD_FAILURE() << name << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::CORRUPT_FILE) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind(tmp.file(name) + ": ", 0), 0u) << e.what();
+    }
+  }
+  EXPECT_THROW(SafeTensorsFile f(tmp.path()), Error);  // a folder
+}
+
 TEST(SafeTensors, WriterRejectsBadInput) {
   SafeTensorsWriter w;
   float x[4] = {};

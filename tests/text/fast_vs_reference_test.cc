@@ -18,21 +18,78 @@ namespace bertq::text {
 namespace {
 
 std::string random_text(std::mt19937& rng) {
-  static const char* kPieces[] = {
-      "a", "b", "hello", "world", "movie", "un", "aff", "able", "the", "e", " ", "  ", "\t", "\n", "\r\n",
-      "\x0B", "\x0C", "\x01", "\x7F", std::string("\0", 1).c_str(), "\xC2\x85", "\xC2\xA0", "\xE2\x80\x8B",
-      "\xEF\xBB\xBF", "\xC2\xAD", "\xE3\x80\x80", "\xE2\x80\xA8", ",", ".", "!", "'", "-", "$", "#", "[", "]",
-      "[SEP]", "\xC2\xBF", "\xE2\x80\x94", "\xE2\x80\x9C", "caf\xC3\xA9", "\xC3\x89", "\xCC\x81", "a\xCC\x88",
-      "\xC4\xB0", "\xC4\xB1", "\xCE\xA3", "\xE2\x84\xAA", "\xEF\xAC\x81", "\xE5\x8C\x97", "\xE4\xBA\xAC",
-      "\xEF\xA4\x80", "\xED\x95\x9C", "\xE3\x82\xBF", "\xF0\x9F\x98\x80", "\xF0\x9F\x91\xA8\xE2\x80\x8D",
-      "\xEF\xBF\xBD", "\xEE\x80\x80", "\xFF", "\xC3", "\xE2\x82", "\xED\xA0\x80", "\xF0\x9F\x98"};
+  static const char* kPieces[] = {"a",
+                                  "b",
+                                  "hello",
+                                  "world",
+                                  "movie",
+                                  "un",
+                                  "aff",
+                                  "able",
+                                  "the",
+                                  "e",
+                                  " ",
+                                  "  ",
+                                  "\t",
+                                  "\n",
+                                  "\r\n",
+                                  "\x0B",
+                                  "\x0C",
+                                  "\x01",
+                                  "\x7F",
+                                  std::string("\0", 1).c_str(),
+                                  "\xC2\x85",
+                                  "\xC2\xA0",
+                                  "\xE2\x80\x8B",
+                                  "\xEF\xBB\xBF",
+                                  "\xC2\xAD",
+                                  "\xE3\x80\x80",
+                                  "\xE2\x80\xA8",
+                                  ",",
+                                  ".",
+                                  "!",
+                                  "'",
+                                  "-",
+                                  "$",
+                                  "#",
+                                  "[",
+                                  "]",
+                                  "[SEP]",
+                                  "\xC2\xBF",
+                                  "\xE2\x80\x94",
+                                  "\xE2\x80\x9C",
+                                  "caf\xC3\xA9",
+                                  "\xC3\x89",
+                                  "\xCC\x81",
+                                  "a\xCC\x88",
+                                  "\xC4\xB0",
+                                  "\xC4\xB1",
+                                  "\xCE\xA3",
+                                  "\xE2\x84\xAA",
+                                  "\xEF\xAC\x81",
+                                  "\xE5\x8C\x97",
+                                  "\xE4\xBA\xAC",
+                                  "\xEF\xA4\x80",
+                                  "\xED\x95\x9C",
+                                  "\xE3\x82\xBF",
+                                  "\xF0\x9F\x98\x80",
+                                  "\xF0\x9F\x91\xA8\xE2\x80\x8D",
+                                  "\xEF\xBF\xBD",
+                                  "\xEE\x80\x80",
+                                  "\xFF",
+                                  "\xC3",
+                                  "\xE2\x82",
+                                  "\xED\xA0\x80",
+                                  "\xF0\x9F\x98"};
   const size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
   std::string s;
   const int parts = static_cast<int>(rng() % 40);
   for (int i = 0; i < parts; ++i) {
     const size_t k = rng() % kN;
-    if (k == 19) s.push_back('\0');
-    else s += kPieces[k];
+    if (k == 19)
+      s.push_back('\0');
+    else
+      s += kPieces[k];
     if (rng() % 50 == 0) s += std::string(95 + rng() % 10, 'b');  // around the 100-char limit
   }
   return s;
@@ -51,8 +108,10 @@ void compare(const Vocab& vocab, const char* what) {
       Offsets off_f, off_r;
       fast.encode(text, 0, true, ids_f, off_f);
       reference_encode(cfg, wp, text, 0, true, ids_r, off_r);
-      ASSERT_EQ(ids_f, ids_r) << what << " config " << c << " text " << ::testing::PrintToString(text);
-      ASSERT_EQ(off_f, off_r) << what << " config " << c << " text " << ::testing::PrintToString(text);
+      ASSERT_EQ(ids_f, ids_r) << what << " config " << c << " text "
+                              << ::testing::PrintToString(text);
+      ASSERT_EQ(off_f, off_r) << what << " config " << c << " text "
+                              << ::testing::PrintToString(text);
       bool fast_threw = false, ref_threw = false;
       ids_f.clear(), ids_r.clear(), off_f.clear(), off_r.clear();
       try {
@@ -74,7 +133,9 @@ void compare(const Vocab& vocab, const char* what) {
   EXPECT_LT(rejected, checked);
 }
 
-TEST(FastVsReference, SmallVocabulary) { compare(Vocab::from_tokens(testing::small_vocab()), "small vocab"); }
+TEST(FastVsReference, SmallVocabulary) {
+  compare(Vocab::from_tokens(testing::small_vocab()), "small vocab");
+}
 
 TEST(FastVsReference, BertBaseUncasedVocabulary) {
   BERTQ_REQUIRE_SHARED(path, "data/bert-base-uncased/vocab.txt");

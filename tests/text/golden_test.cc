@@ -10,6 +10,7 @@
 #include "common/test_util.h"
 #include "core/error.h"
 #include "core/line_reader.h"
+#include "core/thread_pool.h"
 #include "text/reference_encoder.h"
 #include "text/tokenizer.h"
 #include "text/vocab.h"
@@ -55,13 +56,14 @@ void check_golden(const std::string& dir, EncodeFn encode, const char* what) {
       if (got == g.ids) {
         ++ok;
       } else if (first_bad.empty()) {
-        first_bad = cat(file, " id ", g.id, " text ", nlohmann::json(g.text).dump(), "\n  got      [",
-                        join(got), "]\n  expected [", join(g.ids), "]");
+        first_bad = cat(file, " id ", g.id, " text ", nlohmann::json(g.text).dump(),
+                        "\n  got      [", join(got), "]\n  expected [", join(g.ids), "]");
       }
     }
   }
   EXPECT_EQ(total, 2403u) << "golden files changed?";
-  EXPECT_EQ(ok, total) << what << ": " << ok << " of " << total << " match; first mismatch: " << first_bad;
+  EXPECT_EQ(ok, total) << what << ": " << ok << " of " << total
+                       << " match; first mismatch: " << first_bad;
   std::printf("[golden] %s: %zu of %zu match\n", what, ok, total);
 }
 
@@ -69,7 +71,8 @@ TEST(Golden, TokenizerJsonMatchesHuggingFace) {
   BERTQ_REQUIRE_SHARED(dir, "golden/tokenizer");
   BERTQ_REQUIRE_SHARED(tj, "data/bert-base-uncased/tokenizer.json");
   const Tokenizer tok = Tokenizer::from_tokenizer_json(tj);
-  check_golden(dir, [&](const std::string& t) { return tok.encode(t).ids; }, "tokenizer.json");
+  check_golden(
+      dir, [&](const std::string& t) { return tok.encode(t).ids; }, "tokenizer.json");
 }
 
 TEST(Golden, VocabFolderMatchesHuggingFace) {
@@ -81,7 +84,9 @@ TEST(Golden, VocabFolderMatchesHuggingFace) {
   std::filesystem::copy_file(vocab, tmp.file("vocab.txt"));
   std::filesystem::copy_file(src + "/tokenizer_config.json", tmp.file("tokenizer_config.json"));
   const Tokenizer tok = Tokenizer::from_folder(tmp.path());
-  check_golden(dir, [&](const std::string& t) { return tok.encode(t).ids; }, "vocab.txt folder");
+  EXPECT_EQ(tok.model_max_length(), 512);
+  check_golden(
+      dir, [&](const std::string& t) { return tok.encode(t).ids; }, "vocab.txt folder");
 }
 
 TEST(Golden, ReferencePipelineMatchesHuggingFace) {
@@ -115,6 +120,10 @@ TEST(Golden, BatchEncodingMatchesSingleEncoding) {
   const auto batch = tok.encode_batch(texts, {}, 4);
   ASSERT_EQ(batch.size(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(batch[i].ids, expected[i]) << "text " << i;
+  ThreadPool pool(3);
+  const auto on_pool = tok.encode_batch(texts, {}, pool);
+  ASSERT_EQ(on_pool.size(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(on_pool[i].ids, expected[i]) << "text " << i;
 }
 
 }  // namespace

@@ -10,11 +10,11 @@ namespace bertq::text::testing {
 
 // ids: [PAD]=0 [UNK]=1 [CLS]=2 [SEP]=3 [MASK]=4, then the words below in order.
 inline std::vector<std::string> small_vocab() {
-  return {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
-          "hello", "world", "un",   "##aff", "##able", "aff",   ",",     "!",    ".",    "'",
-          "cafe",  "café",  "the",  "movie", "##s",    "i",     "##̇",   "a",    "b",    "c",
-          "x",     "y",     "z",    "北",    "京",     "naive", "don",   "t",    "?",    "##b",
-          "Hello", "É",     "σ",    "##ς",   "ς",      "-",     "e",     "##e"};
+  return {"[PAD]",  "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world", "un",   "##aff",
+          "##able", "aff",   ",",     "!",     ".",      "'",     "cafe",  "café", "the",
+          "movie",  "##s",   "i",     "##̇",    "a",      "b",     "c",     "x",    "y",
+          "z",      "北",    "京",    "naive", "don",    "t",     "?",     "##b",  "Hello",
+          "É",      "σ",     "##ς",   "ς",     "-",      "e",     "##e"};
 }
 
 inline Tokenizer small_tokenizer(bool lowercase = true) {

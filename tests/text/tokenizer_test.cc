@@ -25,7 +25,9 @@ std::string abc_text(size_t n) {
   }
   return s;
 }
-int32_t abc_id(size_t i) { return 22 + static_cast<int32_t>(i % 3); }
+int32_t abc_id(size_t i) {
+  return 22 + static_cast<int32_t>(i % 3);
+}
 
 TEST(Tokenizer, SingleTextWithSpecialTokens) {
   const Tokenizer tok = small_tokenizer();
@@ -50,7 +52,8 @@ TEST(Tokenizer, SingleTextWithSpecialTokens) {
 
 TEST(Tokenizer, CasedVariantKeepsCase) {
   const Tokenizer cased = small_tokenizer(false);
-  EXPECT_EQ(cased.encode("Hello É", {.add_special_tokens = false}).ids, (std::vector<int32_t>{35, 36}));
+  EXPECT_EQ(cased.encode("Hello É", {.add_special_tokens = false}).ids,
+            (std::vector<int32_t>{35, 36}));
   EXPECT_EQ(small_tokenizer().encode("Hello É", {.add_special_tokens = false}).ids,
             (std::vector<int32_t>{5, 41}));  // lowercased and accent stripped: hello e
 }
@@ -88,9 +91,12 @@ TEST(Tokenizer, TruncationHeadTailAndHeadTail) {
     EXPECT_EQ(e.ids.back(), 3);
     for (size_t k = 0; k < 510; ++k) {
       size_t src;  // which content token of the 600 should be at position k
-      if (t == Truncation::HEAD) src = k;
-      else if (t == Truncation::TAIL) src = 90 + k;
-      else src = k < 128 ? k : 600 - 382 + (k - 128);
+      if (t == Truncation::HEAD)
+        src = k;
+      else if (t == Truncation::TAIL)
+        src = 90 + k;
+      else
+        src = k < 128 ? k : 600 - 382 + (k - 128);
       ASSERT_EQ(e.ids[1 + k], abc_id(src)) << truncation_name(t) << " position " << k;
     }
   }
@@ -182,13 +188,16 @@ TEST(Tokenizer, OffsetsSliceTheOriginalText) {
   for (size_t i = 0; i < e.ids.size(); ++i) {
     surface.push_back(text.substr(e.offsets[i].first, e.offsets[i].second - e.offsets[i].first));
   }
-  EXPECT_EQ(toks, (std::vector<std::string>{"[CLS]", "cafe", "naive", ",", "un", "##aff", "##able", "e", "[SEP]"}));
-  EXPECT_EQ(surface, (std::vector<std::string>{"", "Café", "NAÏVE", ",", "un", "aff", "able", "\xC3\x89", ""}));
+  EXPECT_EQ(toks, (std::vector<std::string>{"[CLS]", "cafe", "naive", ",", "un", "##aff", "##able",
+                                            "e", "[SEP]"}));
+  EXPECT_EQ(surface, (std::vector<std::string>{"", "Café", "NAÏVE", ",", "un", "aff", "able",
+                                               "\xC3\x89", ""}));
 }
 
 TEST(Tokenizer, PaddingToLongestAndToLength) {
   const Tokenizer tok = small_tokenizer();
-  auto batch = tok.encode_batch({"a b c", "a", "hello world the movie"}, {.return_offsets = true}, 2);
+  auto batch =
+      tok.encode_batch({"a b c", "a", "hello world the movie"}, {.return_offsets = true}, 2);
   pad_batch(batch, tok.pad_id());
   for (const auto& e : batch) {
     ASSERT_EQ(e.ids.size(), 6u);
@@ -235,7 +244,8 @@ TEST(Tokenizer, InvalidUtf8IsAnErrorOrReplaced) {
   o.replace_invalid_utf8 = true;
   o.return_offsets = true;
   const Encoding e = tok.encode(bad, o);  // U+FFFD is dropped by clean_text
-  EXPECT_EQ(tok.tokens(e.ids), (std::vector<std::string>{"[CLS]", "hello", "[UNK]", "world", "[SEP]"}));
+  EXPECT_EQ(tok.tokens(e.ids),
+            (std::vector<std::string>{"[CLS]", "hello", "[UNK]", "world", "[SEP]"}));
   // Batch errors name the text.
   try {
     tok.encode_batch({"ok", bad}, {}, 2);
@@ -288,6 +298,21 @@ TEST(Tokenizer, SaveAndLoadRoundTrip) {
   // The cased setting survives too.
   small_tokenizer(false).save(dir.path());
   EXPECT_EQ(Tokenizer::from_folder(dir.path()).encode("Hello").ids[1], 35);
+}
+
+TEST(Tokenizer, TokenizerConfigOverridesTheNormalizer) {
+  bertq::testing::TempDir dir;
+  small_tokenizer().save(dir.path());  // tokenizer.json says lowercase
+  EXPECT_EQ(Tokenizer::from_folder(dir.path()).encode("Hello").ids[1], 5);
+  EXPECT_EQ(Tokenizer::from_folder(dir.path()).model_max_length(), 0);
+  // As in transformers, tokenizer_config.json's do_lower_case wins where it is set.
+  write_file_atomic(dir.file("tokenizer_config.json"),
+                    R"({"do_lower_case": false, "model_max_length": 512})");
+  const Tokenizer cased = Tokenizer::from_folder(dir.path());
+  EXPECT_EQ(cased.encode("Hello").ids[1], 35);
+  EXPECT_EQ(cased.model_max_length(), 512);
+  // ... but not the tokenizer.json loaded on its own.
+  EXPECT_EQ(Tokenizer::from_tokenizer_json(dir.file("tokenizer.json")).encode("Hello").ids[1], 5);
 }
 
 TEST(Tokenizer, UnsupportedTokenizerJsonNamesTheField) {

@@ -29,8 +29,15 @@ TEST(Utf8, DecodesEveryLength) {
 }
 
 TEST(Utf8, RejectsInvalidSequences) {
-  const char* bad[] = {"\x80", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xED\xA0\x80" /*surrogate*/,
-                       "\xF4\x90\x80\x80" /*>10FFFF*/, "\xF5\x80\x80\x80", "\xE4\xB8", "\xFF"};
+  const char* bad[] = {"\x80",
+                       "\xC0\xAF",
+                       "\xC1\xBF",
+                       "\xE0\x80\xAF",
+                       "\xED\xA0\x80" /*surrogate*/,
+                       "\xF4\x90\x80\x80" /*>10FFFF*/,
+                       "\xF5\x80\x80\x80",
+                       "\xE4\xB8",
+                       "\xFF"};
   for (const char* b : bad) {
     uint32_t cp;
     const std::string s(b);
@@ -51,7 +58,10 @@ TEST(Utf8, ErrorNamesByteOffset) {
 
 TEST(Utf8, ReplacesMaximalSubparts) {
   // "\xE2\x82" is a truncated 3-byte sequence: one U+FFFD, then 'a'; "\xFF" alone: one U+FFFD.
-  EXPECT_EQ(replace_invalid_utf8("x\xE2\x82" "a\xFFy"), "x\xEF\xBF\xBD" "a\xEF\xBF\xBDy");
+  EXPECT_EQ(replace_invalid_utf8("x\xE2\x82"
+                                 "a\xFFy"),
+            "x\xEF\xBF\xBD"
+            "a\xEF\xBF\xBDy");
   EXPECT_EQ(replace_invalid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
 }
 

@@ -25,10 +25,11 @@ TEST(VocabTrainer, SpecialsAlphabetThenMergesInFrequencyOrder) {
   for (int i = 0; i < 3; ++i) t.add_text("abc!");
   t.add_text("x");
   const auto v = t.train();
-  const std::vector<std::string> want = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
-                                         "!", "a", "b", "c", "x",          // alphabet, code-point order
-                                         "##b", "##c",                     // continuations, as met
-                                         "ab", "abc"};                     // merges: 8, then 3
+  const std::vector<std::string> want = {
+      "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+      "!",     "a",     "b",     "c",     "x",  // alphabet, code-point order
+      "##b",   "##c",                           // continuations, as met
+      "ab",    "abc"};                          // merges: 8, then 3
   EXPECT_EQ(v, want);
 }
 

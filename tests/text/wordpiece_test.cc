@@ -18,8 +18,10 @@ std::vector<std::string> words(std::string_view s) {
 
 TEST(PreTokenizer, SplitsOnWhitespaceAndPunctuation) {
   EXPECT_EQ(words("hello, world!"), (std::vector<std::string>{"hello", ",", "world", "!"}));
-  EXPECT_EQ(words("  don't...\u3000x"), (std::vector<std::string>{"don", "'", "t", ".", ".", ".", "x"}));
-  EXPECT_EQ(words("a\u2014b\u00BFc"), (std::vector<std::string>{"a", "\u2014", "b", "\u00BF", "c"}));
+  EXPECT_EQ(words("  don't...\u3000x"),
+            (std::vector<std::string>{"don", "'", "t", ".", ".", ".", "x"}));
+  EXPECT_EQ(words("a\u2014b\u00BFc"),
+            (std::vector<std::string>{"a", "\u2014", "b", "\u00BF", "c"}));
   EXPECT_EQ(words("$5 +3"), (std::vector<std::string>{"$", "5", "+", "3"}));  // ASCII symbols too
   EXPECT_EQ(words("\u20AC5"), (std::vector<std::string>{"\u20AC5"}));  // Sc outside ASCII is not
   EXPECT_TRUE(words(" \t\n ").empty());

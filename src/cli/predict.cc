@@ -1,0 +1,122 @@
+// `bertq predict`: classifies texts with a model folder and writes one JSON object per text
+// (in input order) to stdout:
+//   {"label": "POSITIVE", "label_id": 1, "score": 0.97, "logits": [..], "probs": [..]}
+// Texts come from the command line or from a JSON Lines file (--input, plain or gzip, "-" for
+// stdin; the field --text-field). Files are processed in chunks so output streams.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/line_reader.h"
+#include "engine/classifier.h"
+
+namespace bertq::cli {
+namespace {
+
+struct PredictArgs {
+  std::string model, input, text_field = "text", truncation = "head", compute = "fp32";
+  std::vector<std::string> texts;
+  int max_length = 512, batch_size = 8, threads = 0, chunk = 256;
+};
+
+// Shortest decimal that reads back as the same float (keeps the JSON small and exact).
+double tidy(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", double(v));
+  for (int p = 6; p <= 9; ++p) {
+    std::snprintf(buf, sizeof buf, "%.*g", p, double(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return std::strtod(buf, nullptr);
+}
+
+void print_predictions(const std::vector<Prediction>& preds) {
+  for (const Prediction& p : preds) {
+    nlohmann::ordered_json j;
+    j["label"] = p.label;
+    j["label_id"] = p.label_id;
+    j["score"] = tidy(p.score);
+    j["logits"] = nlohmann::ordered_json::array();
+    for (float v : p.logits) j["logits"].push_back(tidy(v));
+    j["probs"] = nlohmann::ordered_json::array();
+    for (float v : p.probs) j["probs"].push_back(tidy(v));
+    std::fputs((j.dump() + "\n").c_str(), stdout);
+  }
+  std::fflush(stdout);
+}
+
+void run_predict(const PredictArgs& a) {
+  check(a.texts.empty() != a.input.empty(), ErrorCode::INVALID_ARGUMENT,
+        "predict: give texts on the command line or --input FILE.jsonl (one of the two)");
+  engine::EngineOptions eo;
+  eo.compute = engine::parse_compute(a.compute);
+  eo.threads = a.threads;
+  const Classifier clf(a.model, eo);
+  PredictOptions po;
+  po.max_length = a.max_length;
+  po.truncation = text::parse_truncation(a.truncation);
+  po.batch_size = a.batch_size;
+  if (!a.texts.empty()) {
+    print_predictions(clf.predict(a.texts, po));
+    return;
+  }
+  install_interrupt_handlers();
+  LineReader reader(a.input);
+  std::string line;
+  std::vector<std::string> chunk;
+  auto flush = [&] {
+    print_predictions(clf.predict(chunk, po));
+    chunk.clear();
+  };
+  while (reader.next(line)) {
+    throw_if_interrupted("predict");
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(ErrorCode::INVALID_ARGUMENT,
+                  cat(a.input, ":", reader.line_number(), ": not JSON (", e.what(), ")"));
+    }
+    check(j.is_object() && j.contains(a.text_field) && j[a.text_field].is_string(),
+          ErrorCode::INVALID_ARGUMENT,
+          cat(a.input, ":", reader.line_number(), ": no string field \"", a.text_field, "\""));
+    chunk.push_back(j[a.text_field].get<std::string>());
+    if (int(chunk.size()) >= a.chunk) flush();
+  }
+  if (!chunk.empty()) flush();
+}
+
+Command reg("predict", 40, [](CLI::App& app) {
+  auto args = std::make_shared<PredictArgs>();
+  auto* cmd = app.add_subcommand("predict", "Classify texts with a model folder (JSON per line)");
+  cmd->add_option("--model", args->model, "Model folder (config.json, model.safetensors, vocab)")
+      ->required()
+      ->group("Model");
+  cmd->add_option("--compute", args->compute, "fp32 or bf16 (bf16 needs AVX-512 / AVX512_BF16)")
+      ->group("Model");
+  cmd->add_option("--threads", args->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+      ->group("Model");
+  cmd->add_option("texts", args->texts, "Texts to classify")->group("Input");
+  cmd->add_option("--input", args->input, "JSON Lines file (plain/gzip, - for stdin)")
+      ->group("Input");
+  cmd->add_option("--text-field", args->text_field, "Field holding the text in --input")
+      ->group("Input");
+  cmd->add_option("--max-length", args->max_length, "Max tokens incl. [CLS]/[SEP]")
+      ->group("Tokenization");
+  cmd->add_option("--truncation", args->truncation, "head, tail or head+tail")
+      ->group("Tokenization");
+  cmd->add_option("--batch-size", args->batch_size, "Sequences per forward pass")
+      ->group("Batching");
+  cmd->callback([args] { run_predict(*args); });
+});
+
+}  // namespace
+}  // namespace bertq::cli

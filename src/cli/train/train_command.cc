@@ -1,0 +1,69 @@
+// `bertq train`: fine-tunes a BERT sequence classifier (src/train/trainer.h) and prints the
+// result. Compiled only when libtorch is available (bertq_train exists).
+#include <cstdio>
+#include <memory>
+
+#include "cli/command.h"
+#include "core/progress.h"
+#include "train/trainer.h"
+
+namespace bertq::cli {
+namespace {
+
+void run_train(const train::TrainOptions& o) {
+  const train::TrainResult r = train::train(o);
+  std::printf("%s after %lld of %lld steps in %s (%.0f tokens/s at the end)\n",
+              r.interrupted ? "interrupted" : (r.early_stopped ? "early-stopped" : "done"),
+              static_cast<long long>(r.steps), static_cast<long long>(r.total_steps),
+              format_duration(r.wall_s).c_str(), r.tokens_per_s);
+  if (r.last_eval.examples > 0)
+    std::printf("last eval: loss %.4f accuracy %.4f f1 %.4f on %lld examples\n", r.last_eval.loss,
+                r.last_eval.accuracy, r.last_eval.f1, static_cast<long long>(r.last_eval.examples));
+  if (r.best_step >= 0) {
+    std::printf("best model (step %lld): %s/best", static_cast<long long>(r.best_step), o.out_dir.c_str());
+    if (r.best_eval.examples > 0)
+      std::printf(" (accuracy %.4f f1 %.4f loss %.4f)", r.best_eval.accuracy, r.best_eval.f1, r.best_eval.loss);
+    std::printf("\n");
+  }
+  if (!r.interrupted) std::printf("last model: %s/last\n", o.out_dir.c_str());
+  std::printf("metrics: %s/metrics.jsonl, plot: %s/curves.svg\n", o.out_dir.c_str(), o.out_dir.c_str());
+}
+
+Command reg("train", 40, [](CLI::App& app) {
+  auto o = std::make_shared<train::TrainOptions>();
+  auto dropout = std::make_shared<double>(-1);
+  auto* cmd = app.add_subcommand("train", "Fine-tune a BERT sequence classifier (libtorch)");
+  cmd->add_option("--model", o->model_dir, "Model folder (config.json, vocab.txt, model.safetensors; without weights: from scratch)")->required()->group("Data");
+  cmd->add_option("--train", o->train_path, "Training data: JSON Lines {\"text\", \"label\"}, plain or .gz")->required()->group("Data");
+  cmd->add_option("--eval", o->eval_path, "Evaluation data (same format)")->group("Data");
+  cmd->add_option("--validation-split", o->validation_split, "Hold out this fraction of --train for evaluation (stratified)")->group("Data");
+  cmd->add_option("--out", o->out_dir, "Run folder: best/, last/, checkpoint/, metrics.jsonl, curves.svg")->required()->group("Data");
+  cmd->add_option("--max-length", o->max_length, "Tokens per text, [CLS] and [SEP] included")->capture_default_str()->group("Data");
+  cmd->add_option("--truncation", o->truncation, "head | tail | head+tail")->capture_default_str()->group("Data");
+  cmd->add_option("--train-limit", o->train_limit, "Use this many random training examples (0 = all)")->group("Data");
+  cmd->add_option("--eval-limit", o->eval_limit, "Use this many random evaluation examples (0 = all)")->group("Data");
+  cmd->add_option("--epochs", o->epochs, "Epochs")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--lr", o->lr, "Peak learning rate")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--batch-size", o->batch_size, "Examples per micro-batch")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--grad-accum", o->grad_accum, "Micro-batches per optimizer step")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--warmup-ratio", o->warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--weight-decay", o->weight_decay, "AdamW decoupled weight decay (not on biases / LayerNorm)")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--max-grad-norm", o->max_grad_norm, "Clip gradients to this global L2 norm (0 = off)")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--dropout", *dropout, "Dropout for hidden, attention and classifier (default: from config.json)")->group("Optimisation");
+  cmd->add_flag("--bf16", o->bf16, "bf16 autocast on CPU (fast only with AVX512_BF16 / AMX)")->group("Optimisation");
+  cmd->add_option("--seed", o->seed, "Seed for initialisation, shuffling and dropout")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->group("Run");
+  cmd->add_option("--eval-every", o->eval_every, "Also evaluate every N steps (0 = each epoch only)")->group("Run");
+  cmd->add_option("--save-every", o->save_every, "Checkpoint every N steps (default 500)")->group("Run");
+  cmd->add_option("--early-stopping", o->early_stopping, "Stop after N evaluations without improvement (0 = off)")->group("Run");
+  cmd->add_option("--metric", o->metric, "accuracy | f1 | loss: picks OUT/best")->capture_default_str()->group("Run");
+  cmd->add_option("--log-every", o->log_every, "Steps between training lines in metrics.jsonl")->capture_default_str()->group("Run");
+  cmd->add_flag("--resume", o->resume, "Continue OUT/checkpoint exactly where it stopped")->group("Run");
+  cmd->callback([o, dropout] {
+    if (*dropout >= 0) o->dropout = *dropout;
+    run_train(*o);
+  });
+});
+
+}  // namespace
+}  // namespace bertq::cli

@@ -1,0 +1,22 @@
+// Workspace sizing (see workspace.h).
+#include "engine/workspace.h"
+
+namespace bertq::engine {
+
+void Workspace::reserve(size_t T, size_t H, size_t I, size_t max_len, size_t B, int threads) {
+  hidden_.resize(T * H);
+  qkv_.resize(T * 3 * H);
+  ctx_.resize(T * H);
+  proj_.resize(T * H);
+  inter_.resize(T * I);
+  // Round each thread's score block to a cache line so threads never share one.
+  const size_t ss = ((max_len * max_len + 15) / 16) * 16;
+  if (ss > score_stride_ || scores_.size() < ss * size_t(threads)) {
+    score_stride_ = ss > score_stride_ ? ss : score_stride_;
+    scores_.resize(score_stride_ * size_t(threads));
+  }
+  pooled_.resize(2 * B * H);
+  bf16_.resize(T * (H > I ? H : I));
+}
+
+}  // namespace bertq::engine

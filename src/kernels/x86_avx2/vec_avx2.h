@@ -1,0 +1,49 @@
+// SIMD traits for AVX2 + FMA (8 floats per register), the interface kernel_bodies.h is written
+// against. Included only by files in x86_avx2/ (compiled with -mavx2 -mfma -mf16c).
+#pragma once
+
+#include <immintrin.h>
+
+namespace bertq::kernels {
+namespace {
+
+struct VecAvx2 {
+  using R = __m256;
+  using I = __m256i;
+  static constexpr int kWidth = 8;
+  static R load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, R v) { _mm256_storeu_ps(p, v); }
+  static R set1(float v) { return _mm256_set1_ps(v); }
+  static R add(R a, R b) { return _mm256_add_ps(a, b); }
+  static R sub(R a, R b) { return _mm256_sub_ps(a, b); }
+  static R mul(R a, R b) { return _mm256_mul_ps(a, b); }
+  static R div(R a, R b) { return _mm256_div_ps(a, b); }
+  static R fmadd(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
+  static R max(R a, R b) { return _mm256_max_ps(a, b); }
+  static R min(R a, R b) { return _mm256_min_ps(a, b); }
+  static R abs(R a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.f), a); }
+  static R copysign(R mag, R sign) {
+    const R m = _mm256_set1_ps(-0.f);
+    return _mm256_or_ps(_mm256_andnot_ps(m, mag), _mm256_and_ps(m, sign));
+  }
+  static I round_to_int(R a) { return _mm256_cvtps_epi32(a); }  // MXCSR default: nearest
+  static R to_float(I a) { return _mm256_cvtepi32_ps(a); }
+  static R pow2(I n) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23));
+  }
+  static float reduce_add(R a) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
+  static float reduce_max(R a) {
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_max_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
+};
+
+}  // namespace
+}  // namespace bertq::kernels

@@ -1,0 +1,145 @@
+// Hugging Face BertForSequenceClassification in libtorch, with the same parameter names, so
+// named_parameters() keys are exactly the HF safetensors names ("bert.embeddings.word_embeddings
+// .weight", "bert.encoder.layer.3.attention.self.query.weight", "classifier.bias", ...).
+// Internal header: only the trainer's torch translation units and tests/train include it.
+//
+// Math (post-LayerNorm BERT, weights [out, in], y = x·Wᵀ + b), shapes B batch, T tokens,
+// H hidden, NH heads, HS = H / NH, I intermediate, L labels:
+//   e   = LN(word[ids] + pos[0..T) + type[type_ids])                        [B,T,H]
+//   per layer: q,k,v = x·Wqᵀ+bq, ...  → [B,NH,T,HS]
+//              a = softmax(q·kᵀ/√HS + (1-mask)·lowest) · v  → [B,T,H]
+//              x = LN(x + a·Woᵀ + bo);  x = LN(x + gelu_erf(x·W1ᵀ+b1)·W2ᵀ + b2)
+//   pooled = tanh(x[:,0]·Wpᵀ + bp)  [B,H];  logits = pooled·Wcᵀ + bc  [B,L]
+// Dropout (hidden, attention probabilities, classifier) is active only in train() mode.
+//
+//   train::BertClassifier m(cfg);
+//   train::load_weights(*m, "model/model.safetensors");
+//   auto logits = m->forward(ids, type_ids, mask);  // int64 [B,T] each
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "train/model_config.h"
+
+namespace bertq::train {
+
+struct DropoutProbs {
+  double hidden = 0.1, attention = 0.1, classifier = 0.1;
+};
+
+struct BertEmbeddingsImpl : torch::nn::Module {
+  BertEmbeddingsImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& type_ids);
+  torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr},
+      token_type_embeddings{nullptr};
+  torch::nn::LayerNorm LayerNorm{nullptr};
+  std::shared_ptr<DropoutProbs> p_;
+};
+TORCH_MODULE(BertEmbeddings);
+
+struct BertSelfAttentionImpl : torch::nn::Module {
+  BertSelfAttentionImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
+  // x [B,T,H], ext_mask additive [B,1,1,T] -> [B,T,H]
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& ext_mask);
+  torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
+  int64_t heads_;
+  std::shared_ptr<DropoutProbs> p_;
+};
+TORCH_MODULE(BertSelfAttention);
+
+// "attention.output" and "output": dense, dropout, residual, LayerNorm.
+struct BertResidualOutputImpl : torch::nn::Module {
+  BertResidualOutputImpl(int64_t in, int64_t out, double eps, std::shared_ptr<DropoutProbs> p);
+  torch::Tensor forward(const torch::Tensor& h, const torch::Tensor& residual);
+  torch::nn::Linear dense{nullptr};
+  torch::nn::LayerNorm LayerNorm{nullptr};
+  std::shared_ptr<DropoutProbs> p_;
+};
+TORCH_MODULE(BertResidualOutput);
+
+struct BertAttentionImpl : torch::nn::Module {
+  BertAttentionImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& ext_mask);
+  BertSelfAttention self{nullptr};
+  BertResidualOutput output{nullptr};
+};
+TORCH_MODULE(BertAttention);
+
+struct BertIntermediateImpl : torch::nn::Module {
+  explicit BertIntermediateImpl(const ModelConfig& c);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear dense{nullptr};
+};
+TORCH_MODULE(BertIntermediate);
+
+struct BertLayerImpl : torch::nn::Module {
+  BertLayerImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& ext_mask);
+  BertAttention attention{nullptr};
+  BertIntermediate intermediate{nullptr};
+  BertResidualOutput output{nullptr};
+};
+TORCH_MODULE(BertLayer);
+
+struct BertEncoderImpl : torch::nn::Module {
+  BertEncoderImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& ext_mask);
+  torch::nn::ModuleList layer{nullptr};
+};
+TORCH_MODULE(BertEncoder);
+
+struct BertPoolerImpl : torch::nn::Module {
+  explicit BertPoolerImpl(const ModelConfig& c);
+  torch::Tensor forward(const torch::Tensor& x);  // [B,T,H] -> [B,H]
+  torch::nn::Linear dense{nullptr};
+};
+TORCH_MODULE(BertPooler);
+
+struct BertModelImpl : torch::nn::Module {
+  BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
+  // -> pooled [B,H]
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& type_ids,
+                        const torch::Tensor& mask);
+  BertEmbeddings embeddings{nullptr};
+  BertEncoder encoder{nullptr};
+  BertPooler pooler{nullptr};
+};
+TORCH_MODULE(BertModel);
+
+struct BertClassifierImpl : torch::nn::Module {
+  explicit BertClassifierImpl(const ModelConfig& c);
+  // ids, type_ids, mask: int64 [B,T] (mask 1 = token, 0 = padding) -> logits [B,L]
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& type_ids,
+                        const torch::Tensor& mask);
+  // Overrides the config's dropout probabilities (0 turns dropout off even in train mode).
+  void set_dropout(const DropoutProbs& p) { *p_ = p; }
+  const DropoutProbs& dropout() const { return *p_; }
+
+  ModelConfig config_;
+  std::shared_ptr<DropoutProbs> p_;
+  BertModel bert{nullptr};
+  torch::nn::Linear classifier{nullptr};
+};
+TORCH_MODULE(BertClassifier);
+
+// HF initialisation: Linear / Embedding weights ~ N(0, initializer_range), biases 0, the
+// padding row of word_embeddings 0, LayerNorm weight 1 and bias 0. Deterministic in `seed`.
+void init_weights(BertClassifierImpl& m, uint64_t seed);
+
+// Copies every parameter from a safetensors file (F32 / F16 / BF16 / F64). Names may carry the
+// "bert." prefix or not; cls.* and position_ids are ignored. A missing pooler or classifier
+// keeps its current (initialised) value and is reported in the returned list; any other missing
+// tensor or a shape mismatch throws CORRUPT_FILE naming the file and the tensor.
+std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path);
+
+// Writes every parameter as F32 (atomic).
+void save_weights(BertClassifierImpl& m, const std::string& path);
+
+// AdamW weight-decay rule: no decay on biases and LayerNorm weights.
+bool is_no_decay(const std::string& param_name);
+
+}  // namespace bertq::train

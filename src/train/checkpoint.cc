@@ -1,0 +1,132 @@
+// Checkpoint / model-folder writing and reading (see checkpoint.h for the layout).
+#include "train/checkpoint.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/file_util.h"
+#include "io/safetensors.h"
+
+namespace bertq::train {
+
+namespace fs = std::filesystem;
+
+void write_dir_atomic(const std::string& dir, const std::function<void(const std::string&)>& fill) {
+  const std::string tmp = dir + ".tmp", old = dir + ".old";
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  make_dirs(tmp);
+  fill(tmp);
+  // If a previous swap was interrupted after its first rename, dir.old is the only complete
+  // copy; keep it until the new folder is in place.
+  if (fs::exists(dir)) {
+    fs::remove_all(old, ec);
+    fs::rename(dir, old, ec);
+    check(!ec, ErrorCode::IO, cat(dir, ": cannot rename to ", old, ": ", ec.message()));
+  }
+  fs::rename(tmp, dir, ec);
+  check(!ec, ErrorCode::IO, cat(tmp, ": cannot rename to ", dir, ": ", ec.message()));
+  fs::remove_all(old, ec);
+}
+
+std::string find_complete_dir(const std::string& dir) {
+  if (dir_exists(dir)) return dir;
+  if (dir_exists(dir + ".old")) return dir + ".old";
+  return "";
+}
+
+namespace {
+
+nlohmann::json state_to_json(const TrainState& s) {
+  return {{"step", s.step},
+          {"epoch", s.epoch},
+          {"next_batch", s.next_batch},
+          {"best_metric", s.best_metric},
+          {"best_step", s.best_step},
+          {"evals_without_improvement", s.evals_without_improvement},
+          {"elapsed_s", s.elapsed_s},
+          {"tokens", s.tokens},
+          {"options", nlohmann::json::parse(s.options_json.empty() ? "{}" : s.options_json)}};
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& dir, BertClassifierImpl& model, const AdamW& opt,
+                     const TrainState& state) {
+  write_dir_atomic(dir, [&](const std::string& tmp) {
+    save_weights(model, tmp + "/model.safetensors");
+    io::SafeTensorsWriter w;
+    std::vector<torch::Tensor> keep;  // the writer borrows the bytes until write()
+    for (const auto& [name, t] : opt.state()) {
+      keep.push_back(t.detach().to(torch::kFloat).contiguous());
+      const auto& c = keep.back();
+      w.add(name, io::DType::F32, c.sizes().vec(), c.data_ptr<float>(), c.numel() * sizeof(float));
+    }
+    auto rng = at::detail::getDefaultCPUGenerator().get_state().contiguous();
+    w.add("rng.torch", io::DType::U8, {rng.numel()}, rng.data_ptr<uint8_t>(), rng.numel());
+    w.set_metadata("adamw_step", std::to_string(opt.steps()));
+    w.write(tmp + "/optimizer.safetensors");
+    write_file_atomic(tmp + "/state.json", state_to_json(state).dump(2) + "\n");
+  });
+}
+
+std::optional<TrainState> load_checkpoint(const std::string& dir, BertClassifierImpl& model,
+                                          AdamW& opt) {
+  const std::string d = find_complete_dir(dir);
+  if (d.empty()) return std::nullopt;
+  const std::string state_path = d + "/state.json";
+  TrainState s;
+  try {
+    auto j = nlohmann::json::parse(read_file(state_path));
+    s.step = j.at("step").get<int64_t>();
+    s.epoch = j.at("epoch").get<int64_t>();
+    s.next_batch = j.at("next_batch").get<int64_t>();
+    s.best_metric = j.at("best_metric").get<double>();
+    s.best_step = j.at("best_step").get<int64_t>();
+    s.evals_without_improvement = j.at("evals_without_improvement").get<int64_t>();
+    s.elapsed_s = j.at("elapsed_s").get<double>();
+    s.tokens = j.at("tokens").get<uint64_t>();
+    s.options_json = j.at("options").dump();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::CORRUPT_FILE, cat(state_path, ": ", e.what()));
+  }
+  const auto missing = load_weights(model, d + "/model.safetensors");
+  check(missing.empty(), ErrorCode::CORRUPT_FILE,
+        cat(d, "/model.safetensors: missing ", missing.empty() ? "" : missing.front()));
+  io::SafeTensorsFile f(d + "/optimizer.safetensors");
+  std::vector<std::pair<std::string, torch::Tensor>> named;
+  for (const auto& t : f.tensors()) {
+    if (t.name == "rng.torch") continue;
+    check(t.dtype == io::DType::F32, ErrorCode::CORRUPT_FILE,
+          cat(f.path(), ": tensor ", t.name, ": expected F32"));
+    named.emplace_back(t.name, torch::from_blob(const_cast<void*>(t.data), t.shape, torch::kFloat).clone());
+  }
+  const int64_t adam_step = std::stoll(f.metadata().count("adamw_step") ? f.metadata().at("adamw_step") : "0");
+  opt.load_state(named, adam_step, f.path());
+  const io::TensorView& rng = f.get("rng.torch");
+  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, cat(f.path(), ": tensor rng.torch: expected U8"));
+  auto rng_t = torch::from_blob(const_cast<void*>(rng.data), {rng.numel()}, torch::kUInt8).clone();
+  at::Generator gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(rng_t);
+  return s;
+}
+
+void save_model_folder(const std::string& dir, BertClassifierImpl& model,
+                       const std::string& tokenizer_from) {
+  write_dir_atomic(dir, [&](const std::string& tmp) {
+    save_weights(model, tmp + "/model.safetensors");
+    model.config_.save(tmp + "/config.json");
+    for (const char* name : {"vocab.txt", "tokenizer.json", "tokenizer_config.json",
+                             "special_tokens_map.json"}) {
+      const std::string src = join_path(tokenizer_from, name);
+      if (file_exists(src)) write_file_atomic(join_path(tmp, name), read_file(src));
+    }
+  });
+}
+
+}  // namespace bertq::train

@@ -1,0 +1,55 @@
+// Checkpoints and model folders written by the trainer (internal header, includes libtorch).
+//
+// RUN/checkpoint/ holds model.safetensors (parameters), optimizer.safetensors (AdamW moments
+// "exp_avg.<param>" / "exp_avg_sq.<param>" and the dropout RNG state "rng.torch" as U8) and
+// state.json (TrainState: optimizer step, epoch, next batch of the epoch, best metric, ...).
+// A folder is written completely under NAME.tmp, then swapped in by renames (NAME -> NAME.old,
+// NAME.tmp -> NAME, remove NAME.old); a reader falls back to NAME.old when a crash happened
+// between the two renames, so a kill -9 at any moment leaves one complete checkpoint.
+//
+// A model folder (RUN/best, RUN/last) is a Hugging Face folder: model.safetensors,
+// config.json with id2label / label2id, and the tokenizer files copied from the source model.
+//
+//   train::save_checkpoint(run + "/checkpoint", *model, opt, state);
+//   if (auto st = train::load_checkpoint(run + "/checkpoint", *model, opt)) resume(*st);
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "train/adamw.h"
+#include "train/bert_model.h"
+
+namespace bertq::train {
+
+struct TrainState {
+  int64_t step = 0;        // optimizer updates done
+  int64_t epoch = 0;       // epoch in progress (0-based)
+  int64_t next_batch = 0;  // first batch of `epoch` not yet used
+  double best_metric = -1e300;
+  int64_t best_step = -1;
+  int64_t evals_without_improvement = 0;
+  double elapsed_s = 0;    // training wall time before this process
+  uint64_t tokens = 0;     // tokens processed (non-padding)
+  std::string options_json;  // the options the run started with (checked on resume)
+};
+
+// Writes `dir` atomically (see above) by calling fill(tmp_dir).
+void write_dir_atomic(const std::string& dir, const std::function<void(const std::string&)>& fill);
+// The complete folder to read: dir, or dir.old after an interrupted swap; "" if none.
+std::string find_complete_dir(const std::string& dir);
+
+void save_checkpoint(const std::string& dir, BertClassifierImpl& model, const AdamW& opt,
+                     const TrainState& state);
+// Returns nullopt when there is no checkpoint; throws CORRUPT_FILE on a damaged one.
+std::optional<TrainState> load_checkpoint(const std::string& dir, BertClassifierImpl& model,
+                                          AdamW& opt);
+
+// Writes a Hugging Face model folder (atomically, see above). Tokenizer files
+// (vocab.txt, tokenizer.json, tokenizer_config.json, special_tokens_map.json) are copied from
+// `tokenizer_from` when present there.
+void save_model_folder(const std::string& dir, BertClassifierImpl& model,
+                       const std::string& tokenizer_from);
+
+}  // namespace bertq::train

@@ -1,0 +1,39 @@
+// Classification metrics, the RUN/metrics.jsonl log and the SVG plot of its curves.
+//
+//   train::EvalMetrics m = train::classification_metrics(pred, gold, 2);   // m.accuracy, m.f1
+//   train::MetricsLog log("run/metrics.jsonl");  log.append(json_line);
+//   train::write_loss_plot("run/metrics.jsonl", "run/curves.svg");
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bertq::train {
+
+struct EvalMetrics {
+  double loss = 0, accuracy = 0, f1 = 0;  // f1: binary F1 of label 1 with 2 labels, else macro-F1
+  int64_t examples = 0;
+};
+
+EvalMetrics classification_metrics(const std::vector<int32_t>& pred,
+                                   const std::vector<int32_t>& gold, int num_labels);
+
+// Appends one JSON object per line (flushed + fsync'd per line, so a crash loses at most the
+// line being written). On resume, lines with a step beyond `keep_up_to_step` are dropped.
+class MetricsLog {
+ public:
+  explicit MetricsLog(std::string path) : path_(std::move(path)) {}
+  void append(const std::string& json_line) const;
+  void truncate_after(int64_t step) const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Reads metrics.jsonl and draws train loss (by step), eval loss and eval accuracy as an SVG
+// (written atomically). Lines without those fields are ignored.
+void write_loss_plot(const std::string& metrics_jsonl, const std::string& svg_path);
+
+}  // namespace bertq::train

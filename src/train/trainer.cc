@@ -1,0 +1,371 @@
+// The training loop (see trainer.h): data -> tokens -> length-grouped batches -> forward /
+// backward (bf16 autocast optional) -> clip -> AdamW with the linear schedule; evaluation,
+// best / last folders, checkpoints, metrics.jsonl and the plot.
+#include "train/trainer.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/file_util.h"
+#include "core/interrupt.h"
+#include "core/log.h"
+#include "core/progress.h"
+#include "core/thread_pool.h"
+#include "train/batching.h"
+#include "train/checkpoint.h"
+#include "train/dataset.h"
+#include "train/wordpiece.h"
+
+namespace bertq::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Tokenized {
+  std::vector<std::vector<int32_t>> ids;
+  std::vector<int32_t> labels;
+  std::vector<int> lengths;
+  size_t size() const { return ids.size(); }
+};
+
+Tokenized tokenize_all(const WordPiece& tok, const std::vector<Example>& ex, int max_len,
+                       Truncation trunc, int threads) {
+  Tokenized t;
+  t.ids.resize(ex.size());
+  t.labels.resize(ex.size());
+  t.lengths.resize(ex.size());
+  ThreadPool pool(threads);
+  pool.parallel_for(ex.size(), [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      t.ids[i] = tok.encode(ex[i].text, max_len, trunc).ids;
+      t.labels[i] = ex[i].label;
+      t.lengths[i] = static_cast<int>(t.ids[i].size());
+    }
+  }, 64);
+  return t;
+}
+
+struct Batch {
+  torch::Tensor ids, types, mask, labels;
+  int64_t tokens = 0;
+};
+
+// Pads the batch to its longest row with the pad id (mask 0 there).
+Batch collate(const Tokenized& d, const std::vector<size_t>& idx, int32_t pad) {
+  int64_t t = 0;
+  for (size_t i : idx) t = std::max<int64_t>(t, d.lengths[i]);
+  const int64_t b = static_cast<int64_t>(idx.size());
+  Batch out;
+  out.ids = torch::full({b, t}, pad, torch::kLong);
+  out.mask = torch::zeros({b, t}, torch::kLong);
+  out.types = torch::zeros({b, t}, torch::kLong);
+  out.labels = torch::empty({b}, torch::kLong);
+  auto ids = out.ids.accessor<int64_t, 2>();
+  auto mask = out.mask.accessor<int64_t, 2>();
+  auto labels = out.labels.accessor<int64_t, 1>();
+  for (int64_t r = 0; r < b; ++r) {
+    const auto& row = d.ids[idx[r]];
+    for (size_t k = 0; k < row.size(); ++k) {
+      ids[r][k] = row[k];
+      mask[r][k] = 1;
+    }
+    labels[r] = d.labels[idx[r]];
+    out.tokens += static_cast<int64_t>(row.size());
+  }
+  return out;
+}
+
+// bf16 autocast on CPU for the forward pass (weights stay fp32; matmuls run in bf16).
+class AutocastScope {
+ public:
+  explicit AutocastScope(bool on) : on_(on) {
+    if (!on_) return;
+    prev_ = at::autocast::is_cpu_enabled();
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::increment_nesting();
+  }
+  ~AutocastScope() {
+    if (!on_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    at::autocast::set_cpu_enabled(prev_);
+  }
+
+ private:
+  bool on_, prev_ = false;
+};
+
+EvalMetrics evaluate(BertClassifierImpl& m, const Tokenized& d, int batch_size, bool bf16,
+                     int32_t pad) {
+  torch::NoGradGuard ng;
+  m.eval();
+  std::vector<int32_t> pred(d.size()), gold(d.labels);
+  double loss_sum = 0;
+  for (const auto& idx : sorted_batches(d.lengths, static_cast<size_t>(batch_size))) {
+    Batch b = collate(d, idx, pad);
+    torch::Tensor logits;
+    {
+      AutocastScope ac(bf16);
+      logits = m.forward(b.ids, b.types, b.mask);
+    }
+    logits = logits.to(torch::kFloat);
+    loss_sum += torch::cross_entropy_loss(logits, b.labels, {}, at::Reduction::Sum).item<double>();
+    auto am = logits.argmax(1);
+    for (size_t r = 0; r < idx.size(); ++r) pred[idx[r]] = static_cast<int32_t>(am[r].item<int64_t>());
+  }
+  EvalMetrics e = classification_metrics(pred, gold, static_cast<int>(m.config_.num_labels()));
+  e.loss = d.size() > 0 ? loss_sum / d.size() : 0;
+  return e;
+}
+
+// libtorch's BLAS must be the OpenMP build of OpenBLAS: the pthread build's own thread pool
+// fights libtorch's OpenMP pool and fp32 matmuls run 4-5x slower.
+void check_blas() {
+  auto a = torch::ones({64, 64});
+  (void)torch::matmul(a, a);
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.find("openblas-pthread") != std::string::npos) {
+      log_warn("libtorch uses the pthread build of OpenBLAS (" + line.substr(line.find('/')) +
+               "); fp32 training runs several times slower. Fix: scripts/setup.sh selects "
+               "libopenblas0-openmp (update-alternatives --set libblas.so.3-x86_64-linux-gnu "
+               "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3), or run with "
+               "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp");
+      return;
+    }
+  }
+}
+
+double score_of(const EvalMetrics& e, const std::string& metric) {
+  if (metric == "f1") return e.f1;
+  if (metric == "loss") return -e.loss;
+  return e.accuracy;
+}
+
+std::string eval_json(int64_t step, int64_t epoch, const EvalMetrics& e, double elapsed) {
+  return nlohmann::json{{"kind", "eval"}, {"step", step}, {"epoch", epoch}, {"loss", e.loss},
+                        {"accuracy", e.accuracy}, {"f1", e.f1}, {"examples", e.examples},
+                        {"elapsed_s", elapsed}}
+      .dump();
+}
+
+void validate(const TrainOptions& o) {
+  auto need = [](bool ok, const std::string& msg) { check(ok, ErrorCode::INVALID_ARGUMENT, msg); };
+  need(!o.model_dir.empty(), "--model is required");
+  need(!o.train_path.empty(), "--train is required");
+  need(!o.out_dir.empty(), "--out is required");
+  need(o.epochs > 0, cat("--epochs: must be > 0, got ", o.epochs));
+  need(o.lr > 0, cat("--lr: must be > 0, got ", o.lr));
+  need(o.batch_size > 0, cat("--batch-size: must be > 0, got ", o.batch_size));
+  need(o.grad_accum > 0, cat("--grad-accum: must be > 0, got ", o.grad_accum));
+  need(o.warmup_ratio >= 0 && o.warmup_ratio < 1, cat("--warmup-ratio: must be in [0, 1), got ", o.warmup_ratio));
+  need(o.weight_decay >= 0, cat("--weight-decay: must be >= 0, got ", o.weight_decay));
+  need(!o.dropout || (*o.dropout >= 0 && *o.dropout < 1), "--dropout: must be in [0, 1)");
+  need(o.metric == "accuracy" || o.metric == "f1" || o.metric == "loss",
+       cat("--metric: expected accuracy, f1 or loss, got \"", o.metric, "\""));
+  need(o.validation_split >= 0 && o.validation_split < 1, "--validation-split: must be in [0, 1)");
+  need(o.eval_path.empty() || o.validation_split == 0, "--eval and --validation-split exclude each other");
+}
+
+}  // namespace
+
+std::string options_to_json(const TrainOptions& o) {
+  nlohmann::json j{{"model", o.model_dir}, {"train", o.train_path}, {"eval", o.eval_path},
+                   {"validation_split", o.validation_split}, {"epochs", o.epochs}, {"lr", o.lr},
+                   {"batch_size", o.batch_size}, {"grad_accum", o.grad_accum},
+                   {"max_length", o.max_length}, {"truncation", o.truncation},
+                   {"warmup_ratio", o.warmup_ratio}, {"weight_decay", o.weight_decay},
+                   {"max_grad_norm", o.max_grad_norm}, {"bf16", o.bf16}, {"seed", o.seed},
+                   {"train_limit", o.train_limit}, {"eval_limit", o.eval_limit},
+                   {"metric", o.metric}};
+  j["dropout"] = o.dropout ? nlohmann::json(*o.dropout) : nlohmann::json(nullptr);
+  return j.dump();
+}
+
+TrainResult train(const TrainOptions& o) {
+  validate(o);
+  const auto t_start = Clock::now();
+  const int threads = o.threads > 0 ? o.threads : default_num_threads();
+  at::set_num_threads(threads);
+  check_blas();
+  install_interrupt_handlers();
+
+  ModelConfig cfg = ModelConfig::load(join_path(o.model_dir, "config.json"));
+  if (o.dropout) {
+    cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
+    cfg.classifier_dropout = *o.dropout;
+  }
+  const WordPiece tok = WordPiece::from_vocab(join_path(o.model_dir, "vocab.txt"));
+  check(tok.vocab_size() <= cfg.vocab_size, ErrorCode::INVALID_ARGUMENT,
+        cat(o.model_dir, "/vocab.txt has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size));
+  check(o.max_length <= cfg.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
+        cat("--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings));
+  const Truncation trunc = parse_truncation(o.truncation);
+
+  auto train_ex = load_jsonl(o.train_path, cfg.id2label, o.train_limit, o.seed);
+  std::vector<Example> eval_ex;
+  if (!o.eval_path.empty()) {
+    eval_ex = load_jsonl(o.eval_path, cfg.id2label, o.eval_limit, o.seed + 1);
+  } else if (o.validation_split > 0) {
+    auto split = stratified_split(train_ex, o.validation_split, o.seed);
+    train_ex = std::move(split.first);
+    eval_ex = std::move(split.second);
+  }
+  const Tokenized train_data = tokenize_all(tok, train_ex, o.max_length, trunc, threads);
+  const Tokenized eval_data = tokenize_all(tok, eval_ex, o.max_length, trunc, threads);
+  log_info(cat("train: ", train_data.size(), " examples, eval: ", eval_data.size(),
+               " examples, threads ", threads, o.bf16 ? ", bf16 autocast" : ", fp32"));
+
+  torch::manual_seed(o.seed);
+  BertClassifier model(cfg);
+  init_weights(*model, o.seed);
+  const std::string weights = join_path(o.model_dir, "model.safetensors");
+  if (file_exists(weights)) {
+    for (const auto& n : load_weights(*model, weights))
+      log_info(cat(weights, ": no ", n, ", initialised at random"));
+  } else {
+    log_info(cat(o.model_dir, ": no model.safetensors, training from random weights (seed ", o.seed, ")"));
+  }
+  AdamW opt(model->named_parameters(), {0.9, 0.999, 1e-8, o.weight_decay});
+
+  const int64_t batches_per_epoch = (static_cast<int64_t>(train_data.size()) + o.batch_size - 1) / o.batch_size;
+  const int64_t steps_per_epoch = (batches_per_epoch + o.grad_accum - 1) / o.grad_accum;
+  const int64_t total = steps_per_epoch * o.epochs;
+  const int64_t warmup = static_cast<int64_t>(std::llround(o.warmup_ratio * total));
+  const int64_t save_every = o.save_every > 0 ? o.save_every : 500;
+
+  make_dirs(o.out_dir);
+  const std::string ckpt_dir = join_path(o.out_dir, "checkpoint");
+  MetricsLog mlog(join_path(o.out_dir, "metrics.jsonl"));
+  TrainState st;
+  st.options_json = options_to_json(o);
+  if (o.resume) {
+    auto loaded = load_checkpoint(ckpt_dir, *model, opt);
+    check(loaded.has_value(), ErrorCode::NOT_FOUND, cat(ckpt_dir, ": no checkpoint to resume from"));
+    check(loaded->options_json == st.options_json, ErrorCode::INVALID_ARGUMENT,
+          cat(ckpt_dir, "/state.json: the run was started with other options: ", loaded->options_json));
+    st = *loaded;
+    mlog.truncate_after(st.step);
+    log_info(cat("resuming at step ", st.step, " (epoch ", st.epoch + 1, ", batch ", st.next_batch, ")"));
+  } else {
+    check(find_complete_dir(ckpt_dir).empty(), ErrorCode::INVALID_ARGUMENT,
+          cat(o.out_dir, " holds a checkpoint: pass --resume to continue it or choose another --out"));
+    write_file_atomic(mlog.path(), "");
+  }
+
+  TrainResult res;
+  res.total_steps = total;
+  const double elapsed_before = st.elapsed_s;
+  auto elapsed = [&] {
+    return elapsed_before + std::chrono::duration<double>(Clock::now() - t_start).count();
+  };
+  Progress bar("train", static_cast<uint64_t>(total), "steps", 1.0, o.progress);
+  bar.set(static_cast<uint64_t>(st.step));
+  double run_loss = 0;
+  int64_t run_n = 0, run_tokens = 0;
+  auto run_t0 = Clock::now();
+  bool stop = false;
+  const int32_t pad = tok.pad_id();
+
+  auto do_eval = [&](int64_t epoch) {
+    if (eval_data.size() == 0) return;
+    EvalMetrics e = evaluate(*model, eval_data, o.batch_size * 2, o.bf16, pad);
+    res.last_eval = e;
+    mlog.append(eval_json(st.step, epoch, e, elapsed()));
+    log_info(cat("eval step ", st.step, ": loss ", e.loss, " accuracy ", e.accuracy, " f1 ", e.f1));
+    if (score_of(e, o.metric) > st.best_metric) {
+      st.best_metric = score_of(e, o.metric);
+      st.best_step = st.step;
+      st.evals_without_improvement = 0;
+      res.best_eval = e;
+      save_model_folder(join_path(o.out_dir, "best"), *model, o.model_dir);
+    } else if (++st.evals_without_improvement >= o.early_stopping && o.early_stopping > 0) {
+      log_info(cat("early stopping: no improvement of ", o.metric, " in ", o.early_stopping, " evaluations"));
+      res.early_stopped = stop = true;
+    }
+  };
+
+  for (int64_t epoch = st.epoch; epoch < o.epochs && !stop; ++epoch) {
+    const auto batches = length_grouped_batches(train_data.lengths, o.batch_size, o.seed, epoch);
+    int64_t b = epoch == st.epoch ? st.next_batch : 0;
+    while (b < static_cast<int64_t>(batches.size()) && !stop) {
+      model->train();
+      opt.zero_grad();
+      const int64_t micro = std::min<int64_t>(o.grad_accum, batches.size() - b);
+      double loss_sum = 0;
+      for (int64_t k = 0; k < micro; ++k) {
+        Batch batch = collate(train_data, batches[b + k], pad);
+        torch::Tensor logits;
+        {
+          AutocastScope ac(o.bf16);
+          logits = model->forward(batch.ids, batch.types, batch.mask);
+        }
+        auto loss = torch::cross_entropy_loss(logits.to(torch::kFloat), batch.labels) / micro;
+        loss.backward();
+        loss_sum += loss.item<double>();
+        run_tokens += batch.tokens;
+        st.tokens += static_cast<uint64_t>(batch.tokens);
+      }
+      b += micro;
+      const double gnorm = o.max_grad_norm > 0 ? clip_grad_norm(opt.params(), o.max_grad_norm) : 0.0;
+      const double lr = linear_schedule_lr(st.step, total, warmup, o.lr);
+      opt.step(lr);
+      ++st.step;
+      const bool epoch_end = b >= static_cast<int64_t>(batches.size());
+      st.epoch = epoch_end ? epoch + 1 : epoch;
+      st.next_batch = epoch_end ? 0 : b;
+      run_loss += loss_sum;
+      ++run_n;
+
+      const double dt = std::chrono::duration<double>(Clock::now() - run_t0).count();
+      const double tps = dt > 0 ? run_tokens / dt : 0;
+      bar.set_suffix(cat("loss ", std::round(run_loss / run_n * 1e4) / 1e4, " lr ", lr, " ",
+                         static_cast<int64_t>(tps), " tok/s"));
+      bar.set(static_cast<uint64_t>(st.step));
+      if (st.step % o.log_every == 0 || epoch_end) {
+        mlog.append(nlohmann::json{{"kind", "train"}, {"step", st.step}, {"epoch", epoch},
+                                   {"loss", run_loss / run_n}, {"lr", lr}, {"grad_norm", gnorm},
+                                   {"tokens_per_s", tps}, {"elapsed_s", elapsed()}}.dump());
+        res.train_losses.emplace_back(st.step, run_loss / run_n);
+        res.tokens_per_s = tps;
+        run_loss = 0;
+        run_n = 0;
+        run_tokens = 0;
+        run_t0 = Clock::now();
+      }
+      if ((o.eval_every > 0 && st.step % o.eval_every == 0) || epoch_end) do_eval(epoch);
+      const bool interrupted = interrupt_requested() || (o.stop_at_step > 0 && st.step == o.stop_at_step);
+      if (interrupted || st.step % save_every == 0 || epoch_end || stop) {
+        st.elapsed_s = elapsed();
+        save_checkpoint(ckpt_dir, *model, opt, st);
+      }
+      if (interrupted) {
+        log_info(cat("interrupted: checkpoint saved at step ", st.step, " in ", ckpt_dir,
+                     "; continue with --resume"));
+        res.interrupted = stop = true;
+      }
+    }
+  }
+  bar.finish();
+  res.steps = st.step;
+  res.best_step = st.best_step;
+  if (!res.interrupted && o.write_last) save_model_folder(join_path(o.out_dir, "last"), *model, o.model_dir);
+  write_loss_plot(mlog.path(), join_path(o.out_dir, "curves.svg"));
+  res.wall_s = elapsed();
+  if (res.tokens_per_s == 0 && run_n > 0) {
+    const double dt = std::chrono::duration<double>(Clock::now() - run_t0).count();
+    res.tokens_per_s = dt > 0 ? run_tokens / dt : 0;
+  }
+  set_interrupt_requested(false);
+  return res;
+}
+
+}  // namespace bertq::train

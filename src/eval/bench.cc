@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <exception>
 #include <memory>
+#include <thread>
 
 #include "core/error.h"
 #include "core/progress.h"
@@ -211,6 +213,9 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
         wr.tokens_per_run = wr.padded_tokens_per_run = tokens / double(ids.size()) * wr.sequences_per_run;
       } else if (wl.kind == WorkloadKind::TOKENIZE) {
         wr.sequences_per_run = double(o.texts.size());
+        double tokens = 0;
+        for (const auto& seq : st[m].review_ids) tokens += double(seq.size());
+        wr.tokens_per_run = tokens;
       } else {
         batches = throughput_batches(st[m].review_ids, wl.batch_size, wl.padding, o.max_length,
                                      st[m].clf->tokenizer().pad_id(), &padded);
@@ -246,6 +251,39 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     ++k;
   };
 
+  // Memory of each model, before the protocol touches it: the RSS its load added plus the
+  // rise of VmHWM during its first pass of the heaviest workload (the most tokens computed in
+  // one forward pass: mapped weights paged in + workspace). The pass runs on a fresh thread so
+  // that each model gets its own thread-local workspace (freed when the thread ends).
+  size_t heavy = 0;
+  double heavy_tokens = -1;
+  for (size_t w = 0; w < workloads.size(); ++w) {
+    const WorkloadResult& wr = rep.workloads[w];
+    if (workloads[w].kind == WorkloadKind::TOKENIZE || wr.sequences_per_run <= 0) continue;
+    const double per_batch =
+        wr.padded_tokens_per_run / wr.sequences_per_run * double(workloads[w].batch_size);
+    if (per_batch > heavy_tokens) heavy_tokens = per_batch, heavy = w;
+  }
+  for (size_t m = 0; m < specs.size(); ++m) {
+    const uint64_t before = rss_bytes();
+    const bool reset = reset_peak_rss();
+    std::exception_ptr error;
+    std::thread solo([&] {
+      try {
+        run_once(heavy, m);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
+    solo.join();
+    if (error) std::rethrow_exception(error);
+    const uint64_t peak = reset ? peak_rss_bytes() : before;
+    BenchModelResult& bm = rep.models[m];
+    bm.run_rss_bytes = peak > before ? peak - before : 0;
+    bm.peak_rss_bytes = baseline_rss + bm.load_rss_bytes + bm.run_rss_bytes;
+  }
+  reset_peak_rss();
+
   uint64_t expected_calls = 0;
   for (const Workload& wl : workloads) {
     const ProtocolOptions& p = wl.kind == WorkloadKind::THROUGHPUT ? o.throughput : o.latency;
@@ -268,25 +306,6 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
   progress.finish();
   rep.process_peak_rss_bytes = peak_rss_bytes();
 
-  // Memory of a process holding one model: a solo pass of the heaviest workload (the most
-  // tokens computed in one forward pass).
-  size_t heavy = 0;
-  double heavy_tokens = -1;
-  for (size_t w = 0; w < workloads.size(); ++w) {
-    const WorkloadResult& wr = rep.workloads[w];
-    if (workloads[w].kind == WorkloadKind::TOKENIZE || wr.sequences_per_run <= 0) continue;
-    const double per_batch =
-        wr.padded_tokens_per_run / wr.sequences_per_run * double(workloads[w].batch_size);
-    if (per_batch > heavy_tokens) heavy_tokens = per_batch, heavy = w;
-  }
-  for (size_t m = 0; m < specs.size(); ++m) {
-    const uint64_t before = rss_bytes();
-    const bool reset = reset_peak_rss();
-    run_once(heavy, m);
-    const uint64_t peak = reset ? peak_rss_bytes() : rep.process_peak_rss_bytes;
-    rep.models[m].peak_rss_bytes =
-        baseline_rss + rep.models[m].load_rss_bytes + (peak > before ? peak - before : 0);
-  }
   rep.reviews = o.texts.size();
   rep.machine = machine_info(o.engine.threads);
   rep.machine["compute"] = std::string(engine::compute_name(o.engine.compute));
@@ -318,6 +337,7 @@ nlohmann::json BenchReport::to_json() const {
                            {"folder_mb", double(m.folder_bytes) / 1e6},
                            {"load_s", m.load_s},
                            {"load_rss_mb", double(m.load_rss_bytes) / 1e6},
+                           {"run_rss_mb", double(m.run_rss_bytes) / 1e6},
                            {"peak_rss_mb", double(m.peak_rss_bytes) / 1e6},
                            {"layers", m.layers},
                            {"hidden", m.hidden},
@@ -359,13 +379,14 @@ std::string BenchReport::to_markdown() const {
            " threads of ", machine.value("cpus", 0), " CPUs, compute ",
            machine.value("compute", std::string("fp32")), ", load average (1 min) ",
            machine.value("load_average_1m", -1.0), "\n\n");
-  s += "| model | weights MB | folder MB | load s | load RSS MB | peak RSS MB (est.) |\n";
-  s += "|---|---:|---:|---:|---:|---:|\n";
+  s += "| model | weights MB | folder MB | load s | load RSS MB | first-pass RSS MB | peak RSS MB (est.) |\n";
+  s += "|---|---:|---:|---:|---:|---:|---:|\n";
   char buf[512];
   for (const auto& m : models) {
-    std::snprintf(buf, sizeof buf, "| %s | %s | %s | %.3f | %s | %s |\n", m.name.c_str(),
+    std::snprintf(buf, sizeof buf, "| %s | %s | %s | %.3f | %s | %s | %s |\n", m.name.c_str(),
                   mb(m.weights_bytes).c_str(), mb(m.folder_bytes).c_str(), m.load_s,
-                  mb(m.load_rss_bytes).c_str(), mb(m.peak_rss_bytes).c_str());
+                  mb(m.load_rss_bytes).c_str(), mb(m.run_rss_bytes).c_str(),
+                  mb(m.peak_rss_bytes).c_str());
     s += buf;
   }
   s += "\n| workload | model | runs | median ms | p90 ms | p99 ms | seq/s | tokens/s |\n";

@@ -15,9 +15,10 @@
 //                          logits are not used)
 //             "pad-max"    every sequence padded to max_length (fixed-shape engines)
 // Figures per model and workload: median / p90 / p99 latency per run, sequences/s and tokens/s
-// (= sequences or real tokens per run / median). Memory: RSS added by loading, and the
-// estimated peak of a process holding only that model: RSS before any load + its load delta
-// + the rise of VmHWM during a solo pass of its heaviest workload.
+// (= sequences or real tokens per run / median). Memory, measured before the protocol: RSS
+// added by loading, the rise of VmHWM during the model's first pass of the heaviest workload
+// (on a fresh thread, so with its own workspace; mapped weights are paged in here), and the
+// estimated peak of a process holding only that model = RSS before any load + both.
 //
 //   bertq::eval::BenchOptions o;  o.seq_lens = {128, 256};  o.batch_sizes = {1, 8};
 //   auto report = bertq::eval::run_bench({{"fp32", "models/imdb"}, {"int8", "models/q"}}, o);
@@ -76,7 +77,9 @@ struct BenchModelResult {
   std::string name, dir;
   uint64_t weights_bytes = 0, folder_bytes = 0;
   double load_s = 0;
-  uint64_t load_rss_bytes = 0, peak_rss_bytes = 0;  // see above
+  uint64_t load_rss_bytes = 0;  // VmRSS after - before constructing the Classifier
+  uint64_t run_rss_bytes = 0;   // VmHWM rise during its first, solo pass of the heaviest workload
+  uint64_t peak_rss_bytes = 0;  // RSS before any model + load_rss_bytes + run_rss_bytes
   int hidden = 0, layers = 0, vocab = 0;
 };
 

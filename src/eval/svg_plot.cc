@@ -224,7 +224,9 @@ std::string scatter_chart(const ChartSpec& spec, const std::vector<Series>& seri
       c.out() << "<circle cx=\"" << num(c.px(s.x[k])) << "\" cy=\"" << num(c.py(s.y[k]))
               << "\" r=\"6\" fill=\"" << color(i) << "\"/>\n";
       if (k < s.labels.size() && !s.labels[k].empty()) {
-        c.out() << "<text x=\"" << num(c.px(s.x[k]) + 9) << "\" y=\"" << num(c.py(s.y[k]) - 8)
+        // Labels of later series sit lower, so points at the same place stay readable.
+        c.out() << "<text x=\"" << num(c.px(s.x[k]) + 9) << "\" y=\""
+                << num(c.py(s.y[k]) - 8 + 16 * double(i))
                 << "\">" << xml_escape(s.labels[k]) << "</text>\n";
       }
     }

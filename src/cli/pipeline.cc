@@ -1,0 +1,76 @@
+// `bertq pipeline`: parses options and runs pipeline::run_pipeline (src/pipeline/pipeline.h):
+// data -> train -> eval FP32 -> quantize -> eval INT8 -> bench -> report, each stage skipped
+// when its output is complete; prints each stage as it starts and the final table.
+#include <cstdio>
+#include <memory>
+
+#include "cli/command.h"
+#include "core/interrupt.h"
+#include "core/progress.h"
+#include "pipeline/pipeline.h"
+
+namespace bertq::cli {
+
+// Shared with demo.cc: one line per stage as it starts.
+void print_stage_line(const pipeline::StageOutcome& s) {
+  if (s.skipped)
+    std::printf("[%-9s] complete, skipped\n", s.stage.c_str());
+  else
+    std::printf("[%-9s] running\n", s.stage.c_str());
+  std::fflush(stdout);
+}
+
+void print_pipeline_end(const pipeline::PipelineResult& r) {
+  if (r.stopped_early) {
+    std::printf("stopped after stage %s as asked; rerun without --stop-after to continue in %s\n",
+                r.stages.back().stage.c_str(), r.run_dir.c_str());
+    return;
+  }
+  std::printf("\n%s\nreport: %s/report.md   INT8 model for `bertq serve`: %s/model-int8\n",
+              r.table.c_str(), r.run_dir.c_str(), r.run_dir.c_str());
+}
+
+namespace {
+
+Command reg("pipeline", 5, [](CLI::App& app) {
+  auto o = std::make_shared<pipeline::PipelineOptions>();
+  auto dropout = std::make_shared<double>(-1);
+  auto* cmd = app.add_subcommand(
+      "pipeline", "Run the whole job: data, train, eval FP32, quantize, eval INT8, bench, report");
+  cmd->add_option("--model", o->model, "Model folder or hub name (downloaded when missing)")->capture_default_str()->group("Input");
+  cmd->add_option("--data", o->data, "Dataset: imdb, a folder with train/test splits, or one file (80/20 split)")->capture_default_str()->group("Input");
+  cmd->add_option("--out", o->out, "Run folder (stages/, data/, train/, model-fp32/, model-int8/, report.md)")->required()->group("Input");
+  cmd->add_flag("!--no-download", o->download, "Never download a missing model or IMDB")->group("Input");
+  cmd->add_option("--train-limit", o->train_limit, "Use a stratified subset of N training examples (0 = all)")->group("Input");
+  cmd->add_option("--test-limit", o->test_limit, "Use a stratified subset of N test examples (0 = all)")->group("Input");
+  cmd->add_option("--seed", o->seed, "Seed for subsets, splits, initialisation and shuffling")->capture_default_str()->group("Input");
+  auto& t = o->train;
+  cmd->add_option("--epochs", t.epochs, "Epochs")->capture_default_str()->group("Train");
+  cmd->add_option("--lr", t.lr, "Peak learning rate")->capture_default_str()->group("Train");
+  cmd->add_option("--batch-size", t.batch_size, "Examples per micro-batch")->capture_default_str()->group("Train");
+  cmd->add_option("--grad-accum", t.grad_accum, "Micro-batches per optimizer step")->capture_default_str()->group("Train");
+  cmd->add_option("--max-length", t.max_length, "Tokens per text, [CLS] and [SEP] included (train, eval, bench)")->capture_default_str()->group("Train");
+  cmd->add_option("--truncation", t.truncation, "head | tail | head+tail")->capture_default_str()->group("Train");
+  cmd->add_option("--warmup-ratio", t.warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group("Train");
+  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->capture_default_str()->group("Train");
+  cmd->add_option("--validation-split", t.validation_split, "Fraction of train held out to pick the best checkpoint")->capture_default_str()->group("Train");
+  cmd->add_option("--dropout", *dropout, "Dropout (default: from config.json)")->group("Train");
+  cmd->add_flag("--bf16", t.bf16, "bf16 autocast for training")->group("Train");
+  cmd->add_option("--save-every", t.save_every, "Checkpoint every N steps (default 500)")->group("Train");
+  cmd->add_option("--calibration-size", o->quant.calibration_size, "Training texts used to calibrate INT8 activations")->capture_default_str()->group("Quantize");
+  cmd->add_option("--eval-batch-size", o->eval_batch_size, "Batch size of the evaluations")->capture_default_str()->group("Eval / bench");
+  cmd->add_option("--bench-texts", o->bench.texts, "Test texts timed in the benchmark")->capture_default_str()->group("Eval / bench");
+  cmd->add_option("--bench-batch-sizes", o->bench.batch_sizes, "Batch sizes of the benchmark")->delimiter(',')->capture_default_str()->group("Eval / bench");
+  cmd->add_option("--bench-repeats", o->bench.repeats, "Timed passes per model and batch size (median)")->capture_default_str()->group("Eval / bench");
+  cmd->add_option("--bench-threads", o->bench.threads, "Threads of the benchmark (default: all)")->group("Eval / bench");
+  cmd->add_option("--threads", o->threads, "Threads for training and evaluation (default: all)")->group("Run");
+  cmd->add_option("--stop-after", o->stop_after, "Stop after this stage (data, train, eval_fp32, quantize, eval_int8, bench)")->group("Run");
+  cmd->callback([o, dropout] {
+    if (*dropout >= 0) o->train.dropout = *dropout;
+    install_interrupt_handlers();
+    print_pipeline_end(pipeline::run_pipeline(*o, print_stage_line));
+  });
+});
+
+}  // namespace
+}  // namespace bertq::cli

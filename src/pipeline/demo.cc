@@ -1,0 +1,154 @@
+// `bertq demo` (see demo.h): corpus -> vocab -> init -> pipeline, each a resumable stage.
+#include "pipeline/demo.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/file_util.h"
+#include "core/log.h"
+#include "data/synthetic.h"
+#include "io/init_model.h"
+#include "pipeline/stage_store.h"
+#include "text/vocab_trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace bertq::pipeline {
+
+DemoModelShape demo_model_shape(const std::string& size) {
+  if (size == "small") return {2, 64, 4, 256, 128, 2000, 4000, 1000};
+  if (size == "tiny") return {1, 32, 2, 64, 64, 600, 800, 200};
+  throw Error(ErrorCode::INVALID_ARGUMENT, cat("demo --size ", size, ": expected small or tiny"));
+}
+
+PipelineOptions demo_pipeline_options(const DemoOptions& o) {
+  demo_model_shape(o.size);  // validates the size
+  PipelineOptions p;
+  p.model = join_path(o.out, "init-model");
+  p.data = join_path(o.out, "corpus");
+  p.out = o.out;
+  p.download = false;
+  p.seed = o.seed;
+  p.threads = o.threads;
+  p.progress = o.progress;
+  p.stop_after = o.stop_after;
+  // From scratch, a small model: a large rate with warmup. Tiny is for tests (seconds): it
+  // runs every stage but is too small to learn much (held-out accuracy ~0.55).
+  p.train.epochs = 3;
+  p.train.lr = 1e-3;
+  p.train.batch_size = o.size == "tiny" ? 16 : 32;
+  p.train.max_length = 64;  // the longest synthetic review is ~50 tokens
+  p.train.truncation = "head";
+  p.train.warmup_ratio = 0.1;
+  p.train.validation_split = 0.1;
+  p.train.dropout = 0.1;
+  p.train.log_every = 10;
+  p.train.stop_at_step = o.train_stop_at_step;
+  p.quant.calibration_size = o.size == "tiny" ? 64 : 256;
+  p.bench.texts = o.size == "tiny" ? 32 : 256;
+  p.bench.batch_sizes = {1, 16};
+  p.bench.repeats = o.size == "tiny" ? 1 : 3;
+  p.bench.threads = o.threads;
+  p.eval_batch_size = 64;
+  return p;
+}
+
+namespace {
+
+// Runs `body` as stage `name` unless its marker matches `inputs`.
+StageOutcome setup_stage(const StageStore& store, const std::string& name, const nlohmann::json& inputs,
+                         const std::function<StageOutcome(void)>& body,
+                         const std::function<void(const StageOutcome&)>& on_stage) {
+  StageOutcome out;
+  out.stage = name;
+  std::string why;
+  if (auto done = store.completed(name, inputs, &why)) {
+    out.skipped = true;
+    out.result = (*done)["result"];
+    out.wall_s = done->value("wall_s", 0.0);
+    if (on_stage) on_stage(out);
+    return out;
+  }
+  if (on_stage) on_stage(out);
+  store.invalidate(name);
+  try {
+    return body();
+  } catch (const Error& e) {
+    rethrow_with_context(e, "stage " + name);
+  }
+}
+
+}  // namespace
+
+DemoResult run_demo(const DemoOptions& o, const std::function<void(const StageOutcome&)>& on_stage) {
+  const DemoModelShape s = demo_model_shape(o.size);
+  make_dirs(o.out);
+  StageStore store(fs::absolute(o.out).lexically_normal().string());
+  DemoResult res;
+  using Clock = std::chrono::steady_clock;
+  auto secs = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+
+  const nlohmann::json corpus_in = {{"train", s.train_size}, {"test", s.test_size}, {"seed", o.seed}};
+  const std::string corpus = join_path(o.out, "corpus");
+  res.setup.push_back(setup_stage(store, "corpus", corpus_in, [&] {
+    const auto t0 = Clock::now();
+    data::SyntheticOptions so;
+    so.train_size = s.train_size;
+    so.test_size = s.test_size;
+    so.seed = o.seed;
+    const auto paths = data::write_synthetic_corpus(corpus, so);
+    StageOutcome out{"corpus", false, secs(t0), {{"train", s.train_size}, {"test", s.test_size}}};
+    store.mark_done("corpus", corpus_in, paths, out.result, out.wall_s);
+    return out;
+  }, on_stage));
+
+  const std::string vocab_dir = join_path(o.out, "vocab");
+  const nlohmann::json vocab_in = {{"vocab_size", s.vocab_size},
+                                   {"corpus", fingerprint(join_path(corpus, "train.jsonl"))}};
+  res.setup.push_back(setup_stage(store, "vocab", vocab_in, [&] {
+    const auto t0 = Clock::now();
+    text::VocabTrainerOptions vo;
+    vo.vocab_size = s.vocab_size;
+    vo.min_frequency = 2;
+    text::VocabTrainer trainer(vo);
+    trainer.add_file(join_path(corpus, "train.jsonl"));
+    const auto vocab = trainer.train();
+    std::string body;
+    for (const auto& t : vocab) body += t + "\n";
+    make_dirs(vocab_dir);
+    write_file_atomic(join_path(vocab_dir, "vocab.txt"), body);
+    StageOutcome out{"vocab", false, secs(t0), {{"tokens", vocab.size()}}};
+    store.mark_done("vocab", vocab_in, {join_path(vocab_dir, "vocab.txt")}, out.result, out.wall_s);
+    return out;
+  }, on_stage));
+
+  const std::string model_dir = join_path(o.out, "init-model");
+  const nlohmann::json init_in = {{"layers", s.layers}, {"hidden", s.hidden}, {"heads", s.heads},
+                                  {"intermediate", s.intermediate}, {"max_position", s.max_position},
+                                  {"seed", o.seed},
+                                  {"vocab", fingerprint(join_path(vocab_dir, "vocab.txt"))}};
+  res.setup.push_back(setup_stage(store, "init", init_in, [&] {
+    const auto t0 = Clock::now();
+    io::InitFolderOptions io_opts;
+    io::BertConfig& c = io_opts.init.config;
+    c.num_hidden_layers = s.layers;
+    c.hidden_size = s.hidden;
+    c.num_attention_heads = s.heads;
+    c.intermediate_size = s.intermediate;
+    c.max_position_embeddings = s.max_position;
+    c.id2label = data::synthetic_labels();
+    io_opts.init.seed = o.seed;
+    io_opts.vocab_file = join_path(vocab_dir, "vocab.txt");
+    io_opts.overwrite = true;
+    const auto r = io::init_model_folder(model_dir, io_opts);
+    StageOutcome out{"init", false, secs(t0), {{"parameters", r.parameters}, {"vocab_size", r.config.vocab_size}}};
+    store.mark_done("init", init_in, {model_dir}, out.result, out.wall_s);
+    return out;
+  }, on_stage));
+
+  res.pipeline = run_pipeline(demo_pipeline_options(o), on_stage);
+  return res;
+}
+
+}  // namespace bertq::pipeline

@@ -1,0 +1,99 @@
+// The end-to-end job behind `bertq pipeline`: every stage of a run, in order, each resumable
+// and skipped when its output is already complete (see stage_store.h):
+//
+//   data       resolve (download if allowed) the model and the dataset; write
+//              RUN/data/{train,test}.jsonl and RUN/base/ (the model with the dataset's labels)
+//   train      train::train -> RUN/train/ (checkpoints, metrics, curves) and RUN/model-fp32/
+//              (interrupted: rerunning resumes from RUN/train/checkpoint)
+//   eval_fp32  Classifier over the test set -> RUN/eval/fp32.json (+ predictions)
+//   quantize   the INT8 quantizer -> RUN/model-int8/ (the folder `bertq serve` takes)
+//   eval_int8  the same evaluation of RUN/model-int8 -> RUN/eval/int8.json, agreement with FP32
+//   bench      FP32 and INT8 on the same texts, threads and batch sizes, interleaved ->
+//              RUN/bench.json
+//   report     RUN/report.md, RUN/report.json, RUN/plots/*.svg; the final table
+//
+//   pipeline::PipelineOptions o;  o.model = "bert-base-uncased";  o.data = "imdb";
+//   o.out = "runs/imdb";  o.train.epochs = 2;
+//   pipeline::PipelineResult r = pipeline::run_pipeline(o);
+//   std::puts(r.table.c_str());
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bertq::pipeline {
+
+// Stage names, in order.
+const std::vector<std::string>& stage_names();
+
+struct PipelineTrainOptions {  // forwarded to train::TrainOptions (see train/trainer.h)
+  int epochs = 2;
+  double lr = 5e-5;
+  int batch_size = 32;
+  int grad_accum = 1;
+  int max_length = 256;
+  std::string truncation = "head+tail";
+  double warmup_ratio = 0.1;
+  double weight_decay = 0.01;
+  double validation_split = 0.1;  // of the train split, for choosing the best checkpoint
+  std::optional<double> dropout;
+  bool bf16 = false;
+  int64_t eval_every = 0, save_every = 0, log_every = 20;
+  int64_t stop_at_step = 0;  // tests: behave as if interrupted after this step
+};
+
+struct PipelineQuantOptions {  // forwarded to the quantizer
+  size_t calibration_size = 256;  // train examples used for activation ranges
+};
+
+struct PipelineBenchOptions {
+  size_t texts = 64;                 // first N test texts, the same for both models
+  std::vector<int> batch_sizes = {1, 8};
+  int repeats = 3;                   // timed passes per (model, batch size); median reported
+  int threads = 0;                   // 0 = default_num_threads()
+};
+
+struct PipelineOptions {
+  std::string model = "bert-base-uncased";  // a model folder or a hub name (cache / download)
+  std::string data = "imdb";                // a dataset spec (see docs/data.md)
+  std::string out;                          // RUN folder
+  bool download = true;                     // fetch a missing model / IMDB
+  size_t train_limit = 0, test_limit = 0;   // stratified subsets; 0 = all
+  uint64_t seed = 42;
+  int threads = 0;                          // training and evaluation threads; 0 = all
+  int eval_batch_size = 32;
+  PipelineTrainOptions train;
+  PipelineQuantOptions quant;
+  PipelineBenchOptions bench;
+  std::string stop_after;  // stop (successfully) after this stage; "" = run all
+  bool progress = true;
+};
+
+struct StageOutcome {
+  std::string stage;
+  bool skipped = false;  // its done-marker was complete
+  double wall_s = 0;
+  nlohmann::json result;  // the marker's "result"
+};
+
+struct PipelineResult {
+  std::vector<StageOutcome> stages;  // in order, up to the last stage run
+  bool stopped_early = false;        // stop_after ended the run
+  std::string run_dir;
+  std::string table;                 // the final FP32 vs INT8 table (after report)
+  const StageOutcome* find(const std::string& stage) const;
+};
+
+// Runs (or resumes) every stage. Errors carry the stage: "stage train: ...". A stage whose
+// library is not built (train without libtorch, quantize before src/quant exists) throws
+// UNSUPPORTED "stage X: needs ..."; the completed stages before it are kept.
+// `on_stage(name, skipped)` is called as each stage starts (for progress lines).
+PipelineResult run_pipeline(const PipelineOptions& options,
+                            const std::function<void(const StageOutcome&)>& on_stage = {});
+
+}  // namespace bertq::pipeline

@@ -1,0 +1,31 @@
+// The run's report, from a summary JSON the report stage assembles:
+//   {"model", "data", "run_dir",
+//    "models": [{"name": "FP32", "dir", "bytes", "accuracy", "macro_f1", "mean_loss",
+//                "examples", "agreement"?}, ...],
+//    "bench": [BenchRow::to_json(), ...],  "train": {...}}
+// Writes RUN/report.md (the table, per-model metrics, bench rows, links to the plots),
+// RUN/report.json (the summary) and RUN/plots/{accuracy,throughput}.svg, all atomically.
+//
+//   std::string table = final_table(summary);     // what the CLI prints at the end
+//   write_report("runs/r1", summary);
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace bertq::pipeline {
+
+// Markdown table: one row per model with accuracy, macro-F1, size, ms/text at the smallest
+// bench batch size, texts/s at the largest, and agreement with the first model.
+std::string final_table(const nlohmann::json& summary);
+
+// Returns the paths written (report.md, report.json, plots).
+std::vector<std::string> write_report(const std::string& run_dir, const nlohmann::json& summary);
+
+// A horizontal bar chart as a standalone SVG document (labels and values printed on the bars).
+std::string svg_bar_chart(const std::string& title, const std::vector<std::string>& labels,
+                          const std::vector<double>& values, const std::string& unit);
+
+}  // namespace bertq::pipeline

@@ -1,5 +1,6 @@
 // bench_engine: times engine::forward on a model folder with the peer benchmark's protocol
-// and inputs (../shared/peers/README.md), so make_table.py shows it beside ONNX Runtime.
+// and inputs (../shared/peers/README.md), so make_table.py shows it beside ONNX Runtime. An INT8
+// folder (bertq quantize) is timed as bertq-INT8.
 // Inputs: ref_bert.make_inputs — mulberry32(seed) ids uniform in [1000, vocab), row-major,
 // first id 101, last 102, all tokens real (no padding), token types 0. Per (batch, seq):
 // `warmup` untimed runs (fewer once warmup-max-s has passed), then timed runs until min-runs
@@ -123,9 +124,12 @@ int main(int argc, char** argv) {
     engine::EngineOptions eo;
     eo.compute = engine::parse_compute(compute);
     eo.threads = threads;
-    if (label.empty()) label = eo.compute == engine::Compute::BF16 ? "bertq-BF16" : "bertq-FP32";
     const auto t0 = Clock::now();
     const auto model = engine::Model::load(model_dir, eo);
+    if (model->quantized()) compute = "int8";
+    if (label.empty())
+      label = model->quantized() ? "bertq-INT8"
+              : eo.compute == engine::Compute::BF16 ? "bertq-BF16" : "bertq-FP32";
     const double create_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     const double model_mb =
         double(std::filesystem::file_size(model_dir + "/model.safetensors")) / 1e6;

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# bench/engine/run.sh: bertq's FP32 (and BF16 where the CPU has it) engine beside ONNX Runtime
-# FP32 on the same random bert-base model and inputs, with the peer protocol
+# bench/engine/run.sh: bertq's FP32 (and BF16 where the CPU has it) and INT8 engines beside ONNX
+# Runtime FP32 and INT8 on the same random bert-base model and inputs, with the peer protocol
 # (../shared/peers/README.md): engines interleaved in the same run, PASSES passes with the
 # order reversed on even passes, the table from the peers' make_table.py, raw JSON kept.
 #
 #   bench/engine/run.sh               # b 1,8 x s 128,256,512, 2 passes (~10 min on 2 cores)
 #   QUICK=1 bench/engine/run.sh       # b 1,8 at s 128, 1 pass, short budgets (smoke test)
 #
-# Needs: build/bench/engine/bench_engine (scripts/build.sh bench_engine), a python3 with torch
+# INT8: `bertq quantize` (dynamic, int8 embeddings) of the same folder vs the peers'
+# quantize_onnx.py (ORT quantize_dynamic style) of the same ONNX export. INT8=0 skips both.
+# Needs: build/bench/engine/bench_engine and build/src/cli/bertq (scripts/build.sh bench_engine
+# bertq), a python3 with torch
 # + onnx + numpy (Debian python3-torch python3-onnx python3-numpy), node + npm (ORT from npm).
 # Knobs: WORK (default /tmp/bertq_bench_engine), SEQS, BATCHES, THREADS (2), PASSES (2),
 # BUDGET_S (4), MIN_RUNS (4), MAX_RUNS (30), WARMUP (2), WARMUP_MAX_S (4), BF16 (auto|0|1),
@@ -31,6 +34,9 @@ PASSIVE_ROW=${PASSIVE_ROW:-1}
 if [ "${QUICK:-0}" = 1 ]; then SEQS=128; BUDGET_S=2; MIN_RUNS=3; PASSES=1; fi
 OUT=${OUT:-$WORK/engine_bench.json}
 BENCH=${BENCH:-$ROOT/build/bench/engine/bench_engine}
+BERTQ=${BERTQ:-$ROOT/build/src/cli/bertq}
+INT8=${INT8:-1}
+M8=$WORK/bert-base-seed0-int8
 PEERS=$WORK/peers
 M=$WORK/bert-base-seed0
 RES=$WORK/results.jsonl
@@ -62,6 +68,19 @@ if [ ! -f "$WORK/model_fp32.onnx" ]; then
   "$PY" "$PEERS/export_onnx.py" --model "$M" --out "$WORK/model_fp32.onnx" --opset 14 || exit 1
 fi
 
+if [ "$INT8" = 1 ]; then
+  if [ ! -f "$WORK/model_int8.onnx" ]; then
+    log "ORT dynamic INT8 model (peers' quantize_onnx.py)"
+    "$PY" "$PEERS/quantize_onnx.py" --in "$WORK/model_fp32.onnx" --out "$WORK/model_int8.onnx" || exit 1
+  fi
+  if [ ! -f "$M8/model.safetensors" ]; then
+    [ -x "$BERTQ" ] || { echo "missing $BERTQ: run scripts/build.sh bertq"; exit 1; }
+    log "bertq quantize (dynamic, int8 embeddings) -> $M8"
+    "$BERTQ" quantize --model "$M" --out "$M8" --force || exit 1
+  fi
+  log "sizes: $(du -m "$M/model.safetensors" | cut -f1) MB FP32, $(du -m "$M8/model.safetensors" | cut -f1) MB bertq INT8 ($(du -sm "$M8" | cut -f1) MB folder), $(du -m "$WORK/model_int8.onnx" | cut -f1) MB ORT INT8"
+fi
+
 log "cpu: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BENCH" --help >/dev/null
 HAS_BF16=0
@@ -86,11 +105,17 @@ run_one() {
     fp32p) bench "bertq_fp32_passive_p$PASS" env OMP_WAIT_POLICY=PASSIVE "$BENCH" --model "$M" \
            --compute fp32 --label bertq-FP32-passive "${COMMON[@]}" ;;
     bf16) bench "bertq_bf16_p$PASS" "$BENCH" --model "$M" --compute bf16 "${COMMON[@]}" ;;
+    ort8) bench "ort_int8_p$PASS" node "$PEERS/ort_bench.mjs" --model "$WORK/model_int8.onnx" \
+           --label ORT-INT8 "${COMMON[@]}" ;;
+    int8) bench "bertq_int8_p$PASS" "$BENCH" --model "$M8" --label bertq-INT8 "${COMMON[@]}" ;;
+    int8p) bench "bertq_int8_passive_p$PASS" env OMP_WAIT_POLICY=PASSIVE "$BENCH" --model "$M8" \
+           --label bertq-INT8-passive "${COMMON[@]}" ;;
   esac
 }
 ENGINES=(ort fp32)
 [ "$PASSIVE_ROW" = 1 ] && ENGINES+=(fp32p)
 [ "$HAS_BF16" = 1 ] && ENGINES+=(bf16)
+if [ "$INT8" = 1 ]; then ENGINES+=(ort8 int8); [ "$PASSIVE_ROW" = 1 ] && ENGINES+=(int8p); fi
 for ((PASS = 1; PASS <= PASSES; PASS++)); do
   ORDER=("${ENGINES[@]}")
   if [ $((PASS % 2)) = 0 ]; then ORDER=(); for ((i = ${#ENGINES[@]} - 1; i >= 0; i--)); do ORDER+=("${ENGINES[$i]}"); done; fi
@@ -113,10 +138,18 @@ for (eng, b, s), r in sorted(best.items(), key=lambda kv: (kv[0][2], kv[0][1], k
     ort = best.get(("ORT-FP32", b, s))
     e = {k: r[k] for k in ("engine", "batch", "seq", "threads", "runs", "median_ms", "p90_ms",
                            "seq_per_s", "foreign_cpu_pct") if k in r}
-    if ort and eng != "ORT-FP32":
-        e["ratio_to_ort_fp32"] = round(r["median_ms"] / ort["median_ms"], 3)
-        print(f"   {eng:12s} b={b} s={s}: {r['median_ms']:.1f} ms vs ORT-FP32 {ort['median_ms']:.1f} ms"
-              f" -> ratio {e['ratio_to_ort_fp32']:.2f}")
+    int8 = "INT8" in eng
+    ref_name = "ORT-INT8" if int8 else "ORT-FP32"
+    ref = best.get((ref_name, b, s))
+    if ref and not eng.startswith("ORT"):
+        key = "ratio_to_ort_int8" if int8 else "ratio_to_ort_fp32"
+        e[key] = round(r["median_ms"] / ref["median_ms"], 3)
+        print(f"   {eng:18s} b={b} s={s}: {r['median_ms']:.1f} ms vs {ref_name} {ref['median_ms']:.1f} ms"
+              f" -> latency ratio {e[key]:.2f}, throughput x{ref['median_ms'] / r['median_ms']:.2f}")
+    f32 = best.get(("bertq-FP32", b, s))
+    if int8 and f32 and not eng.startswith("ORT"):
+        e["speedup_vs_bertq_fp32"] = round(f32["median_ms"] / r["median_ms"], 3)
+        print(f"   {eng:18s} b={b} s={s}: x{e['speedup_vs_bertq_fp32']:.2f} faster than bertq-FP32")
     out.append(e)
 json.dump(out, open(sys.argv[2], "w"), indent=1)
 print(f"   summary: {sys.argv[2]}")

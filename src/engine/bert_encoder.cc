@@ -21,24 +21,31 @@ class ScopedOmpThreads {
   int saved_;
 };
 
-void encoder_layer(const Model& m, const LayerWeights& w, const PackedBatch& batch, Workspace& ws) {
+void observe(const LinearInputObserver* obs, const char* which, int layer, const float* x,
+             size_t rows, size_t cols) {
+  if (obs && *obs) (*obs)(which, layer, x, rows, cols);
+}
+
+void encoder_layer(const Model& m, const LayerWeights& w, int l, const PackedBatch& batch,
+                   Workspace& ws, const LinearInputObserver* obs) {
   const io::BertConfig& c = m.config();
   const size_t T = batch.tokens(), H = size_t(c.hidden_size), I = size_t(c.intermediate_size);
   const float eps = c.layer_norm_eps;
   const kernels::KernelTable& k = m.kernels();
   float* x = ws.hidden();
-  // Self-attention block.
-  linear(k, w.qkv, x, T, ws.qkv(), ws);
+  // Self-attention block. forward() returns the bias it left to the next kernel (FP32).
+  observe(obs, "qkv", l, x, T, H);
+  w.qkv.forward(k, x, T, ws.qkv(), ws, false);
   attention(k, ws.qkv(), batch, c.num_attention_heads, c.head_size(), ws.ctx(), ws);
-  linear(k, w.attn_out, ws.ctx(), T, ws.proj(), ws);
-  add_bias_residual_layernorm(k, ws.proj(), w.attn_out.bias(), x, w.attn_ln_weight, w.attn_ln_bias,
-                              eps, x, T, H);
+  observe(obs, "attn_out", l, ws.ctx(), T, H);
+  const float* b = w.attn_out.forward(k, ws.ctx(), T, ws.proj(), ws, false);
+  add_bias_residual_layernorm(k, ws.proj(), b, x, w.attn_ln_weight, w.attn_ln_bias, eps, x, T, H);
   // Feed-forward block.
-  linear(k, w.ffn_in, x, T, ws.inter(), ws);
-  bias_gelu(k, ws.inter(), w.ffn_in.bias(), T, I);
-  linear(k, w.ffn_out, ws.inter(), T, ws.proj(), ws);
-  add_bias_residual_layernorm(k, ws.proj(), w.ffn_out.bias(), x, w.ffn_ln_weight, w.ffn_ln_bias,
-                              eps, x, T, H);
+  observe(obs, "ffn_in", l, x, T, H);
+  w.ffn_in.forward(k, x, T, ws.inter(), ws, /*gelu=*/true);
+  observe(obs, "ffn_out", l, ws.inter(), T, I);
+  b = w.ffn_out.forward(k, ws.inter(), T, ws.proj(), ws, false);
+  add_bias_residual_layernorm(k, ws.proj(), b, x, w.ffn_ln_weight, w.ffn_ln_bias, eps, x, T, H);
 }
 
 }  // namespace
@@ -61,8 +68,9 @@ std::vector<float> forward(const Model& model, const PackedBatch& batch, Forward
   if (out) out->hidden_states.clear();
   embed(model, batch, ws.hidden());
   keep(ws.hidden());
-  for (const LayerWeights& w : model.layers()) {
-    encoder_layer(model, w, batch, ws);
+  const LinearInputObserver* obs = out ? &out->observe_linear_inputs : nullptr;
+  for (size_t l = 0; l < model.layers().size(); ++l) {
+    encoder_layer(model, model.layers()[l], int(l), batch, ws, obs);
     keep(ws.hidden());
   }
   std::vector<float> pooled;

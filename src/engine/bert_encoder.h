@@ -13,6 +13,7 @@
 //   std::vector<float> logits = forward(*model, batch, &out); // [B, NL]
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "engine/model.h"
@@ -21,8 +22,14 @@
 
 namespace bertq::engine {
 
+// Called with the input of each encoder Linear before it runs: which is "qkv", "attn_out",
+// "ffn_in" or "ffn_out", x [rows, cols] (the quantizer's calibration pass uses it).
+using LinearInputObserver =
+    std::function<void(const char* which, int layer, const float* x, size_t rows, size_t cols)>;
+
 // Optional intermediates, for tests and debugging (STYLE.md "layer by layer").
 struct ForwardOutputs {
+  LinearInputObserver observe_linear_inputs;  // optional
   bool keep_hidden_states = false;
   // hidden_states[0] = embeddings, [l + 1] = output of layer l; each packed [T, H].
   std::vector<std::vector<float>> hidden_states;

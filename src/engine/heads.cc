@@ -18,8 +18,8 @@ void pooler_and_classifier(const Model& model, const float* hidden, const Packed
   for (size_t b = 0; b < B; ++b) {
     std::memcpy(cls + b * H, hidden + batch.offsets[b] * H, H * sizeof(float));
   }
-  model.pooler().forward(cls, int64_t(B), pooled);
-  model.kernels().bias_tanh_f32(pooled, model.pooler().bias(), B, H);
+  const float* pending = model.pooler().forward(model.kernels(), cls, B, pooled, ws, false);
+  model.kernels().bias_tanh_f32(pooled, pending, B, H);
   if (pooled_out) std::memcpy(pooled_out, pooled, B * H * sizeof(float));
   const float* w = model.classifier_weight();
   const float* bias = model.classifier_bias();

@@ -4,6 +4,8 @@
 #include "engine/model.h"
 
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -13,12 +15,114 @@ namespace bertq::engine {
 namespace {
 
 using io::BertTensor;
+using io::DType;
 
 kernels::GemmType gemm_type(Compute c) {
   return c == Compute::BF16 ? kernels::GemmType::BF16 : kernels::GemmType::F32;
 }
 
+// The F32 "<name>_scale" (or other suffix) sibling of a quantized tensor, copied out of the
+// mapping (which need not be 4-byte aligned); `expected` elements.
+std::vector<float> f32_sibling(const io::WeightStore& w, const std::string& name,
+                               const std::string& suffix, int64_t expected) {
+  const io::TensorView* v = w.find(name + suffix);
+  check(v != nullptr, ErrorCode::NOT_FOUND,
+        cat(w.source(), ": tensor ", name, " is I8 but ", name, suffix, " is missing"));
+  check(v->dtype == DType::F32 && v->numel() == expected, ErrorCode::CORRUPT_FILE,
+        cat(w.source(), ": tensor ", name, suffix, ": expected F32 with ", expected,
+            " elements, got ", io::dtype_name(v->dtype), " ", v->shape_str()));
+  std::vector<float> out(static_cast<size_t>(expected));
+  std::memcpy(out.data(), v->data, out.size() * sizeof(float));
+  return out;
+}
+
+EmbeddingTable embedding_table(const io::WeightStore& w, BertTensor t, bool* quantized) {
+  EmbeddingTable e;
+  const io::TensorView& v = w.get(t);
+  if (v.dtype == DType::I8) {
+    e.i8 = static_cast<const int8_t*>(v.data);
+    e.scale = f32_sibling(w, v.name, "_scale", v.shape[0]);
+    *quantized = true;
+  } else {
+    e.f32 = w.f32(t);
+  }
+  return e;
+}
+
+// One Linear from the stacked rows of `ws` (Q|K|V or a single weight) with their biases. All
+// I8: an INT8 layer (static when the first weight has an "_input_range" sibling). Otherwise
+// f32 / bf16, dequantizing any I8 part (a mixed Q/K/V after --keep-fp32).
+LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
+                        std::vector<BertTensor> bs, int layer, kernels::GemmType gt,
+                        bool fuse_bias, bool* quantized) {
+  std::vector<const io::TensorView*> views;
+  bool all_i8 = true;
+  for (BertTensor t : ws) {
+    views.push_back(&w.get(t, layer));
+    all_i8 = all_i8 && views.back()->dtype == DType::I8;
+  }
+  const int64_t K = views[0]->shape[1];
+  int64_t N = 0;
+  for (auto* v : views) N += v->shape[0];
+  std::vector<float> bias;
+  for (BertTensor b : bs) {
+    const float* p = w.f32(b, layer);
+    const int64_t n = w.get(b, layer).numel();
+    bias.insert(bias.end(), p, p + n);
+  }
+  if (all_i8) {
+    *quantized = true;
+    std::vector<int8_t> q;
+    std::vector<float> scale;
+    q.reserve(size_t(N * K));
+    for (auto* v : views) {
+      const auto* p = static_cast<const int8_t*>(v->data);
+      q.insert(q.end(), p, p + v->numel());
+      const auto s = f32_sibling(w, v->name, "_scale", v->shape[0]);
+      scale.insert(scale.end(), s.begin(), s.end());
+    }
+    std::optional<StaticRange> range;
+    if (w.find(views[0]->name + "_input_range")) {
+      const auto r = f32_sibling(w, views[0]->name, "_input_range", 2);
+      check(r[0] <= 0.f && r[1] >= 0.f, ErrorCode::CORRUPT_FILE,
+            cat(w.source(), ": tensor ", views[0]->name, "_input_range: expected lo <= 0 <= hi, got [",
+                r[0], ", ", r[1], "]"));
+      range = StaticRange{r[0], r[1]};
+    }
+    return LinearLayer(kernels::Int8Linear(q.data(), scale.data(), bias.data(), N, K), range);
+  }
+  if (views.size() == 1 && views[0]->dtype == DType::F32) {
+    return LinearLayer(kernels::PackedLinear(w.f32(ws[0], layer), bias.data(), N, K, gt, fuse_bias,
+                                             /*borrow_weights=*/true));
+  }
+  std::vector<float> f(size_t(N * K));
+  size_t off = 0;
+  for (size_t i = 0; i < views.size(); ++i) {
+    const io::TensorView* v = views[i];
+    const size_t n = size_t(v->numel());
+    if (v->dtype == DType::I8) {
+      const auto s = f32_sibling(w, v->name, "_scale", v->shape[0]);
+      const auto* p = static_cast<const int8_t*>(v->data);
+      for (size_t j = 0; j < n; ++j) f[off + j] = float(p[j]) * s[j / size_t(K)];
+    } else {
+      std::memcpy(f.data() + off, w.f32(ws[i], layer), n * sizeof(float));
+    }
+    off += n;
+  }
+  return LinearLayer(kernels::PackedLinear(f.data(), bias.data(), N, K, gt, fuse_bias));
+}
+
 }  // namespace
+
+void EmbeddingTable::row(size_t i, float* out, size_t H) const {
+  if (i8) {
+    const int8_t* q = i8 + i * H;
+    const float s = scale[i];
+    for (size_t c = 0; c < H; ++c) out[c] = float(q[c]) * s;
+  } else {
+    std::memcpy(out, f32 + i * H, H * sizeof(float));
+  }
+}
 
 std::shared_ptr<const Model> Model::load(const std::string& dir, const EngineOptions& options) {
   return from_folder(io::ModelFolder::load(dir), options);
@@ -46,43 +150,34 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
   m->kernels_ = options.isa ? &kernels::kernels_for(*options.isa) : &kernels::active_kernels();
   m->weights_ = folder.weights;
   const io::WeightStore& w = m->weights_;
-  m->word_ = w.f32(BertTensor::WORD_EMBEDDINGS);
-  m->position_ = w.f32(BertTensor::POSITION_EMBEDDINGS);
+  bool q = false;
+  m->word_ = embedding_table(w, BertTensor::WORD_EMBEDDINGS, &q);
+  m->position_ = embedding_table(w, BertTensor::POSITION_EMBEDDINGS, &q);
   m->token_type_ = w.f32(BertTensor::TOKEN_TYPE_EMBEDDINGS);
   m->emb_ln_w_ = w.f32(BertTensor::EMB_LN_WEIGHT);
   m->emb_ln_b_ = w.f32(BertTensor::EMB_LN_BIAS);
-  const int64_t H = c.hidden_size, I = c.intermediate_size;
   const auto gt = gemm_type(options.compute);
-  std::vector<float> qkv_w(3 * H * H), qkv_b(3 * H);
   for (int l = 0; l < c.num_hidden_layers; ++l) {
-    const BertTensor ws[3] = {BertTensor::Q_WEIGHT, BertTensor::K_WEIGHT, BertTensor::V_WEIGHT};
-    const BertTensor bs[3] = {BertTensor::Q_BIAS, BertTensor::K_BIAS, BertTensor::V_BIAS};
-    for (int i = 0; i < 3; ++i) {
-      std::memcpy(qkv_w.data() + i * H * H, w.f32(ws[i], l), H * H * sizeof(float));
-      std::memcpy(qkv_b.data() + i * H, w.f32(bs[i], l), H * sizeof(float));
-    }
     m->layers_.push_back(LayerWeights{
-        kernels::PackedLinear(qkv_w.data(), qkv_b.data(), 3 * H, H, gt, /*fuse_bias=*/true),
-        kernels::PackedLinear(w.f32(BertTensor::ATTN_OUT_WEIGHT, l),
-                              w.f32(BertTensor::ATTN_OUT_BIAS, l), H, H, gt, false,
-                              /*borrow_weights=*/true),
+        make_linear(w, {BertTensor::Q_WEIGHT, BertTensor::K_WEIGHT, BertTensor::V_WEIGHT},
+                    {BertTensor::Q_BIAS, BertTensor::K_BIAS, BertTensor::V_BIAS}, l, gt,
+                    /*fuse_bias=*/true, &q),
+        make_linear(w, {BertTensor::ATTN_OUT_WEIGHT}, {BertTensor::ATTN_OUT_BIAS}, l, gt, false, &q),
         w.f32(BertTensor::ATTN_LN_WEIGHT, l), w.f32(BertTensor::ATTN_LN_BIAS, l),
-        kernels::PackedLinear(w.f32(BertTensor::FFN_IN_WEIGHT, l),
-                              w.f32(BertTensor::FFN_IN_BIAS, l), I, H, gt, false,
-                              /*borrow_weights=*/true),
-        kernels::PackedLinear(w.f32(BertTensor::FFN_OUT_WEIGHT, l),
-                              w.f32(BertTensor::FFN_OUT_BIAS, l), H, I, gt, false,
-                              /*borrow_weights=*/true),
+        make_linear(w, {BertTensor::FFN_IN_WEIGHT}, {BertTensor::FFN_IN_BIAS}, l, gt, false, &q),
+        make_linear(w, {BertTensor::FFN_OUT_WEIGHT}, {BertTensor::FFN_OUT_BIAS}, l, gt, false, &q),
         w.f32(BertTensor::FFN_LN_WEIGHT, l), w.f32(BertTensor::FFN_LN_BIAS, l)});
   }
-  // The pooler runs on B rows only: f32 even in BF16 mode.
-  m->pooler_ = std::make_unique<kernels::PackedLinear>(
-      w.f32(BertTensor::POOLER_WEIGHT), w.f32(BertTensor::POOLER_BIAS), H, H,
-      kernels::GemmType::F32, false, /*borrow_weights=*/true);
+  // The pooler runs on B rows only: f32 even in BF16 mode (INT8 when quantized).
+  m->pooler_ = std::make_unique<LinearLayer>(make_linear(w, {BertTensor::POOLER_WEIGHT},
+                                                         {BertTensor::POOLER_BIAS}, -1,
+                                                         kernels::GemmType::F32, false, &q));
   m->cls_w_ = w.f32(BertTensor::CLASSIFIER_WEIGHT);
   m->cls_b_ = w.f32(BertTensor::CLASSIFIER_BIAS);
-  log_debug(cat("engine: loaded ", folder.dir, " (", c.num_hidden_layers, " layers, H ", H,
-                ", compute ", compute_name(options.compute), ")"));
+  m->quantized_ = q;
+  log_debug(cat("engine: loaded ", folder.dir, " (", c.num_hidden_layers, " layers, H ",
+                c.hidden_size, ", compute ", compute_name(options.compute),
+                q ? ", int8 layers" : "", ")"));
   return m;
 }
 

@@ -6,29 +6,12 @@
 #include <omp.h>
 
 #include <cmath>
+#include <vector>
 
 #include "core/error.h"
+#include "engine/parallel.h"
 
 namespace bertq::engine {
-namespace {
-
-// Runs fn(begin, end) over [0, rows) in blocks of at least `grain` rows.
-template <class F>
-void parallel_rows(size_t rows, size_t grain, F fn) {
-  const int nt = omp_get_max_threads();
-  size_t blocks = (rows + grain - 1) / grain;
-  if (blocks > size_t(nt)) blocks = size_t(nt);
-  if (blocks <= 1) {
-    fn(size_t(0), rows);
-    return;
-  }
-#pragma omp parallel for num_threads(int(blocks)) schedule(static)
-  for (size_t i = 0; i < blocks; ++i) {
-    fn(rows * i / blocks, rows * (i + 1) / blocks);
-  }
-}
-
-}  // namespace
 
 void embed(const Model& m, const PackedBatch& batch, float* out) {
   const io::BertConfig& c = m.config();
@@ -47,39 +30,29 @@ void embed(const Model& m, const PackedBatch& batch, float* out) {
                 " outside [0, ", c.type_vocab_size, ")"));
     }
   }
-  const float* word = m.word_embeddings();
-  const float* pos = m.position_embeddings();
+  const EmbeddingTable& word = m.word_table();
+  const EmbeddingTable& pos = m.position_table();
   const float* type = m.token_type_embeddings();
   const auto& k = m.kernels();
   const float eps = c.layer_norm_eps;
   parallel_rows(batch.size(), 1, [&](size_t b0, size_t b1) {
+    std::vector<float> pos_row(H);
     for (size_t b = b0; b < b1; ++b) {
       for (size_t t = batch.offsets[b]; t < batch.offsets[b + 1]; ++t) {
         const size_t p = t - batch.offsets[b];
-        const float* w = word + size_t(batch.ids[t]) * H;
-        const float* pe = pos + p * H;
         const float* te = type + size_t(batch.type_ids[t]) * H;
         float* o = out + t * H;
-        // HF order: (word + token_type) + position, then LayerNorm.
-        for (size_t i = 0; i < H; ++i) o[i] = w[i] + te[i];
+        float* pe = pos_row.data();
+        // HF order: (word + token_type) + position, then LayerNorm. INT8 tables are
+        // dequantized row by row (q * row scale).
+        word.row(size_t(batch.ids[t]), o, H);
+        for (size_t i = 0; i < H; ++i) o[i] += te[i];
+        pos.row(p, pe, H);
         k.add_bias_residual_layernorm_f32(o, nullptr, pe, m.emb_ln_weight(), m.emb_ln_bias(), eps,
                                           o, 1, H);
       }
     }
   });
-}
-
-void linear(const kernels::KernelTable& k, const kernels::PackedLinear& fc, const float* x,
-            size_t m, float* y, Workspace& ws) {
-  if (fc.type() == kernels::GemmType::BF16) {
-    const size_t n = m * size_t(fc.k());
-    uint16_t* xb = ws.bf16();
-    parallel_rows(n, 4096,
-                  [&](size_t i0, size_t i1) { k.convert_f32_bf16(x + i0, xb + i0, i1 - i0); });
-    fc.forward(xb, int64_t(m), y);
-  } else {
-    fc.forward(x, int64_t(m), y);
-  }
 }
 
 void attention(const kernels::KernelTable& k, const float* qkv, const PackedBatch& batch, int heads,

@@ -15,11 +15,6 @@ namespace bertq::engine {
 // inside each sequence. Token ids, type ids and lengths are checked against the config.
 void embed(const Model& m, const PackedBatch& batch, float* out);
 
-// y[M, N] = x[M, K] · Wᵀ (+ bias when the Linear fuses it). In Compute::BF16 x is first
-// converted to bf16 in the workspace.
-void linear(const kernels::KernelTable& k, const kernels::PackedLinear& fc, const float* x,
-            size_t m, float* y, Workspace& ws);
-
 // Multi-head scaled dot-product attention per sequence. qkv [T, 3H] holds Q | K | V per row;
 // ctx[T, H] = concat over heads of softmax(Q_h K_hᵀ / sqrt(HS)) V_h, each sequence attending
 // only to its own tokens (the padding mask, without padding).

@@ -17,6 +17,10 @@ void Workspace::reserve(size_t T, size_t H, size_t I, size_t max_len, size_t B, 
   }
   pooled_.resize(2 * B * H);
   bf16_.resize(T * (H > I ? H : I));
+  xq_.resize(T * (H > I ? H : I));
+  acc_.resize(T * (3 * H > I ? 3 * H : I));
+  row_scale_.resize(T);
+  row_zero_.resize(T);
 }
 
 }  // namespace bertq::engine

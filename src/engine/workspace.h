@@ -26,10 +26,19 @@ class Workspace {
   float* scores(int thread) { return scores_.data() + size_t(thread) * score_stride_; }  // [L, L]
   float* pooled() { return pooled_.data(); }  // [B, H] (first B*H: [CLS] rows, then pooled)
   uint16_t* bf16() { return bf16_.data(); }   // [T, max(H, I)] bf16 activations
+  // INT8 Linear layers: quantized input [T, max(H, I)], int32 accumulators [T, max(3H, I)],
+  // per-row activation scale and zero point [T].
+  uint8_t* xq() { return xq_.data(); }
+  int32_t* acc() { return acc_.data(); }
+  float* row_scale() { return row_scale_.data(); }
+  int32_t* row_zero() { return row_zero_.data(); }
 
  private:
   AlignedBuffer<float> hidden_, qkv_, ctx_, proj_, inter_, scores_, pooled_;
   AlignedBuffer<uint16_t> bf16_;
+  AlignedBuffer<uint8_t> xq_;
+  AlignedBuffer<int32_t> acc_, row_zero_;
+  AlignedBuffer<float> row_scale_;
   size_t score_stride_ = 0;
 };
 

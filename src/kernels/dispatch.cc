@@ -4,7 +4,9 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "kernels/ref/int8_ref.h"
 #include "kernels/ref/ref_kernels.h"
+#include "kernels/x86_avx2/int8_avx2.h"
 #include "kernels/x86_avx2/kernels_avx2.h"
 #include "kernels/x86_avx512/kernels_avx512.h"
 
@@ -20,21 +22,32 @@ namespace {
   t.erf_f32 = erf_f32_##sfx;                                                 \
   t.convert_f32_bf16 = convert_f32_bf16_##sfx
 
+// INT8 elementwise kernels: the AVX-512 tiers use the AVX2 ones (the int8 GEMM is oneDNN's,
+// which selects VNNI itself).
+#define BERTQ_FILL_INT8(t, sfx)                          \
+  t.quantize_rows_u8 = quantize_rows_u8_##sfx;             \
+  t.quantize_rows_u8_fixed = quantize_rows_u8_fixed_##sfx; \
+  t.dequant_bias_f32 = dequant_bias_f32_##sfx
+
 struct Tables {
   KernelTable generic, avx2, avx512, avx512_vnni;
   Tables() {
     generic.isa = Isa::GENERIC;
     BERTQ_FILL_TABLE(generic, ref);
+    BERTQ_FILL_INT8(generic, ref);
     avx2.isa = Isa::AVX2;
     BERTQ_FILL_TABLE(avx2, avx2);
+    BERTQ_FILL_INT8(avx2, avx2);
     avx512.isa = Isa::AVX512;
     BERTQ_FILL_TABLE(avx512, avx512);
+    BERTQ_FILL_INT8(avx512, avx2);
     avx512_vnni = avx512;
     avx512_vnni.isa = Isa::AVX512_VNNI;
   }
 };
 
 #undef BERTQ_FILL_TABLE
+#undef BERTQ_FILL_INT8
 
 const Tables& tables() {
   static const Tables t;

@@ -50,8 +50,18 @@ struct KernelTable {
   // activation conversion.
   void (*convert_f32_bf16)(const float* x, uint16_t* y, size_t n) noexcept = nullptr;
 
-  // Reserved for the INT8 issue: quantize_row_u8 / quantize_row_s8, dequant+bias(+GELU)
-  // epilogues, gemm_u8s8s32 reference.
+  // INT8 (scheme, rounding and saturation rules in kernels/int8_scheme.h).
+  // Per row r of x[rows, k]: dynamic range -> scale[r], zero[r], q[r, :] in [0, qmax].
+  void (*quantize_rows_u8)(const float* x, size_t rows, size_t k, int qmax, uint8_t* q,
+                           float* scale, int32_t* zero) noexcept = nullptr;
+  // Fixed (calibrated) range: q = clamp(rint(clamp(x * inv, ±65536)) + zero, 0, qmax).
+  void (*quantize_rows_u8_fixed)(const float* x, size_t rows, size_t k, float inv, int32_t zero,
+                                 int qmax, uint8_t* q) noexcept = nullptr;
+  // y[r, c] = row_scale[r] col_scale[c] (acc[r, c] - row_zero[r] col_sum[c]) + bias[c]
+  // (bias may be null), then exact GELU when `gelu`. acc and y are [rows, n].
+  void (*dequant_bias_f32)(const int32_t* acc, const float* row_scale, const int32_t* row_zero,
+                           const float* col_scale, const int32_t* col_sum, const float* bias,
+                           bool gelu, float* y, size_t rows, size_t n) noexcept = nullptr;
 };
 
 }  // namespace bertq::kernels

@@ -38,10 +38,9 @@ std::vector<std::vector<size_t>> sorted_batches(const std::vector<int>& lengths,
 }
 
 double linear_schedule_lr(int64_t step, int64_t total, int64_t warmup, double base_lr) {
-  if (warmup > 0 && step < warmup) return base_lr * static_cast<double>(step + 1) / warmup;
-  if (total <= warmup) return base_lr;
-  const double frac = static_cast<double>(total - step) / static_cast<double>(total - warmup);
-  return base_lr * std::clamp(frac, 0.0, 1.0);
+  if (step < warmup) return base_lr * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
+  const double frac = static_cast<double>(total - step) / static_cast<double>(std::max<int64_t>(1, total - warmup));
+  return base_lr * std::max(0.0, frac);
 }
 
 }  // namespace bertq::train

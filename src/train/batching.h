@@ -22,8 +22,10 @@ std::vector<std::vector<size_t>> length_grouped_batches(const std::vector<int>& 
 // Batches in index order, sorted by length inside pools (for evaluation: no shuffling).
 std::vector<std::vector<size_t>> sorted_batches(const std::vector<int>& lengths, size_t batch_size);
 
-// Linear warmup from 0 to base_lr over `warmup` steps, then linear decay to 0 at `total`.
-// `step` is 0-based (the lr used for the (step+1)-th optimizer update).
+// transformers' get_linear_schedule_with_warmup: with t the number of optimizer updates done
+// before this one (0 for the first update),
+//   lr_t = base_lr * t / max(1, warmup)                        for t < warmup (lr 0 at t = 0)
+//   lr_t = base_lr * max(0, (total - t) / max(1, total - warmup))   otherwise.
 double linear_schedule_lr(int64_t step, int64_t total, int64_t warmup, double base_lr);
 
 }  // namespace bertq::train

@@ -83,12 +83,18 @@ torch::Tensor BertAttentionImpl::forward(const torch::Tensor& x, const torch::Te
   return output(self(x, ext_mask), x);
 }
 
-BertIntermediateImpl::BertIntermediateImpl(const ModelConfig& c) {
+BertIntermediateImpl::BertIntermediateImpl(const ModelConfig& c) : act_(c.hidden_act) {
   dense = register_module("dense", nn::Linear(c.hidden_size, c.intermediate_size));
 }
 
 torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) {
-  return torch::gelu(dense(x));  // exact erf GELU, as HF "gelu"
+  auto h = dense(x);
+  switch (act_) {
+    case io::Activation::GELU_NEW: return torch::gelu(h, "tanh");  // HF "gelu_new"
+    case io::Activation::RELU: return torch::relu(h);
+    case io::Activation::GELU: break;
+  }
+  return torch::gelu(h);  // exact erf GELU, as HF "gelu"
 }
 
 BertLayerImpl::BertLayerImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p) {
@@ -154,6 +160,14 @@ torch::Tensor BertClassifierImpl::forward(const torch::Tensor& ids, const torch:
   return classifier(apply_dropout(pooled, p_->classifier, is_training()));
 }
 
+double initializer_range(const ModelConfig& c) {
+  const auto it = c.extra.find("initializer_range");
+  if (it == c.extra.end() || it->is_null()) return 0.02;
+  check(it->is_number() && it->get<double>() > 0, ErrorCode::INVALID_ARGUMENT,
+        cat("config.json: field initializer_range: expected a positive number, got ", it->dump()));
+  return it->get<double>();
+}
+
 bool is_no_decay(const std::string& name) {
   const auto ends = [&](const std::string& s) {
     return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
@@ -164,7 +178,7 @@ bool is_no_decay(const std::string& name) {
 void init_weights(BertClassifierImpl& m, uint64_t seed) {
   torch::NoGradGuard ng;
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const double std = m.config_.initializer_range;
+  const double std = initializer_range(m.config_);
   for (auto& p : m.named_parameters()) {
     const std::string& n = p.key();
     auto& t = p.value();

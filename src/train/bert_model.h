@@ -23,9 +23,15 @@
 #include <string>
 #include <vector>
 
-#include "train/model_config.h"
+#include "io/bert_config.h"
 
 namespace bertq::train {
+
+// The model hyper-parameters: Hugging Face config.json as read by src/io.
+using ModelConfig = io::BertConfig;
+
+// config.json's initializer_range (kept in BertConfig::extra), 0.02 when absent.
+double initializer_range(const ModelConfig& c);
 
 struct DropoutProbs {
   double hidden = 0.1, attention = 0.1, classifier = 0.1;
@@ -71,8 +77,9 @@ TORCH_MODULE(BertAttention);
 
 struct BertIntermediateImpl : torch::nn::Module {
   explicit BertIntermediateImpl(const ModelConfig& c);
-  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor forward(const torch::Tensor& x);  // act(x·W1ᵀ + b1): gelu (erf), gelu_new, relu
   torch::nn::Linear dense{nullptr};
+  io::Activation act_;
 };
 TORCH_MODULE(BertIntermediate);
 

@@ -47,6 +47,8 @@ nlohmann::json state_to_json(const TrainState& s) {
           {"next_batch", s.next_batch},
           {"best_metric", s.best_metric},
           {"best_step", s.best_step},
+          {"best_eval", {{"loss", s.best_eval.loss}, {"accuracy", s.best_eval.accuracy},
+                         {"f1", s.best_eval.f1}, {"examples", s.best_eval.examples}}},
           {"evals_without_improvement", s.evals_without_improvement},
           {"elapsed_s", s.elapsed_s},
           {"tokens", s.tokens},
@@ -87,6 +89,11 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, BertClassifier
     s.next_batch = j.at("next_batch").get<int64_t>();
     s.best_metric = j.at("best_metric").get<double>();
     s.best_step = j.at("best_step").get<int64_t>();
+    const auto& be = j.at("best_eval");
+    s.best_eval.loss = be.at("loss").get<double>();
+    s.best_eval.accuracy = be.at("accuracy").get<double>();
+    s.best_eval.f1 = be.at("f1").get<double>();
+    s.best_eval.examples = be.at("examples").get<int64_t>();
     s.evals_without_improvement = j.at("evals_without_improvement").get<int64_t>();
     s.elapsed_s = j.at("elapsed_s").get<double>();
     s.tokens = j.at("tokens").get<uint64_t>();

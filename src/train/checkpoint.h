@@ -20,6 +20,7 @@
 
 #include "train/adamw.h"
 #include "train/bert_model.h"
+#include "train/metrics.h"
 
 namespace bertq::train {
 
@@ -29,6 +30,7 @@ struct TrainState {
   int64_t next_batch = 0;  // first batch of `epoch` not yet used
   double best_metric = -1e300;
   int64_t best_step = -1;
+  EvalMetrics best_eval;   // the evaluation that made RUN/best (restored on resume)
   int64_t evals_without_improvement = 0;
   double elapsed_s = 0;    // training wall time before this process
   uint64_t tokens = 0;     // tokens processed (non-padding)

@@ -19,8 +19,10 @@
 #include "core/thread_pool.h"
 #include "train/batching.h"
 #include "train/checkpoint.h"
-#include "train/dataset.h"
-#include "train/wordpiece.h"
+#include "data/dataset.h"
+#include "data/label_map.h"
+#include "text/tokenizer.h"
+#include "train/bert_model.h"
 
 namespace bertq::train {
 
@@ -35,21 +37,39 @@ struct Tokenized {
   size_t size() const { return ids.size(); }
 };
 
-Tokenized tokenize_all(const WordPiece& tok, const std::vector<Example>& ex, int max_len,
-                       Truncation trunc, int threads) {
+Tokenized tokenize_all(const text::Tokenizer& tok, const data::Dataset& ds,
+                       const text::EncodeOptions& eo, ThreadPool& pool) {
+  std::vector<std::string> texts;
+  texts.reserve(ds.examples.size());
+  for (const auto& ex : ds.examples) texts.push_back(ex.text);
+  std::vector<text::Encoding> enc = tok.encode_batch(texts, eo, pool);
   Tokenized t;
-  t.ids.resize(ex.size());
-  t.labels.resize(ex.size());
-  t.lengths.resize(ex.size());
-  ThreadPool pool(threads);
-  pool.parallel_for(ex.size(), [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      t.ids[i] = tok.encode(ex[i].text, max_len, trunc).ids;
-      t.labels[i] = ex[i].label;
-      t.lengths[i] = static_cast<int>(t.ids[i].size());
-    }
-  }, 64);
+  t.ids.resize(enc.size());
+  t.labels.resize(enc.size());
+  t.lengths.resize(enc.size());
+  for (size_t i = 0; i < enc.size(); ++i) {
+    t.ids[i] = std::move(enc[i].ids);
+    t.labels[i] = ds.examples[i].label;
+    t.lengths[i] = static_cast<int>(t.ids[i].size());
+  }
   return t;
+}
+
+// Reads a dataset spec and maps its labels through the model's id2label; every example must
+// have a label (unlabelled rows, e.g. imdb:unsup, cannot train a classifier).
+data::Dataset load_labelled(const std::string& spec, const ModelConfig& cfg, size_t limit,
+                            uint64_t seed, bool skip_bad_rows) {
+  data::ReadOptions ro;
+  ro.on_bad_row = skip_bad_rows ? data::ReadOptions::OnBadRow::SKIP : data::ReadOptions::OnBadRow::ERROR;
+  data::Dataset ds = data::load_dataset(spec, ro, limit, seed);
+  data::map_labels(ds, cfg.id2label);
+  for (const auto& ex : ds.examples)
+    check(ex.label >= 0 && ex.label < cfg.num_labels(), ErrorCode::INVALID_ARGUMENT,
+          cat(spec, ": example ", ex.id, " has no label (label \"", ex.label_name,
+              "\"); training needs labelled data"));
+  if (ds.bad_rows > 0) log_warn(cat(spec, ": skipped ", ds.bad_rows, " malformed rows"));
+  check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, cat(spec, ": no examples"));
+  return ds;
 }
 
 struct Batch {
@@ -173,6 +193,9 @@ void validate(const TrainOptions& o) {
        cat("--metric: expected accuracy, f1 or loss, got \"", o.metric, "\""));
   need(o.validation_split >= 0 && o.validation_split < 1, "--validation-split: must be in [0, 1)");
   need(o.eval_path.empty() || o.validation_split == 0, "--eval and --validation-split exclude each other");
+  (void)text::parse_truncation(o.truncation);  // throws listing the choices
+  need(o.head_tokens >= 0, cat("--head-tokens: must be >= 0, got ", o.head_tokens));
+  need(o.max_length > 2, cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", o.max_length));
 }
 
 }  // namespace
@@ -182,6 +205,7 @@ std::string options_to_json(const TrainOptions& o) {
                    {"validation_split", o.validation_split}, {"epochs", o.epochs}, {"lr", o.lr},
                    {"batch_size", o.batch_size}, {"grad_accum", o.grad_accum},
                    {"max_length", o.max_length}, {"truncation", o.truncation},
+                   {"head_tokens", o.head_tokens}, {"skip_bad_rows", o.skip_bad_rows},
                    {"warmup_ratio", o.warmup_ratio}, {"weight_decay", o.weight_decay},
                    {"max_grad_norm", o.max_grad_norm}, {"bf16", o.bf16}, {"seed", o.seed},
                    {"train_limit", o.train_limit}, {"eval_limit", o.eval_limit},
@@ -199,28 +223,37 @@ TrainResult train(const TrainOptions& o) {
   install_interrupt_handlers();
 
   ModelConfig cfg = ModelConfig::load(join_path(o.model_dir, "config.json"));
+  cfg.validate(join_path(o.model_dir, "config.json"));
   if (o.dropout) {
     cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
     cfg.classifier_dropout = *o.dropout;
   }
-  const WordPiece tok = WordPiece::from_vocab(join_path(o.model_dir, "vocab.txt"));
-  check(tok.vocab_size() <= cfg.vocab_size, ErrorCode::INVALID_ARGUMENT,
-        cat(o.model_dir, "/vocab.txt has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size));
+  const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
+  check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,
+        cat(o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size));
   check(o.max_length <= cfg.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
         cat("--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings));
-  const Truncation trunc = parse_truncation(o.truncation);
+  text::EncodeOptions eo;
+  eo.max_length = o.max_length;
+  eo.truncation = text::parse_truncation(o.truncation);
+  check(eo.truncation != text::Truncation::LONGEST_FIRST, ErrorCode::INVALID_ARGUMENT,
+        "--truncation: expected head, tail or head+tail (longest_first is for text pairs)");
+  const int budget = o.max_length - static_cast<int>(tok.num_special_tokens(false));
+  eo.head_tokens = o.head_tokens > 0 ? o.head_tokens : std::max(1, budget / 4);
+  eo.replace_invalid_utf8 = o.skip_bad_rows;
 
-  auto train_ex = load_jsonl(o.train_path, cfg.id2label, o.train_limit, o.seed);
-  std::vector<Example> eval_ex;
+  data::Dataset train_ds = load_labelled(o.train_path, cfg, o.train_limit, o.seed, o.skip_bad_rows);
+  data::Dataset eval_ds;
   if (!o.eval_path.empty()) {
-    eval_ex = load_jsonl(o.eval_path, cfg.id2label, o.eval_limit, o.seed + 1);
+    eval_ds = load_labelled(o.eval_path, cfg, o.eval_limit, o.seed + 1, o.skip_bad_rows);
   } else if (o.validation_split > 0) {
-    auto split = stratified_split(train_ex, o.validation_split, o.seed);
-    train_ex = std::move(split.first);
-    eval_ex = std::move(split.second);
+    auto split = data::stratified_split(train_ds, o.validation_split, o.seed);
+    train_ds = std::move(split.first);
+    eval_ds = std::move(split.second);
   }
-  const Tokenized train_data = tokenize_all(tok, train_ex, o.max_length, trunc, threads);
-  const Tokenized eval_data = tokenize_all(tok, eval_ex, o.max_length, trunc, threads);
+  ThreadPool pool(threads);
+  const Tokenized train_data = tokenize_all(tok, train_ds, eo, pool);
+  const Tokenized eval_data = tokenize_all(tok, eval_ds, eo, pool);
   log_info(cat("train: ", train_data.size(), " examples, eval: ", eval_data.size(),
                " examples, threads ", threads, o.bf16 ? ", bf16 autocast" : ", fp32"));
 
@@ -239,7 +272,8 @@ TrainResult train(const TrainOptions& o) {
   const int64_t batches_per_epoch = (static_cast<int64_t>(train_data.size()) + o.batch_size - 1) / o.batch_size;
   const int64_t steps_per_epoch = (batches_per_epoch + o.grad_accum - 1) / o.grad_accum;
   const int64_t total = steps_per_epoch * o.epochs;
-  const int64_t warmup = static_cast<int64_t>(std::llround(o.warmup_ratio * total));
+  // As transformers' TrainingArguments.get_warmup_steps: ceil(ratio * total).
+  const int64_t warmup = static_cast<int64_t>(std::ceil(o.warmup_ratio * static_cast<double>(total)));
   const int64_t save_every = o.save_every > 0 ? o.save_every : 500;
 
   make_dirs(o.out_dir);
@@ -274,6 +308,7 @@ TrainResult train(const TrainOptions& o) {
   auto run_t0 = Clock::now();
   bool stop = false;
   const int32_t pad = tok.pad_id();
+  check(pad >= 0, ErrorCode::INVALID_ARGUMENT, cat(o.model_dir, ": the tokenizer has no [PAD] token"));
 
   auto do_eval = [&](int64_t epoch) {
     if (eval_data.size() == 0) return;
@@ -285,7 +320,7 @@ TrainResult train(const TrainOptions& o) {
       st.best_metric = score_of(e, o.metric);
       st.best_step = st.step;
       st.evals_without_improvement = 0;
-      res.best_eval = e;
+      st.best_eval = e;
       save_model_folder(join_path(o.out_dir, "best"), *model, o.model_dir);
     } else if (++st.evals_without_improvement >= o.early_stopping && o.early_stopping > 0) {
       log_info(cat("early stopping: no improvement of ", o.metric, " in ", o.early_stopping, " evaluations"));
@@ -357,6 +392,7 @@ TrainResult train(const TrainOptions& o) {
   bar.finish();
   res.steps = st.step;
   res.best_step = st.best_step;
+  res.best_eval = st.best_eval;
   if (!res.interrupted && o.write_last) save_model_folder(join_path(o.out_dir, "last"), *model, o.model_dir);
   write_loss_plot(mlog.path(), join_path(o.out_dir, "curves.svg"));
   res.wall_s = elapsed();

@@ -27,6 +27,8 @@
 namespace bertq::train {
 
 struct TrainOptions {
+  // train_path / eval_path are data::load_dataset specs: a .jsonl/.csv/.tsv file (plain or
+  // .gz), an aclImdb folder, "imdb:train", ... Labels are mapped through the model's id2label.
   std::string model_dir, train_path, eval_path, out_dir;
   double validation_split = 0;  // used when eval_path is empty (0 = no evaluation)
   int epochs = 3;
@@ -35,6 +37,8 @@ struct TrainOptions {
   int grad_accum = 1;
   int max_length = 256;
   std::string truncation = "head";  // head | tail | head+tail
+  int head_tokens = 0;              // head+tail: tokens kept from the start; 0 = a quarter of the budget
+  bool skip_bad_rows = false;       // --on-bad-row skip: count malformed rows instead of failing
   double warmup_ratio = 0.1;
   double weight_decay = 0.01;
   double max_grad_norm = 1.0;       // <= 0: no clipping
@@ -47,7 +51,7 @@ struct TrainOptions {
   int early_stopping = 0;           // evaluations without improvement; 0 = off
   bool resume = false;
   std::string metric = "accuracy";  // accuracy | f1 | loss
-  size_t train_limit = 0, eval_limit = 0;  // 0 = all examples
+  size_t train_limit = 0, eval_limit = 0;  // 0 = all; else a stratified sample chosen by seed
   int64_t log_every = 10;           // steps between train lines in metrics.jsonl
   int64_t stop_at_step = 0;         // > 0: behave as if interrupted after this step (tests)
   bool progress = true;

@@ -13,6 +13,7 @@
 #include "train/checkpoint.h"
 #include "io/model_folder.h"
 #include "io/safetensors.h"
+#include "train/batching.h"
 #include "train/trainer.h"
 
 namespace bertq::train {
@@ -106,10 +107,25 @@ TEST(Trainer, ResumeIsBitIdentical) {
   const TrainResult part1 = train(p);
   EXPECT_TRUE(part1.interrupted);
   EXPECT_EQ(part1.steps, 5);
-  p.stop_at_step = 0;
   p.resume = true;
+  p.stop_at_step = 12;  // past the end-of-epoch evaluation at step 9
   const TrainResult part2 = train(p);
-  EXPECT_EQ(part2.steps, full.steps);
+  EXPECT_EQ(part2.steps, 12);
+  EXPECT_EQ(part2.best_step, 9);
+  ASSERT_GT(part2.best_eval.examples, 0);
+  // A resumed run without a new evaluation still reports the best evaluation so far.
+  p.stop_at_step = 13;
+  const TrainResult part3 = train(p);
+  EXPECT_EQ(part3.best_step, 9);
+  EXPECT_EQ(part3.best_eval.examples, part2.best_eval.examples);
+  EXPECT_EQ(part3.best_eval.accuracy, part2.best_eval.accuracy);
+  EXPECT_EQ(part3.best_eval.loss, part2.best_eval.loss);
+  p.stop_at_step = 0;
+  const TrainResult part4 = train(p);
+  EXPECT_EQ(part4.steps, full.steps);
+  EXPECT_EQ(part4.best_step, full.best_step);
+  EXPECT_EQ(part4.best_eval.accuracy, full.best_eval.accuracy);
+  EXPECT_EQ(part4.best_eval.loss, full.best_eval.loss);
 
   io::SafeTensorsFile a(tmp.file("full/last/model.safetensors")),
       b(tmp.file("parts/last/model.safetensors"));
@@ -119,11 +135,30 @@ TEST(Trainer, ResumeIsBitIdentical) {
     ASSERT_EQ(t.nbytes, u.nbytes) << t.name;
     EXPECT_EQ(0, std::memcmp(t.data, u.data, t.nbytes)) << t.name << " differs after resume";
   }
-  EXPECT_EQ(full.last_eval.accuracy, part2.last_eval.accuracy);
+  EXPECT_EQ(full.last_eval.accuracy, part4.last_eval.accuracy);
+  EXPECT_EQ(full.last_eval.loss, part4.last_eval.loss);
   // Resuming a different configuration is refused.
   auto q = p;
   q.lr = 5e-4;
   EXPECT_THROW(train(q), Error);
+}
+
+// transformers' get_linear_schedule_with_warmup with t = updates done before this one:
+// t / warmup during warmup (0 for the first update), then (total - t) / (total - warmup).
+TEST(Schedule, MatchesTransformersLinearWarmup) {
+  const double base = 2e-5;
+  const int64_t total = 10, warmup = 4;
+  for (int64_t t = 0; t <= total; ++t) {
+    const double want = t < warmup ? double(t) / double(warmup)
+                                   : std::max(0.0, double(total - t) / double(total - warmup));
+    EXPECT_DOUBLE_EQ(linear_schedule_lr(t, total, warmup, base), base * want) << "step " << t;
+  }
+  EXPECT_EQ(linear_schedule_lr(0, total, warmup, base), 0.0);  // HF's first update uses lr 0
+  EXPECT_DOUBLE_EQ(linear_schedule_lr(4, total, warmup, base), base);  // the peak
+  // No warmup: decay from base at t = 0; past the end: 0, never negative.
+  EXPECT_DOUBLE_EQ(linear_schedule_lr(0, total, 0, base), base);
+  EXPECT_DOUBLE_EQ(linear_schedule_lr(5, total, 0, base), base / 2);
+  EXPECT_EQ(linear_schedule_lr(12, total, 0, base), 0.0);
 }
 
 TEST(Trainer, BadOptionsAreErrors) {

@@ -34,14 +34,18 @@ Command reg("train", 40, [](CLI::App& app) {
   auto dropout = std::make_shared<double>(-1);
   auto* cmd = app.add_subcommand("train", "Fine-tune a BERT sequence classifier (libtorch)");
   cmd->add_option("--model", o->model_dir, "Model folder (config.json, vocab.txt, model.safetensors; without weights: from scratch)")->required()->group("Data");
-  cmd->add_option("--train", o->train_path, "Training data: JSON Lines {\"text\", \"label\"}, plain or .gz")->required()->group("Data");
-  cmd->add_option("--eval", o->eval_path, "Evaluation data (same format)")->group("Data");
+  cmd->add_option("--train", o->train_path, "Training data: .jsonl/.csv/.tsv (plain or .gz), an aclImdb folder, imdb:train, ...")->required()->group("Data");
+  cmd->add_option("--eval", o->eval_path, "Evaluation data (same forms, e.g. imdb:test)")->group("Data");
   cmd->add_option("--validation-split", o->validation_split, "Hold out this fraction of --train for evaluation (stratified)")->group("Data");
   cmd->add_option("--out", o->out_dir, "Run folder: best/, last/, checkpoint/, metrics.jsonl, curves.svg")->required()->group("Data");
   cmd->add_option("--max-length", o->max_length, "Tokens per text, [CLS] and [SEP] included")->capture_default_str()->group("Data");
   cmd->add_option("--truncation", o->truncation, "head | tail | head+tail")->capture_default_str()->group("Data");
-  cmd->add_option("--train-limit", o->train_limit, "Use this many random training examples (0 = all)")->group("Data");
-  cmd->add_option("--eval-limit", o->eval_limit, "Use this many random evaluation examples (0 = all)")->group("Data");
+  cmd->add_option("--head-tokens", o->head_tokens, "head+tail: tokens kept from the start (default: a quarter of the budget)")->group("Data");
+  cmd->add_option("--limit,--train-limit", o->train_limit, "Use this many training examples, a stratified sample chosen by --seed (0 = all)")->group("Data");
+  cmd->add_option("--eval-limit", o->eval_limit, "Use this many evaluation examples, stratified (0 = all)")->group("Data");
+  cmd->add_option_function<std::string>("--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
+                                        "error | skip: what a malformed data row does (default error)")
+      ->check(CLI::IsMember({"error", "skip"}))->group("Data");
   cmd->add_option("--epochs", o->epochs, "Epochs")->capture_default_str()->group("Optimisation");
   cmd->add_option("--lr", o->lr, "Peak learning rate")->capture_default_str()->group("Optimisation");
   cmd->add_option("--batch-size", o->batch_size, "Examples per micro-batch")->capture_default_str()->group("Optimisation");

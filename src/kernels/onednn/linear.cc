@@ -102,6 +102,10 @@ const float* PackedLinear::bias() const {
   return impl_->bias.empty() ? nullptr : impl_->bias.data();
 }
 
+bool PackedLinear::fuses_bias() const {
+  return impl_->fuse_bias;
+}
+
 void PackedLinear::forward(const void* x, int64_t m, float* y) const {
   if (m == 0) return;
   const Impl& I = *impl_;

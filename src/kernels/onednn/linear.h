@@ -41,6 +41,7 @@ class PackedLinear {
   int64_t k() const;
   GemmType type() const;
   const float* bias() const;  // null when constructed without bias
+  bool fuses_bias() const;    // forward() adds bias()
 
  private:
   struct Impl;

@@ -1,0 +1,125 @@
+// `bertq serve --model DIR [--host 127.0.0.1] [--port 8080] [--max-batch 32] [--max-wait-ms 5]
+// [--threads N] [--max-text-bytes N] [--max-texts N] ...`: the HTTP inference server
+// (src/server). Loads the model once, serves POST /v1/classify, POST / (Hugging Face
+// text-classification), GET /healthz, /readyz, /metrics; SIGTERM / SIGINT drain in-flight
+// requests and exit 0.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "server/server.h"
+#include "server/stop_signals.h"
+
+namespace bertq::cli {
+namespace {
+
+struct ServeOptions {
+  std::string model;
+  server::ServerOptions server;
+  int threads = 0;
+  int max_wait_ms = 5;
+  int timeout_ms = 30000;
+  size_t max_queue = 4096;
+};
+
+void run(ServeOptions o) {
+  // First, before any thread exists: SIGINT/SIGTERM go to one waiting thread (stop_signals.h).
+  server::StopSignals signals;
+  o.server.batcher.max_wait = std::chrono::milliseconds(o.max_wait_ms);
+  o.server.batcher.max_queue = o.max_queue;
+  o.server.request_timeout = std::chrono::milliseconds(o.timeout_ms);
+  check(o.max_wait_ms >= 0, ErrorCode::INVALID_ARGUMENT, "--max-wait-ms: must not be negative");
+  check(o.timeout_ms > 0, ErrorCode::INVALID_ARGUMENT, "--timeout-ms: must be positive");
+  check(o.server.limits.max_texts >= 1, ErrorCode::INVALID_ARGUMENT, "--max-texts: must be >= 1");
+  check(o.server.limits.max_text_bytes >= 1, ErrorCode::INVALID_ARGUMENT,
+        "--max-text-bytes: must be >= 1");
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<server::Backend> backend = server::make_classifier_backend(o.model, o.threads);
+  log_info(cat("loaded ", o.model, " in ",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), " s"));
+  server::Server srv(*backend, o.server);
+  signals.on_stop([&srv](int sig, int count) {
+    if (count > 1) {  // a second signal: the user does not want to wait for the drain
+      std::fprintf(stderr, "bertq serve: signal %d again: exiting without draining\n", sig);
+      std::_Exit(130);
+    }
+    log_info(cat("signal ", sig, ": draining in-flight requests, then exiting (again to force)"));
+    srv.stop();
+  });
+  const int port = srv.bind();
+  log_info(cat("listening on http://", o.server.host, ":", port, " (max batch ",
+               o.server.batcher.max_batch, ", max wait ", o.max_wait_ms, " ms, ",
+               o.server.http_threads, " connection threads); /readyz turns 200 after warm-up"));
+  srv.serve();
+  signals.close();  // no handler call may reach srv once it is gone
+  log_info("stopped");
+}
+
+Command reg("serve", 60, [](CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Serve a model over HTTP with dynamic batching");
+  cmd->add_option("--model", o->model, "Model folder (config.json, model.safetensors, tokenizer)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--host", o->server.host, "Address to bind (default 127.0.0.1: local only)")
+      ->capture_default_str()
+      ->group("Network");
+  cmd->add_option("--port", o->server.port, "Port (0 = any free port, printed at start)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535))
+      ->group("Network");
+  cmd->add_option("--http-threads", o->server.http_threads,
+                  "Connection threads (a keep-alive connection holds one)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096))
+      ->group("Network");
+  cmd->add_option("--max-batch", o->server.batcher.max_batch, "Texts per model call")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096))
+      ->group("Batching");
+  cmd->add_option("--max-wait-ms", o->max_wait_ms,
+                  "Longest wait for a batch to fill after its first text arrived")
+      ->capture_default_str()
+      ->group("Batching");
+  cmd->add_option("--max-queue", o->max_queue, "Texts waiting before 503 + Retry-After")
+      ->capture_default_str()
+      ->group("Batching");
+  cmd->add_option("--workers", o->server.batcher.workers, "Threads calling the model")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64))
+      ->group("Batching");
+  cmd->add_option("--threads", o->threads, "Threads per model call (0 = BERTQ_THREADS / CPUs)")
+      ->capture_default_str()
+      ->group("Model");
+  cmd->add_option("--max-length", o->server.limits.default_max_length,
+                  "Default max_length in tokens (requests may ask for less)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 8192))
+      ->group("Model");
+  cmd->add_option("--max-body-bytes", o->server.limits.max_body_bytes, "Request body limit (413)")
+      ->capture_default_str()
+      ->group("Limits");
+  cmd->add_option("--max-texts", o->server.limits.max_texts, "Texts per request (413)")
+      ->capture_default_str()
+      ->group("Limits");
+  cmd->add_option("--max-text-bytes", o->server.limits.max_text_bytes, "Bytes per text (413)")
+      ->capture_default_str()
+      ->group("Limits");
+  cmd->add_option("--timeout-ms", o->timeout_ms, "Request timeout (504)")
+      ->capture_default_str()
+      ->group("Limits");
+  cmd->callback([o] {
+    ServeOptions opts = *o;
+    opts.server.limits.max_length = opts.server.limits.default_max_length;
+    run(opts);
+  });
+});
+
+}  // namespace
+}  // namespace bertq::cli

@@ -1,0 +1,231 @@
+// Dataset evaluation (see evaluator.h): tokenize every text (truncated, or as overflow
+// windows), flatten to sequences, sort by length, run batches, average each text's window
+// logits in double, score with MetricsAccumulator.
+#include "eval/evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/file_util.h"
+#include "core/interrupt.h"
+#include "core/progress.h"
+#include "data/label_map.h"
+#include "engine/model.h"
+
+namespace bertq::eval {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+struct RunOutput {
+  std::vector<std::vector<float>> logits;  // per text
+  std::vector<int> windows, tokens;        // per text
+  int64_t sequences = 0, total_tokens = 0;
+  double tokenize_s = 0, model_s = 0;
+};
+
+RunOutput run_texts(const Classifier& clf, const std::vector<std::string>& texts,
+                    const EvalOptions& o) {
+  check(o.batch_size > 0, ErrorCode::INVALID_ARGUMENT,
+        cat("batch size ", o.batch_size, ": must be at least 1"));
+  const int max_pos = clf.config().max_position_embeddings;
+  check(o.max_length >= 3 && o.max_length <= max_pos, ErrorCode::INVALID_ARGUMENT,
+        cat("max length ", o.max_length, ": must be in [3, ", max_pos,
+            "] (the model's max_position_embeddings)"));
+  text::EncodeOptions eo;
+  eo.max_length = o.max_length;
+  eo.truncation = o.truncation;
+  eo.head_tokens = o.head_tokens;
+  if (o.long_text == LongText::WINDOW) {
+    check(o.stride >= 0 && o.stride < o.max_length - 2, ErrorCode::INVALID_ARGUMENT,
+          cat("stride ", o.stride, ": must be in [0, ", o.max_length - 2,
+              ") (smaller than a window's content tokens)"));
+    eo.truncation = text::Truncation::HEAD;
+    eo.return_overflow = true;
+    eo.stride = o.stride;
+  }
+  RunOutput out;
+  const auto t0 = Clock::now();
+  const std::vector<text::Encoding> enc =
+      clf.tokenizer().encode_batch(texts, eo, clf.model().options().threads);
+  out.tokenize_s = seconds_since(t0);
+
+  // Flatten to (text, sequence) pairs; a text's windows are its encoding + its overflow.
+  struct Seq {
+    size_t text;
+    const text::Encoding* e;
+  };
+  std::vector<Seq> seqs;
+  out.windows.assign(texts.size(), 0);
+  out.tokens.assign(texts.size(), 0);
+  for (size_t i = 0; i < enc.size(); ++i) {
+    seqs.push_back({i, &enc[i]});
+    for (const text::Encoding& w : enc[i].overflow) seqs.push_back({i, &w});
+  }
+  std::stable_sort(seqs.begin(), seqs.end(),
+                   [](const Seq& a, const Seq& b) { return a.e->size() < b.e->size(); });
+  const size_t nl = size_t(clf.config().num_labels());
+  std::vector<std::vector<double>> sum(texts.size(), std::vector<double>(nl, 0.0));
+  Progress progress("eval", seqs.size(), "seq", 1.0, o.progress);
+  const auto t1 = Clock::now();
+  for (size_t start = 0; start < seqs.size(); start += size_t(o.batch_size)) {
+    throw_if_interrupted("eval");
+    const size_t end = std::min(seqs.size(), start + size_t(o.batch_size));
+    std::vector<std::vector<int32_t>> ids, types;
+    for (size_t k = start; k < end; ++k) {
+      ids.push_back(seqs[k].e->ids);
+      types.push_back(seqs[k].e->type_ids);
+    }
+    const auto lg = clf.logits(ids, types);
+    for (size_t k = start; k < end; ++k) {
+      const size_t t = seqs[k].text;
+      for (size_t j = 0; j < nl; ++j) sum[t][j] += double(lg[k - start][j]);
+      out.windows[t] += 1;
+      out.tokens[t] += int(seqs[k].e->size());
+      out.total_tokens += int64_t(seqs[k].e->size());
+    }
+    progress.add(end - start);
+  }
+  progress.finish();
+  out.model_s = seconds_since(t1);
+  out.sequences = int64_t(seqs.size());
+  out.logits.resize(texts.size());
+  for (size_t t = 0; t < texts.size(); ++t) {
+    out.logits[t].resize(nl);
+    for (size_t j = 0; j < nl; ++j) out.logits[t][j] = float(sum[t][j] / out.windows[t]);
+  }
+  return out;
+}
+
+}  // namespace
+
+LongText parse_long_text(std::string_view name) {
+  if (name == "truncate") return LongText::TRUNCATE;
+  if (name == "window") return LongText::WINDOW;
+  throw Error(ErrorCode::INVALID_ARGUMENT,
+              cat("long text mode \"", name, "\": expected truncate or window"));
+}
+
+std::string_view long_text_name(LongText m) {
+  return m == LongText::WINDOW ? "window" : "truncate";
+}
+
+std::vector<std::vector<float>> text_logits(const Classifier& clf,
+                                            const std::vector<std::string>& texts,
+                                            const EvalOptions& options, std::vector<int>* windows) {
+  RunOutput r = run_texts(clf, texts, options);
+  if (windows != nullptr) *windows = r.windows;
+  return std::move(r.logits);
+}
+
+EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOptions& options) {
+  EvalResult r;
+  r.options = options;
+  r.labels = clf.config().id2label;
+  data::LabelMap model_labels;
+  model_labels.names = r.labels;
+  std::vector<int> labels(ds.examples.size(), -1);
+  std::vector<std::string> texts;
+  texts.reserve(ds.examples.size());
+  for (size_t i = 0; i < ds.examples.size(); ++i) {
+    const data::Example& ex = ds.examples[i];
+    check(ex.text_pair.empty(), ErrorCode::UNSUPPORTED,
+          cat("example ", ex.id, ": text pairs are not supported by eval"));
+    if (!ex.label_name.empty()) {
+      labels[i] = model_labels.id(ex.label_name);
+      check(labels[i] >= 0, ErrorCode::INVALID_ARGUMENT,
+            cat("example ", ex.id, ": label \"", ex.label_name, "\" is not one of the model's labels"));
+    }
+    texts.push_back(ex.text);
+  }
+  RunOutput run = run_texts(clf, texts, options);
+  MetricsAccumulator acc(r.labels);
+  r.predictions.resize(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ExamplePrediction& p = r.predictions[i];
+    p.id = ds.examples[i].id;
+    p.label = labels[i];
+    p.logits = std::move(run.logits[i]);
+    p.predicted = argmax(p.logits);
+    p.windows = run.windows[i];
+    p.tokens = run.tokens[i];
+    acc.add(p.label, p.logits);
+  }
+  r.metrics = acc.compute();
+  r.sequences = run.sequences;
+  r.tokens = run.total_tokens;
+  r.tokenize_s = run.tokenize_s;
+  r.model_s = run.model_s;
+  return r;
+}
+
+std::vector<int> EvalResult::predicted_ids() const {
+  std::vector<int> v;
+  v.reserve(predictions.size());
+  for (const auto& p : predictions) v.push_back(p.predicted);
+  return v;
+}
+
+nlohmann::json EvalResult::to_json() const {
+  nlohmann::json j;
+  j["examples"] = predictions.size();
+  j["labels"] = labels;
+  j["metrics"] = metrics.to_json();
+  j["sequences"] = sequences;
+  j["tokens"] = tokens;
+  j["tokenize_s"] = tokenize_s;
+  j["model_s"] = model_s;
+  j["examples_per_s"] = tokenize_s + model_s > 0 ? double(predictions.size()) / (tokenize_s + model_s) : 0.0;
+  j["options"] = {{"max_length", options.max_length},
+                  {"truncation", std::string(text::truncation_name(options.truncation))},
+                  {"head_tokens", options.head_tokens},
+                  {"long_text", std::string(long_text_name(options.long_text))},
+                  {"stride", options.stride},
+                  {"batch_size", options.batch_size}};
+  return j;
+}
+
+std::string EvalResult::to_markdown() const {
+  std::string s = metrics.to_markdown();
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "\n%zu examples as %lld sequences (%lld tokens), %s, max length %d; tokenize "
+                "%.2f s, model %.2f s\n",
+                predictions.size(), static_cast<long long>(sequences),
+                static_cast<long long>(tokens),
+                options.long_text == LongText::WINDOW
+                    ? cat("windows with stride ", options.stride).c_str()
+                    : cat("truncation ", text::truncation_name(options.truncation)).c_str(),
+                options.max_length, tokenize_s, model_s);
+  return s + buf;
+}
+
+void write_predictions_jsonl(const std::string& path, const EvalResult& r) {
+  std::string out;
+  for (const ExamplePrediction& p : r.predictions) {
+    const Prediction pr = Classifier::make_prediction(p.logits, r.labels);
+    nlohmann::ordered_json j;
+    j["id"] = p.id;
+    j["label"] = p.label >= 0 ? nlohmann::ordered_json(r.labels[size_t(p.label)]) : nullptr;
+    j["label_id"] = p.label;
+    j["predicted"] = pr.label;
+    j["predicted_id"] = p.predicted;
+    j["correct"] = p.label >= 0 ? nlohmann::ordered_json(p.label == p.predicted) : nullptr;
+    j["probs"] = pr.probs;
+    j["logits"] = p.logits;
+    j["windows"] = p.windows;
+    j["tokens"] = p.tokens;
+    out += j.dump();
+    out += '\n';
+  }
+  write_file_atomic(path, out);
+}
+
+}  // namespace bertq::eval

@@ -1,0 +1,107 @@
+// run_quantize_job (see quantize_job.h). Accuracy-aware mode: the per-layer sensitivity table
+// ranks encoder layers by accuracy drop (then logit error); the most sensitive are kept in FP32
+// one at a time until accuracy_fp32 - accuracy_int8 <= max_drop (or every layer is kept).
+#include "quant/quantize_job.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/file_util.h"
+#include "quant/fidelity.h"
+
+namespace bertq::quant {
+namespace {
+
+nlohmann::json fid_json(const Fidelity& f) {
+  return {{"n", f.n},
+          {"agreement_pct", f.agreement},
+          {"logit_rel_err_mean", f.rel_err_mean},
+          {"logit_rel_err_max", f.rel_err_max},
+          {"accuracy_fp32_pct", f.accuracy_fp32},
+          {"accuracy_int8_pct", f.accuracy_int8}};
+}
+
+}  // namespace
+
+nlohmann::json run_quantize_job(const QuantizeJob& job,
+                                const std::function<void(const std::string&)>& print) {
+  const io::ModelFolder fp32 = io::ModelFolder::load(job.model);
+  QuantizeOptions o = job.options;
+  nlohmann::json report = {{"model", job.model}, {"out", job.out},
+                           {"scheme", scheme_name(o.scheme)},
+                           {"embeddings", o.int8_embeddings ? "int8" : "fp32"},
+                           {"keep_fp32", o.keep_fp32},
+                           {"activation_qmax", kernels::Int8Linear::activation_qmax()}};
+  std::shared_ptr<const engine::Model> fp32_model;
+  std::unique_ptr<text::Tokenizer> tok;
+  auto need_model = [&] {
+    if (!fp32_model) fp32_model = engine::Model::from_folder(fp32, {});
+    if (!tok) tok = std::make_unique<text::Tokenizer>(text::Tokenizer::from_folder(job.model));
+  };
+  Ranges ranges;
+  if (o.scheme == Scheme::STATIC) {
+    check(!job.calibration.empty(), ErrorCode::INVALID_ARGUMENT,
+          "--scheme static needs --calibration DATA (e.g. imdb:train)");
+    need_model();
+    const EvalSet cal = make_eval_set(job.calibration, job.calibration_samples, job.seed + 1, *tok,
+                                      fp32.config, job.max_length);
+    ranges = calibrate(*fp32_model, cal.ids, o);
+    print(cat("calibrated ", ranges.size(), " Linear inputs on ", cal.ids.size(), " sequences of ",
+              job.calibration, " (observer ", observer_name(o.observer), ")"));
+    report["calibration"] = {{"data", job.calibration}, {"samples", cal.ids.size()},
+                             {"observer", observer_name(o.observer)}};
+  }
+  const Ranges* rp = o.scheme == Scheme::STATIC ? &ranges : nullptr;
+  QuantizedModel q = quantize(fp32, o, rp);
+  if (!job.eval.empty()) {
+    need_model();
+    const EvalSet set =
+        make_eval_set(job.eval, job.eval_samples, job.seed, *tok, fp32.config, job.max_length);
+    print(cat("evaluating on ", set.ids.size(), " sequences of ", job.eval));
+    const auto l32 = run_logits(*fp32_model, set);
+    Fidelity f = compare(l32, run_logits(*load_in_memory(q, {}), set), set.labels);
+    print("INT8 vs FP32: " + f.to_string());
+    std::vector<LayerSensitivity> sens;
+    if (job.sensitivity || (job.max_drop >= 0 && f.accuracy_fp32 - f.accuracy_int8 > job.max_drop)) {
+      sens = layer_sensitivity(fp32, o, rp, set, l32);
+      nlohmann::json t = nlohmann::json::array();
+      print("per-layer sensitivity (only that encoder layer in INT8):");
+      for (const auto& s : sens) {
+        print(cat("  layer ", s.layer, ": ", s.fidelity.to_string()));
+        t.push_back({{"layer", s.layer}, {"fidelity", fid_json(s.fidelity)}});
+      }
+      report["sensitivity"] = t;
+    }
+    if (job.max_drop >= 0) {
+      std::vector<LayerSensitivity> rank = sens;
+      std::sort(rank.begin(), rank.end(), [](const auto& a, const auto& b) {
+        const double da = a.fidelity.accuracy_fp32 - a.fidelity.accuracy_int8;
+        const double db = b.fidelity.accuracy_fp32 - b.fidelity.accuracy_int8;
+        return da != db ? da > db : a.fidelity.rel_err_mean > b.fidelity.rel_err_mean;
+      });
+      std::vector<int> kept;
+      for (const auto& s : rank) {
+        if (f.accuracy_fp32 - f.accuracy_int8 <= job.max_drop) break;
+        kept.push_back(s.layer);
+        o.keep_fp32.push_back(layer_glob(s.layer));
+        q = quantize(fp32, o, rp);
+        f = compare(l32, run_logits(*load_in_memory(q, {}), set), set.labels);
+        print(cat("kept layer ", s.layer, " in FP32: ", f.to_string()));
+      }
+      report["accuracy_aware"] = {{"max_drop", job.max_drop}, {"kept_layers", kept},
+                                  {"met", f.accuracy_fp32 - f.accuracy_int8 <= job.max_drop}};
+    }
+    report["fidelity"] = fid_json(f);
+  }
+  report["int8_tensors"] = q.int8.size();
+  report["kept_fp32_tensors"] = q.kept_fp32;
+  report["safetensors_bytes"] = q.bytes();
+  // A folder without tokenizer files (e.g. a benchmark model) is quantized all the same.
+  write_quantized_folder(job.out, q, fp32.has_tokenizer() ? job.model : "", job.force);
+  write_file_atomic(join_path(job.out, "quantization_report.json"), report.dump(2) + "\n");
+  print(cat("wrote ", job.out, " (", q.int8.size(), " int8 tensors, ", q.kept_fp32.size(),
+            " kept fp32, model.safetensors ", q.bytes() / 1e6, " MB payload) + quantization_report.json"));
+  return report;
+}
+
+}  // namespace bertq::quant

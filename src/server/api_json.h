@@ -1,0 +1,67 @@
+// The JSON wire format of the server: request parsing with limits and precise 4xx errors, and
+// the response bodies. No I/O here, so every bad-request class is unit-testable.
+//
+// POST /v1/classify  {"text": "..."} or {"texts": ["...", ...]}, optional "max_length" (int,
+//                    2..limits.max_length), "truncation" ("head" | "tail" | "head+tail" |
+//                    "longest_first"), "return_probs" (bool)
+//   -> {"results": [{"label": "POSITIVE", "label_id": 1, "score": 0.97, "probs": [...]}, ...]}
+// POST /             Hugging Face text-classification: {"inputs": "..." | ["...", ...],
+//                    "parameters": {"top_k": k | null, "truncation": ..., "max_length": ...}}
+//   -> string input: [{"label": "POSITIVE", "score": 0.98}] (top_k labels, default 1)
+//   -> list input: one such entry per text: a dict without top_k, a list of dicts with it
+// Errors: {"error": {"code": "invalid_json", "message": "..."}} with
+//   400 invalid_json / invalid_utf8 (with the byte offset), 413 body_too_large /
+//   too_many_texts / text_too_long, 422 invalid_request / invalid_type / empty_input.
+//
+//   ParsedRequest p = parse_classify_request(body, limits);
+//   if (p.error) reply(p.error->status, error_body(*p.error)); else run(p.request);
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/backend.h"
+
+namespace bertq::server {
+
+struct Limits {
+  size_t max_body_bytes = 1 << 20;  // 413 beyond
+  size_t max_texts = 256;           // texts per request, 413 beyond
+  size_t max_text_bytes = 65536;    // bytes per text, 413 beyond
+  int max_length = 512;             // largest max_length a request may ask for
+  int default_max_length = 512;
+  std::string default_truncation = "head";
+};
+
+struct ApiError {
+  int status = 400;
+  std::string code;  // machine-readable: invalid_json, too_many_texts, ...
+  std::string message;
+};
+
+struct ClassifyRequest {
+  std::vector<ClassifyItem> items;
+  bool return_probs = false;
+  bool single = false;       // the input was one string, not a list
+  std::optional<int> top_k;  // HF route: labels per text; nullopt = top-1 dict
+  bool top_k_all = false;    // HF route: "top_k": null = every label
+};
+
+struct ParsedRequest {
+  ClassifyRequest request;
+  std::optional<ApiError> error;
+};
+
+ParsedRequest parse_classify_request(std::string_view body, const Limits& limits);
+ParsedRequest parse_hf_request(std::string_view body, const Limits& limits);
+
+std::string classify_response(const ClassifyRequest& request,
+                              const std::vector<ClassifyResult>& results);
+std::string hf_response(const ClassifyRequest& request, const std::vector<ClassifyResult>& results,
+                        const std::vector<std::string>& labels);
+std::string error_body(const ApiError& error);
+
+}  // namespace bertq::server

@@ -1,0 +1,48 @@
+// The model behind the server. Server, batcher, limits and metrics talk only to this interface,
+// so they are testable with a fake model; make_classifier_backend() plugs in bertq::Classifier
+// (the same library API as `bertq predict`).
+//
+//   auto backend = bertq::server::make_classifier_backend("models/imdb", /*threads=*/4);
+//   backend->warm_up();
+//   auto r = backend->classify({{"A great movie!", 512, "head"}});
+//   r[0].label == "POSITIVE"; r[0].score == r[0].probs[r[0].label_id];
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bertq::server {
+
+// One text to classify with its own options (items of one merged batch may differ).
+struct ClassifyItem {
+  std::string text;
+  int max_length = 512;             // tokens including [CLS] and [SEP]
+  std::string truncation = "head";  // text::parse_truncation names
+};
+
+struct ClassifyResult {
+  int label_id = 0;
+  std::string label;
+  float score = 0;           // probs[label_id]
+  std::vector<float> probs;  // softmax over the labels
+  size_t tokens = 0;         // tokens the model saw (after truncation, with special tokens)
+};
+
+class Backend {  // thread-safe
+ public:
+  virtual ~Backend() = default;
+  // One merged batch in, one result per item in the same order out. Throws bertq::Error:
+  // INVALID_ARGUMENT for a bad item (invalid UTF-8, bad option), anything else is internal.
+  virtual std::vector<ClassifyResult> classify(const std::vector<ClassifyItem>& batch) = 0;
+  virtual std::vector<std::string> labels() const = 0;
+  // Runs a few dummy texts through the model so the first request is not slow.
+  virtual void warm_up() = 0;
+};
+
+// Loads a model folder into a bertq::Classifier (threads 0 = default). Throws what the
+// Classifier throws (NOT_FOUND / CORRUPT_FILE naming the file).
+std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads);
+
+}  // namespace bertq::server

@@ -57,6 +57,7 @@ Command reg("pipeline", 5, [](CLI::App& app) {
   cmd->add_option("--dropout", *dropout, "Dropout (default: from config.json)")->group("Train");
   cmd->add_flag("--bf16", t.bf16, "bf16 autocast for training")->group("Train");
   cmd->add_option("--save-every", t.save_every, "Checkpoint every N steps (default 500)")->group("Train");
+  cmd->add_option("--quant-scheme", o->quant.scheme, "dynamic | static INT8 activations")->capture_default_str()->group("Quantize");
   cmd->add_option("--calibration-size", o->quant.calibration_size, "Training texts used to calibrate INT8 activations")->capture_default_str()->group("Quantize");
   cmd->add_option("--eval-batch-size", o->eval_batch_size, "Batch size of the evaluations")->capture_default_str()->group("Eval / bench");
   cmd->add_option("--bench-texts", o->bench.texts, "Test texts timed in the benchmark")->capture_default_str()->group("Eval / bench");

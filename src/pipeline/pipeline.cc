@@ -113,7 +113,8 @@ PipelineResult run_pipeline(const PipelineOptions& o,
     } else if (name == "eval_fp32") {
       inputs = {{"options", eval_opts}, {"data", upstream["data"]}, {"model", upstream["train"]}};
     } else if (name == "quantize") {
-      inputs = {{"calibration_size", o.quant.calibration_size}, {"model", upstream["train"]},
+      inputs = {{"scheme", o.quant.scheme}, {"calibration_size", o.quant.calibration_size},
+                {"model", upstream["train"]},
                 {"data", upstream["data"]}};
     } else if (name == "eval_int8") {
       inputs = {{"options", eval_opts}, {"model", upstream["quantize"]}, {"fp32", upstream["eval_fp32"]}};

@@ -48,7 +48,8 @@ struct PipelineTrainOptions {  // forwarded to train::TrainOptions (see train/tr
 };
 
 struct PipelineQuantOptions {  // forwarded to the quantizer
-  size_t calibration_size = 256;  // train examples used for activation ranges
+  std::string scheme = "dynamic";  // dynamic | static (see quant/quantizer.h)
+  size_t calibration_size = 256;   // train examples used for activation ranges (static)
 };
 
 struct PipelineBenchOptions {

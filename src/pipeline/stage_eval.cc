@@ -11,6 +11,9 @@
 #include "pipeline/bench.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/stages.h"
+#ifdef BERTQ_HAVE_QUANT
+#include "quant/quantize_job.h"
+#endif
 
 namespace bertq::pipeline {
 
@@ -40,12 +43,29 @@ StageWork run_eval_stage(const RunContext& ctx, const std::string& model_rel,
 }
 
 StageWork run_quantize_stage(const RunContext& ctx) {
+#ifndef BERTQ_HAVE_QUANT
   (void)ctx;
-  // TODO(demo): call the quantizer's library function once src/quant is on main (branch quant):
-  // RUN/model-fp32 + calibration texts from RUN/data/train.jsonl -> RUN/model-int8.
   throw Error(ErrorCode::UNSUPPORTED,
-              "needs the INT8 quantizer library (src/quant, not merged yet); the completed stages "
+              "needs the INT8 quantizer library (bertq_quant, src/quant); the completed stages "
               "are kept, rerun this command once it is built");
+#else
+  const PipelineOptions& o = ctx.options;
+  quant::QuantizeJob job;
+  job.model = ctx.path("model-fp32");
+  job.out = ctx.path("model-int8.tmp");  // renamed once complete
+  job.options.scheme = quant::parse_scheme(o.quant.scheme);
+  job.calibration = ctx.path("data/train.jsonl");
+  job.calibration_samples = o.quant.calibration_size;
+  job.seed = o.seed;
+  job.max_length = o.train.max_length;
+  job.force = true;
+  std::error_code ec;
+  std::filesystem::remove_all(job.out, ec);
+  nlohmann::json report = quant::run_quantize_job(job, [](const std::string&) {});
+  std::filesystem::remove_all(ctx.path("model-int8"), ec);
+  std::filesystem::rename(job.out, ctx.path("model-int8"));
+  return {{ctx.path("model-int8")}, {{"quantize_report", report}}};
+#endif
 }
 
 StageWork run_bench_stage(const RunContext& ctx) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "kernels/onednn/runtime.h"
 #include "core/log.h"
 #include "kernels/int8_scheme.h"
 
@@ -18,15 +19,8 @@ namespace {
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
-const dnnl::engine& cpu_engine() {
-  static const dnnl::engine e(dnnl::engine::kind::cpu, 0);
-  return e;
-}
-
-dnnl::stream& thread_stream() {
-  thread_local dnnl::stream s(cpu_engine());
-  return s;
-}
+using onednn::cpu_engine;
+using onednn::thread_stream;
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "kernels/onednn/runtime.h"
 
 namespace bertq::kernels {
 namespace {
@@ -17,16 +18,8 @@ namespace {
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
-const dnnl::engine& cpu_engine() {
-  static const dnnl::engine e(dnnl::engine::kind::cpu, 0);
-  return e;
-}
-
-// One stream per calling thread (the engine is shared).
-dnnl::stream& thread_stream() {
-  thread_local dnnl::stream s(cpu_engine());
-  return s;
-}
+using onednn::cpu_engine;
+using onednn::thread_stream;
 
 }  // namespace
 

@@ -37,10 +37,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# libtorch links libblas.so.3. Debian's default alternative is the slow reference BLAS, and the
-# pthread OpenBLAS (if installed, it wins the alternatives by priority) runs its own thread pool
-# that fights libtorch's OpenMP threads (4-5x slower on 2 cores). Select the OpenMP build.
-for alt in libblas.so.3-x86_64-linux-gnu liblapack.so.3-x86_64-linux-gnu; do
+# libtorch links libblas.so.3 and libopenblas.so.0. Debian's default libblas alternative is the
+# slow reference BLAS, and the pthread OpenBLAS (if installed, it wins the alternatives by
+# priority) runs its own thread pool that fights libtorch's OpenMP threads (4-5x slower on 2
+# cores). Select the OpenMP build for all three.
+for alt in libblas.so.3-x86_64-linux-gnu liblapack.so.3-x86_64-linux-gnu \
+           libopenblas.so.0-x86_64-linux-gnu; do
   target=$(update-alternatives --list "$alt" 2>/dev/null | grep openblas-openmp | head -n 1 || true)
   current=$(update-alternatives --query "$alt" 2>/dev/null | sed -n 's/^Value: //p')
   if [ -n "$target" ] && [ "$current" != "$target" ]; then

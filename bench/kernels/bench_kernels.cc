@@ -1,6 +1,9 @@
 // Microbenchmarks of the fused elementwise kernels at BERT-base shapes (T = 128 tokens,
 // H = 768, I = 3072, attention rows of 128), one entry per supported ISA tier, so the SIMD
 // speedup over the scalar reference is visible. Bytes/s counts the data each kernel touches.
+// The Linear GEMMs (oneDNN, all OpenMP threads) at BERT-base shapes in FP32 and u8 x s8 -> s32:
+// items/s counts multiply-accumulates, so the FP32 / INT8 ratio is the ceiling of what INT8 can
+// gain over FP32 in the Linears on this CPU (they are ~97% of a bert-base forward's MACs).
 //
 //   build/bench/kernels/bench_kernels --benchmark_filter=gelu
 #include <benchmark/benchmark.h>
@@ -11,6 +14,8 @@
 
 #include "core/cpu_features.h"
 #include "kernels/dispatch.h"
+#include "kernels/onednn/int8_linear.h"
+#include "kernels/onednn/linear.h"
 
 namespace {
 
@@ -63,7 +68,41 @@ void bm_softmax(benchmark::State& st, Isa isa) {
   st.SetBytesProcessed(int64_t(st.iterations()) * int64_t(2 * rows * L * sizeof(float)));
 }
 
+// y[M, N] = x[M, K] W^T through PackedLinear (F32, bias fused) or Int8Linear (s32 out).
+void bm_gemm(benchmark::State& st, bool int8, int64_t m, int64_t n, int64_t k) {
+  auto w = random_vec(size_t(n * k)), b = random_vec(size_t(n)), x = random_vec(size_t(m * k));
+  if (int8) {
+    std::vector<int8_t> wq(w.size());
+    for (size_t i = 0; i < w.size(); ++i) wq[i] = static_cast<int8_t>(int(w[i] * 40) % 127);
+    std::vector<float> ws(size_t(n), 0.01f);
+    std::vector<uint8_t> xq(x.size());
+    for (size_t i = 0; i < x.size(); ++i) xq[i] = static_cast<uint8_t>(int(x[i] * 20 + 64) & 127);
+    std::vector<int32_t> acc(size_t(m * n));
+    bertq::kernels::Int8Linear fc(wq.data(), ws.data(), b.data(), n, k);
+    for (auto _ : st) {
+      fc.forward(xq.data(), m, acc.data());
+      benchmark::DoNotOptimize(acc.data());
+    }
+  } else {
+    std::vector<float> y(size_t(m * n));
+    bertq::kernels::PackedLinear fc(w.data(), b.data(), n, k, bertq::kernels::GemmType::F32, true);
+    for (auto _ : st) {
+      fc.forward(x.data(), m, y.data());
+      benchmark::DoNotOptimize(y.data());
+    }
+  }
+  st.SetItemsProcessed(int64_t(st.iterations()) * m * n * k);
+}
+
 int register_all() {
+  for (int64_t m : {128, 256, 512, 1024})
+    for (auto [n, k] : {std::pair<int64_t, int64_t>{3072, 768}, {768, 3072}, {768, 768}})
+      for (bool int8 : {false, true}) {
+        const std::string name = std::string(int8 ? "gemm_u8s8s32" : "gemm_f32") + "/M" +
+                                 std::to_string(m) + "xN" + std::to_string(n) + "xK" +
+                                 std::to_string(k);
+        benchmark::RegisterBenchmark(name.c_str(), bm_gemm, int8, m, n, k)->UseRealTime();
+      }
   for (Isa isa : bertq::supported_isas()) {
     const std::string n(bertq::isa_name(isa));
     benchmark::RegisterBenchmark(("layernorm_f32_" + n + "/T128xH768").c_str(), bm_layernorm, isa);

@@ -28,7 +28,7 @@ struct ServeOptions {
 };
 
 void run(ServeOptions o) {
-  // First, before any thread exists: SIGINT/SIGTERM go to one waiting thread (stop_signals.h).
+  // First: SIGINT/SIGTERM become a drain request handled on one waiting thread (stop_signals.h).
   server::StopSignals signals;
   o.server.batcher.max_wait = std::chrono::milliseconds(o.max_wait_ms);
   o.server.batcher.max_queue = o.max_queue;

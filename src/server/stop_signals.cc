@@ -1,10 +1,12 @@
-// StopSignals (see stop_signals.h). The destructor wakes the waiter by sending SIGTERM to
-// that thread alone (pthread_kill) with `closing_` set, so no real signal is mistaken for it.
+// StopSignals (see stop_signals.h): a self-pipe. The signal handler writes the signal number as
+// one byte; close() writes a 0 byte, which tells the waiting thread to return.
 #include "server/stop_signals.h"
 
-#include <pthread.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "core/error.h"
@@ -12,47 +14,77 @@
 namespace bertq::server {
 namespace {
 
-sigset_t stop_set() {
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, SIGINT);
-  sigaddset(&s, SIGTERM);
-  return s;
+constexpr int kSignals[2] = {SIGINT, SIGTERM};
+std::atomic<int> g_write_fd{-1};  // the live instance's pipe, for the handler
+
+void on_stop_signal(int sig) {
+  const int saved = errno;
+  const int fd = g_write_fd.load();
+  const unsigned char b = static_cast<unsigned char>(sig);
+  if (fd >= 0) {
+    ssize_t rc;
+    do rc = write(fd, &b, 1);
+    while (rc < 0 && errno == EINTR);
+  }
+  errno = saved;
 }
 
 }  // namespace
 
 StopSignals::StopSignals() {
-  static_assert(sizeof(old_mask_) >= sizeof(sigset_t));
-  const sigset_t s = stop_set();
-  sigset_t old;
-  const int rc = pthread_sigmask(SIG_BLOCK, &s, &old);
-  check(rc == 0, ErrorCode::INTERNAL, cat("pthread_sigmask: ", std::strerror(rc)));
-  std::memcpy(old_mask_, &old, sizeof(old));
+  static_assert(sizeof(old_actions_[0]) >= sizeof(struct sigaction));
+  check(pipe2(pipe_, O_CLOEXEC) == 0, ErrorCode::INTERNAL, cat("pipe2: ", std::strerror(errno)));
+  int expected = -1;
+  if (!g_write_fd.compare_exchange_strong(expected, pipe_[1])) {
+    ::close(pipe_[0]);
+    ::close(pipe_[1]);
+    throw Error(ErrorCode::INTERNAL, "StopSignals: only one instance may exist at a time");
+  }
+  for (int i = 0; i < 2; ++i) {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    struct sigaction old {};
+    const int rc = sigaction(kSignals[i], &sa, &old);
+    check(rc == 0, ErrorCode::INTERNAL, cat("sigaction: ", std::strerror(errno)));
+    std::memcpy(old_actions_[i], &old, sizeof(old));
+  }
 }
 
 void StopSignals::close() {
-  if (waiter_.joinable()) {
-    closing_.store(true);
-    pthread_kill(waiter_.native_handle(), SIGTERM);
-    waiter_.join();
-  }
+  if (!waiter_.joinable()) return;
+  const unsigned char stop = 0;
+  ssize_t rc;
+  do rc = write(pipe_[1], &stop, 1);
+  while (rc < 0 && errno == EINTR);
+  waiter_.join();
 }
 
 StopSignals::~StopSignals() {
   close();
-  sigset_t old;
-  std::memcpy(&old, old_mask_, sizeof(old));
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  for (int i = 0; i < 2; ++i) {
+    struct sigaction old {};
+    std::memcpy(&old, old_actions_[i], sizeof(old));
+    sigaction(kSignals[i], &old, nullptr);
+  }
+  g_write_fd.store(-1);
+  ::close(pipe_[0]);
+  ::close(pipe_[1]);
 }
 
 void StopSignals::on_stop(std::function<void(int, int)> handler) {
   check(!waiter_.joinable(), ErrorCode::INTERNAL, "StopSignals::on_stop called twice");
   waiter_ = std::thread([this, handler = std::move(handler)] {
-    const sigset_t s = stop_set();
     for (int count = 1;; ++count) {
-      int sig = 0;
-      if (sigwait(&s, &sig) != 0 || closing_.load()) return;
+      unsigned char b = 0;
+      const ssize_t rc = read(pipe_[0], &b, 1);
+      if (rc < 0 && errno == EINTR) {
+        --count;
+        continue;
+      }
+      if (rc != 1 || b == 0) return;
+      const int sig = b;
       if (count == 1) received_.store(sig);
       handler(sig, count);
     }

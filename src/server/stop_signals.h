@@ -1,8 +1,10 @@
-// SIGINT / SIGTERM as a clean stop request for a server: the constructor blocks both signals
-// in the calling thread, so every thread started afterwards (HTTP workers, batcher, OpenMP)
-// inherits the mask and only a dedicated thread receives them with sigwait(). That thread
-// calls the handler once, in normal thread context (no async-signal-safety limits), e.g.
-// Server::stop(), which drains in-flight requests. Create it first thing, before any thread.
+// SIGINT / SIGTERM as a clean stop request for a server. The constructor installs a process-wide
+// handler (sigaction) that only writes the signal number into a pipe (async-signal-safe); a
+// dedicated thread reads the pipe and calls the user's handler in normal thread context (no
+// async-signal-safety limits), e.g. Server::stop(), which drains in-flight requests. Whichever
+// thread the kernel picks for the signal (including threads that shared libraries start before
+// main, such as OpenBLAS's or OpenMP's pools) runs only that write, so the process is never
+// killed by the default action while a StopSignals exists. One instance at a time.
 //
 //   StopSignals signals;                              // before loading the model
 //   auto backend = make_classifier_backend(dir, 0);
@@ -19,13 +21,14 @@ namespace bertq::server {
 
 class StopSignals {
  public:
-  StopSignals();   // blocks SIGINT and SIGTERM in this thread
-  ~StopSignals();  // ends the waiting thread; restores the previous mask
+  StopSignals();   // installs the SIGINT / SIGTERM handlers; throws if another instance exists
+  ~StopSignals();  // ends the waiting thread; restores the previous handlers
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
   // Starts the waiting thread: handler(signal number, count so far) runs on every SIGINT or
   // SIGTERM (count 1 for the first: drain; a caller may treat a second one as "stop now").
+  // Signals that arrived before on_stop are delivered to the handler when it starts.
   void on_stop(std::function<void(int sig, int count)> handler);
   // Ends the waiting thread (no more handler calls); the destructor calls it too. Call it
   // before destroying what the handler uses.
@@ -35,8 +38,8 @@ class StopSignals {
  private:
   std::thread waiter_;
   std::atomic<int> received_{0};
-  std::atomic<bool> closing_{false};
-  unsigned long old_mask_[1024 / (8 * sizeof(unsigned long))];  // sigset_t storage
+  int pipe_[2] = {-1, -1};
+  unsigned char old_actions_[2][256];  // struct sigaction storage for SIGINT, SIGTERM
 };
 
 }  // namespace bertq::server

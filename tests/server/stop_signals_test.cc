@@ -1,7 +1,8 @@
 // SIGTERM drains in-flight requests and the server exits cleanly: a child process (fork)
 // serves the fake backend with StopSignals exactly as `bertq serve` does; the parent sends a
 // slow request, then SIGTERM, and checks the request still gets its answer and the child
-// exits 0 after a real SIGTERM.
+// exits 0 after a real SIGTERM — also when a thread that existed before StopSignals (as the
+// pools OpenBLAS and OpenMP start when their libraries load) has the signal unblocked.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include "fake_backend.h"
 #include "server/server.h"
+#include "core/error.h"
 #include "server/stop_signals.h"
 
 namespace bertq::server {
@@ -19,8 +21,9 @@ namespace {
 using namespace std::chrono_literals;
 
 // Child: serve until a stop signal; exit 0 if it was SIGTERM and serve() returned normally.
-[[noreturn]] void child_main(int port_fd) {
+[[noreturn]] void child_main(int port_fd, bool early_thread) {
   int code = 10;
+  if (early_thread) std::thread([] { pause(); }).detach();  // signals not blocked in it
   try {
     StopSignals signals;
     testing::FakeBackend backend;
@@ -41,14 +44,14 @@ using namespace std::chrono_literals;
   _exit(code);
 }
 
-TEST(StopSignals, SigtermDrainsAndExitsZero) {
+void sigterm_drains_and_exits_zero(bool early_thread) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     close(fds[0]);
-    child_main(fds[1]);
+    child_main(fds[1], early_thread);
   }
   close(fds[1]);
   int port = 0;
@@ -84,6 +87,17 @@ TEST(StopSignals, SigtermDrainsAndExitsZero) {
   EXPECT_NE(body.find(want.label), std::string::npos) << body;
   ASSERT_TRUE(WIFEXITED(wstatus)) << "child killed by signal " << WTERMSIG(wstatus);
   EXPECT_EQ(WEXITSTATUS(wstatus), 0);
+}
+
+TEST(StopSignals, SigtermDrainsAndExitsZero) { sigterm_drains_and_exits_zero(false); }
+
+TEST(StopSignals, SigtermReachingAThreadStartedEarlierStillDrains) {
+  sigterm_drains_and_exits_zero(true);
+}
+
+TEST(StopSignals, OneInstanceAtATime) {
+  StopSignals a;
+  EXPECT_THROW(StopSignals b, Error);
 }
 
 TEST(StopSignals, DestructorWithoutSignalReturns) {

@@ -127,21 +127,28 @@ torch::Tensor BertPoolerImpl::forward(const torch::Tensor& x) {
   return torch::tanh(dense(x.select(1, 0)));
 }
 
-BertModelImpl::BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p) {
+BertModelImpl::BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p,
+                             bool add_pooling_layer) {
   embeddings = register_module("embeddings", BertEmbeddings(c, p));
   encoder = register_module("encoder", BertEncoder(c, p));
-  pooler = register_module("pooler", BertPooler(c));
+  if (add_pooling_layer) pooler = register_module("pooler", BertPooler(c));
 }
 
 torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& type_ids,
                                      const torch::Tensor& mask) {
+  check(!pooler.is_empty(), ErrorCode::INTERNAL, "BertModel built without a pooler: use sequence_output()");
+  return pooler(sequence_output(ids, type_ids, mask));
+}
+
+torch::Tensor BertModelImpl::sequence_output(const torch::Tensor& ids, const torch::Tensor& type_ids,
+                                             const torch::Tensor& mask) {
   auto x = embeddings(ids, type_ids);
   // Additive mask as in HF: 0 where attended, the dtype's lowest value at padding.
   const double lowest = x.scalar_type() == torch::kDouble
                             ? std::numeric_limits<double>::lowest()
                             : static_cast<double>(std::numeric_limits<float>::lowest());
   auto ext = (1.0 - mask.to(x.scalar_type())).mul(lowest).view({mask.size(0), 1, 1, mask.size(1)});
-  return pooler(encoder(x, ext));
+  return encoder(x, ext);
 }
 
 BertClassifierImpl::BertClassifierImpl(const ModelConfig& c)
@@ -175,10 +182,13 @@ bool is_no_decay(const std::string& name) {
   return ends(".bias") || ends("LayerNorm.weight");
 }
 
-void init_weights(BertClassifierImpl& m, uint64_t seed) {
+void init_weights(BertClassifierImpl& m, uint64_t seed) { init_bert_parameters(m, m.config_, seed); }
+
+void init_bert_parameters(torch::nn::Module& m, const ModelConfig& c, uint64_t seed) {
   torch::NoGradGuard ng;
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const double std = initializer_range(m.config_);
+  const double std = initializer_range(c);
+  torch::Tensor word;
   for (auto& p : m.named_parameters()) {
     const std::string& n = p.key();
     auto& t = p.value();
@@ -189,8 +199,10 @@ void init_weights(BertClassifierImpl& m, uint64_t seed) {
     } else {
       t.normal_(0.0, std, gen);
     }
+    if (n == "bert.embeddings.word_embeddings.weight") word = t;
   }
-  m.bert->embeddings->word_embeddings->weight[m.config_.pad_token_id].zero_();
+  check(word.defined(), ErrorCode::INTERNAL, "init: no bert.embeddings.word_embeddings.weight");
+  word[c.pad_token_id].zero_();
 }
 
 namespace {
@@ -210,6 +222,13 @@ torch::ScalarType st_to_torch(io::DType dtype, const std::string& where) {
 }  // namespace
 
 std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path) {
+  return load_module_weights(m, path, [](const std::string& n) {
+    return n.rfind("classifier.", 0) == 0 || n.rfind("bert.pooler.", 0) == 0;
+  });
+}
+
+std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::string& path,
+                                             const std::function<bool(const std::string&)>& optional) {
   io::SafeTensorsFile f(path);
   auto has = [&](const std::string& n) { return f.find(n) != nullptr; };
   torch::NoGradGuard ng;
@@ -219,8 +238,7 @@ std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& 
     std::string key = n;
     if (!has(key) && n.rfind("bert.", 0) == 0 && has(n.substr(5))) key = n.substr(5);
     if (!has(key)) {
-      const bool optional = n.rfind("classifier.", 0) == 0 || n.rfind("bert.pooler.", 0) == 0;
-      check(optional, ErrorCode::CORRUPT_FILE, cat(path, ": missing tensor ", n));
+      check(optional && optional(n), ErrorCode::CORRUPT_FILE, cat(path, ": missing tensor ", n));
       missing.push_back(n);
       continue;
     }
@@ -237,7 +255,9 @@ std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& 
   return missing;
 }
 
-void save_weights(BertClassifierImpl& m, const std::string& path) {
+void save_weights(BertClassifierImpl& m, const std::string& path) { save_module_weights(m, path); }
+
+void save_module_weights(torch::nn::Module& m, const std::string& path) {
   io::SafeTensorsWriter w;
   w.set_metadata("format", "pt");
   std::vector<torch::Tensor> keep;  // the writer borrows the bytes until write()

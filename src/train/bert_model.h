@@ -19,6 +19,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -107,10 +108,15 @@ struct BertPoolerImpl : torch::nn::Module {
 TORCH_MODULE(BertPooler);
 
 struct BertModelImpl : torch::nn::Module {
-  BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
+  // add_pooling_layer false: no bert.pooler.* parameters (HF BertForMaskedLM); forward() then
+  // throws and only sequence_output() is available.
+  BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p, bool add_pooling_layer = true);
   // -> pooled [B,H]
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& type_ids,
                         const torch::Tensor& mask);
+  // -> the last layer's hidden states [B,T,H]
+  torch::Tensor sequence_output(const torch::Tensor& ids, const torch::Tensor& type_ids,
+                                const torch::Tensor& mask);
   BertEmbeddings embeddings{nullptr};
   BertEncoder encoder{nullptr};
   BertPooler pooler{nullptr};
@@ -136,15 +142,23 @@ TORCH_MODULE(BertClassifier);
 // HF initialisation: Linear / Embedding weights ~ N(0, initializer_range), biases 0, the
 // padding row of word_embeddings 0, LayerNorm weight 1 and bias 0. Deterministic in `seed`.
 void init_weights(BertClassifierImpl& m, uint64_t seed);
+// The same rule for any module holding a BERT (parameters in named_parameters() order; every
+// parameter ending in ".bias" is 0, so BertForMaskedLM's cls.predictions.bias is 0 as in HF).
+void init_bert_parameters(torch::nn::Module& m, const ModelConfig& c, uint64_t seed);
 
 // Copies every parameter from a safetensors file (F32 / F16 / BF16 / F64). Names may carry the
 // "bert." prefix or not; cls.* and position_ids are ignored. A missing pooler or classifier
 // keeps its current (initialised) value and is reported in the returned list; any other missing
 // tensor or a shape mismatch throws CORRUPT_FILE naming the file and the tensor.
 std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path);
+// The same for any module: a parameter for which optional(name) is true may be missing (it is
+// then listed in the result); tensors of the file the module does not have are ignored.
+std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::string& path,
+                                             const std::function<bool(const std::string&)>& optional);
 
 // Writes every parameter as F32 (atomic).
 void save_weights(BertClassifierImpl& m, const std::string& path);
+void save_module_weights(torch::nn::Module& m, const std::string& path);
 
 // AdamW weight-decay rule: no decay on biases and LayerNorm weights.
 bool is_no_decay(const std::string& param_name);

@@ -57,10 +57,10 @@ nlohmann::json state_to_json(const TrainState& s) {
 
 }  // namespace
 
-void save_checkpoint(const std::string& dir, BertClassifierImpl& model, const AdamW& opt,
+void save_checkpoint(const std::string& dir, torch::nn::Module& model, const AdamW& opt,
                      const TrainState& state) {
   write_dir_atomic(dir, [&](const std::string& tmp) {
-    save_weights(model, tmp + "/model.safetensors");
+    save_module_weights(model, tmp + "/model.safetensors");
     io::SafeTensorsWriter w;
     std::vector<torch::Tensor> keep;  // the writer borrows the bytes until write()
     for (const auto& [name, t] : opt.state()) {
@@ -76,7 +76,7 @@ void save_checkpoint(const std::string& dir, BertClassifierImpl& model, const Ad
   });
 }
 
-std::optional<TrainState> load_checkpoint(const std::string& dir, BertClassifierImpl& model,
+std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                           AdamW& opt) {
   const std::string d = find_complete_dir(dir);
   if (d.empty()) return std::nullopt;
@@ -101,9 +101,7 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, BertClassifier
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::CORRUPT_FILE, cat(state_path, ": ", e.what()));
   }
-  const auto missing = load_weights(model, d + "/model.safetensors");
-  check(missing.empty(), ErrorCode::CORRUPT_FILE,
-        cat(d, "/model.safetensors: missing ", missing.empty() ? "" : missing.front()));
+  load_module_weights(model, d + "/model.safetensors", nullptr);  // every parameter required
   io::SafeTensorsFile f(d + "/optimizer.safetensors");
   std::vector<std::pair<std::string, torch::Tensor>> named;
   for (const auto& t : f.tensors()) {

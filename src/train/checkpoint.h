@@ -42,10 +42,13 @@ void write_dir_atomic(const std::string& dir, const std::function<void(const std
 // The complete folder to read: dir, or dir.old after an interrupted swap; "" if none.
 std::string find_complete_dir(const std::string& dir);
 
-void save_checkpoint(const std::string& dir, BertClassifierImpl& model, const AdamW& opt,
+// `model`: the classifier, or any module whose parameters the optimizer holds (the masked-LM
+// pre-training model).
+void save_checkpoint(const std::string& dir, torch::nn::Module& model, const AdamW& opt,
                      const TrainState& state);
-// Returns nullopt when there is no checkpoint; throws CORRUPT_FILE on a damaged one.
-std::optional<TrainState> load_checkpoint(const std::string& dir, BertClassifierImpl& model,
+// Returns nullopt when there is no checkpoint; throws CORRUPT_FILE on a damaged one (every
+// parameter of `model` must be in it).
+std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                           AdamW& opt);
 
 // Writes a Hugging Face model folder (atomically, see above). Tokenizer files

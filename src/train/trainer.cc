@@ -23,6 +23,7 @@
 #include "data/label_map.h"
 #include "text/tokenizer.h"
 #include "train/bert_model.h"
+#include "train/torch_runtime.h"
 
 namespace bertq::train {
 
@@ -143,25 +144,6 @@ EvalMetrics evaluate(BertClassifierImpl& m, const Tokenized& d, int batch_size, 
   EvalMetrics e = classification_metrics(pred, gold, static_cast<int>(m.config_.num_labels()));
   e.loss = d.size() > 0 ? loss_sum / d.size() : 0;
   return e;
-}
-
-// libtorch's BLAS must be the OpenMP build of OpenBLAS: the pthread build's own thread pool
-// fights libtorch's OpenMP pool and fp32 matmuls run 4-5x slower.
-void check_blas() {
-  auto a = torch::ones({64, 64});
-  (void)torch::matmul(a, a);
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (std::getline(maps, line)) {
-    if (line.find("openblas-pthread") != std::string::npos) {
-      log_warn("libtorch uses the pthread build of OpenBLAS (" + line.substr(line.find('/')) +
-               "); fp32 training runs several times slower. Fix: scripts/setup.sh selects "
-               "libopenblas0-openmp (update-alternatives --set libblas.so.3-x86_64-linux-gnu "
-               "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3), or run with "
-               "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp");
-      return;
-    }
-  }
 }
 
 double score_of(const EvalMetrics& e, const std::string& metric) {

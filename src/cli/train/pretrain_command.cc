@@ -1,0 +1,71 @@
+// `bertq pretrain`: masked-LM pre-training of a BERT (src/train/pretrainer.h) and a summary.
+// Compiled only when libtorch is available (bertq_train exists).
+#include <cstdio>
+#include <memory>
+
+#include "cli/command.h"
+#include "core/progress.h"
+#include "train/pretrainer.h"
+
+namespace bertq::cli {
+namespace {
+
+void run_pretrain(const train::PretrainOptions& o) {
+  const train::PretrainResult r = train::pretrain(o);
+  const char* how = r.interrupted ? "interrupted" : (r.time_limit ? "stopped at --max-minutes" : "done");
+  std::printf("%s after %lld of %lld steps in %s on %zu sequences (%.0f tokens/s at the end)\n", how,
+              static_cast<long long>(r.steps), static_cast<long long>(r.total_steps),
+              format_duration(r.wall_s).c_str(), r.sequences, r.tokens_per_s);
+  if (!r.train_losses.empty())
+    std::printf("masked-LM train loss: %.4f (step %lld) -> %.4f (step %lld)\n",
+                r.train_losses.front().second, static_cast<long long>(r.train_losses.front().first),
+                r.train_losses.back().second, static_cast<long long>(r.train_losses.back().first));
+  if (r.last_eval.tokens > 0)
+    std::printf("held-out masked-LM loss %.4f, accuracy %.4f on %lld masked tokens (%zu sequences)\n",
+                r.last_eval.loss, r.last_eval.accuracy, static_cast<long long>(r.last_eval.tokens),
+                r.eval_sequences);
+  if (!r.interrupted)
+    std::printf("model: %s/last (BertForMaskedLM; fine-tune with bertq train --model %s/last)\n",
+                o.out_dir.c_str(), o.out_dir.c_str());
+  std::printf("metrics: %s/metrics.jsonl, plot: %s/curves.svg\n", o.out_dir.c_str(), o.out_dir.c_str());
+}
+
+Command reg("pretrain", 39, [](CLI::App& app) {
+  auto o = std::make_shared<train::PretrainOptions>();
+  auto dropout = std::make_shared<double>(-1);
+  auto* cmd = app.add_subcommand("pretrain", "Masked-LM pre-training of a BERT (libtorch; HF BertForMaskedLM)");
+  cmd->add_option("--model", o->model_dir, "Model folder to start from (config.json, vocab.txt; model.safetensors optional: without it, from scratch)")->required()->group("Data");
+  cmd->add_option("--data", o->data, "Text: dataset specs (labels ignored): imdb:unsup, imdb:train, FILE.jsonl.gz, ... (repeatable)")->required()->group("Data");
+  cmd->add_option("--out", o->out_dir, "Run folder: last/, checkpoint/, metrics.jsonl, curves.svg")->required()->group("Data");
+  cmd->add_option("--max-length", o->max_length, "Tokens per packed sequence, [CLS] and [SEP] included")->capture_default_str()->group("Data");
+  cmd->add_option("--min-tokens", o->min_tokens, "Shortest tail window of a text that is kept")->capture_default_str()->group("Data");
+  cmd->add_option("--mlm-prob", o->mlm_prob, "Fraction of tokens chosen for prediction (80% [MASK], 10% random, 10% kept)")->capture_default_str()->group("Data");
+  cmd->add_option("--limit", o->limit, "Texts kept from each --data, chosen by --seed (0 = all)")->group("Data");
+  cmd->add_option("--validation-split", o->validation_split, "Hold out this fraction of sequences for the masked-LM eval loss")->group("Data");
+  cmd->add_option_function<std::string>("--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
+                                        "error | skip: what a malformed data row does (default error)")
+      ->check(CLI::IsMember({"error", "skip"}))->group("Data");
+  cmd->add_option("--epochs", o->epochs, "Epochs over the packed sequences")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--max-steps", o->max_steps, "At most this many updates; the schedule ends there (0 = epochs)")->group("Optimisation");
+  cmd->add_option("--max-minutes", o->max_minutes, "Stop (checkpoint + last/) once the run took this long (0 = no limit)")->group("Optimisation");
+  cmd->add_option("--lr", o->lr, "Peak learning rate")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--batch-size", o->batch_size, "Sequences per micro-batch")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--grad-accum", o->grad_accum, "Micro-batches per optimizer step")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--warmup-ratio", o->warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--weight-decay", o->weight_decay, "AdamW decoupled weight decay (not on biases / LayerNorm)")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--max-grad-norm", o->max_grad_norm, "Clip gradients to this global L2 norm (0 = off)")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--dropout", *dropout, "Dropout for hidden and attention (default: from config.json)")->group("Optimisation");
+  cmd->add_option("--seed", o->seed, "Seed for initialisation, shuffling, masking and dropout")->capture_default_str()->group("Optimisation");
+  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->group("Run");
+  cmd->add_option("--eval-every", o->eval_every, "Evaluate the held-out sequences every N steps (0 = at the end)")->group("Run");
+  cmd->add_option("--save-every", o->save_every, "Checkpoint every N steps (default 500)")->group("Run");
+  cmd->add_option("--log-every", o->log_every, "Steps between training lines in metrics.jsonl")->capture_default_str()->group("Run");
+  cmd->add_flag("--resume", o->resume, "Continue OUT/checkpoint exactly where it stopped")->group("Run");
+  cmd->callback([o, dropout] {
+    if (*dropout >= 0) o->dropout = *dropout;
+    run_pretrain(*o);
+  });
+});
+
+}  // namespace
+}  // namespace bertq::cli

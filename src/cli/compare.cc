@@ -1,13 +1,15 @@
 // `bertq compare --fp32 DIR --int8 DIR --data DATA [--out DIR]`: evaluates both models on the
 // same reviews, measures agreement, benchmarks them in one interleaved run and writes
 // compare.md, compare.json and the SVG charts (eval/compare.h). Prints the Markdown report,
-// or one JSON document with --json.
+// or one JSON document with --json. Tokenization: an option wins, else the FP32 model's
+// config.json "bertq" block (its training recipe), else 512 / head / 128.
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "eval/compare.h"
@@ -16,12 +18,13 @@ namespace bertq::cli {
 namespace {
 
 struct CompareArgs {
-  std::string fp32, int8, data, out, truncation = "head", long_text = "truncate";
+  std::string fp32, int8, data, out, long_text = "truncate";
   std::string fp32_name = "FP32", int8_name = "INT8";
   std::vector<int> seq_lens{128, 256, 512}, batch_sizes{1, 8};
   size_t limit = 2000, bench_reviews = 200;
   uint64_t seed = 0;
-  int max_length = 512, stride = 128, threads = 0, batch_size = 8, runs = 5, max_runs = 20;
+  TokenizationFlags tokenization;
+  int stride = 128, threads = 0, batch_size = 8, runs = 5, max_runs = 20;
   int passes = 2;
   double budget = 2.0;
   bool json = false;
@@ -43,8 +46,8 @@ void run_compare_cmd(const CompareArgs& a) {
   o.data = a.data;
   o.limit = a.limit;
   o.seed = a.seed;
-  o.eval.max_length = a.max_length;
-  o.eval.truncation = text::parse_truncation(a.truncation);
+  const eval::TokenizationSettings ts = eval::resolve_tokenization(a.fp32, a.tokenization.given());
+  o.eval.set_tokenization(ts);
   o.eval.long_text = eval::parse_long_text(a.long_text);
   o.eval.stride = a.stride;
   o.eval.batch_size = a.batch_size;
@@ -55,8 +58,11 @@ void run_compare_cmd(const CompareArgs& a) {
   o.bench.engine.threads = a.threads;
   o.bench_reviews = a.bench_reviews;
   o.command = cat("bertq compare --fp32 ", a.fp32, " --int8 ", a.int8, " --data ", a.data,
-                  " --limit ", a.limit, " --max-length ", a.max_length, " --truncation ",
-                  a.truncation, " --long-text ", a.long_text,
+                  " --limit ", a.limit, " --max-length ", ts.max_length, " --truncation ",
+                  text::truncation_name(ts.truncation),
+                  ts.truncation == text::Truncation::HEAD_TAIL ? cat(" --head-tokens ", ts.head_tokens)
+                                                               : std::string(),
+                  " --long-text ", a.long_text,
                   a.long_text == "window" ? cat(" --stride ", a.stride) : std::string(),
                   " --seq-len ", join(a.seq_lens), " --batch-size ", join(a.batch_sizes),
                   " --bench-reviews ", a.bench_reviews, " --threads ", a.threads,
@@ -84,10 +90,7 @@ Command reg("compare", 61, [](CLI::App& app) {
   cmd->add_option("--limit", a->limit, "Examples evaluated (stratified; 0 = all)")
       ->capture_default_str()->group("Data");
   cmd->add_option("--seed", a->seed, "Seed of the subset")->group("Data");
-  cmd->add_option("--max-length", a->max_length, "Tokens per sequence")->capture_default_str()
-      ->group("Long texts");
-  cmd->add_option("--truncation", a->truncation, "head, tail or head+tail")->capture_default_str()
-      ->group("Long texts");
+  a->tokenization.add(cmd, "Long texts");
   cmd->add_option("--long-text", a->long_text, "truncate or window")->capture_default_str()
       ->group("Long texts");
   cmd->add_option("--stride", a->stride, "window overlap in tokens")->group("Long texts");

@@ -1,12 +1,15 @@
 // `bertq eval --model DIR --data DATA`: accuracy, per-class precision / recall / F1, macro-F1,
 // confusion matrix and mean loss of a model on a labelled dataset (truncated or as averaged
 // sliding windows); --predictions writes one JSON object per example; --json prints one JSON
-// document with every figure on stdout. Logic lives in eval/evaluator.h.
+// document with every figure on stdout. Logic lives in eval/evaluator.h. Tokenization: an
+// option wins, else the model's config.json "bertq" block, else 512 / head / 128; the report
+// records the values and where each came from ("tokenization" in --json).
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/command.h"
+#include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "data/dataset.h"
@@ -16,9 +19,10 @@ namespace bertq::cli {
 namespace {
 
 struct EvalArgs {
-  std::string model, data, truncation = "head", long_text = "truncate", predictions;
+  std::string model, data, long_text = "truncate", predictions;
   std::string compute = "fp32";
-  int max_length = 512, stride = 128, batch_size = 8, threads = 0, head_tokens = 128;
+  TokenizationFlags tokenization;
+  int stride = 128, batch_size = 8, threads = 0;
   size_t limit = 0;
   uint64_t seed = 0;
   bool json = false;
@@ -29,25 +33,26 @@ void run_eval(const EvalArgs& a) {
   engine::EngineOptions eo;
   eo.compute = engine::parse_compute(a.compute);
   eo.threads = a.threads;
+  const data::Dataset ds = data::load_dataset(a.data, {}, a.limit, a.seed);
+  const Classifier clf(a.model, eo);
+  const eval::TokenizationSettings ts = eval::resolve_tokenization(clf.config(), a.tokenization.given());
   eval::EvalOptions o;
-  o.max_length = a.max_length;
-  o.truncation = text::parse_truncation(a.truncation);
-  o.head_tokens = a.head_tokens;
+  o.set_tokenization(ts);
   o.long_text = eval::parse_long_text(a.long_text);
   o.stride = a.stride;
   o.batch_size = a.batch_size;
-  const data::Dataset ds = data::load_dataset(a.data, {}, a.limit, a.seed);
-  const Classifier clf(a.model, eo);
   const eval::EvalResult r = eval::evaluate(clf, ds, o);
   if (!a.predictions.empty()) eval::write_predictions_jsonl(a.predictions, r);
   if (a.json) {
     nlohmann::json j = r.to_json();
     j["model"] = a.model;
     j["data"] = a.data;
+    j["tokenization"] = ts.to_json();
     if (!a.predictions.empty()) j["predictions_file"] = a.predictions;
     std::printf("%s\n", j.dump(2).c_str());
   } else {
-    std::printf("model %s on %s\n\n%s", a.model.c_str(), a.data.c_str(), r.to_markdown().c_str());
+    std::printf("model %s on %s\ntokenization: %s\n\n%s", a.model.c_str(), a.data.c_str(),
+                ts.describe().c_str(), r.to_markdown().c_str());
     if (!a.predictions.empty()) std::printf("predictions: %s\n", a.predictions.c_str());
   }
 }
@@ -63,12 +68,7 @@ Command reg("eval", 50, [](CLI::App& app) {
   cmd->add_option("--limit", a->limit, "Evaluate a stratified subset of N examples (0 = all)")
       ->group("Data");
   cmd->add_option("--seed", a->seed, "Seed of the --limit subset")->group("Data");
-  cmd->add_option("--max-length", a->max_length, "Tokens per sequence incl. [CLS]/[SEP]")
-      ->capture_default_str()->group("Long texts");
-  cmd->add_option("--truncation", a->truncation, "head, tail or head+tail")
-      ->capture_default_str()->group("Long texts");
-  cmd->add_option("--head-tokens", a->head_tokens, "head+tail: tokens kept from the start")
-      ->capture_default_str()->group("Long texts");
+  a->tokenization.add(cmd, "Long texts");
   cmd->add_option("--long-text", a->long_text,
                   "truncate, or window: whole text as overlapping windows, logits averaged")
       ->capture_default_str()->group("Long texts");

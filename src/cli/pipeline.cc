@@ -50,7 +50,8 @@ Command reg("pipeline", 5, [](CLI::App& app) {
   cmd->add_option("--batch-size", t.batch_size, "Examples per micro-batch")->capture_default_str()->group("Train");
   cmd->add_option("--grad-accum", t.grad_accum, "Micro-batches per optimizer step")->capture_default_str()->group("Train");
   cmd->add_option("--max-length", t.max_length, "Tokens per text, [CLS] and [SEP] included (train, eval, bench)")->capture_default_str()->group("Train");
-  cmd->add_option("--truncation", t.truncation, "head | tail | head+tail")->capture_default_str()->group("Train");
+  cmd->add_option("--truncation", t.truncation, "head | tail | head+tail (train, eval, bench)")->capture_default_str()->group("Train");
+  cmd->add_option("--head-tokens", t.head_tokens, "head+tail: tokens kept from the start (default: a quarter of the budget); recorded in the model's config.json and used by eval and bench")->group("Train");
   cmd->add_option("--warmup-ratio", t.warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group("Train");
   cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->capture_default_str()->group("Train");
   cmd->add_option("--validation-split", t.validation_split, "Fraction of train held out to pick the best checkpoint")->capture_default_str()->group("Train");

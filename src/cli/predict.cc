@@ -3,6 +3,10 @@
 //   {"label": "POSITIVE", "label_id": 1, "score": 0.97, "logits": [..], "probs": [..]}
 // Texts come from the command line or from a JSON Lines file (--input, plain or gzip, "-" for
 // stdin; the field --text-field). Files are processed in chunks so output streams.
+// Tokenization (max length, truncation, head tokens): an option wins, else the model's
+// config.json "bertq" block (how it was trained), else 512 / head / 128
+// (eval/tokenization_settings.h); texts run through eval::text_logits, the code path of
+// `bertq eval`, so predict and eval see the same tokens.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -12,18 +16,21 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/line_reader.h"
 #include "engine/classifier.h"
+#include "eval/evaluator.h"
 
 namespace bertq::cli {
 namespace {
 
 struct PredictArgs {
-  std::string model, input, text_field = "text", truncation = "head", compute = "fp32";
+  std::string model, input, text_field = "text", compute = "fp32";
   std::vector<std::string> texts;
-  int max_length = 512, batch_size = 8, threads = 0, chunk = 256;
+  TokenizationFlags tokenization;
+  int batch_size = 8, threads = 0, chunk = 256;
 };
 
 // Shortest decimal that reads back as the same float (keeps the JSON small and exact).
@@ -59,12 +66,19 @@ void run_predict(const PredictArgs& a) {
   eo.compute = engine::parse_compute(a.compute);
   eo.threads = a.threads;
   const Classifier clf(a.model, eo);
-  PredictOptions po;
-  po.max_length = a.max_length;
-  po.truncation = text::parse_truncation(a.truncation);
+  const eval::TokenizationSettings ts = eval::resolve_tokenization(clf.config(), a.tokenization.given());
+  eval::EvalOptions po;
+  po.set_tokenization(ts);
   po.batch_size = a.batch_size;
+  po.progress = false;
+  auto predict = [&](const std::vector<std::string>& texts) {
+    std::vector<Prediction> out;
+    for (const auto& logits : eval::text_logits(clf, texts, po))
+      out.push_back(Classifier::make_prediction(logits, clf.config().id2label));
+    return out;
+  };
   if (!a.texts.empty()) {
-    print_predictions(clf.predict(a.texts, po));
+    print_predictions(predict(a.texts));
     return;
   }
   install_interrupt_handlers();
@@ -72,7 +86,7 @@ void run_predict(const PredictArgs& a) {
   std::string line;
   std::vector<std::string> chunk;
   auto flush = [&] {
-    print_predictions(clf.predict(chunk, po));
+    print_predictions(predict(chunk));
     chunk.clear();
   };
   while (reader.next(line)) {
@@ -109,10 +123,7 @@ Command reg("predict", 40, [](CLI::App& app) {
       ->group("Input");
   cmd->add_option("--text-field", args->text_field, "Field holding the text in --input")
       ->group("Input");
-  cmd->add_option("--max-length", args->max_length, "Max tokens incl. [CLS]/[SEP]")
-      ->group("Tokenization");
-  cmd->add_option("--truncation", args->truncation, "head, tail or head+tail")
-      ->group("Tokenization");
+  args->tokenization.add(cmd, "Tokenization");
   cmd->add_option("--batch-size", args->batch_size, "Sequences per forward pass")
       ->group("Batching");
   cmd->callback([args] { run_predict(*args); });

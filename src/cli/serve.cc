@@ -2,7 +2,9 @@
 // [--threads N] [--max-text-bytes N] [--max-texts N] ...`: the HTTP inference server
 // (src/server). Loads the model once, serves POST /v1/classify, POST / (Hugging Face
 // text-classification), GET /healthz, /readyz, /metrics; SIGTERM / SIGINT drain in-flight
-// requests and exit 0.
+// requests and exit 0. A request's default max_length / truncation and the head+tail head
+// tokens: --max-length / --truncation / --head-tokens when given, else the model's config.json
+// "bertq" block (its training recipe), else 512 / head / 128.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "server/server.h"
@@ -21,7 +24,7 @@ namespace {
 struct ServeOptions {
   std::string model;
   server::ServerOptions server;
-  int threads = 0;
+  int threads = 0, head_tokens = 128;
   int max_wait_ms = 5;
   int timeout_ms = 30000;
   size_t max_queue = 4096;
@@ -40,7 +43,7 @@ void run(ServeOptions o) {
         "--max-text-bytes: must be >= 1");
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<server::Backend> backend = server::make_classifier_backend(o.model, o.threads);
+  std::unique_ptr<server::Backend> backend = server::make_classifier_backend(o.model, o.threads, o.head_tokens);
   log_info(cat("loaded ", o.model, " in ",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), " s"));
   server::Server srv(*backend, o.server);
@@ -97,11 +100,8 @@ Command reg("serve", 60, [](CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads per model call (0 = BERTQ_THREADS / CPUs)")
       ->capture_default_str()
       ->group("Model");
-  cmd->add_option("--max-length", o->server.limits.default_max_length,
-                  "Default max_length in tokens (requests may ask for less)")
-      ->capture_default_str()
-      ->check(CLI::Range(2, 8192))
-      ->group("Model");
+  auto tokenization = std::make_shared<TokenizationFlags>();
+  tokenization->add(cmd, "Model");
   cmd->add_option("--max-body-bytes", o->server.limits.max_body_bytes, "Request body limit (413)")
       ->capture_default_str()
       ->group("Limits");
@@ -114,9 +114,15 @@ Command reg("serve", 60, [](CLI::App& app) {
   cmd->add_option("--timeout-ms", o->timeout_ms, "Request timeout (504)")
       ->capture_default_str()
       ->group("Limits");
-  cmd->callback([o] {
+  cmd->callback([o, tokenization] {
     ServeOptions opts = *o;
-    opts.server.limits.max_length = opts.server.limits.default_max_length;
+    const eval::TokenizationSettings ts = eval::resolve_tokenization(opts.model, tokenization->given());
+    check(ts.max_length >= 2 && ts.max_length <= 8192, ErrorCode::INVALID_ARGUMENT,
+          cat("--max-length ", ts.max_length, ": must be in [2, 8192]"));
+    opts.server.limits.default_max_length = opts.server.limits.max_length = ts.max_length;
+    opts.server.limits.default_truncation = std::string(text::truncation_name(ts.truncation));
+    opts.head_tokens = ts.head_tokens;
+    log_info(cat("tokenization: ", ts.describe()));
     run(opts);
   });
 });

@@ -67,6 +67,15 @@ std::vector<Batch> throughput_batches(const Batch& ids, int batch, Padding p, in
   return out;
 }
 
+// How the real reviews are tokenized (the same for the REAL, TOKENIZE and THROUGHPUT workloads).
+text::EncodeOptions review_encoding(const BenchOptions& o) {
+  text::EncodeOptions eo;
+  eo.max_length = o.max_length;
+  eo.truncation = o.truncation;
+  eo.head_tokens = o.head_tokens;
+  return eo;
+}
+
 struct ModelState {
   std::unique_ptr<Classifier> clf;
   Batch review_ids;  // truncated reviews, input order
@@ -176,10 +185,7 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
             ErrorCode::INVALID_ARGUMENT,
             cat("bench: max length ", o.max_length, " is outside [2, ", c.max_position_embeddings,
                 "] for ", r.dir));
-      text::EncodeOptions eo;
-      eo.max_length = o.max_length;
-      eo.truncation = o.truncation;
-      for (auto& e : st[m].clf->tokenizer().encode_batch(o.texts, eo, o.engine.threads)) {
+      for (auto& e : st[m].clf->tokenizer().encode_batch(o.texts, review_encoding(o), o.engine.threads)) {
         st[m].review_ids.push_back(std::move(e.ids));
       }
     }
@@ -234,10 +240,7 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     const Workload& wl = workloads[w];
     const Classifier& clf = *st[m].clf;
     if (wl.kind == WorkloadKind::TOKENIZE) {
-      text::EncodeOptions eo;
-      eo.max_length = o.max_length;
-      eo.truncation = o.truncation;
-      const auto enc = clf.tokenizer().encode_batch(o.texts, eo, o.engine.threads);
+      const auto enc = clf.tokenizer().encode_batch(o.texts, review_encoding(o), o.engine.threads);
       check(enc.size() == o.texts.size(), ErrorCode::INTERNAL, "bench: tokenizer lost texts");
       return;
     }
@@ -328,7 +331,8 @@ nlohmann::json BenchReport::to_json() const {
                                    {"budget_s", options.throughput.budget_s}}},
                    {"interleaved", true},
                    {"max_length", options.max_length},
-                   {"truncation", std::string(text::truncation_name(options.truncation))}};
+                   {"truncation", std::string(text::truncation_name(options.truncation))},
+                   {"head_tokens", options.head_tokens}};
   j["models"] = nlohmann::json::array();
   for (const auto& m : models) {
     j["models"].push_back({{"name", m.name},

@@ -33,6 +33,7 @@
 
 #include "engine/engine_options.h"
 #include "eval/protocol.h"
+#include "eval/tokenization_settings.h"
 #include "text/truncation.h"
 
 namespace bertq::eval {
@@ -62,12 +63,20 @@ struct BenchOptions {
   std::vector<std::string> texts;       // real reviews (may be empty)
   int max_length = 512;
   text::Truncation truncation = text::Truncation::HEAD;
+  int head_tokens = 128;                // HEAD_TAIL: content tokens kept from the start
   std::vector<Padding> paddings{Padding::BUCKETED, Padding::PAD_BATCH, Padding::PAD_MAX};
   ProtocolOptions latency{2, 5, 30, 2.0};
   ProtocolOptions throughput{1, 3, 3, 0.0};  // one pass over all reviews per run
   engine::EngineOptions engine;             // threads, compute, isa for every model
   uint64_t seed = 0;                        // synthetic ids
   bool progress = true;
+
+  // Sets how the reviews are tokenized (max_length, truncation, head_tokens).
+  void set_tokenization(const TokenizationSettings& s) {
+    max_length = s.max_length;
+    truncation = s.truncation;
+    head_tokens = s.head_tokens;
+  }
 };
 
 // The workloads run_bench measures for these options, in order.

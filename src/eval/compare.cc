@@ -74,6 +74,7 @@ CompareReport run_compare(const CompareOptions& o) {
   BenchOptions bo = o.bench;
   bo.max_length = o.eval.max_length;
   bo.truncation = o.eval.truncation;
+  bo.head_tokens = o.eval.head_tokens;
   bo.texts.clear();
   if (o.bench_reviews > 0) {
     // Evenly spaced over the evaluated reviews (the dataset may be sorted by label).
@@ -108,7 +109,10 @@ std::string CompareReport::to_markdown() const {
   s += cat("Data: `", data, "`, ", examples, " examples (max length ", evals[0].options.max_length,
            ", ", evals[0].options.long_text == LongText::WINDOW
                      ? cat("windows, stride ", evals[0].options.stride)
-                     : cat("truncation ", text::truncation_name(evals[0].options.truncation)),
+                     : cat("truncation ", text::truncation_name(evals[0].options.truncation),
+                           evals[0].options.truncation == text::Truncation::HEAD_TAIL
+                               ? cat(", ", evals[0].options.head_tokens, " head tokens")
+                               : std::string()),
            ").\n\n");
   if (!command.empty()) s += cat("Command: `", command, "`\n\n");
   const WorkloadResult* lat = latency_workload(bench);

@@ -202,7 +202,11 @@ std::string EvalResult::to_markdown() const {
                 static_cast<long long>(tokens),
                 options.long_text == LongText::WINDOW
                     ? cat("windows with stride ", options.stride).c_str()
-                    : cat("truncation ", text::truncation_name(options.truncation)).c_str(),
+                    : cat("truncation ", text::truncation_name(options.truncation),
+                          options.truncation == text::Truncation::HEAD_TAIL
+                              ? cat(" (", options.head_tokens, " head tokens)")
+                              : std::string())
+                          .c_str(),
                 options.max_length, tokenize_s, model_s);
   return s + buf;
 }

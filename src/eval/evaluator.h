@@ -29,6 +29,7 @@
 #include "data/dataset.h"
 #include "engine/classifier.h"
 #include "eval/metrics.h"
+#include "eval/tokenization_settings.h"
 
 namespace bertq::eval {
 
@@ -45,6 +46,13 @@ struct EvalOptions {
   int stride = 128;  // WINDOW: tokens shared by consecutive windows
   int batch_size = 8;
   bool progress = true;  // a progress bar on stderr
+
+  // Sets max_length, truncation and head_tokens from resolved settings.
+  void set_tokenization(const TokenizationSettings& s) {
+    max_length = s.max_length;
+    truncation = s.truncation;
+    head_tokens = s.head_tokens;
+  }
 };
 
 struct ExamplePrediction {

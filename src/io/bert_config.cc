@@ -24,13 +24,16 @@ Error field_error(const std::string& origin, const std::string& field, const std
   return Error(ErrorCode::CORRUPT_FILE, cat(origin, ": field ", field, ": ", msg));
 }
 
-void read_int(const json& j, const std::string& origin, const char* field, int& out) {
+// `prefix` names the enclosing block in errors ("bertq." for the recipe block).
+void read_int(const json& j, const std::string& origin, const char* field, int& out,
+              const std::string& prefix = "") {
   if (!j.contains(field)) return;
   const json& v = j[field];
+  const std::string name = prefix + field;
   if (!v.is_number_integer())
-    throw field_error(origin, field, cat("expected an integer, got ", brief(v)));
+    throw field_error(origin, name, cat("expected an integer, got ", brief(v)));
   const int64_t x = v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX ? INT64_MAX : v.get<int64_t>();
-  if (x < INT_MIN || x > INT_MAX) throw field_error(origin, field, cat("value ", brief(v), " out of range"));
+  if (x < INT_MIN || x > INT_MAX) throw field_error(origin, name, cat("value ", brief(v), " out of range"));
   out = static_cast<int>(x);
 }
 
@@ -46,11 +49,49 @@ const std::set<std::string>& known_fields() {
       "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
       "intermediate_size", "max_position_embeddings", "type_vocab_size", "pad_token_id",
       "hidden_act", "layer_norm_eps", "hidden_dropout_prob", "attention_probs_dropout_prob",
-      "classifier_dropout", "id2label", "label2id", "num_labels", "architectures", "model_type"};
+      "classifier_dropout", "id2label", "label2id", "num_labels", "architectures", "model_type",
+      "bertq"};
   return k;
 }
 
+constexpr const char* kRecipeKey = "bertq";
+
 }  // namespace
+
+TokenizationRecipe TokenizationRecipe::from_json(const json& j, const std::string& origin) {
+  if (!j.is_object()) throw field_error(origin, kRecipeKey, cat("expected an object, got ", brief(j)));
+  TokenizationRecipe r;
+  const std::string prefix = cat(kRecipeKey, ".");
+  auto int_field = [&](const char* key, int lo, std::optional<int>& out) {
+    if (!j.contains(key)) return;
+    int v = 0;
+    read_int(j, origin, key, v, prefix);
+    if (v < lo) throw field_error(origin, prefix + key, cat("must be >= ", lo, ", got ", v));
+    out = v;
+  };
+  int_field("max_length", 3, r.max_length);
+  int_field("head_tokens", 0, r.head_tokens);
+  if (j.contains("truncation")) {
+    const json& t = j["truncation"];
+    const std::string v = t.is_string() ? t.get<std::string>() : "";
+    if (v != "head" && v != "tail" && v != "head+tail")
+      throw field_error(origin, prefix + "truncation",
+                        cat("expected \"head\", \"tail\" or \"head+tail\", got ", brief(t)));
+    r.truncation = v;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "max_length" && it.key() != "truncation" && it.key() != "head_tokens")
+      r.extra[it.key()] = it.value();
+  return r;
+}
+
+json TokenizationRecipe::to_json() const {
+  json j = extra.is_object() ? extra : json::object();
+  if (max_length) j["max_length"] = *max_length;
+  if (truncation) j["truncation"] = *truncation;
+  if (head_tokens) j["head_tokens"] = *head_tokens;
+  return j;
+}
 
 std::string_view activation_name(Activation a) {
   switch (a) {
@@ -171,6 +212,7 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
       throw field_error(origin, "label2id", cat(m.size(), " labels, but id2label has ", c.num_labels()));
   }
 
+  if (j.contains(kRecipeKey)) c.recipe = TokenizationRecipe::from_json(j[kRecipeKey], origin);
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!known_fields().count(it.key())) c.extra[it.key()] = it.value();
 
@@ -219,6 +261,7 @@ json BertConfig::to_json() const {
   }
   j["id2label"] = id2;
   j["label2id"] = l2i;
+  if (recipe) j[kRecipeKey] = recipe->to_json();
   return j;
 }
 
@@ -253,6 +296,10 @@ void BertConfig::validate(const std::string& origin) const {
   prob(hidden_dropout_prob, "hidden_dropout_prob");
   prob(attention_probs_dropout_prob, "attention_probs_dropout_prob");
   if (classifier_dropout) prob(*classifier_dropout, "classifier_dropout");
+  if (recipe && recipe->max_length)
+    check(*recipe->max_length <= max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
+          cat(pre, ": field bertq.max_length: ", *recipe->max_length,
+              " exceeds max_position_embeddings ", max_position_embeddings));
   check(!id2label.empty(), ErrorCode::INVALID_ARGUMENT, cat(pre, ": field id2label: no labels"));
   std::set<std::string> seen;
   for (const auto& l : id2label) {

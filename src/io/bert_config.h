@@ -5,6 +5,12 @@
 // and written back on save, so a config survives load + save (e.g. "quantization_config").
 // Labels: id2label {"0": "NEG", "1": "POS"} (keys must be 0..n-1), else num_labels, else HF's
 // default of 2 labels LABEL_0, LABEL_1; label2id, when present, must agree with id2label.
+// The optional block "bertq" records how the model was trained to see its text, so that
+// inference tokenizes the same way (the trainer writes it, the quantizer keeps it, predict /
+// eval / serve / compare / pipeline use it as their default):
+//   "bertq": {"max_length": 128, "truncation": "head+tail", "head_tokens": 32}
+// Every key is optional; other keys in the block are kept. Errors name the file and the field
+// ("m/config.json: field bertq.max_length: ...").
 //
 //   auto cfg = bertq::io::BertConfig::load("model/config.json");
 //   int h = cfg.hidden_size, n = cfg.num_labels();
@@ -30,6 +36,19 @@ std::string_view activation_name(Activation a);  // "gelu", "gelu_new", "relu"
 // Accepts the names above; throws UNSUPPORTED naming the value otherwise.
 Activation parse_activation(std::string_view name);
 
+// config.json's "bertq" block (see above). A key left out is std::nullopt: the tool's default.
+struct TokenizationRecipe {
+  std::optional<int> max_length;          // tokens incl. [CLS] and [SEP], in [3, max_position]
+  std::optional<std::string> truncation;  // "head" | "tail" | "head+tail"
+  std::optional<int> head_tokens;         // head+tail: content tokens kept from the start, >= 0
+  nlohmann::json extra = nlohmann::json::object();  // other keys of the block, written back
+
+  bool empty() const { return !max_length && !truncation && !head_tokens && extra.empty(); }
+  nlohmann::json to_json() const;
+  // `origin` (the file) starts every error: CORRUPT_FILE "origin: field bertq.KEY: ...".
+  static TokenizationRecipe from_json(const nlohmann::json& j, const std::string& origin);
+};
+
 struct BertConfig {
   int vocab_size = 30522, hidden_size = 768, num_hidden_layers = 12, num_attention_heads = 12,
       intermediate_size = 3072, max_position_embeddings = 512, type_vocab_size = 2,
@@ -40,6 +59,7 @@ struct BertConfig {
   std::optional<float> classifier_dropout;
   std::vector<std::string> id2label = {"LABEL_0", "LABEL_1"};  // size num_labels
   nlohmann::json extra = nlohmann::json::object();  // every other config.json field
+  std::optional<TokenizationRecipe> recipe;           // the "bertq" block, when present
 
   int num_labels() const { return static_cast<int>(id2label.size()); }
   int label_id(std::string_view label) const;  // -1 if absent
@@ -53,7 +73,8 @@ struct BertConfig {
   nlohmann::json to_json() const;
   void save(const std::string& path) const;  // atomic
   // Positive sizes, hidden_size % num_attention_heads == 0, eps > 0, dropouts in [0, 1),
-  // pad_token_id < vocab_size, labels non-empty and distinct. Throws INVALID_ARGUMENT naming
+  // pad_token_id < vocab_size, labels non-empty and distinct, the recipe's max_length within
+  // max_position_embeddings. Throws INVALID_ARGUMENT naming
   // the field (prefixed by `origin` when given).
   void validate(const std::string& origin = "") const;
 };

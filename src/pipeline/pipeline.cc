@@ -38,6 +38,7 @@ nlohmann::json train_inputs(const PipelineOptions& o) {
   return {{"epochs", t.epochs},           {"lr", t.lr},
           {"batch_size", t.batch_size},   {"grad_accum", t.grad_accum},
           {"max_length", t.max_length},   {"truncation", t.truncation},
+          {"head_tokens", t.head_tokens},
           {"warmup_ratio", t.warmup_ratio}, {"weight_decay", t.weight_decay},
           {"validation_split", t.validation_split},
           {"dropout", t.dropout ? nlohmann::json(*t.dropout) : nlohmann::json()},
@@ -59,10 +60,13 @@ StageWork run_report_stage(const RunContext& ctx, const std::vector<StageOutcome
                         {"accuracy", r.value("accuracy", 0.0)},
                         {"macro_f1", r.value("macro_f1", 0.0)},
                         {"mean_loss", r.value("mean_loss", 0.0)},
-                        {"examples", r.value("examples", 0)}};
+                        {"examples", r.value("examples", 0)},
+                        {"tokenization", r.value("tokenization", nlohmann::json())},
+                        {"eval_markdown", r.value("markdown", "")}};
     const std::string st = ctx.path(rel + "/model.safetensors");
     m["bytes"] = file_exists(st) ? static_cast<double>(fs::file_size(st)) : 0.0;
     if (r.contains("agreement")) m["agreement"] = r["agreement"];
+    if (r.contains("disagreements")) m["disagreements"] = r["disagreements"];
     return m;
   };
   nlohmann::json summary = {
@@ -71,9 +75,11 @@ StageWork run_report_stage(const RunContext& ctx, const std::vector<StageOutcome
       {"run_dir", ctx.store.run_dir()},
       {"models", {model_entry("FP32", "eval_fp32", "model-fp32"),
                   model_entry("INT8", "eval_int8", "model-int8")}},
-      {"bench", result_of("bench").value("rows", nlohmann::json::array())},
+      {"bench", result_of("bench")},
       {"train", result_of("train")},
       {"data_summary", result_of("data")}};
+  summary["bench_markdown"] = summary["bench"].value("markdown", "");
+  summary["bench"].erase("markdown");
   StageWork w;
   w.outputs = write_report(ctx.store.run_dir(), summary);
   w.result = {{"summary", summary}, {"table", final_table(summary)}};
@@ -96,8 +102,11 @@ PipelineResult run_pipeline(const PipelineOptions& o,
   res.run_dir = ctx.store.run_dir();
   nlohmann::json upstream = nlohmann::json::object();  // stage -> its marker's outputs
 
+  // Evaluation and bench read the tokenization from the trained model's config.json (an
+  // output of train, fingerprinted in their inputs); these are its fallbacks.
   const nlohmann::json eval_opts = {{"max_length", o.train.max_length},
                                     {"truncation", o.train.truncation},
+                                    {"head_tokens", o.train.head_tokens},
                                     {"batch_size", o.eval_batch_size}};
   for (const std::string& name : names) {
     nlohmann::json inputs;
@@ -121,7 +130,7 @@ PipelineResult run_pipeline(const PipelineOptions& o,
     } else if (name == "bench") {
       inputs = {{"texts", o.bench.texts}, {"batch_sizes", o.bench.batch_sizes},
                 {"repeats", o.bench.repeats}, {"threads", o.bench.threads},
-                {"max_length", o.train.max_length}, {"fp32", upstream["train"]},
+                {"tokenization", eval_opts}, {"fp32", upstream["train"]},
                 {"int8", upstream["quantize"]}};
     } else {
       inputs = {{"eval_fp32", upstream["eval_fp32"]}, {"eval_int8", upstream["eval_int8"]},

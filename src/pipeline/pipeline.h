@@ -5,12 +5,17 @@
 //              RUN/data/{train,test}.jsonl and RUN/base/ (the model with the dataset's labels)
 //   train      train::train -> RUN/train/ (checkpoints, metrics, curves) and RUN/model-fp32/
 //              (interrupted: rerunning resumes from RUN/train/checkpoint)
-//   eval_fp32  Classifier over the test set -> RUN/eval/fp32.json (+ predictions)
+//   eval_fp32  eval::evaluate over the test set -> RUN/eval/fp32.json (every figure, the
+//              tokenization used, the predicted ids) and RUN/eval/fp32.predictions.jsonl
 //   quantize   the INT8 quantizer -> RUN/model-int8/ (the folder `bertq serve` takes)
 //   eval_int8  the same evaluation of RUN/model-int8 -> RUN/eval/int8.json, agreement with FP32
-//   bench      FP32 and INT8 on the same texts, threads and batch sizes, interleaved ->
-//              RUN/bench.json
+//   bench      eval::run_bench: FP32 and INT8 interleaved on the same test texts, threads and
+//              batch sizes (latency per batch, tokenizer, throughput bucketed vs padded,
+//              memory) -> RUN/bench.json, RUN/bench.md, RUN/plots/latency.svg
 //   report     RUN/report.md, RUN/report.json, RUN/plots/*.svg; the final table
+// Evaluation and benchmark tokenize as the model was trained: the "bertq" block of
+// RUN/model-fp32/config.json written by the trainer (io/bert_config.h), which equals the
+// --max-length / --truncation / --head-tokens given here.
 //
 //   pipeline::PipelineOptions o;  o.model = "bert-base-uncased";  o.data = "imdb";
 //   o.out = "runs/imdb";  o.train.epochs = 2;
@@ -38,6 +43,7 @@ struct PipelineTrainOptions {  // forwarded to train::TrainOptions (see train/tr
   int grad_accum = 1;
   int max_length = 256;
   std::string truncation = "head+tail";
+  int head_tokens = 0;  // head+tail: content tokens kept from the start; 0 = a quarter of the budget
   double warmup_ratio = 0.1;
   double weight_decay = 0.01;
   double validation_split = 0.1;  // of the train split, for choosing the best checkpoint
@@ -52,10 +58,10 @@ struct PipelineQuantOptions {  // forwarded to the quantizer
   size_t calibration_size = 256;   // train examples used for activation ranges (static)
 };
 
-struct PipelineBenchOptions {
+struct PipelineBenchOptions {  // forwarded to eval::run_bench (see eval/bench.h)
   size_t texts = 64;                 // first N test texts, the same for both models
-  std::vector<int> batch_sizes = {1, 8};
-  int repeats = 3;                   // timed passes per (model, batch size); median reported
+  std::vector<int> batch_sizes = {1, 8};  // latency per batch; throughput at the largest
+  int repeats = 3;                   // timed runs at least per model and workload (median)
   int threads = 0;                   // 0 = default_num_threads()
 };
 
@@ -96,5 +102,9 @@ struct PipelineResult {
 // `on_stage(name, skipped)` is called as each stage starts (for progress lines).
 PipelineResult run_pipeline(const PipelineOptions& options,
                             const std::function<void(const StageOutcome&)>& on_stage = {});
+
+// The predicted label ids (test-set order) an eval stage recorded in RUN/eval/NAME.json.
+// CORRUPT_FILE naming the file when it has none.
+std::vector<int> load_predicted_ids(const std::string& eval_json_path);
 
 }  // namespace bertq::pipeline

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/file_util.h"
+#include "eval/svg_plot.h"
 
 namespace bertq::pipeline {
 namespace {
@@ -16,37 +17,36 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+const nlohmann::json& workloads(const nlohmann::json& summary) {
+  static const nlohmann::json none = nlohmann::json::array();
+  if (!summary.contains("bench") || !summary["bench"].is_object()) return none;
+  const auto it = summary["bench"].find("workloads");
+  return it != summary["bench"].end() && it->is_array() ? *it : none;
 }
 
-// The bench row of `model` at batch size `b`, or null.
-const nlohmann::json* bench_row(const nlohmann::json& summary, const std::string& model, int b) {
-  if (!summary.contains("bench")) return nullptr;
-  for (const auto& r : summary["bench"])
-    if (r.value("model", "") == model && r.value("batch_size", 0) == b) return &r;
+// The latency workload with the smallest batch ("real bN") and the bucketed throughput pass.
+const nlohmann::json* find_workload(const nlohmann::json& summary, bool throughput) {
+  const nlohmann::json* best = nullptr;
+  for (const auto& w : workloads(summary)) {
+    const std::string kind = w.value("kind", "");
+    if (throughput ? kind == "throughput" && w.value("padding", "") == "bucketed" : kind == "real") {
+      if (best == nullptr || w.value("batch_size", 0) < best->value("batch_size", 0)) best = &w;
+    }
+  }
+  return best;
+}
+
+// `workload`'s result of `model`, or null.
+const nlohmann::json* result_of(const nlohmann::json* workload, const std::string& model) {
+  if (workload == nullptr || !workload->contains("results")) return nullptr;
+  for (const auto& r : (*workload)["results"])
+    if (r.value("model", "") == model) return &r;
   return nullptr;
 }
 
-std::pair<int, int> bench_batch_range(const nlohmann::json& summary) {
-  int lo = 0, hi = 0;
-  if (summary.contains("bench"))
-    for (const auto& r : summary["bench"]) {
-      const int b = r.value("batch_size", 0);
-      lo = lo == 0 ? b : std::min(lo, b);
-      hi = std::max(hi, b);
-    }
-  return {lo, hi};
+double ms_per_text(const nlohmann::json& workload, const nlohmann::json& r) {
+  const double n = workload.value("sequences_per_run", 0.0);
+  return n > 0 ? r.value("median_ms", 0.0) / n : 0.0;
 }
 
 }  // namespace
@@ -54,19 +54,21 @@ std::pair<int, int> bench_batch_range(const nlohmann::json& summary) {
 std::string final_table(const nlohmann::json& summary) {
   check(summary.contains("models") && summary["models"].is_array(), ErrorCode::INVALID_ARGUMENT,
         "report summary: field models: missing");
-  const auto [lo, hi] = bench_batch_range(summary);
-  std::string t = "| model | accuracy | macro-F1 | size (MB) | ms/text (batch " + std::to_string(lo) +
-                  ") | texts/s (batch " + std::to_string(hi) + ") | agreement |\n";
+  const nlohmann::json* lat = find_workload(summary, false);
+  const nlohmann::json* thr = find_workload(summary, true);
+  std::string t = "| model | accuracy | macro-F1 | size (MB) | ms/text (batch " +
+                  std::to_string(lat ? lat->value("batch_size", 0) : 0) + ") | texts/s (batch " +
+                  std::to_string(thr ? thr->value("batch_size", 0) : 0) + ") | agreement |\n";
   t += "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (const auto& m : summary["models"]) {
     const std::string name = m.value("name", "?");
-    const auto* rl = bench_row(summary, name, lo);
-    const auto* rh = bench_row(summary, name, hi);
+    const auto* rl = result_of(lat, name);
+    const auto* rh = result_of(thr, name);
     t += "| " + name + " | " + fmt("%.4f", m.value("accuracy", 0.0)) + " | " +
          fmt("%.4f", m.value("macro_f1", 0.0)) + " | " +
          fmt("%.2f", m.value("bytes", 0.0) / 1e6) + " | " +
-         (rl ? fmt("%.3f", rl->value("ms_per_text", 0.0)) : std::string("-")) + " | " +
-         (rh ? fmt("%.1f", rh->value("texts_per_s", 0.0)) : std::string("-")) + " | " +
+         (rl ? fmt("%.3f", ms_per_text(*lat, *rl)) : std::string("-")) + " | " +
+         (rh ? fmt("%.1f", rh->value("sequences_per_s", 0.0)) : std::string("-")) + " | " +
          (m.contains("agreement") ? fmt("%.4f", m["agreement"].get<double>()) : std::string("-")) +
          " |\n";
   }
@@ -81,16 +83,16 @@ std::string svg_bar_chart(const std::string& title, const std::vector<std::strin
   const int height = top + static_cast<int>(values.size()) * (bar_h + 8) + 20;
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
                   "\" height=\"" + std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"13\">\n";
-  s += "<text x=\"10\" y=\"22\" font-size=\"16\">" + xml_escape(title) + "</text>\n";
+  s += "<text x=\"10\" y=\"22\" font-size=\"16\">" + eval::xml_escape(title) + "</text>\n";
   for (size_t i = 0; i < values.size(); ++i) {
     const int y = top + static_cast<int>(i) * (bar_h + 8);
     const int w = static_cast<int>((width - left - 90) * (values[i] / vmax));
-    s += "<text x=\"10\" y=\"" + std::to_string(y + 18) + "\">" + xml_escape(labels[i]) + "</text>\n";
+    s += "<text x=\"10\" y=\"" + std::to_string(y + 18) + "\">" + eval::xml_escape(labels[i]) + "</text>\n";
     s += "<rect x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
          std::to_string(std::max(w, 1)) + "\" height=\"" + std::to_string(bar_h) +
          "\" fill=\"" + (i % 2 ? "#e07b39" : "#3b6ea8") + "\"/>\n";
     s += "<text x=\"" + std::to_string(left + std::max(w, 1) + 6) + "\" y=\"" + std::to_string(y + 18) +
-         "\">" + fmt("%.4g", values[i]) + " " + xml_escape(unit) + "</text>\n";
+         "\">" + fmt("%.4g", values[i]) + " " + eval::xml_escape(unit) + "</text>\n";
   }
   s += "</svg>\n";
   return s;
@@ -104,11 +106,15 @@ std::vector<std::string> write_report(const std::string& run_dir, const nlohmann
     acc_labels.push_back(m.value("name", "?"));
     acc.push_back(m.value("accuracy", 0.0));
   }
-  if (summary.contains("bench"))
-    for (const auto& r : summary["bench"]) {
-      thr_labels.push_back(r.value("model", "?") + " b" + std::to_string(r.value("batch_size", 0)));
-      thr.push_back(r.value("texts_per_s", 0.0));
+  // Texts per second of every latency and throughput workload (tokenization excluded).
+  for (const auto& w : workloads(summary)) {
+    const std::string kind = w.value("kind", "");
+    if (kind != "real" && kind != "throughput") continue;
+    for (const auto& r : w.value("results", nlohmann::json::array())) {
+      thr_labels.push_back(r.value("model", "?") + " " + w.value("name", "?"));
+      thr.push_back(r.value("sequences_per_s", 0.0));
     }
+  }
   const std::string plots = join_path(run_dir, "plots");
   make_dirs(plots);
   std::vector<std::string> written;
@@ -120,25 +126,33 @@ std::vector<std::string> write_report(const std::string& run_dir, const nlohmann
   std::string md = "# bertq run: " + summary.value("model", std::string("?")) + " on " +
                    summary.value("data", std::string("?")) + "\n\n" + table + "\n";
   md += "Accuracy and macro-F1 on the test split; agreement = share of test examples where the "
-        "model predicts the same label as FP32. Speed: end to end (tokenization included), "
-        "median of interleaved passes over the same texts.\n\n";
-  if (summary.contains("bench") && !summary["bench"].empty()) {
-    md += "## Benchmark\n\n| model | batch | threads | isa | texts | median s | ms/text | texts/s |\n"
-          "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n";
-    for (const auto& r : summary["bench"])
-      md += "| " + r.value("model", "") + " | " + std::to_string(r.value("batch_size", 0)) + " | " +
-            std::to_string(r.value("threads", 0)) + " | " + r.value("isa", "") + " | " +
-            std::to_string(r.value("texts", 0)) + " | " + fmt("%.4f", r.value("median_s", 0.0)) +
-            " | " + fmt("%.3f", r.value("ms_per_text", 0.0)) + " | " +
-            fmt("%.1f", r.value("texts_per_s", 0.0)) + " |\n";
-    md += "\n";
+        "model predicts the same label as FP32. Speed (eval::run_bench, both models interleaved "
+        "in one run, tokenization timed apart): ms/text = median latency of a batch of real "
+        "test texts / batch size; texts/s = one pass over all bench texts sorted by length and "
+        "packed without padding.\n\n";
+  const auto& models = summary["models"];
+  if (!models.empty() && models[0].contains("tokenization") && models[0]["tokenization"].is_object()) {
+    const auto& tk = models[0]["tokenization"];
+    md += "Tokenization (evaluation and benchmark): max length " +
+          std::to_string(tk.value("max_length", 0)) + ", truncation " + tk.value("truncation", "?") +
+          (tk.value("truncation", "") == "head+tail"
+               ? ", " + std::to_string(tk.value("head_tokens", 0)) + " head tokens"
+               : std::string()) +
+          " (from " + tk.value("from", nlohmann::json::object()).value("max_length", "?") + ").\n\n";
   }
+  for (const auto& m : models) {
+    const std::string e = m.value("eval_markdown", "");
+    if (!e.empty()) md += "## " + m.value("name", "?") + " on the test split\n\n" + e + "\n";
+  }
+  const std::string bench_md = summary.value("bench_markdown", "");
+  if (!bench_md.empty()) md += "## Benchmark\n\n" + bench_md + "\n";
   if (summary.contains("train")) md += "## Training\n\n```json\n" + summary["train"].dump(2) + "\n```\n\n";
   md += "![accuracy](plots/accuracy.svg)\n![throughput](plots/throughput.svg)\n";
+  if (file_exists(join_path(run_dir, "plots/latency.svg"))) md += "![latency](plots/latency.svg)\n";
   if (file_exists(join_path(run_dir, "train/curves.svg"))) md += "![training curves](train/curves.svg)\n";
 
   put(join_path(plots, "accuracy.svg"), svg_bar_chart("Test accuracy", acc_labels, acc, ""));
-  put(join_path(plots, "throughput.svg"), svg_bar_chart("Throughput", thr_labels, thr, "texts/s"));
+  put(join_path(plots, "throughput.svg"), svg_bar_chart("Throughput (model only)", thr_labels, thr, "texts/s"));
   put(join_path(run_dir, "report.json"), summary.dump(2) + "\n");
   put(join_path(run_dir, "report.md"), md);
   return written;

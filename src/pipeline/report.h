@@ -1,10 +1,12 @@
 // The run's report, from a summary JSON the report stage assembles:
 //   {"model", "data", "run_dir",
 //    "models": [{"name": "FP32", "dir", "bytes", "accuracy", "macro_f1", "mean_loss",
-//                "examples", "agreement"?}, ...],
-//    "bench": [BenchRow::to_json(), ...],  "train": {...}}
-// Writes RUN/report.md (the table, per-model metrics, bench rows, links to the plots),
-// RUN/report.json (the summary) and RUN/plots/{accuracy,throughput}.svg, all atomically.
+//                "examples", "agreement"?, "tokenization"?, "eval_markdown"?}, ...],
+//    "bench": eval::BenchReport::to_json() (workloads with per-model results),
+//    "bench_markdown"?: BenchReport::to_markdown(),  "train": {...}}
+// Writes RUN/report.md (the table, the tokenization used, per-model metrics with per-class
+// P/R/F1 and confusion, the benchmark tables, links to the plots), RUN/report.json (the
+// summary) and RUN/plots/{accuracy,throughput}.svg, all atomically.
 //
 //   std::string table = final_table(summary);     // what the CLI prints at the end
 //   write_report("runs/r1", summary);
@@ -18,7 +20,8 @@
 namespace bertq::pipeline {
 
 // Markdown table: one row per model with accuracy, macro-F1, size, ms/text at the smallest
-// bench batch size, texts/s at the largest, and agreement with the first model.
+// latency batch ("real bN": median ms / N), texts/s of the bucketed throughput pass (at the
+// largest batch size), and agreement with the first model.
 std::string final_table(const nlohmann::json& summary);
 
 // Returns the paths written (report.md, report.json, plots).

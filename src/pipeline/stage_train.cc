@@ -47,6 +47,7 @@ StageWork run_train_stage(const RunContext& ctx, const nlohmann::json& inputs) {
   to.grad_accum = t.grad_accum;
   to.max_length = t.max_length;
   to.truncation = t.truncation;
+  to.head_tokens = t.head_tokens;
   to.warmup_ratio = t.warmup_ratio;
   to.weight_decay = t.weight_decay;
   to.dropout = t.dropout;

@@ -41,8 +41,11 @@ class Backend {  // thread-safe
   virtual void warm_up() = 0;
 };
 
-// Loads a model folder into a bertq::Classifier (threads 0 = default). Throws what the
-// Classifier throws (NOT_FOUND / CORRUPT_FILE naming the file).
-std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads);
+// Loads a model folder into a bertq::Classifier (threads 0 = default). head_tokens: content
+// tokens kept from the start under head+tail truncation (`bertq serve` passes --head-tokens or
+// the model's config.json "bertq" block). Throws what the Classifier throws (NOT_FOUND /
+// CORRUPT_FILE naming the file).
+std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads,
+                                                 int head_tokens = 128);
 
 }  // namespace bertq::server

@@ -1,9 +1,12 @@
-// Backend over bertq::Classifier: the same library call as `bertq predict`. A merged batch is
-// split into groups of equal options (max_length, truncation); each group is one
-// Classifier::predict call (which length-buckets and packs without padding), and the results
-// are written back in the batch's order. Token counts (for /metrics) come from the
-// Classifier's own tokenizer with the same options.
+// Backend over bertq::Classifier: the same library calls as `bertq predict`. A merged batch is
+// split into groups of equal options (max_length, truncation); each group is tokenized once
+// (with the server's head_tokens for head+tail, from --head-tokens or the model's config.json
+// "bertq" block), sorted by length as Classifier::predict does, and run as one forward pass
+// (packed without padding); the results are written back in the batch's order, with each
+// text's token count (for /metrics).
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <utility>
 
 #include "core/error.h"
@@ -15,8 +18,10 @@ namespace {
 
 class ClassifierBackend : public Backend {
  public:
-  ClassifierBackend(const std::string& model_dir, int threads)
-      : classifier_(model_dir, make_options(threads)) {
+  ClassifierBackend(const std::string& model_dir, int threads, int head_tokens)
+      : classifier_(model_dir, make_options(threads)), head_tokens_(head_tokens) {
+    check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
+          cat("head tokens ", head_tokens, ": must be >= 0"));
     classifier_.tokenizer();  // NOT_FOUND now, at load time, if the folder has no tokenizer
   }
 
@@ -25,25 +30,38 @@ class ClassifierBackend : public Backend {
     for (size_t i = 0; i < batch.size(); ++i)
       groups[{batch[i].max_length, batch[i].truncation}].push_back(i);
     std::vector<ClassifyResult> out(batch.size());
+    const int max_pos = classifier_.config().max_position_embeddings;
     for (const auto& [key, idx] : groups) {
-      PredictOptions po;
-      po.max_length = key.first;
-      po.truncation = text::parse_truncation(key.second);
-      po.batch_size = int(idx.size());  // the server already bounded the batch (--max-batch)
-      std::vector<std::string> texts;
-      texts.reserve(idx.size());
-      for (size_t i : idx) texts.push_back(batch[i].text);
-      const std::vector<Prediction> preds = classifier_.predict(texts, po);
+      check(key.first >= 2 && key.first <= max_pos, ErrorCode::INVALID_ARGUMENT,
+            cat("max length ", key.first, ": must be in [2, ", max_pos,
+                "] (the model's max_position_embeddings)"));
       text::EncodeOptions eo;
-      eo.max_length = po.max_length;
-      eo.truncation = po.truncation;
-      for (size_t k = 0; k < idx.size(); ++k) {
-        ClassifyResult& r = out[idx[k]];
-        r.label_id = preds[k].label_id;
-        r.label = preds[k].label;
-        r.score = preds[k].score;
-        r.probs = preds[k].probs;
-        r.tokens = classifier_.tokenizer().encode(texts[k], eo).size();
+      eo.max_length = key.first;
+      eo.truncation = text::parse_truncation(key.second);
+      eo.head_tokens = head_tokens_;
+      std::vector<text::Encoding> enc;
+      enc.reserve(idx.size());
+      for (size_t i : idx) enc.push_back(classifier_.tokenizer().encode(batch[i].text, eo));
+      // Sorted by length as in Classifier::predict, so a text alone and in a batch pack alike.
+      std::vector<size_t> order(idx.size());
+      std::iota(order.begin(), order.end(), size_t(0));
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t a, size_t b) { return enc[a].ids.size() < enc[b].ids.size(); });
+      std::vector<std::vector<int32_t>> ids, types;
+      for (size_t k : order) {
+        ids.push_back(enc[k].ids);
+        types.push_back(enc[k].type_ids);
+      }
+      const auto logits = classifier_.logits(ids, types);
+      for (size_t r = 0; r < order.size(); ++r) {
+        const size_t k = order[r];
+        const Prediction p = Classifier::make_prediction(logits[r], classifier_.config().id2label);
+        ClassifyResult& res = out[idx[k]];
+        res.label_id = p.label_id;
+        res.label = p.label;
+        res.score = p.score;
+        res.probs = p.probs;
+        res.tokens = enc[k].size();
       }
     }
     return out;
@@ -72,12 +90,14 @@ class ClassifierBackend : public Backend {
   }
 
   Classifier classifier_;
+  int head_tokens_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads) {
-  return std::make_unique<ClassifierBackend>(model_dir, threads);
+std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads,
+                                                 int head_tokens) {
+  return std::make_unique<ClassifierBackend>(model_dir, threads, head_tokens);
 }
 
 }  // namespace bertq::server

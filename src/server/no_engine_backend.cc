@@ -5,7 +5,8 @@
 
 namespace bertq::server {
 
-std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads) {
+std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads,
+                                                 int head_tokens) {
   throw Error(
       ErrorCode::UNSUPPORTED,
       cat("model ", model_dir, ": this build of bertq has no inference engine (src/engine)"));

@@ -222,6 +222,13 @@ TrainResult train(const TrainOptions& o) {
         "--truncation: expected head, tail or head+tail (longest_first is for text pairs)");
   const int budget = o.max_length - static_cast<int>(tok.num_special_tokens(false));
   eo.head_tokens = o.head_tokens > 0 ? o.head_tokens : std::max(1, budget / 4);
+  // The written config.json (best/, last/) records this tokenization in its "bertq" block, so
+  // predict / eval / serve tokenize as training did (io/bert_config.h).
+  io::TokenizationRecipe recipe = cfg.recipe.value_or(io::TokenizationRecipe{});
+  recipe.max_length = o.max_length;
+  recipe.truncation = std::string(text::truncation_name(eo.truncation));
+  recipe.head_tokens = eo.head_tokens;
+  cfg.recipe = recipe;
   eo.replace_invalid_utf8 = o.skip_bad_rows;
 
   data::Dataset train_ds = load_labelled(o.train_path, cfg, o.train_limit, o.seed, o.skip_bad_rows);

@@ -113,6 +113,50 @@ TEST(BertConfig, RejectsBadFields) {
   expect_error(json::array(), ErrorCode::CORRUPT_FILE, "must be a JSON object");
 }
 
+TEST(BertConfig, RecipeBlock) {
+  json j = tiny_json();
+  j["bertq"] = {{"max_length", 48}, {"truncation", "head+tail"}, {"head_tokens", 12}, {"note", "kept"}};
+  const BertConfig c = BertConfig::from_json(j, "x");
+  ASSERT_TRUE(c.recipe.has_value());
+  EXPECT_EQ(c.recipe->max_length, 48);
+  EXPECT_EQ(c.recipe->truncation, "head+tail");
+  EXPECT_EQ(c.recipe->head_tokens, 12);
+  EXPECT_EQ(c.recipe->extra["note"], "kept");
+  EXPECT_FALSE(c.extra.contains("bertq"));
+  // Written back as read (with the unknown key), and absent when there is none.
+  EXPECT_EQ(c.to_json()["bertq"], j["bertq"]);
+  bertq::testing::TempDir tmp;
+  c.save(tmp.file("config.json"));
+  EXPECT_EQ(BertConfig::load(tmp.file("config.json")).to_json(), c.to_json());
+  EXPECT_FALSE(BertConfig::from_json(tiny_json(), "x").recipe.has_value());
+  EXPECT_FALSE(BertConfig::from_json(tiny_json(), "x").to_json().contains("bertq"));
+  // Every key is optional.
+  json partial = tiny_json();
+  partial["bertq"] = {{"truncation", "tail"}};
+  const BertConfig p = BertConfig::from_json(partial, "x");
+  EXPECT_FALSE(p.recipe->max_length.has_value());
+  EXPECT_EQ(p.recipe->truncation, "tail");
+  EXPECT_FALSE(p.recipe->head_tokens.has_value());
+  EXPECT_EQ(p.to_json()["bertq"], partial["bertq"]);
+}
+
+TEST(BertConfig, RecipeBlockErrorsNameTheField) {
+  auto with = [](json block) {
+    json j = tiny_json();
+    j["bertq"] = std::move(block);
+    return j;
+  };
+  expect_error(with(json::array()), ErrorCode::CORRUPT_FILE, "field bertq: expected an object");
+  expect_error(with({{"max_length", "128"}}), ErrorCode::CORRUPT_FILE, "field bertq.max_length: expected an integer");
+  expect_error(with({{"max_length", 2}}), ErrorCode::CORRUPT_FILE, "field bertq.max_length: must be >= 3");
+  expect_error(with({{"max_length", 65}}), ErrorCode::CORRUPT_FILE,
+               "field bertq.max_length: 65 exceeds max_position_embeddings 64");
+  expect_error(with({{"truncation", "middle"}}), ErrorCode::CORRUPT_FILE, "field bertq.truncation: expected");
+  expect_error(with({{"truncation", 1}}), ErrorCode::CORRUPT_FILE, "field bertq.truncation");
+  expect_error(with({{"head_tokens", -1}}), ErrorCode::CORRUPT_FILE, "field bertq.head_tokens: must be >= 0");
+  expect_error(with({{"head_tokens", 1.5}}), ErrorCode::CORRUPT_FILE, "field bertq.head_tokens");
+}
+
 TEST(BertConfig, LoadErrorsNameTheFile) {
   bertq::testing::TempDir tmp;
   write_file_atomic(tmp.file("config.json"), "{\"hidden_size\": ");

@@ -11,7 +11,7 @@
 #include "core/file_util.h"
 #include "data/dataset.h"
 #include "pipeline/demo.h"
-#include "pipeline/evaluate.h"
+#include "eval/metrics.h"
 
 namespace fs = std::filesystem;
 
@@ -66,26 +66,49 @@ TEST(Demo, TinyRunsEveryStage) {
   // predictions equal to the labels in RUN/data/test.jsonl (recounted here). The tiny model is
   // too small to learn the held-out templates in seconds; the small demo's accuracy is in
   // docs/pipeline.md.
-  const EvalRun fp32 = load_eval(run + "/eval/fp32.json");
-  ASSERT_EQ(fp32.predictions.size(), 200u);
-  EXPECT_EQ(fp32.metrics.n, 200);
+  const nlohmann::json fp32 = nlohmann::json::parse(read_file(run + "/eval/fp32.json"));
+  const std::vector<int> fp32_ids = load_predicted_ids(run + "/eval/fp32.json");
+  ASSERT_EQ(fp32_ids.size(), 200u);
+  EXPECT_EQ(fp32["metrics"]["examples"], 200);
   const data::Dataset test = data::load_dataset(run + "/data/test.jsonl");
   ASSERT_EQ(test.examples.size(), 200u);
   int correct = 0;
   for (size_t i = 0; i < test.examples.size(); ++i)
-    correct += fp32.predictions[i] == (test.examples[i].label_name == "POSITIVE" ? 1 : 0);
-  EXPECT_DOUBLE_EQ(fp32.metrics.accuracy, correct / 200.0);
+    correct += fp32_ids[i] == (test.examples[i].label_name == "POSITIVE" ? 1 : 0);
+  EXPECT_DOUBLE_EQ(fp32["metrics"]["accuracy"].get<double>(), correct / 200.0);
+  // The evaluation tokenized as training did: the trainer's "bertq" block in
+  // model-fp32/config.json (the demo trains with head truncation at 64 tokens).
+  const nlohmann::json cfg = nlohmann::json::parse(read_file(run + "/model-fp32/config.json"));
+  ASSERT_TRUE(cfg.contains("bertq")) << cfg.dump();
+  EXPECT_EQ(cfg["bertq"]["max_length"], 64);
+  EXPECT_EQ(cfg["bertq"]["truncation"], "head");
+  EXPECT_EQ(fp32["tokenization"]["max_length"], 64);
+  EXPECT_EQ(fp32["tokenization"]["from"]["max_length"], "config.json");
+  EXPECT_EQ(fp32["options"]["max_length"], 64);
+  expect_file(run + "/eval/fp32.predictions.jsonl");
 
 #ifdef BERTQ_HAVE_QUANT
   for (const char* f : {"model-int8/model.safetensors", "model-int8/config.json", "eval/int8.json",
                         "bench.json", "report.md", "report.json", "plots/accuracy.svg",
                         "plots/throughput.svg"})
     expect_file(run + "/" + f);
-  const EvalRun int8 = load_eval(run + "/eval/int8.json");
-  ASSERT_EQ(int8.predictions.size(), fp32.predictions.size());
-  const double agree = eval::agreement(int8.predictions, fp32.predictions);
+  const std::vector<int> int8_ids = load_predicted_ids(run + "/eval/int8.json");
+  ASSERT_EQ(int8_ids.size(), fp32_ids.size());
+  const double agree = eval::agreement(int8_ids, fp32_ids);
   EXPECT_GE(agree, 0.95) << "INT8 predictions disagree with FP32 on " << (1 - agree) * 100 << "%";
   EXPECT_NE(r.pipeline.table.find("| INT8 |"), std::string::npos) << r.pipeline.table;
+  // The INT8 model kept the recipe block; the bench ran both models on the same texts.
+  const nlohmann::json cfg8 = nlohmann::json::parse(read_file(run + "/model-int8/config.json"));
+  EXPECT_EQ(cfg8["bertq"], cfg["bertq"]);
+  expect_file(run + "/bench.md");
+  expect_file(run + "/plots/latency.svg");
+  const nlohmann::json bench = nlohmann::json::parse(read_file(run + "/bench.json"));
+  EXPECT_EQ(bench["protocol"]["max_length"], 64);
+  EXPECT_EQ(bench["models"].size(), 2u);
+  const std::string md = read_file(run + "/report.md");
+  EXPECT_NE(md.find("## Benchmark"), std::string::npos);
+  EXPECT_NE(md.find("confusion"), std::string::npos);
+  EXPECT_NE(md.find("Tokenization (evaluation and benchmark): max length 64"), std::string::npos);
 #endif
 }
 

@@ -9,17 +9,34 @@
 namespace bertq::pipeline {
 namespace {
 
+// "bench" in the shape of eval::BenchReport::to_json(): a latency workload per batch size
+// ("real bN", median ms per batch of N texts) and the bucketed throughput pass.
 nlohmann::json summary() {
+  auto results = [](double fp32_ms, double fp32_s, double int8_ms, double int8_s) {
+    return nlohmann::json{{{"model", "FP32"}, {"median_ms", fp32_ms}, {"sequences_per_s", fp32_s}},
+                          {{"model", "INT8"}, {"median_ms", int8_ms}, {"sequences_per_s", int8_s}}};
+  };
+  nlohmann::json w = nlohmann::json::array();
+  w.push_back({{"name", "real b1"}, {"kind", "real"}, {"batch_size", 1}, {"sequences_per_run", 1},
+               {"results", results(1.25, 800.0, 0.5, 2000.0)}});
+  w.push_back({{"name", "real b16"}, {"kind", "real"}, {"batch_size", 16}, {"sequences_per_run", 16},
+               {"results", results(8.0, 2000.0, 3.2, 5000.0)}});
+  w.push_back({{"name", "tokenize"}, {"kind", "tokenize"}, {"batch_size", 0}, {"sequences_per_run", 64},
+               {"results", results(2.0, 32000.0, 2.0, 32000.0)}});
+  w.push_back({{"name", "bucketed b16"}, {"kind", "throughput"}, {"padding", "bucketed"},
+               {"batch_size", 16}, {"sequences_per_run", 64}, {"results", results(16.0, 4000.0, 6.4, 10000.0)}});
+  w.push_back({{"name", "pad-max b16"}, {"kind", "throughput"}, {"padding", "pad-max"},
+               {"batch_size", 16}, {"sequences_per_run", 64}, {"results", results(32.0, 2000.0, 12.8, 5000.0)}});
   return {{"model", "m"},
           {"data", "d"},
           {"models",
-           {{{"name", "FP32"}, {"accuracy", 0.91234}, {"macro_f1", 0.9}, {"bytes", 2.5e6}},
+           {{{"name", "FP32"}, {"accuracy", 0.91234}, {"macro_f1", 0.9}, {"bytes", 2.5e6},
+             {"tokenization", {{"max_length", 128}, {"truncation", "head+tail"}, {"head_tokens", 32},
+                               {"from", {{"max_length", "config.json"}}}}},
+             {"eval_markdown", "examples 10, accuracy 0.9123\n"}},
             {{"name", "INT8"}, {"accuracy", 0.905}, {"macro_f1", 0.89}, {"bytes", 0.7e6}, {"agreement", 0.987}}}},
-          {"bench",
-           {{{"model", "FP32"}, {"batch_size", 1}, {"ms_per_text", 1.25}, {"texts_per_s", 800.0}},
-            {{"model", "INT8"}, {"batch_size", 1}, {"ms_per_text", 0.5}, {"texts_per_s", 2000.0}},
-            {{"model", "FP32"}, {"batch_size", 16}, {"ms_per_text", 0.25}, {"texts_per_s", 4000.0}},
-            {{"model", "INT8"}, {"batch_size", 16}, {"ms_per_text", 0.1}, {"texts_per_s", 10000.0}}}}};
+          {"bench", {{"workloads", w}}},
+          {"bench_markdown", "| workload | model |\n"}};
 }
 
 TEST(Report, FinalTable) {
@@ -37,14 +54,18 @@ TEST(Report, WritesFiles) {
   EXPECT_EQ(files.size(), 4u);
   const std::string md = read_file(dir.file("report.md"));
   EXPECT_NE(md.find(final_table(summary())), std::string::npos);
-  EXPECT_NE(md.find("## Benchmark"), std::string::npos);
+  EXPECT_NE(md.find("## Benchmark\n\n| workload | model |"), std::string::npos) << md;
+  EXPECT_NE(md.find("## FP32 on the test split\n\nexamples 10"), std::string::npos) << md;
+  EXPECT_NE(md.find("max length 128, truncation head+tail, 32 head tokens (from config.json)"),
+            std::string::npos) << md;
   EXPECT_EQ(nlohmann::json::parse(read_file(dir.file("report.json"))), summary());
   const std::string svg = read_file(dir.file("plots/throughput.svg"));
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   size_t rects = 0;
   for (size_t p = 0; (p = svg.find("<rect", p)) != std::string::npos; ++p) ++rects;
-  EXPECT_EQ(rects, 4u);
-  EXPECT_NE(svg.find("INT8 b16"), std::string::npos);
+  EXPECT_EQ(rects, 8u);  // 2 models x (real b1, real b16, bucketed b16, pad-max b16)
+  EXPECT_NE(svg.find("INT8 bucketed b16"), std::string::npos);
+  EXPECT_EQ(svg.find("tokenize"), std::string::npos);
 }
 
 TEST(Report, SvgEscapesLabels) {

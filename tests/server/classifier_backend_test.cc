@@ -237,6 +237,32 @@ TEST_F(RealModel, HttpAnswersEqualTheBertqPredictBinary) {
   }
 }
 
+// head_tokens (from `bertq serve --head-tokens` or the model's config.json "bertq" block)
+// reaches the tokenizer: a head+tail request equals the model run on the text tokenized with
+// those head tokens, bit for bit, and differs from the default 128.
+TEST_F(RealModel, HeadTokensReachTheTokenizer) {
+  engine::EngineOptions eo;
+  eo.threads = 1;
+  const Classifier clf(model_dir_, eo);
+  const std::string text = review_texts().back();  // long, with a different start and end
+  text::EncodeOptions enc;
+  enc.max_length = 40;
+  enc.truncation = text::Truncation::HEAD_TAIL;
+  enc.head_tokens = 5;
+  const text::Encoding e = clf.tokenizer().encode(text, enc);
+  ASSERT_EQ(e.size(), 40u);
+  const Prediction want =
+      Classifier::make_prediction(clf.logits({e.ids}, {e.type_ids})[0], clf.config().id2label);
+  auto five = make_classifier_backend(model_dir_, 1, 5);
+  const auto got = five->classify({{text, 40, "head+tail"}});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].probs, want.probs);
+  EXPECT_EQ(got[0].tokens, 40u);
+  auto dflt = make_classifier_backend(model_dir_, 1);
+  EXPECT_NE(dflt->classify({{text, 40, "head+tail"}})[0].probs, want.probs);
+  EXPECT_THROW(make_classifier_backend(model_dir_, 1, -1), Error);
+}
+
 TEST_F(RealModel, MissingModelIsAClearError) {
   try {
     make_classifier_backend(tmp_.file("nope"), 1);

@@ -1,0 +1,59 @@
+// The tokenization an inference command uses (predict, eval, serve, compare, pipeline):
+// for each of max_length, truncation and head_tokens,
+//   an option the user gave  >  the model's config.json "bertq" block (how it was trained,
+//   see io/bert_config.h)  >  the command's default (512 tokens, head, 128 head tokens).
+// A model trained with head+tail 32 at 128 tokens is thus evaluated and served that way
+// unless an option says otherwise. Each field records where its value came from, so reports
+// can say it ("max_length 128 (config.json)").
+//
+//   eval::TokenizationOverrides given;  given.truncation = "head";       // from --truncation
+//   eval::TokenizationSettings s = eval::resolve_tokenization(clf.config(), given);
+//   s.max_length;  s.truncation;  s.head_tokens;  s.describe();  s.to_json();
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+#include "io/bert_config.h"
+#include "text/truncation.h"
+
+namespace bertq::eval {
+
+// Where a setting came from.
+enum class SettingSource { OPTION, CONFIG, DEFAULT };
+std::string_view setting_source_name(SettingSource s);  // "option", "config.json", "default"
+
+struct TokenizationSettings {
+  int max_length = 512;  // tokens including [CLS] and [SEP]
+  text::Truncation truncation = text::Truncation::HEAD;
+  int head_tokens = 128;  // HEAD_TAIL: content tokens kept from the start
+  SettingSource max_length_from = SettingSource::DEFAULT;
+  SettingSource truncation_from = SettingSource::DEFAULT;
+  SettingSource head_tokens_from = SettingSource::DEFAULT;
+
+  // {"max_length", "truncation", "head_tokens", "from": {"max_length": "config.json", ...}}
+  nlohmann::json to_json() const;
+  // "max length 128 (config.json), truncation head+tail (config.json), 32 head tokens (option)"
+  std::string describe() const;
+};
+
+// What the user gave on the command line (nullopt = not given).
+struct TokenizationOverrides {
+  std::optional<int> max_length;
+  std::optional<std::string> truncation;  // text::parse_truncation names
+  std::optional<int> head_tokens;
+};
+
+// Applies the precedence above. INVALID_ARGUMENT for a bad truncation name or a negative
+// head_tokens given as an option (the config block was validated when it was read).
+TokenizationSettings resolve_tokenization(const io::BertConfig& config,
+                                          const TokenizationOverrides& given,
+                                          const TokenizationSettings& defaults = {});
+// The same, reading MODEL_DIR/config.json (errors name that file).
+TokenizationSettings resolve_tokenization(const std::string& model_dir,
+                                          const TokenizationOverrides& given,
+                                          const TokenizationSettings& defaults = {});
+
+}  // namespace bertq::eval

@@ -1,0 +1,124 @@
+// Option > config.json "bertq" block > default, per setting; the sources recorded; and that
+// an evaluation with the resolved settings sees the recipe's tokens (and an explicit option's).
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "engine/classifier.h"
+#include "eval/evaluator.h"
+#include "eval/tokenization_settings.h"
+#include "eval_test_util.h"
+
+namespace bertq::eval {
+namespace {
+
+io::BertConfig with_recipe(std::optional<io::TokenizationRecipe> r) {
+  io::BertConfig c;
+  c.recipe = std::move(r);
+  return c;
+}
+
+TEST(TokenizationSettings, Precedence) {
+  // No block: the defaults, or the caller's.
+  TokenizationSettings s = resolve_tokenization(with_recipe(std::nullopt), {});
+  EXPECT_EQ(s.max_length, 512);
+  EXPECT_EQ(s.truncation, text::Truncation::HEAD);
+  EXPECT_EQ(s.head_tokens, 128);
+  EXPECT_EQ(s.max_length_from, SettingSource::DEFAULT);
+  TokenizationSettings d;
+  d.max_length = 64;
+  EXPECT_EQ(resolve_tokenization(with_recipe(std::nullopt), {}, d).max_length, 64);
+
+  // The block wins over the defaults, key by key.
+  const io::BertConfig c = with_recipe(io::TokenizationRecipe{128, "head+tail", 32, {}});
+  s = resolve_tokenization(c, {});
+  EXPECT_EQ(s.max_length, 128);
+  EXPECT_EQ(s.truncation, text::Truncation::HEAD_TAIL);
+  EXPECT_EQ(s.head_tokens, 32);
+  EXPECT_EQ(s.truncation_from, SettingSource::CONFIG);
+  EXPECT_EQ(s.describe(), "max length 128 (config.json), truncation head+tail (config.json), "
+                          "32 head tokens (config.json)");
+  s = resolve_tokenization(with_recipe(io::TokenizationRecipe{std::nullopt, "tail", std::nullopt, {}}), {});
+  EXPECT_EQ(s.max_length, 512);
+  EXPECT_EQ(s.max_length_from, SettingSource::DEFAULT);
+  EXPECT_EQ(s.truncation, text::Truncation::TAIL);
+
+  // An explicit option wins over the block.
+  TokenizationOverrides given;
+  given.truncation = "head";
+  given.head_tokens = 7;
+  s = resolve_tokenization(c, given);
+  EXPECT_EQ(s.max_length, 128);
+  EXPECT_EQ(s.truncation, text::Truncation::HEAD);
+  EXPECT_EQ(s.truncation_from, SettingSource::OPTION);
+  EXPECT_EQ(s.head_tokens, 7);
+  const nlohmann::json j = s.to_json();
+  EXPECT_EQ(j["from"]["max_length"], "config.json");
+  EXPECT_EQ(j["from"]["truncation"], "option");
+  EXPECT_EQ(j["truncation"], "head");
+
+  given.truncation = "middle";
+  EXPECT_THROW(resolve_tokenization(c, given), Error);
+  given.truncation.reset();
+  given.head_tokens = -1;
+  EXPECT_THROW(resolve_tokenization(c, given), Error);
+}
+
+TEST(TokenizationSettings, MalformedBlockNamesConfigAndField) {
+  ::bertq::testing::TempDir tmp;
+  const std::string dir = testing::make_tiny_model(tmp.path(), "m", 1);
+  nlohmann::json j = nlohmann::json::parse(read_file(dir + "/config.json"));
+  j["bertq"] = {{"truncation", "middle"}};
+  write_file_atomic(dir + "/config.json", j.dump());
+  try {
+    resolve_tokenization(dir, {});
+    FAIL() << "a malformed block was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::CORRUPT_FILE);
+    EXPECT_NE(std::string(e.what()).find(dir + "/config.json: field bertq.truncation"), std::string::npos)
+        << e.what();
+  }
+}
+
+// The recipe reaches the tokenizer: the evaluation's token counts are those of the recipe.
+TEST(TokenizationSettings, EvaluationFollowsTheRecipe) {
+  ::bertq::testing::TempDir tmp;
+  const std::string dir = testing::make_tiny_model(tmp.path(), "m", 2);
+  io::BertConfig cfg = io::BertConfig::load(dir + "/config.json");
+  cfg.recipe = io::TokenizationRecipe{10, "head+tail", 3, {}};
+  cfg.save(dir + "/config.json");
+  const Classifier clf(dir);
+  const data::Dataset ds = testing::tiny_dataset();
+  auto run = [&](const TokenizationOverrides& given) {
+    EvalOptions o;
+    o.set_tokenization(resolve_tokenization(clf.config(), given));
+    o.progress = false;
+    return evaluate(clf, ds, o);
+  };
+  const EvalResult by_recipe = run({});
+  EXPECT_EQ(by_recipe.options.max_length, 10);
+  EXPECT_EQ(by_recipe.options.head_tokens, 3);
+  int longest = 0;
+  for (const auto& p : by_recipe.predictions) longest = std::max(longest, p.tokens);
+  EXPECT_EQ(longest, 10);
+
+  TokenizationOverrides wider;
+  wider.max_length = 20;
+  const EvalResult by_option = run(wider);
+  longest = 0;
+  for (const auto& p : by_option.predictions) longest = std::max(longest, p.tokens);
+  EXPECT_EQ(longest, 20);
+  EXPECT_GT(by_option.tokens, by_recipe.tokens);
+
+  // head+tail 3 vs head: the same lengths, other tokens on long texts -> other logits.
+  TokenizationOverrides head;
+  head.truncation = "head";
+  const EvalResult by_head = run(head);
+  EXPECT_EQ(by_head.tokens, by_recipe.tokens);
+  bool differ = false;
+  for (size_t i = 0; i < ds.examples.size(); ++i)
+    differ |= by_head.predictions[i].logits != by_recipe.predictions[i].logits;
+  EXPECT_TRUE(differ) << "head and head+tail 3 gave the same logits on every text";
+}
+
+}  // namespace
+}  // namespace bertq::eval

@@ -64,7 +64,7 @@ void save_checkpoint(const std::string& dir, torch::nn::Module& model, const Ada
     io::SafeTensorsWriter w;
     std::vector<torch::Tensor> keep;  // the writer borrows the bytes until write()
     for (const auto& [name, t] : opt.state()) {
-      keep.push_back(t.detach().to(torch::kFloat).contiguous());
+      keep.push_back(t.detach().to(torch::kCPU, torch::kFloat).contiguous());
       const auto& c = keep.back();
       w.add(name, io::DType::F32, c.sizes().vec(), c.data_ptr<float>(), c.numel() * sizeof(float));
     }

@@ -51,7 +51,8 @@ struct MlmBatch {
 
 // Pads to the longest row, then masks (ids rewritten, labels -100 where not chosen).
 MlmBatch collate_masked(const Sequences& d, const std::vector<size_t>& idx, int32_t pad,
-                        const Masker& masker, uint64_t seed, uint64_t epoch, uint64_t batch) {
+                        const Masker& masker, uint64_t seed, uint64_t epoch, uint64_t batch,
+                        const c10::Device& dev) {
   int64_t t = 0;
   for (size_t i : idx) t = std::max<int64_t>(t, d.lengths[i]);
   const int64_t b = static_cast<int64_t>(idx.size());
@@ -71,11 +72,17 @@ MlmBatch collate_masked(const Sequences& d, const std::vector<size_t>& idx, int3
     out.tokens += static_cast<int64_t>(row.size());
   }
   out.chosen = masker.apply(ids, out.labels.data_ptr<int64_t>(), mask, b * t, seed, epoch, batch);
+  if (!dev.is_cpu()) {  // masked on the CPU (the Masker's seeded stream), then moved
+    out.ids = out.ids.to(dev);
+    out.mask = out.mask.to(dev);
+    out.types = out.types.to(dev);
+    out.labels = out.labels.to(dev);
+  }
   return out;
 }
 
 MlmEval evaluate_mlm(BertForMaskedLMImpl& m, const Sequences& d, int batch_size, int32_t pad,
-                     const Masker& masker, uint64_t seed) {
+                     const Masker& masker, uint64_t seed, const c10::Device& dev) {
   torch::NoGradGuard ng;
   m.eval();
   MlmEval e;
@@ -83,7 +90,7 @@ MlmEval evaluate_mlm(BertForMaskedLMImpl& m, const Sequences& d, int batch_size,
   int64_t correct = 0;
   const auto batches = sorted_batches(d.lengths, static_cast<size_t>(batch_size));
   for (size_t i = 0; i < batches.size(); ++i) {
-    MlmBatch b = collate_masked(d, batches[i], pad, masker, seed, kEvalEpoch, i);
+    MlmBatch b = collate_masked(d, batches[i], pad, masker, seed, kEvalEpoch, i, dev);
     if (b.chosen == 0) continue;
     MlmOutput out = m.forward(b.ids, b.types, b.mask, b.labels);
     loss_sum += out.loss.item<double>() * static_cast<double>(out.chosen);
@@ -159,6 +166,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   const int threads = o.threads > 0 ? o.threads : default_num_threads();
   at::set_num_threads(threads);
   check_blas();
+  const c10::Device dev = training_device(o.device);
   install_interrupt_handlers();
 
   const std::string cfg_path = join_path(o.model_dir, "config.json");
@@ -199,6 +207,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
   } else {
     log_info(cat(o.model_dir, ": no model.safetensors, pre-training from random weights (seed ", o.seed, ")"));
   }
+  model->to(dev);  // before the optimizer: its moment buffers follow the parameters
+  if (!dev.is_cpu()) log_info(cat("pre-training on ", dev.str()));
   AdamW opt(model->named_parameters(), {0.9, 0.999, 1e-8, o.weight_decay});
 
   const int64_t batches_per_epoch = (static_cast<int64_t>(train_data.size()) + o.batch_size - 1) / o.batch_size;
@@ -237,7 +247,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   };
   auto do_eval = [&](int64_t epoch) {
     if (eval_data.size() == 0) return;
-    const MlmEval e = evaluate_mlm(*model, eval_data, o.batch_size * 2, pad, masker, o.seed);
+    const MlmEval e = evaluate_mlm(*model, eval_data, o.batch_size * 2, pad, masker, o.seed, dev);
     res.last_eval = e;
     mlog.append(nlohmann::json{{"kind", "eval"}, {"step", st.step}, {"epoch", epoch},
                                {"loss", e.loss}, {"accuracy", e.accuracy}, {"examples", e.tokens},
@@ -262,7 +272,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
       std::vector<MlmBatch> mbs;
       int64_t step_chosen = 0;
       for (int64_t k = 0; k < micro; ++k) {
-        mbs.push_back(collate_masked(train_data, batches[b + k], pad, masker, o.seed, epoch, b + k));
+        mbs.push_back(collate_masked(train_data, batches[b + k], pad, masker, o.seed, epoch, b + k, dev));
         step_chosen += mbs.back().chosen;
       }
       // Each micro-batch's mean loss is weighted by its share of the step's masked tokens, so

@@ -47,6 +47,7 @@ struct PretrainOptions {
   std::optional<double> dropout;  // overrides hidden / attention dropout
   uint64_t seed = 42;
   int threads = 0;                // 0 = all cores
+  std::string device = "auto";    // auto | cpu | cuda | cuda:N (train/torch_runtime.h)
   int64_t eval_every = 0;         // steps; 0 = only at the end (needs validation_split > 0)
   int64_t save_every = 0;         // steps; 0 = 500
   int64_t log_every = 10;

@@ -78,8 +78,9 @@ struct Batch {
   int64_t tokens = 0;
 };
 
-// Pads the batch to its longest row with the pad id (mask 0 there).
-Batch collate(const Tokenized& d, const std::vector<size_t>& idx, int32_t pad) {
+// Pads the batch to its longest row with the pad id (mask 0 there); the tensors end on `dev`.
+Batch collate(const Tokenized& d, const std::vector<size_t>& idx, int32_t pad,
+              const c10::Device& dev) {
   int64_t t = 0;
   for (size_t i : idx) t = std::max<int64_t>(t, d.lengths[i]);
   const int64_t b = static_cast<int64_t>(idx.size());
@@ -100,45 +101,62 @@ Batch collate(const Tokenized& d, const std::vector<size_t>& idx, int32_t pad) {
     labels[r] = d.labels[idx[r]];
     out.tokens += static_cast<int64_t>(row.size());
   }
+  if (!dev.is_cpu()) {
+    out.ids = out.ids.to(dev);
+    out.mask = out.mask.to(dev);
+    out.types = out.types.to(dev);
+    out.labels = out.labels.to(dev);
+  }
   return out;
 }
 
-// bf16 autocast on CPU for the forward pass (weights stay fp32; matmuls run in bf16).
+// bf16 autocast for the forward pass (weights stay fp32; matmuls run in bf16), on the CPU or
+// on CUDA depending on where the model is.
 class AutocastScope {
  public:
-  explicit AutocastScope(bool on) : on_(on) {
+  AutocastScope(bool on, const c10::Device& dev) : on_(on), cuda_(dev.is_cuda()) {
     if (!on_) return;
-    prev_ = at::autocast::is_cpu_enabled();
-    at::autocast::set_cpu_enabled(true);
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    if (cuda_) {
+      prev_ = at::autocast::is_enabled();
+      at::autocast::set_enabled(true);
+      at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    } else {
+      prev_ = at::autocast::is_cpu_enabled();
+      at::autocast::set_cpu_enabled(true);
+      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    }
     at::autocast::increment_nesting();
   }
   ~AutocastScope() {
     if (!on_) return;
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-    at::autocast::set_cpu_enabled(prev_);
+    if (cuda_) {
+      at::autocast::set_enabled(prev_);
+    } else {
+      at::autocast::set_cpu_enabled(prev_);
+    }
   }
 
  private:
-  bool on_, prev_ = false;
+  bool on_, cuda_, prev_ = false;
 };
 
 EvalMetrics evaluate(BertClassifierImpl& m, const Tokenized& d, int batch_size, bool bf16,
-                     int32_t pad) {
+                     int32_t pad, const c10::Device& dev) {
   torch::NoGradGuard ng;
   m.eval();
   std::vector<int32_t> pred(d.size()), gold(d.labels);
   double loss_sum = 0;
   for (const auto& idx : sorted_batches(d.lengths, static_cast<size_t>(batch_size))) {
-    Batch b = collate(d, idx, pad);
+    Batch b = collate(d, idx, pad, dev);
     torch::Tensor logits;
     {
-      AutocastScope ac(bf16);
+      AutocastScope ac(bf16, dev);
       logits = m.forward(b.ids, b.types, b.mask);
     }
     logits = logits.to(torch::kFloat);
     loss_sum += torch::cross_entropy_loss(logits, b.labels, {}, at::Reduction::Sum).item<double>();
-    auto am = logits.argmax(1);
+    auto am = logits.argmax(1).to(torch::kCPU);
     for (size_t r = 0; r < idx.size(); ++r) pred[idx[r]] = static_cast<int32_t>(am[r].item<int64_t>());
   }
   EvalMetrics e = classification_metrics(pred, gold, static_cast<int>(m.config_.num_labels()));
@@ -202,6 +220,7 @@ TrainResult train(const TrainOptions& o) {
   const int threads = o.threads > 0 ? o.threads : default_num_threads();
   at::set_num_threads(threads);
   check_blas();
+  const c10::Device dev = training_device(o.device);
   install_interrupt_handlers();
 
   ModelConfig cfg = ModelConfig::load(join_path(o.model_dir, "config.json"));
@@ -256,6 +275,8 @@ TrainResult train(const TrainOptions& o) {
   } else {
     log_info(cat(o.model_dir, ": no model.safetensors, training from random weights (seed ", o.seed, ")"));
   }
+  model->to(dev);  // before the optimizer: its moment buffers follow the parameters
+  if (!dev.is_cpu()) log_info(cat("training on ", dev.str()));
   AdamW opt(model->named_parameters(), {0.9, 0.999, 1e-8, o.weight_decay});
 
   const int64_t batches_per_epoch = (static_cast<int64_t>(train_data.size()) + o.batch_size - 1) / o.batch_size;
@@ -301,7 +322,7 @@ TrainResult train(const TrainOptions& o) {
 
   auto do_eval = [&](int64_t epoch) {
     if (eval_data.size() == 0) return;
-    EvalMetrics e = evaluate(*model, eval_data, o.batch_size * 2, o.bf16, pad);
+    EvalMetrics e = evaluate(*model, eval_data, o.batch_size * 2, o.bf16, pad, dev);
     res.last_eval = e;
     mlog.append(eval_json(st.step, epoch, e, elapsed()));
     log_info(cat("eval step ", st.step, ": loss ", e.loss, " accuracy ", e.accuracy, " f1 ", e.f1));
@@ -326,10 +347,10 @@ TrainResult train(const TrainOptions& o) {
       const int64_t micro = std::min<int64_t>(o.grad_accum, batches.size() - b);
       double loss_sum = 0;
       for (int64_t k = 0; k < micro; ++k) {
-        Batch batch = collate(train_data, batches[b + k], pad);
+        Batch batch = collate(train_data, batches[b + k], pad, dev);
         torch::Tensor logits;
         {
-          AutocastScope ac(o.bf16);
+          AutocastScope ac(o.bf16, dev);
           logits = model->forward(batch.ids, batch.types, batch.mask);
         }
         auto loss = torch::cross_entropy_loss(logits.to(torch::kFloat), batch.labels) / micro;

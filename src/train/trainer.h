@@ -46,6 +46,7 @@ struct TrainOptions {
   bool bf16 = false;
   uint64_t seed = 42;
   int threads = 0;                  // 0 = all cores
+  std::string device = "auto";      // auto | cpu | cuda | cuda:N (train/torch_runtime.h)
   int64_t eval_every = 0;           // steps; 0 = only at the end of each epoch
   int64_t save_every = 0;           // steps; 0 = 500
   int early_stopping = 0;           // evaluations without improvement; 0 = off

@@ -57,6 +57,11 @@ Command reg("pretrain", 39, [](CLI::App& app) {
   cmd->add_option("--dropout", *dropout, "Dropout for hidden and attention (default: from config.json)")->group("Optimisation");
   cmd->add_option("--seed", o->seed, "Seed for initialisation, shuffling, masking and dropout")->capture_default_str()->group("Optimisation");
   cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->group("Run");
+  cmd->add_option("--device", o->device,
+                  "auto (a CUDA GPU when libtorch has CUDA and one is visible, else the CPU), cpu, "
+                  "cuda or cuda:N")
+      ->capture_default_str()
+      ->group("Run");
   cmd->add_option("--eval-every", o->eval_every, "Evaluate the held-out sequences every N steps (0 = at the end)")->group("Run");
   cmd->add_option("--save-every", o->save_every, "Checkpoint every N steps (default 500)")->group("Run");
   cmd->add_option("--log-every", o->log_every, "Steps between training lines in metrics.jsonl")->capture_default_str()->group("Run");

@@ -57,6 +57,11 @@ Command reg("train", 40, [](CLI::App& app) {
   cmd->add_flag("--bf16", o->bf16, "bf16 autocast on CPU (fast only with AVX512_BF16 / AMX)")->group("Optimisation");
   cmd->add_option("--seed", o->seed, "Seed for initialisation, shuffling and dropout")->capture_default_str()->group("Optimisation");
   cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->group("Run");
+  cmd->add_option("--device", o->device,
+                  "auto (a CUDA GPU when libtorch has CUDA and one is visible, else the CPU), cpu, "
+                  "cuda or cuda:N")
+      ->capture_default_str()
+      ->group("Run");
   cmd->add_option("--eval-every", o->eval_every, "Also evaluate every N steps (0 = each epoch only)")->group("Run");
   cmd->add_option("--save-every", o->save_every, "Checkpoint every N steps (default 500)")->group("Run");
   cmd->add_option("--early-stopping", o->early_stopping, "Stop after N evaluations without improvement (0 = off)")->group("Run");

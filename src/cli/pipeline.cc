@@ -62,8 +62,8 @@ Command reg("pipeline", 5, [](CLI::App& app) {
   cmd->add_option("--calibration-size", o->quant.calibration_size, "Training texts used to calibrate INT8 activations")->capture_default_str()->group("Quantize");
   cmd->add_option("--eval-batch-size", o->eval_batch_size, "Batch size of the evaluations")->capture_default_str()->group("Eval / bench");
   cmd->add_option("--bench-texts", o->bench.texts, "Test texts timed in the benchmark")->capture_default_str()->group("Eval / bench");
-  cmd->add_option("--bench-batch-sizes", o->bench.batch_sizes, "Batch sizes of the benchmark")->delimiter(',')->capture_default_str()->group("Eval / bench");
-  cmd->add_option("--bench-repeats", o->bench.repeats, "Timed passes per model and batch size (median)")->capture_default_str()->group("Eval / bench");
+  cmd->add_option("--bench-batch-sizes", o->bench.batch_sizes, "Batch sizes of the latency workloads (throughput: the largest)")->delimiter(',')->capture_default_str()->group("Eval / bench");
+  cmd->add_option("--bench-repeats", o->bench.repeats, "Timed runs at least per model and workload (latency: more, up to 20, within 0.5 s; throughput passes: exactly this many)")->capture_default_str()->group("Eval / bench");
   cmd->add_option("--bench-threads", o->bench.threads, "Threads of the benchmark (default: all)")->group("Eval / bench");
   cmd->add_option("--threads", o->threads, "Threads for training and evaluation (default: all)")->group("Run");
   cmd->add_option("--stop-after", o->stop_after, "Stop after this stage (data, train, eval_fp32, quantize, eval_int8, bench)")->group("Run");

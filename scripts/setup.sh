@@ -2,6 +2,10 @@
 # Installs every Debian package bertq needs to build, test and run, idempotently.
 # Safe to run on a bare machine (as root, or with sudo available) and again on a ready one:
 # it installs only what is missing. Why each package is needed: see README.md, "Dependencies".
+#
+#   scripts/setup.sh           # build, test, run
+#   scripts/setup.sh --bench   # also what bench/ needs for the side-by-side peers (ONNX Runtime
+#                              # from npm, PyTorch, wrk's helpers)
 set -euo pipefail
 
 PACKAGES=(
@@ -22,6 +26,15 @@ PACKAGES=(
   libopenblas0-openmp                 # libtorch's BLAS: the OpenMP build (see below)
   wrk                                 # HTTP load generator for bench/serve
 )
+if [ "${1:-}" = --bench ]; then
+  PACKAGES+=(
+    curl jq python3                   # bench/serve: readiness checks, JSON results, request bodies
+    python3-numpy python3-torch python3-onnx  # bench/engine, bench/train: the peers' model, export
+    nodejs                            # bench/engine: onnxruntime-node from the npm registry
+  )
+  # Debian's npm; skipped when an npm is already there (e.g. one bundled with another nodejs).
+  command -v npm >/dev/null || PACKAGES+=(npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

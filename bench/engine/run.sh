@@ -49,7 +49,7 @@ if [ -z "$PY" ]; then
     if "$c" -c 'import torch, onnx, numpy' >/dev/null 2>&1; then PY=$c; break; fi
   done
 fi
-[ -n "$PY" ] || { echo "no python3 with torch, onnx and numpy (apt-get install python3-torch python3-onnx python3-numpy)"; exit 1; }
+[ -n "$PY" ] || { echo "no python3 with torch, onnx and numpy (scripts/setup.sh --bench installs python3-torch python3-onnx python3-numpy)"; exit 1; }
 
 mkdir -p "$WORK/logs"
 if [ ! -d "$PEERS/node_modules/onnxruntime-node" ]; then

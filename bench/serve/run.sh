@@ -34,8 +34,8 @@ SHAPE=${SHAPE:-small}
 
 die() { echo "bench/serve: $*" >&2; exit 1; }
 [ -x "$BERTQ" ] || die "$BERTQ not found: build it (scripts/build.sh bertq) or set BERTQ"
-command -v wrk >/dev/null || die "wrk not found (Debian package wrk)"
-command -v curl >/dev/null || die "curl not found"
+command -v wrk >/dev/null || die "wrk not found (scripts/setup.sh installs it)"
+command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq needed: scripts/setup.sh --bench"
 REVIEWS=$SHARED/data/imdb/test.jsonl.gz
 [ -f "$REVIEWS" ] || die "$REVIEWS not found: set BERTQ_SHARED to the shared data folder"
 

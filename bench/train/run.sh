@@ -28,7 +28,7 @@ echo "== bertq (libtorch C++)"; "$BUILD_DIR/bench/train/bench_train" "${ARGS[@]}
 if "$PY" -c 'import torch' 2>/dev/null; then
   echo "== PyTorch (python)"; PEERS=${PEERS:-$(cd .. && pwd)/shared/peers} "$PY" bench/train/torch_step.py "${ARGS[@]}" | tee -a "$TMP"
 else
-  echo "WARNING: $PY cannot import torch (apt-get install -y python3-torch): no PyTorch column"
+  echo "WARNING: $PY cannot import torch (scripts/setup.sh --bench installs python3-torch): no PyTorch column"
 fi
 "$PY" - "$TMP" "$OUT" <<'PYEOF'
 import json, sys

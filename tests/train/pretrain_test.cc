@@ -221,10 +221,10 @@ TEST(Pretrain, LossFallsOnImdbSubset) {
   TempDir tmp;
   auto o = tiny_pretrain(make_tiny_model(tmp, vocab), data, tmp.file("run"));
   o.limit = 300;
-  o.max_steps = 40;
-  o.eval_every = 20;
+  o.max_steps = 30;
+  o.eval_every = 15;
   const PretrainResult r = pretrain(o);
-  ASSERT_EQ(r.steps, 40);
+  ASSERT_EQ(r.steps, 30);
   ASSERT_GE(r.train_losses.size(), 4u);
   const double first = r.train_losses.front().second, last = r.train_losses.back().second;
   std::printf("%zu sequences, masked-LM loss %.3f -> %.3f, held-out %.3f (accuracy %.3f)\n",
@@ -288,8 +288,9 @@ TEST(Pretrain, FolderLoadsIntoTrain) {
     ASSERT_EQ(v->nbytes, static_cast<size_t>(want.numel()) * sizeof(float)) << p.key();
     EXPECT_EQ(0, std::memcmp(v->data, want.data_ptr<float>(), v->nbytes))
         << p.key() << ": fine-tuning did not start from the pre-trained / seeded value";
-    if (p.key().rfind("bert.", 0) == 0 && pre.find(p.key()) != nullptr)
+    if (p.key().rfind("bert.", 0) == 0 && pre.find(p.key()) != nullptr) {
       EXPECT_EQ(0, std::memcmp(v->data, pre.get(p.key()).data, v->nbytes)) << p.key();
+    }
   }
   for (const auto& v : ft.tensors()) EXPECT_NE(v.name.rfind("cls.", 0), 0u) << v.name;
 }

@@ -5,10 +5,13 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
 #include "core/file_util.h"
+#include "core/log.h"
 #include "io/safetensors.h"
 
 namespace bertq::train {
@@ -119,6 +122,38 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Mod
   std::lock_guard<std::mutex> lock(gen.mutex());
   gen.set_state(rng_t);
   return s;
+}
+
+StepPlan plan_steps(size_t examples, int batch_size, int grad_accum, int epochs, int64_t max_steps,
+                    double warmup_ratio) {
+  StepPlan p;
+  const int64_t batches = (static_cast<int64_t>(examples) + batch_size - 1) / batch_size;
+  p.steps_per_epoch = (batches + grad_accum - 1) / grad_accum;
+  p.total = p.steps_per_epoch * epochs;
+  if (max_steps > 0) p.total = std::min(p.total, max_steps);
+  p.warmup = static_cast<int64_t>(std::ceil(warmup_ratio * static_cast<double>(p.total)));
+  return p;
+}
+
+TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
+                           const std::string& options_json, bool resume, const MetricsLog& mlog) {
+  const std::string ckpt_dir = join_path(out_dir, "checkpoint");
+  TrainState st;
+  st.options_json = options_json;
+  if (!resume) {
+    check(find_complete_dir(ckpt_dir).empty(), ErrorCode::INVALID_ARGUMENT,
+          cat(out_dir, " holds a checkpoint: pass --resume to continue it or choose another --out"));
+    write_file_atomic(mlog.path(), "");
+    return st;
+  }
+  auto loaded = load_checkpoint(ckpt_dir, model, opt);
+  check(loaded.has_value(), ErrorCode::NOT_FOUND, cat(ckpt_dir, ": no checkpoint to resume from"));
+  check(loaded->options_json == options_json, ErrorCode::INVALID_ARGUMENT,
+        cat(ckpt_dir, "/state.json: the run was started with other options: ", loaded->options_json));
+  mlog.truncate_after(loaded->step);
+  log_info(cat("resuming at step ", loaded->step, " (epoch ", loaded->epoch + 1, ", batch ",
+               loaded->next_batch, ")"));
+  return *loaded;
 }
 
 void save_model_folder(const std::string& dir, BertClassifierImpl& model,

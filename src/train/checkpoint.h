@@ -51,6 +51,22 @@ void save_checkpoint(const std::string& dir, torch::nn::Module& model, const Ada
 std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                           AdamW& opt);
 
+// The step budget of a run: `examples` in batches of batch_size, grad_accum batches per
+// optimizer step, `epochs` epochs, capped at max_steps when > 0; warmup = ceil(ratio * total),
+// as transformers' TrainingArguments.get_warmup_steps.
+struct StepPlan {
+  int64_t steps_per_epoch = 0, total = 0, warmup = 0;
+};
+StepPlan plan_steps(size_t examples, int batch_size, int grad_accum, int epochs, int64_t max_steps,
+                    double warmup_ratio);
+
+// Starts the run in `out_dir` (metrics log emptied; INVALID_ARGUMENT when out_dir/checkpoint
+// exists) or, with `resume`, loads out_dir/checkpoint into model and opt (NOT_FOUND when there is
+// none; INVALID_ARGUMENT when it was started with other options_json) and cuts the metrics log
+// after its step. Returns the state to continue from.
+TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
+                           const std::string& options_json, bool resume, const MetricsLog& mlog);
+
 // Writes a Hugging Face model folder (atomically, see above). Tokenizer files
 // (vocab.txt, tokenizer.json, tokenizer_config.json, special_tokens_map.json) are copied from
 // `tokenizer_from` when present there.

@@ -279,31 +279,15 @@ TrainResult train(const TrainOptions& o) {
   if (!dev.is_cpu()) log_info(cat("training on ", dev.str()));
   AdamW opt(model->named_parameters(), {0.9, 0.999, 1e-8, o.weight_decay});
 
-  const int64_t batches_per_epoch = (static_cast<int64_t>(train_data.size()) + o.batch_size - 1) / o.batch_size;
-  const int64_t steps_per_epoch = (batches_per_epoch + o.grad_accum - 1) / o.grad_accum;
-  const int64_t total = steps_per_epoch * o.epochs;
-  // As transformers' TrainingArguments.get_warmup_steps: ceil(ratio * total).
-  const int64_t warmup = static_cast<int64_t>(std::ceil(o.warmup_ratio * static_cast<double>(total)));
+  const StepPlan plan = plan_steps(train_data.size(), o.batch_size, o.grad_accum, o.epochs, 0,
+                                   o.warmup_ratio);
+  const int64_t total = plan.total, warmup = plan.warmup;
   const int64_t save_every = o.save_every > 0 ? o.save_every : 500;
 
   make_dirs(o.out_dir);
   const std::string ckpt_dir = join_path(o.out_dir, "checkpoint");
   MetricsLog mlog(join_path(o.out_dir, "metrics.jsonl"));
-  TrainState st;
-  st.options_json = options_to_json(o);
-  if (o.resume) {
-    auto loaded = load_checkpoint(ckpt_dir, *model, opt);
-    check(loaded.has_value(), ErrorCode::NOT_FOUND, cat(ckpt_dir, ": no checkpoint to resume from"));
-    check(loaded->options_json == st.options_json, ErrorCode::INVALID_ARGUMENT,
-          cat(ckpt_dir, "/state.json: the run was started with other options: ", loaded->options_json));
-    st = *loaded;
-    mlog.truncate_after(st.step);
-    log_info(cat("resuming at step ", st.step, " (epoch ", st.epoch + 1, ", batch ", st.next_batch, ")"));
-  } else {
-    check(find_complete_dir(ckpt_dir).empty(), ErrorCode::INVALID_ARGUMENT,
-          cat(o.out_dir, " holds a checkpoint: pass --resume to continue it or choose another --out"));
-    write_file_atomic(mlog.path(), "");
-  }
+  TrainState st = start_or_resume(o.out_dir, *model, opt, options_to_json(o), o.resume, mlog);
 
   TrainResult res;
   res.total_steps = total;

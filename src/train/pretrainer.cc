@@ -163,11 +163,7 @@ std::string pretrain_options_to_json(const PretrainOptions& o) {
 PretrainResult pretrain(const PretrainOptions& o) {
   validate(o);
   const auto t_start = Clock::now();
-  const int threads = o.threads > 0 ? o.threads : default_num_threads();
-  at::set_num_threads(threads);
-  check_blas();
-  const c10::Device dev = training_device(o.device);
-  install_interrupt_handlers();
+  const auto [threads, dev] = start_torch_run(o.threads, o.device);
 
   const std::string cfg_path = join_path(o.model_dir, "config.json");
   ModelConfig cfg = ModelConfig::load(cfg_path);

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/log.h"
+#include "core/thread_pool.h"
 
 namespace bertq::train {
 
@@ -42,6 +44,15 @@ c10::Device training_device(const std::string& spec) {
   check(!d.has_index() || d.index() < n, ErrorCode::INVALID_ARGUMENT,
         cat("--device ", spec, ": only ", n, " CUDA device(s) visible"));
   return d;
+}
+
+TorchRun start_torch_run(int threads, const std::string& device) {
+  const int n = threads > 0 ? threads : default_num_threads();
+  at::set_num_threads(n);
+  check_blas();
+  const c10::Device dev = training_device(device);
+  install_interrupt_handlers();
+  return {n, dev};
 }
 
 }  // namespace bertq::train

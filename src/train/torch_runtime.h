@@ -22,4 +22,13 @@ namespace bertq::train {
 void check_blas();
 c10::Device training_device(const std::string& spec);
 
+// What every training run does first: libtorch's intra-op threads (threads <= 0: all cores),
+// check_blas(), the device from `device`, and the SIGINT / SIGTERM handlers that end the run
+// with a checkpoint (core/interrupt.h).
+struct TorchRun {
+  int threads;
+  c10::Device device;
+};
+TorchRun start_torch_run(int threads, const std::string& device);
+
 }  // namespace bertq::train

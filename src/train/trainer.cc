@@ -217,11 +217,7 @@ std::string options_to_json(const TrainOptions& o) {
 TrainResult train(const TrainOptions& o) {
   validate(o);
   const auto t_start = Clock::now();
-  const int threads = o.threads > 0 ? o.threads : default_num_threads();
-  at::set_num_threads(threads);
-  check_blas();
-  const c10::Device dev = training_device(o.device);
-  install_interrupt_handlers();
+  const auto [threads, dev] = start_torch_run(o.threads, o.device);
 
   ModelConfig cfg = ModelConfig::load(join_path(o.model_dir, "config.json"));
   cfg.validate(join_path(o.model_dir, "config.json"));

@@ -124,6 +124,20 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Mod
   return s;
 }
 
+void load_start_weights(torch::nn::Module& model, const std::string& model_dir, uint64_t seed,
+                        const c10::Device& dev, const std::string& activity,
+                        const std::function<std::vector<std::string>(const std::string&)>& load) {
+  const std::string weights = join_path(model_dir, "model.safetensors");
+  if (file_exists(weights)) {
+    for (const auto& n : load(weights)) log_info(cat(weights, ": no ", n, ", initialised at random"));
+  } else {
+    log_info(cat(model_dir, ": no model.safetensors, ", activity, " from random weights (seed ",
+                 seed, ")"));
+  }
+  model.to(dev);
+  if (!dev.is_cpu()) log_info(cat(activity, " on ", dev.str()));
+}
+
 StepPlan plan_steps(size_t examples, int batch_size, int grad_accum, int epochs, int64_t max_steps,
                     double warmup_ratio) {
   StepPlan p;

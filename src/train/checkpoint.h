@@ -67,6 +67,15 @@ StepPlan plan_steps(size_t examples, int batch_size, int grad_accum, int epochs,
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
                            const std::string& options_json, bool resume, const MetricsLog& mlog);
 
+// The starting weights of a run: model_dir/model.safetensors through `load` (it returns the
+// tensors the file lacked, left at their random initialisation, which are logged), else a log
+// line that `activity` ("training", "pre-training") starts from the random weights of `seed`.
+// Then the model moves to `dev`, before the caller builds the optimizer (its moment buffers
+// follow the parameters).
+void load_start_weights(torch::nn::Module& model, const std::string& model_dir, uint64_t seed,
+                        const c10::Device& dev, const std::string& activity,
+                        const std::function<std::vector<std::string>(const std::string&)>& load);
+
 // Writes a Hugging Face model folder (atomically, see above). Tokenizer files
 // (vocab.txt, tokenizer.json, tokenizer_config.json, special_tokens_map.json) are copied from
 // `tokenizer_from` when present there.

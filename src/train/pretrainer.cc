@@ -196,15 +196,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
   torch::manual_seed(o.seed);
   BertForMaskedLM model(cfg);
   init_bert_parameters(*model, cfg, o.seed);
-  const std::string weights = join_path(o.model_dir, "model.safetensors");
-  if (file_exists(weights)) {
-    for (const auto& n : load_mlm_weights(*model, weights))
-      log_info(cat(weights, ": no ", n, ", initialised at random"));
-  } else {
-    log_info(cat(o.model_dir, ": no model.safetensors, pre-training from random weights (seed ", o.seed, ")"));
-  }
-  model->to(dev);  // before the optimizer: its moment buffers follow the parameters
-  if (!dev.is_cpu()) log_info(cat("pre-training on ", dev.str()));
+  load_start_weights(*model, o.model_dir, o.seed, dev, "pre-training",
+                     [&](const std::string& path) { return load_mlm_weights(*model, path); });
   AdamW opt(model->named_parameters(), {0.9, 0.999, 1e-8, o.weight_decay});
 
   const StepPlan plan = plan_steps(train_data.size(), o.batch_size, o.grad_accum, o.epochs,

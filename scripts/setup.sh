@@ -15,6 +15,8 @@ PACKAGES=(
   libcli11-dev                        # command-line parsing
   nlohmann-json3-dev                  # config.json, tokenizer.json, JSON Lines, reports
   libdnnl-dev                         # oneDNN: FP32 / BF16 / INT8 GEMM kernels
+  ocl-icd-opencl-dev opencl-c-headers # find_package(dnnl) needs OpenCL (a Recommends of
+                                      # libdnnl-dev, which --no-install-recommends skips)
   libcpp-httplib-dev                  # the HTTP server (bertq serve) and test servers
   libarchive-dev                      # reading aclImdb_v1.tar.gz in place
   libcurl4-openssl-dev                # downloads (models, datasets)

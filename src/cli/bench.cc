@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/model_option.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/file_util.h"
@@ -64,7 +65,7 @@ void run_bench_cmd(const BenchArgs& a) {
 Command reg("bench", 60, [](CLI::App& app) {
   auto a = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Benchmark models side by side (interleaved, same run)");
-  cmd->add_option("--model", a->models, "Model folder (repeat to compare)")->required()->group("Models");
+  add_model_option(cmd, "--model", a->models, "Model (repeat to compare)")->required()->group("Models");
   cmd->add_option("--name", a->names, "Name per --model (default: folder name)")->group("Models");
   cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Models");
   cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")->group("Models");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/model_option.h"
 #include "cli/command.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
@@ -81,8 +82,8 @@ void run_compare_cmd(const CompareArgs& a) {
 Command reg("compare", 61, [](CLI::App& app) {
   auto a = std::make_shared<CompareArgs>();
   auto* cmd = app.add_subcommand("compare", "FP32 vs INT8: accuracy, agreement, speed, memory, plots");
-  cmd->add_option("--fp32", a->fp32, "FP32 model folder")->required()->group("Models");
-  cmd->add_option("--int8", a->int8, "INT8 model folder")->required()->group("Models");
+  add_model_option(cmd, "--fp32", a->fp32, "FP32 model")->required()->group("Models");
+  add_model_option(cmd, "--int8", a->int8, "INT8 model")->required()->group("Models");
   cmd->add_option("--fp32-name", a->fp32_name, "Name of the first model in the report")->group("Models");
   cmd->add_option("--int8-name", a->int8_name, "Name of the second model in the report")->group("Models");
   cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")->group("Models");

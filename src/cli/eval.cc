@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/model_option.h"
 #include "cli/command.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
@@ -60,7 +61,7 @@ void run_eval(const EvalArgs& a) {
 Command reg("eval", 50, [](CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand("eval", "Accuracy, P/R/F1, confusion matrix and loss on a dataset");
-  cmd->add_option("--model", a->model, "Model folder")->required()->group("Model");
+  add_model_option(cmd, "--model", a->model, "Model")->required()->group("Model");
   cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Model");
   cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")->group("Model");
   cmd->add_option("--data", a->data, "Dataset spec: imdb:test, FILE.jsonl[.gz], FILE.csv, ...")

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/model_option.h"
 #include "cli/command.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
@@ -111,7 +112,7 @@ void run_predict(const PredictArgs& a) {
 Command reg("predict", 40, [](CLI::App& app) {
   auto args = std::make_shared<PredictArgs>();
   auto* cmd = app.add_subcommand("predict", "Classify texts with a model folder (JSON per line)");
-  cmd->add_option("--model", args->model, "Model folder (config.json, model.safetensors, vocab)")
+  add_model_option(cmd, "--model", args->model, "Model (config.json, model.safetensors, vocab)")
       ->required()
       ->group("Model");
   cmd->add_option("--compute", args->compute, "fp32 or bf16 (bf16 needs AVX-512 / AVX512_BF16)")

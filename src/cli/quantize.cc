@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/model_option.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "quant/quantize_job.h"
@@ -20,7 +21,7 @@ Command reg("quantize", 35, [](CLI::App& app) {
   auto a = std::make_shared<QuantizeArgs>();
   quant::QuantizeJob& j = a->job;
   auto* cmd = app.add_subcommand("quantize", "Post-training INT8 quantization of a model folder");
-  cmd->add_option("--model", j.model, "FP32 model folder")->required()->group("Model");
+  add_model_option(cmd, "--model", j.model, "FP32 model")->required()->group("Model");
   cmd->add_option("--out", j.out, "Output INT8 model folder")->required()->group("Output");
   cmd->add_flag("--force", j.force, "Replace --out if it exists")->group("Output");
   cmd->add_option("--scheme", a->scheme, "dynamic (per-row activations at run time) or static")

@@ -4,7 +4,8 @@
 // text-classification), GET /healthz, /readyz, /metrics; SIGTERM / SIGINT drain in-flight
 // requests and exit 0. A request's default max_length / truncation and the head+tail head
 // tokens: --max-length / --truncation / --head-tokens when given, else the model's config.json
-// "bertq" block (its training recipe), else 512 / head / 128.
+// "bertq" block (its training recipe), else 512 (at most the model's max_position_embeddings)
+// / head / 128; the warm-up runs at that max length.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -67,9 +69,8 @@ void run(ServeOptions o) {
 Command reg("serve", 60, [](CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Serve a model over HTTP with dynamic batching");
-  cmd->add_option("--model", o->model, "Model folder (config.json, model.safetensors, tokenizer)")
-      ->required()
-      ->check(CLI::ExistingDirectory);
+  add_model_option(cmd, "--model", o->model, "Model (config.json, model.safetensors, tokenizer)")
+      ->required();
   cmd->add_option("--host", o->server.host, "Address to bind (default 127.0.0.1: local only)")
       ->capture_default_str()
       ->group("Network");
@@ -117,8 +118,6 @@ Command reg("serve", 60, [](CLI::App& app) {
   cmd->callback([o, tokenization] {
     ServeOptions opts = *o;
     const eval::TokenizationSettings ts = eval::resolve_tokenization(opts.model, tokenization->given());
-    check(ts.max_length >= 2 && ts.max_length <= 8192, ErrorCode::INVALID_ARGUMENT,
-          cat("--max-length ", ts.max_length, ": must be in [2, 8192]"));
     opts.server.limits.default_max_length = opts.server.limits.max_length = ts.max_length;
     opts.server.limits.default_truncation = std::string(text::truncation_name(ts.truncation));
     opts.head_tokens = ts.head_tokens;

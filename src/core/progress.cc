@@ -84,12 +84,12 @@ void Progress::maybe_draw(bool force) {
     for (int i = 0; i < width; ++i) bar[i] = i < fill ? '#' : '.';
     bar[width] = '\0';
     const double eta = rate > 0 ? (static_cast<double>(total_) - done) / rate : NAN;
-    len = std::snprintf(line, sizeof line, "%s [%s] %5.1f%% %.4g/%.4g%s %.4g %s/s ETA %s %s",
+    len = std::snprintf(line, sizeof line, "%s [%s] %5.1f%% %.4g/%.4g %s %.4g %s/s ETA %s %s",
                         label_.c_str(), bar, frac * 100, done * scale_,
                         static_cast<double>(total_) * scale_, unit_.c_str(), rate * scale_,
                         unit_.c_str(), format_duration(eta).c_str(), suffix_.c_str());
   } else {
-    len = std::snprintf(line, sizeof line, "%s %.4g%s %.4g %s/s elapsed %s %s", label_.c_str(),
+    len = std::snprintf(line, sizeof line, "%s %.4g %s %.4g %s/s elapsed %s %s", label_.c_str(),
                         done * scale_, unit_.c_str(), rate * scale_, unit_.c_str(),
                         format_duration(el).c_str(), suffix_.c_str());
   }

@@ -108,12 +108,38 @@ std::string download_model(const std::string& repo, const HubOptions& o) {
   return dir;
 }
 
-std::string resolve_model(const std::string& name_or_dir, const std::string& revision) {
-  if (dir_exists(name_or_dir)) {
-    check(file_exists(join_path(name_or_dir, "config.json")), ErrorCode::NOT_FOUND,
-          cat(name_or_dir, ": not a model folder (no config.json)"));
-    return name_or_dir;
+// The folder holding config.json inside a model folder: the folder itself, or for a
+// sentence-transformers folder without a root config.json the path of its Transformer module
+// (modules.json: [{"path": "0_Transformer", "type": "sentence_transformers.models.Transformer"}]).
+std::string transformer_folder(const std::string& dir) {
+  if (file_exists(join_path(dir, "config.json"))) return dir;
+  const std::string modules = join_path(dir, "modules.json");
+  check(file_exists(modules), ErrorCode::NOT_FOUND,
+        cat(dir, ": not a model folder (no config.json, no sentence-transformers modules.json)"));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_file(modules));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::CORRUPT_FILE, cat(modules, ": not JSON: ", e.what()));
   }
+  check(j.is_array(), ErrorCode::CORRUPT_FILE, cat(modules, ": expected a list of modules"));
+  for (const auto& m : j) {
+    const std::string type = m.is_object() ? m.value("type", "") : "";
+    const std::string path = m.is_object() ? m.value("path", "") : "";
+    if (type.size() < 19 || type.compare(type.size() - 19, 19, "models.Transformer") != 0) continue;
+    check(path.find("..") == std::string::npos && (path.empty() || path.front() != '/'),
+          ErrorCode::CORRUPT_FILE, cat(modules, ": Transformer path \"", path, "\" leaves the folder"));
+    const std::string sub = path.empty() ? dir : join_path(dir, path);
+    check(file_exists(join_path(sub, "config.json")), ErrorCode::NOT_FOUND,
+          cat(modules, ": the Transformer module's folder ", sub, " has no config.json"));
+    return sub;
+  }
+  throw Error(ErrorCode::NOT_FOUND,
+              cat(modules, ": no sentence_transformers.models.Transformer module (no BERT inside)"));
+}
+
+std::string resolve_model(const std::string& name_or_dir, const std::string& revision) {
+  if (dir_exists(name_or_dir)) return transformer_folder(name_or_dir);
   check_repo(name_or_dir);
   const std::string cached = model_cache_dir(name_or_dir, revision);
   bool complete = dir_exists(cached);

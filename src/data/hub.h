@@ -42,9 +42,14 @@ std::string model_cache_dir(const std::string& repo, const std::string& revision
 // optional files the repository lacks), so a second call sends no request.
 std::string download_model(const std::string& repo, const HubOptions& o = {});
 
-// A local model folder (returned as is) or a repo name already downloaded to the cache;
-// otherwise Error(NOT_FOUND) saying to run `bertq download model NAME` or pass a folder.
+// A local model folder or a repo name already downloaded to the cache -> the folder holding
+// config.json: the folder itself, or the Transformer module's sub-folder of a
+// sentence-transformers folder (transformer_folder). Otherwise Error(NOT_FOUND) saying to run
+// `bertq download model NAME` or pass a folder.
 std::string resolve_model(const std::string& name_or_dir, const std::string& revision = "main");
+// DIR itself when it has config.json, else the path of the Transformer module named in
+// DIR/modules.json (sentence-transformers); NOT_FOUND / CORRUPT_FILE naming the file otherwise.
+std::string transformer_folder(const std::string& dir);
 
 struct ImdbDownloadOptions {
   std::string url;     // "" = $BERTQ_IMDB_URL or kImdbUrl

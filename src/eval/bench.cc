@@ -290,7 +290,7 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
   uint64_t expected_calls = 0;
   for (const Workload& wl : workloads) {
     const ProtocolOptions& p = wl.kind == WorkloadKind::THROUGHPUT ? o.throughput : o.latency;
-    expected_calls += uint64_t(p.warmup + p.min_runs) * specs.size();
+    expected_calls += progress_calls(specs.size(), p);
   }
   Progress progress("bench", expected_calls, "runs", 1.0, o.progress);
   // Latency-type workloads and throughput passes use their own protocol settings; each group

@@ -34,7 +34,8 @@ ProtocolResult run_interleaved(size_t workloads, size_t models, const ProtocolOp
       for (size_t k = 0; k < models; ++k) call(w, (size_t(round) + k) % models, true, round);
     }
     double spent = 0;
-    for (int round = 0; round < o.max_runs; ++round) {
+    int round = 0;
+    for (; round < o.max_runs; ++round) {
       if (round >= o.min_runs && spent >= o.budget_s * double(models)) break;
       for (size_t k = 0; k < models; ++k) {
         const size_t m = (size_t(round) + k) % models;
@@ -43,8 +44,15 @@ ProtocolResult run_interleaved(size_t workloads, size_t models, const ProtocolOp
         spent += s;
       }
     }
+    // The progress total counts max_runs (progress_calls); rounds the budget made unnecessary
+    // are counted as done, so the bar ends at its total and never passes it.
+    if (progress != nullptr) progress->add(uint64_t(o.max_runs - round) * models);
   }
   return r;
+}
+
+uint64_t progress_calls(size_t models, const ProtocolOptions& o) {
+  return uint64_t(o.warmup + o.max_runs) * models;
 }
 
 double nearest_rank(std::vector<double> v, double q) {

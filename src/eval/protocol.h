@@ -44,10 +44,15 @@ struct ProtocolResult {
 };
 
 // INVALID_ARGUMENT for a negative warm-up, min_runs < 1 or max_runs < min_runs. Checks for an
-// interrupt between calls; `progress` (optional) counts calls.
+// interrupt between calls; `progress` (optional) counts calls, and counts the rounds the
+// budget made unnecessary when a workload stops before max_runs: per workload it advances by
+// exactly progress_calls(models, options).
 ProtocolResult run_interleaved(size_t workloads, size_t models, const ProtocolOptions& options,
                                const std::function<void(size_t workload, size_t model)>& fn,
                                Progress* progress = nullptr);
+
+// Calls one workload adds to `progress`: (warm-up + max_runs) x models.
+uint64_t progress_calls(size_t models, const ProtocolOptions& options);
 
 struct LatencyStats {
   size_t runs = 0;

@@ -12,6 +12,7 @@ std::string_view setting_source_name(SettingSource s) {
     case SettingSource::OPTION: return "option";
     case SettingSource::CONFIG: return "config.json";
     case SettingSource::DEFAULT: return "default";
+    case SettingSource::MODEL_LIMIT: return "max_position_embeddings";
   }
   return "?";
 }
@@ -40,12 +41,19 @@ TokenizationSettings resolve_tokenization(const io::BertConfig& config,
                                           const TokenizationSettings& defaults) {
   TokenizationSettings s = defaults;
   const io::TokenizationRecipe recipe = config.recipe.value_or(io::TokenizationRecipe{});
+  const int max_pos = config.max_position_embeddings;
   if (given.max_length) {
+    check(*given.max_length >= 2 && *given.max_length <= max_pos, ErrorCode::INVALID_ARGUMENT,
+          cat("--max-length ", *given.max_length, ": must be in [2, ", max_pos,
+              "] (the model's max_position_embeddings)"));
     s.max_length = *given.max_length;
     s.max_length_from = SettingSource::OPTION;
   } else if (recipe.max_length) {
     s.max_length = *recipe.max_length;
     s.max_length_from = SettingSource::CONFIG;
+  } else if (s.max_length > max_pos) {
+    s.max_length = max_pos;
+    s.max_length_from = SettingSource::MODEL_LIMIT;
   }
   if (given.truncation) {
     s.truncation = text::parse_truncation(*given.truncation);

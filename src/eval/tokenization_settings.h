@@ -2,6 +2,10 @@
 // for each of max_length, truncation and head_tokens,
 //   an option the user gave  >  the model's config.json "bertq" block (how it was trained,
 //   see io/bert_config.h)  >  the command's default (512 tokens, head, 128 head tokens).
+// A default max_length beyond the model's max_position_embeddings becomes that limit (a model
+// with 128 positions is served and evaluated at 128 unless told otherwise); a max_length
+// given as an option must be in [2, max_position_embeddings]. This is the one place where
+// commands meet the model's position limit.
 // A model trained with head+tail 32 at 128 tokens is thus evaluated and served that way
 // unless an option says otherwise. Each field records where its value came from, so reports
 // can say it ("max_length 128 (config.json)").
@@ -22,8 +26,10 @@
 namespace bertq::eval {
 
 // Where a setting came from.
-enum class SettingSource { OPTION, CONFIG, DEFAULT };
-std::string_view setting_source_name(SettingSource s);  // "option", "config.json", "default"
+// MODEL_LIMIT: the default was cut to the model's max_position_embeddings.
+enum class SettingSource { OPTION, CONFIG, DEFAULT, MODEL_LIMIT };
+// "option", "config.json", "default", "max_position_embeddings"
+std::string_view setting_source_name(SettingSource s);
 
 struct TokenizationSettings {
   int max_length = 512;  // tokens including [CLS] and [SEP]
@@ -46,8 +52,9 @@ struct TokenizationOverrides {
   std::optional<int> head_tokens;
 };
 
-// Applies the precedence above. INVALID_ARGUMENT for a bad truncation name or a negative
-// head_tokens given as an option (the config block was validated when it was read).
+// Applies the precedence above. INVALID_ARGUMENT for a bad truncation name, a negative
+// head_tokens or a max_length outside [2, max_position_embeddings] given as an option (the
+// config block was validated when it was read).
 TokenizationSettings resolve_tokenization(const io::BertConfig& config,
                                           const TokenizationOverrides& given,
                                           const TokenizationSettings& defaults = {});

@@ -32,7 +32,7 @@ std::optional<ApiError> parse_object(std::string_view body, const Limits& limits
   if (body.size() > limits.max_body_bytes) {
     return ApiError{413, "body_too_large",
                     cat("request body of ", body.size(), " bytes exceeds the limit of ",
-                        limits.max_body_bytes)};
+                        limits.max_body_bytes, " bytes per request body")};
   }
   if (body.empty())
     return ApiError{400, "invalid_json", "empty request body: expected a JSON object"};

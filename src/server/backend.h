@@ -3,7 +3,7 @@
 // (the same library API as `bertq predict`).
 //
 //   auto backend = bertq::server::make_classifier_backend("models/imdb", /*threads=*/4);
-//   backend->warm_up();
+//   backend->warm_up(512);
 //   auto r = backend->classify({{"A great movie!", 512, "head"}});
 //   r[0].label == "POSITIVE"; r[0].score == r[0].probs[r[0].label_id];
 #pragma once
@@ -37,8 +37,10 @@ class Backend {  // thread-safe
   // INVALID_ARGUMENT for a bad item (invalid UTF-8, bad option), anything else is internal.
   virtual std::vector<ClassifyResult> classify(const std::vector<ClassifyItem>& batch) = 0;
   virtual std::vector<std::string> labels() const = 0;
-  // Runs a few dummy texts through the model so the first request is not slow.
-  virtual void warm_up() = 0;
+  // Runs a few dummy texts through the model so the first request is not slow, at up to
+  // `max_length` tokens (the longest a request may ask for: the server's limits.max_length,
+  // already within the model's max_position_embeddings).
+  virtual void warm_up(int max_length) = 0;
 };
 
 // Loads a model folder into a bertq::Classifier (threads 0 = default). head_tokens: content

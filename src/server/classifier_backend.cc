@@ -75,11 +75,11 @@ class ClassifierBackend : public Backend {
     return out;
   }
 
-  void warm_up() override {
-    // A short and a long text: first-touch of weights and workspaces of both sizes.
+  void warm_up(int max_length) override {
+    // A short and a long text (cut to max_length): first-touch of weights and workspaces.
     std::string long_text;
-    for (int i = 0; i < 200; ++i) long_text += "warm up text ";
-    classify({{"warm up", 512, "head"}, {long_text, 512, "head"}});
+    for (int i = 0; i < max_length; ++i) long_text += "warm up text ";
+    classify({{"warm up", max_length, "head"}, {long_text, max_length, "head"}});
   }
 
  private:

@@ -48,6 +48,12 @@ const char* code_for_status(int status) {
   }
 }
 
+// httplib stopped reading at the body limit (set_payload_max_length).
+std::string body_too_large(const Limits& limits) {
+  return error_body({413, "body_too_large", cat("request body exceeds the limit of ",
+                                                limits.max_body_bytes, " bytes per request body")});
+}
+
 void set_error(httplib::Response& res, int status, const std::string& code,
                const std::string& message) {
   res.status = status;
@@ -146,12 +152,29 @@ void Server::install_routes() {
   h.set_keep_alive_timeout(5);
   h.set_tcp_nodelay(true);
 
+  // Routes with a content reader: the body is read here whatever its Content-Type. Without one,
+  // httplib (the compiled Debian library) parses an application/x-www-form-urlencoded body
+  // (what `curl -d` sends) as a form and answers 413 beyond its built-in 8 KiB, far below
+  // --max-body-bytes; the body limit itself still applies (set_payload_max_length).
   auto classify = [this](bool hf) {
-    return [this, hf](const httplib::Request& req, httplib::Response& res) {
+    return [this, hf](const httplib::Request&, httplib::Response& res,
+                      const httplib::ContentReader& read) {
       int status = 500;
-      std::string body, retry_after;
+      std::string request_body, body, retry_after;
       try {
-        handle_classify(req.body, hf, status, body, retry_after);
+        const bool complete = read([&](const char* data, size_t n) {
+          request_body.append(data, n);
+          return true;
+        });
+        if (!complete && res.status == 413) {  // httplib stopped at the body limit
+          status = 413;
+          body = body_too_large(options_.limits);
+        } else if (!complete) {
+          status = 400;
+          body = error_body({400, "bad_request", "the request body could not be read"});
+        } else {
+          handle_classify(request_body, hf, status, body, retry_after);
+        }
       } catch (const std::exception& e) {
         status = 500;
         body = error_body({500, "internal", e.what()});
@@ -200,12 +223,13 @@ void Server::install_routes() {
   });
   // httplib's own errors (404, 413, 400 for an unparsable request) get a JSON body too.
   h.set_error_handler(
-      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+      httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         std::string message = cat("HTTP ", res.status);
         if (res.status == 404) message = cat(req.path, ": no such route");
-        if (res.status == 413) message = "request body exceeds the size limit";
-        res.set_content(error_body({res.status, code_for_status(res.status), message}), kJson);
+        res.set_content(res.status == 413 ? body_too_large(options_.limits)
+                                          : error_body({res.status, code_for_status(res.status), message}),
+                        kJson);
         return httplib::Server::HandlerResponse::Handled;
       }));
   h.set_exception_handler(
@@ -247,7 +271,7 @@ void Server::serve() {
   if (options_.warm_up) {
     warm_thread_ = std::thread([this] {
       try {
-        backend_.warm_up();
+        backend_.warm_up(options_.limits.max_length);
         ready_.store(true);
         metrics_.set_ready(true);
       } catch (...) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/progress.h"
 
 namespace bertq::eval {
 namespace {
@@ -52,6 +53,21 @@ TEST(Protocol, RunCountsStayWithinMinAndMax) {
   EXPECT_EQ(r.steps.size(), 14u);
   o.max_runs = 1;  // below min_runs
   EXPECT_THROW(run_interleaved(1, 1, o, [](size_t, size_t) {}), Error);
+}
+
+// The bar's total is known before the budget decides the run count: it must end exactly at
+// progress_calls (the demo once printed "150/48 runs").
+TEST(Protocol, ProgressEndsAtItsTotal) {
+  ProtocolOptions o;
+  o.warmup = 1;
+  o.min_runs = 2;
+  o.max_runs = 9;
+  for (double budget : {0.0, 1e9}) {
+    o.budget_s = budget;
+    Progress bar("bench", 2 * progress_calls(3, o), "runs", 1.0, false);
+    for (int w = 0; w < 2; ++w) run_interleaved(1, 3, o, [](size_t, size_t) {}, &bar);
+    EXPECT_EQ(bar.done(), 2 * progress_calls(3, o)) << "budget " << budget;
+  }
 }
 
 TEST(Protocol, ErrorsFromARunPropagate) {

@@ -55,7 +55,8 @@ class FakeBackend : public Backend {
     return out;
   }
   std::vector<std::string> labels() const override { return {"NEGATIVE", "POSITIVE"}; }
-  void warm_up() override {
+  void warm_up(int max_length) override {
+    warm_max_length_.store(max_length);
     if (warm_delay_.count() > 0) std::this_thread::sleep_for(warm_delay_);
     warmed_.store(true);
   }
@@ -73,6 +74,7 @@ class FakeBackend : public Backend {
 
   std::chrono::milliseconds delay_{0}, warm_delay_{0};
   std::atomic<bool> warmed_{false};
+  std::atomic<int> warm_max_length_{0};  // what warm_up was asked for
 
  private:
   mutable std::mutex mu_;

@@ -96,12 +96,13 @@ TEST(Http, EveryBadRequestClass) {
   expect_error(c->Post("/v1/classify", json{{"text", std::string(513, 'a')}}.dump(), kJsonType),
                413, "text_too_long");
   // Over the body limit: httplib refuses it from Content-Length, our error body is added.
-  expect_error(c->Post("/v1/classify", json{{"text", std::string(5000, 'a')}}.dump(), kJsonType),
-               413, "body_too_large");
+  auto r = c->Post("/v1/classify", json{{"text", std::string(5000, 'a')}}.dump(), kJsonType);
+  expect_error(r, 413, "body_too_large");
+  EXPECT_NE(r->body.find("limit of 4096 bytes per request body"), std::string::npos) << r->body;
   expect_error(c->Get("/v1/classify"), 405, "method_not_allowed");
   expect_error(c->Delete("/v1/classify"), 405, "method_not_allowed");
   expect_error(c->Post("/metrics", "{}", kJsonType), 405, "method_not_allowed");
-  auto r = c->Put("/", "{}", kJsonType);
+  r = c->Put("/", "{}", kJsonType);
   expect_error(r, 405, "method_not_allowed");
   EXPECT_EQ(r->get_header_value("Allow"), "POST");
   expect_error(c->Get("/nope"), 404, "not_found");
@@ -112,6 +113,28 @@ TEST(Http, EveryBadRequestClass) {
   // Internal failure: 500, and the server keeps serving.
   expect_error(c->Post("/v1/classify", "{\"text\": \"__internal__\"}", kJsonType), 500, "internal");
   r = c->Post("/v1/classify", "{\"text\": \"still here\"}", kJsonType);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
+// A body sent as a form (what `curl -d` does) is read as JSON like any other: httplib's own
+// 8 KiB limit for form bodies must not answer 413 body_too_large for a body far below
+// --max-body-bytes; a text over --max-text-bytes gets text_too_long naming that limit.
+TEST(Http, FormContentTypeBodiesMeetOurLimitsOnly) {
+  FakeBackend backend;
+  ServerOptions o = test_options();
+  o.limits.max_body_bytes = 1 << 20;
+  o.limits.max_text_bytes = 65536;
+  RunningServer s(backend, o);
+  auto c = s.client();
+  const char* kForm = "application/x-www-form-urlencoded";
+  auto r = c->Post("/v1/classify", json{{"text", std::string(20000, 'a')}}.dump(), kForm);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  r = c->Post("/v1/classify", json{{"text", std::string(70000, 'a')}}.dump(), kForm);
+  expect_error(r, 413, "text_too_long");
+  EXPECT_NE(r->body.find("limit of 65536 bytes per text"), std::string::npos) << r->body;
+  r = c->Post("/", json{{"inputs", std::string(20000, 'a')}}.dump(), kForm);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
 }
@@ -166,7 +189,9 @@ TEST(Http, HuggingFaceRoute) {
 TEST(Http, HealthAndReadiness) {
   FakeBackend backend;
   backend.warm_delay_ = 300ms;
-  RunningServer s(backend, test_options());
+  ServerOptions o = test_options();
+  o.limits.max_length = o.limits.default_max_length = 96;  // a model with 96 positions
+  RunningServer s(backend, o);
   auto c = s.client();
   auto r = c->Get("/healthz");
   ASSERT_TRUE(r);
@@ -176,6 +201,8 @@ TEST(Http, HealthAndReadiness) {
   EXPECT_EQ(r->status, 503) << "ready before warm-up finished";
   ASSERT_TRUE(s.wait_ready());
   EXPECT_TRUE(backend.warmed_.load());
+  EXPECT_EQ(backend.warm_max_length_.load(), 96)
+      << "the warm-up must stay within the server's (the model's) max length";
   r = c->Get("/readyz");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/model_option.h"
 #include "cli/command.h"
 #include "core/progress.h"
 #include "train/pretrainer.h"
@@ -34,7 +35,7 @@ Command reg("pretrain", 39, [](CLI::App& app) {
   auto o = std::make_shared<train::PretrainOptions>();
   auto dropout = std::make_shared<double>(-1);
   auto* cmd = app.add_subcommand("pretrain", "Masked-LM pre-training of a BERT (libtorch; HF BertForMaskedLM)");
-  cmd->add_option("--model", o->model_dir, "Model folder to start from (config.json, vocab.txt; model.safetensors optional: without it, from scratch)")->required()->group("Data");
+  add_model_option(cmd, "--model", o->model_dir, "Model to start from (config.json, vocab.txt; model.safetensors optional: without it, from scratch)")->required()->group("Data");
   cmd->add_option("--data", o->data, "Text: dataset specs (labels ignored): imdb:unsup, imdb:train, FILE.jsonl.gz, ... (repeatable)")->required()->group("Data");
   cmd->add_option("--out", o->out_dir, "Run folder: last/, checkpoint/, metrics.jsonl, curves.svg")->required()->group("Data");
   cmd->add_option("--max-length", o->max_length, "Tokens per packed sequence, [CLS] and [SEP] included")->capture_default_str()->group("Data");

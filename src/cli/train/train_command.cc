@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/model_option.h"
 #include "cli/command.h"
 #include "core/progress.h"
 #include "train/trainer.h"
@@ -33,7 +34,7 @@ Command reg("train", 40, [](CLI::App& app) {
   auto o = std::make_shared<train::TrainOptions>();
   auto dropout = std::make_shared<double>(-1);
   auto* cmd = app.add_subcommand("train", "Fine-tune a BERT sequence classifier (libtorch)");
-  cmd->add_option("--model", o->model_dir, "Model folder (config.json, vocab.txt, model.safetensors; without weights: from scratch)")->required()->group("Data");
+  add_model_option(cmd, "--model", o->model_dir, "Model (config.json, vocab.txt, model.safetensors; without weights: from scratch)")->required()->group("Data");
   cmd->add_option("--train", o->train_path, "Training data: .jsonl/.csv/.tsv (plain or .gz), an aclImdb folder, imdb:train, ...")->required()->group("Data");
   cmd->add_option("--eval", o->eval_path, "Evaluation data (same forms, e.g. imdb:test)")->group("Data");
   cmd->add_option("--validation-split", o->validation_split, "Hold out this fraction of --train for evaluation (stratified)")->group("Data");

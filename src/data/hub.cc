@@ -126,7 +126,7 @@ std::string transformer_folder(const std::string& dir) {
   for (const auto& m : j) {
     const std::string type = m.is_object() ? m.value("type", "") : "";
     const std::string path = m.is_object() ? m.value("path", "") : "";
-    if (type.size() < 19 || type.compare(type.size() - 19, 19, "models.Transformer") != 0) continue;
+    if (!type.ends_with("models.Transformer")) continue;
     check(path.find("..") == std::string::npos && (path.empty() || path.front() != '/'),
           ErrorCode::CORRUPT_FILE, cat(modules, ": Transformer path \"", path, "\" leaves the folder"));
     const std::string sub = path.empty() ? dir : join_path(dir, path);

@@ -63,6 +63,35 @@ TEST(TokenizationSettings, Precedence) {
   EXPECT_THROW(resolve_tokenization(c, given), Error);
 }
 
+// The default max length never exceeds the model's positions (a 128-position model is served
+// at 128, said as such); an option beyond them is an error naming the limit.
+TEST(TokenizationSettings, ModelPositionsBoundTheMaxLength) {
+  io::BertConfig c = with_recipe(std::nullopt);
+  c.max_position_embeddings = 128;
+  TokenizationSettings s = resolve_tokenization(c, {});
+  EXPECT_EQ(s.max_length, 128);
+  EXPECT_EQ(s.max_length_from, SettingSource::MODEL_LIMIT);
+  EXPECT_EQ(s.describe(), "max length 128 (max_position_embeddings), truncation head (default)");
+  TokenizationOverrides given;
+  given.max_length = 64;
+  s = resolve_tokenization(c, given);
+  EXPECT_EQ(s.max_length, 64);
+  EXPECT_EQ(s.max_length_from, SettingSource::OPTION);
+  for (int bad : {129, 512, 1, 0}) {
+    given.max_length = bad;
+    try {
+      resolve_tokenization(c, given);
+      FAIL() << "--max-length " << bad << " accepted for a 128-position model";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(cat("--max-length ", bad, ": must be in [2, 128]")),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  c.max_position_embeddings = 1024;  // a longer model keeps the command's default
+  EXPECT_EQ(resolve_tokenization(c, {}).max_length, 512);
+}
+
 TEST(TokenizationSettings, MalformedBlockNamesConfigAndField) {
   ::bertq::testing::TempDir tmp;
   const std::string dir = testing::make_tiny_model(tmp.path(), "m", 1);

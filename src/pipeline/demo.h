@@ -1,7 +1,7 @@
 // `bertq demo`: the whole job offline, in a few minutes on 2 cores. By default the real job
 // in miniature: fine-tune the pretrained sentence-transformers/all-MiniLM-L6-v2 (placed in the
 // cache by `scripts/setup.sh --pretrained`) on the real IMDB reviews where they are on the
-// machine (data::find_imdb: $BERTQ_IMDB_DIR or a downloaded dataset; 1,200 train reviews, 500
+// machine (data::find_imdb: $BERTQ_IMDB_DIR or a downloaded dataset; 2,000 train reviews, 500
 // test reviews), else on the built-in synthetic corpus, then quantize, evaluate and benchmark;
 // DemoResult::data says which. With model = "scratch" (the first demo):
 //   corpus  data::write_synthetic_corpus -> RUN/corpus/{train,test}.jsonl (built-in templates)

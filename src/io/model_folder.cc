@@ -5,6 +5,8 @@
 
 #include "core/error.h"
 #include "core/file_util.h"
+#include "core/log.h"
+#include "io/torch_bin.h"
 
 namespace bertq::io {
 
@@ -24,10 +26,20 @@ ModelFolder ModelFolder::load(const std::string& dir) {
     check(!file_exists(join_path(dir, "model.safetensors.index.json")), ErrorCode::UNSUPPORTED,
           cat(dir, ": sharded checkpoints (model.safetensors.index.json) are not supported; save "
                    "the model as one model.safetensors"));
-    check(!file_exists(join_path(dir, "pytorch_model.bin")), ErrorCode::UNSUPPORTED,
-          cat(dir, ": has pytorch_model.bin but no model.safetensors; convert it with "
-                   "transformers (model.save_pretrained(dir, safe_serialization=True))"));
-    throw Error(ErrorCode::NOT_FOUND, cat(dir, ": no model.safetensors"));
+    const std::string bin_path = join_path(dir, "pytorch_model.bin");
+    check(file_exists(bin_path), ErrorCode::NOT_FOUND, cat(dir, ": no model.safetensors"));
+    // A torch.save checkpoint, read without running its pickle (torch_bin.h) and converted in
+    // memory; `bertq convert` writes model.safetensors once so later loads memory-map it.
+    ModelFolder m;
+    m.dir = dir;
+    m.config = BertConfig::load(config_path);
+    log_info(cat(bin_path, ": no model.safetensors, reading the PyTorch checkpoint (`bertq convert "
+                 "--model ", dir, " --out ", dir, "` makes a model.safetensors)"));
+    SafeTensorsWriter converted;
+    add_torch_tensors(converted, read_torch_bin(bin_path));
+    m.weights =
+        WeightStore::load(SafeTensorsFile::from_buffer(converted.serialize(), bin_path), m.config);
+    return m;
   }
   ModelFolder m;
   m.dir = dir;

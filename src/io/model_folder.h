@@ -81,7 +81,9 @@ struct ModelFolder {
   BertConfig config;
   WeightStore weights;
 
-  // Reads DIR/config.json and DIR/model.safetensors; errors say what is missing and how to get it.
+  // Reads DIR/config.json and DIR/model.safetensors, or without it DIR/pytorch_model.bin
+  // (torch_bin.h: read without running its pickle, converted in memory); errors say what is
+  // missing and how to get it.
   static ModelFolder load(const std::string& dir);
   bool has_tokenizer() const;  // vocab.txt or tokenizer.json present
 };

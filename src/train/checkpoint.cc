@@ -128,6 +128,11 @@ void load_start_weights(torch::nn::Module& model, const std::string& model_dir, 
                         const c10::Device& dev, const std::string& activity,
                         const std::function<std::vector<std::string>(const std::string&)>& load) {
   const std::string weights = join_path(model_dir, "model.safetensors");
+  // A PyTorch-only folder must not silently train from random weights.
+  check(file_exists(weights) || !file_exists(join_path(model_dir, "pytorch_model.bin")),
+        ErrorCode::UNSUPPORTED,
+        cat(model_dir, ": has pytorch_model.bin but no model.safetensors; run `bertq convert --model ",
+            model_dir, " --out ", model_dir, "` first (it reads the checkpoint without running it)"));
   if (file_exists(weights)) {
     for (const auto& n : load(weights)) log_info(cat(weights, ": no ", n, ", initialised at random"));
   } else {

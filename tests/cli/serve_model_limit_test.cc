@@ -19,6 +19,7 @@
 #include "common/test_util.h"
 #include "core/file_util.h"
 #include "eval/eval_test_util.h"
+#include "run_bertq.h"
 
 namespace bertq {
 namespace {
@@ -142,16 +143,10 @@ TEST_F(ShortModel, MaxLengthBeyondThePositionsIsRefusedAtStart) {
 }
 
 TEST_F(ShortModel, PredictDefaultsToThePositions) {
-  const std::string cmd =
-      std::string(BERTQ_CLI) + " predict --model " + dir_ + " --threads 1 '" + long_text_ + "' 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  ASSERT_EQ(pclose(p), 0) << out;
-  EXPECT_NE(out.find("\"label\""), std::string::npos) << out;
+  const testing::CliOutput o =
+      testing::run_bertq("predict --model " + dir_ + " --threads 1 '" + long_text_ + "'", true);
+  ASSERT_EQ(o.status, 0) << o.text;
+  EXPECT_NE(o.text.find("\"label\""), std::string::npos) << o.text;
 }
 
 }  // namespace

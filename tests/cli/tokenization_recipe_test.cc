@@ -11,26 +11,15 @@
 #include "common/test_util.h"
 #include "core/file_util.h"
 #include "eval/eval_test_util.h"
+#include "run_bertq.h"
 
 namespace bertq {
 namespace {
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
-
-// Runs `bertq ARGS` (stderr to a file read back when `with_stderr`).
+using Output = testing::CliOutput;
+// Runs `bertq ARGS` (stderr joined when `with_stderr`).
 Output run(const std::string& args, bool with_stderr = false) {
-  const std::string cmd = std::string(BERTQ_CLI) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Output o;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return o;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.text.append(buf.data(), n);
-  o.status = pclose(p);
-  return o;
+  return testing::run_bertq(args, with_stderr);
 }
 
 // The logits `bertq predict` prints for one text.

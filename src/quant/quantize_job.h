@@ -1,5 +1,5 @@
 // The whole `bertq quantize` job: load FP32 -> (calibrate) -> quantize -> (fidelity on --eval,
-// per-layer sensitivity, accuracy-aware FP32 fallback) -> write the folder + report.
+// per-layer sensitivity, accuracy-aware FP32 fallback on accuracy drop and/or agreement) -> write the folder + report.
 // The report (printed and written as OUT/quantization_report.json) holds the options, sizes,
 // the fidelity of the final model and the sensitivity table when computed.
 //
@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "quant/accuracy_target.h"
 #include "quant/quantizer.h"
 
 namespace bertq::quant {
@@ -27,7 +28,9 @@ struct QuantizeJob {
   uint64_t seed = 0;              // stratified sampling of calibration / eval sets
   int max_length = 256;           // tokens per calibration / eval sequence
   bool sensitivity = false;       // per-layer table (one model per encoder layer)
-  double max_drop = -1;           // accuracy-aware mode when >= 0 (needs eval)
+  // Accuracy-aware mode (needs eval) when a target is set: the most sensitive encoder layers
+  // are kept in FP32 until every set target is met.
+  AccuracyTarget target;
   bool force = false;
 };
 

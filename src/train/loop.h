@@ -61,21 +61,24 @@ struct LoopEval {
   std::string summary;    // logged after "eval step N: "
 };
 
+// Every member has a default ("= {}"), so a designated initializer may name only some.
 struct LoopTask {
-  std::string name;                           // progress bar label
-  std::string out_dir;                        // checkpoint/, metrics.jsonl, curves.svg
-  std::string options_json;                   // the run's options (see options_json_matches)
+  using Collate =
+      std::function<MicroBatch(const std::vector<size_t>& idx, int64_t epoch, int64_t batch)>;
+  std::string name = {};                      // progress bar label
+  std::string out_dir = {};                   // checkpoint/, metrics.jsonl, curves.svg
+  std::string options_json = {};              // the run's options (see options_json_matches)
   const std::vector<int>* lengths = nullptr;  // token counts of the training items
   torch::nn::Module* model = nullptr;         // what the optimizer trains and checkpoints hold
   // Micro-batch `batch` (the items idx) of `epoch`, on the model's device.
-  std::function<MicroBatch(const std::vector<size_t>& idx, int64_t epoch, int64_t batch)> collate;
+  Collate collate = {};
   // Forward pass in training mode.
-  std::function<MicroLoss(const MicroBatch&)> loss;
+  std::function<MicroLoss(const MicroBatch&)> loss = {};
   // nullopt: nothing to evaluate (no evaluation data).
-  std::function<std::optional<LoopEval>()> evaluate;
-  std::function<void()> on_best;    // optional: a new best evaluation (trainer: OUT/best)
-  std::function<void()> save_last;  // optional: the run ended without interruption (OUT/last)
-  std::string accuracy_field;       // train lines: correct / units under this key ("" = none)
+  std::function<std::optional<LoopEval>()> evaluate = {};
+  std::function<void()> on_best = {};    // optional: a new best evaluation (trainer: OUT/best)
+  std::function<void()> save_last = {};  // optional: the run ended without interruption (OUT/last)
+  std::string accuracy_field = {};       // train lines: correct / units under this key ("" = none)
 };
 
 // Checks the settings (INVALID_ARGUMENT naming the flag); `metrics`: the values `metric` may take.

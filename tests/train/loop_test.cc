@@ -24,12 +24,21 @@ struct ToyImpl : torch::nn::Module {
 };
 
 struct Toy {
-  std::vector<std::vector<float>> items;
+  std::vector<std::vector<float>> items = {{1}, {2}, {3}};
   std::vector<int> lengths;
   std::shared_ptr<ToyImpl> model = std::make_shared<ToyImpl>();
   std::vector<EvalMetrics> script;  // what the evaluations return, in turn
   size_t evals = 0;
   int bests = 0, lasts = 0;
+
+  TempDir tmp;
+
+  LoopResult run(const LoopOptions& o) {
+    return run_loop(o, task(tmp.file("run")), std::chrono::steady_clock::now());
+  }
+  nlohmann::json state() const {
+    return nlohmann::json::parse(read_file(tmp.file("run/checkpoint/state.json")));
+  }
 
   LoopTask task(const std::string& out_dir) {
     lengths.assign(items.size(), 4);
@@ -60,9 +69,11 @@ struct Toy {
   }
 };
 
-LoopOptions toy_options() {
+// Batches of one item (3 steps an epoch).
+LoopOptions toy_options(int epochs) {
   LoopOptions o;
-  o.epochs = 1;
+  o.epochs = epochs;
+  o.batch_size = 1;
   o.lr = 0.1;
   o.warmup_ratio = 0;
   o.max_grad_norm = 0;  // the gradient is checked as computed
@@ -76,13 +87,12 @@ LoopOptions toy_options() {
 // With L_k / grad_accum it would not be (the pairings give -7.5, -5.5, -5 for A; -6.5,
 // -5.33, -6.75 for B).
 void expect_one_large_batch(const std::vector<std::vector<float>>& items, double want_grad) {
-  TempDir tmp;
   Toy toy;
   toy.items = items;
-  LoopOptions o = toy_options();
+  LoopOptions o = toy_options(1);
   o.batch_size = 2;
   o.grad_accum = 2;
-  const LoopResult r = run_loop(o, toy.task(tmp.file("run")), std::chrono::steady_clock::now());
+  const LoopResult r = toy.run(o);
   ASSERT_EQ(r.steps, 1);
   const torch::Tensor g = toy.model->w.grad();
   ASSERT_TRUE(g.defined());
@@ -101,17 +111,13 @@ TEST(Loop, AccumulationWeighsEachTokenOnce) {  // the masked LM: units = chosen 
 // Evaluated every step with losses 1.0, 0.9, 0.95, 0.9: two without improvement after step 2
 // stop the run at step 4 (of 9) with a checkpoint; the best is step 2.
 TEST(Loop, EarlyStoppingOnTheMetric) {
-  TempDir tmp;
   Toy toy;
-  toy.items = {{1}, {2}, {3}};
   for (double l : {1.0, 0.9, 0.95, 0.9, 0.5}) toy.script.push_back(EvalMetrics{l, 0, 0, 3});
-  LoopOptions o = toy_options();
-  o.epochs = 3;
-  o.batch_size = 1;
+  LoopOptions o = toy_options(3);
   o.eval_every = 1;
   o.early_stopping = 2;
   o.metric = "loss";
-  const LoopResult r = run_loop(o, toy.task(tmp.file("run")), std::chrono::steady_clock::now());
+  const LoopResult r = toy.run(o);
   EXPECT_TRUE(r.early_stopped);
   EXPECT_FALSE(r.interrupted);
   EXPECT_EQ(r.steps, 4);
@@ -120,42 +126,31 @@ TEST(Loop, EarlyStoppingOnTheMetric) {
   EXPECT_EQ(r.best_eval.loss, 0.9);
   EXPECT_EQ(toy.bests, 2);
   EXPECT_EQ(toy.lasts, 1);
-  const auto state = nlohmann::json::parse(read_file(tmp.file("run/checkpoint/state.json")));
-  EXPECT_EQ(state.at("step"), 4);
-  EXPECT_EQ(state.at("best_step"), 2);
+  EXPECT_EQ(toy.state().at("step"), 4);
+  EXPECT_EQ(toy.state().at("best_step"), 2);
 }
 
-TEST(Loop, MaxStepsEndsTheSchedule) {
-  TempDir tmp;
-  Toy toy;
-  toy.items = {{1}, {2}, {3}};
-  LoopOptions o = toy_options();
-  o.epochs = 3;
-  o.batch_size = 1;
-  o.max_steps = 5;
-  const LoopResult r = run_loop(o, toy.task(tmp.file("run")), std::chrono::steady_clock::now());
-  EXPECT_EQ(r.steps, 5);
-  EXPECT_EQ(r.total_steps, 5);
-  EXPECT_FALSE(r.time_limit);
-  EXPECT_EQ(toy.lasts, 1);
-  EXPECT_EQ(nlohmann::json::parse(read_file(tmp.file("run/checkpoint/state.json"))).at("step"), 5);
-}
-
-// A limit already passed after the first step (no timing involved): stop there, with a
-// checkpoint and OUT/last.
-TEST(Loop, MaxMinutesStopsAfterTheStepInProgress) {
-  TempDir tmp;
-  Toy toy;
-  toy.items = {{1}, {2}, {3}};
-  LoopOptions o = toy_options();
-  o.batch_size = 1;
-  o.max_minutes = 1e-12;
-  const LoopResult r = run_loop(o, toy.task(tmp.file("run")), std::chrono::steady_clock::now());
-  EXPECT_EQ(r.steps, 1);
-  EXPECT_EQ(r.total_steps, 3);
-  EXPECT_TRUE(r.time_limit);
-  EXPECT_EQ(toy.lasts, 1);
-  EXPECT_TRUE(file_exists(tmp.file("run/checkpoint/state.json")));
+// max_steps 5 of 9 ends the schedule there; a max_minutes limit already passed after the first
+// step (no timing involved) stops the run there. Both: a checkpoint at the stop and OUT/last.
+TEST(Loop, MaxStepsAndMaxMinutesEndTheRun) {
+  struct Case {
+    int64_t max_steps;
+    double max_minutes;
+    int64_t steps, total;
+    bool time_limit;
+  };
+  for (const Case c : {Case{5, 0, 5, 5, false}, Case{0, 1e-12, 1, 9, true}}) {
+    Toy toy;
+    LoopOptions o = toy_options(3);
+    o.max_steps = c.max_steps;
+    o.max_minutes = c.max_minutes;
+    const LoopResult r = toy.run(o);
+    EXPECT_EQ(r.steps, c.steps) << c.max_steps;
+    EXPECT_EQ(r.total_steps, c.total) << c.max_steps;
+    EXPECT_EQ(r.time_limit, c.time_limit) << c.max_steps;
+    EXPECT_EQ(toy.lasts, 1) << c.max_steps;
+    EXPECT_EQ(toy.state().at("step"), c.steps) << c.max_steps;
+  }
 }
 
 TEST(Loop, OptionsAreChecked) {

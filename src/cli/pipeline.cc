@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/train/loop_flags.h"
 #include "core/interrupt.h"
 #include "core/progress.h"
 #include "pipeline/pipeline.h"
@@ -34,7 +35,6 @@ namespace {
 
 Command reg("pipeline", 5, [](CLI::App& app) {
   auto o = std::make_shared<pipeline::PipelineOptions>();
-  auto dropout = std::make_shared<double>(-1);
   auto* cmd = app.add_subcommand(
       "pipeline", "Run the whole job: data, train, eval FP32, quantize, eval INT8, bench, report");
   cmd->add_option("--model", o->model, "Model folder or hub name (downloaded when missing)")->capture_default_str()->group("Input");
@@ -45,19 +45,12 @@ Command reg("pipeline", 5, [](CLI::App& app) {
   cmd->add_option("--test-limit", o->test_limit, "Use a stratified subset of N test examples (0 = all)")->group("Input");
   cmd->add_option("--seed", o->seed, "Seed for subsets, splits, initialisation and shuffling")->capture_default_str()->group("Input");
   auto& t = o->train;
-  cmd->add_option("--epochs", t.epochs, "Epochs")->capture_default_str()->group("Train");
-  cmd->add_option("--lr", t.lr, "Peak learning rate")->capture_default_str()->group("Train");
-  cmd->add_option("--batch-size", t.batch_size, "Examples per micro-batch")->capture_default_str()->group("Train");
-  cmd->add_option("--grad-accum", t.grad_accum, "Micro-batches per optimizer step")->capture_default_str()->group("Train");
   cmd->add_option("--max-length", t.max_length, "Tokens per text, [CLS] and [SEP] included (train, eval, bench)")->capture_default_str()->group("Train");
   cmd->add_option("--truncation", t.truncation, "head | tail | head+tail (train, eval, bench)")->capture_default_str()->group("Train");
   cmd->add_option("--head-tokens", t.head_tokens, "head+tail: tokens kept from the start (default: a quarter of the budget); recorded in the model's config.json and used by eval and bench")->group("Train");
-  cmd->add_option("--warmup-ratio", t.warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group("Train");
-  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->capture_default_str()->group("Train");
   cmd->add_option("--validation-split", t.validation_split, "Fraction of train held out to pick the best checkpoint")->capture_default_str()->group("Train");
-  cmd->add_option("--dropout", *dropout, "Dropout (default: from config.json)")->group("Train");
   cmd->add_flag("--bf16", t.bf16, "bf16 autocast for training")->group("Train");
-  cmd->add_option("--save-every", t.save_every, "Checkpoint every N steps (default 500)")->group("Train");
+  add_loop_flags(cmd, t, {"Train", "Train"});
   cmd->add_option("--quant-scheme", o->quant.scheme, "dynamic | static INT8 activations")->capture_default_str()->group("Quantize");
   cmd->add_option("--calibration-size", o->quant.calibration_size, "Training texts used to calibrate INT8 activations")->capture_default_str()->group("Quantize");
   cmd->add_option("--eval-batch-size", o->eval_batch_size, "Batch size of the evaluations")->capture_default_str()->group("Eval / bench");
@@ -67,8 +60,7 @@ Command reg("pipeline", 5, [](CLI::App& app) {
   cmd->add_option("--bench-threads", o->bench.threads, "Threads of the benchmark (default: all)")->group("Eval / bench");
   cmd->add_option("--threads", o->threads, "Threads for training and evaluation (default: all)")->group("Run");
   cmd->add_option("--stop-after", o->stop_after, "Stop after this stage (data, train, eval_fp32, quantize, eval_int8, bench)")->group("Run");
-  cmd->callback([o, dropout] {
-    if (*dropout >= 0) o->train.dropout = *dropout;
+  cmd->callback([o] {
     install_interrupt_handlers();
     print_pipeline_end(pipeline::run_pipeline(*o, print_stage_line));
   });

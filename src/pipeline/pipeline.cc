@@ -33,17 +33,26 @@ const StageOutcome* PipelineResult::find(const std::string& stage) const {
 
 namespace {
 
+// The train stage's inputs. The loop settings that `bertq pipeline` exposed later (the shared
+// loop flags) appear only when set, so the markers of earlier runs still match.
 nlohmann::json train_inputs(const PipelineOptions& o) {
   const auto& t = o.train;
-  return {{"epochs", t.epochs},           {"lr", t.lr},
-          {"batch_size", t.batch_size},   {"grad_accum", t.grad_accum},
-          {"max_length", t.max_length},   {"truncation", t.truncation},
-          {"head_tokens", t.head_tokens},
-          {"warmup_ratio", t.warmup_ratio}, {"weight_decay", t.weight_decay},
-          {"validation_split", t.validation_split},
-          {"dropout", t.dropout ? nlohmann::json(*t.dropout) : nlohmann::json()},
-          {"bf16", t.bf16},               {"seed", o.seed},
-          {"eval_every", t.eval_every},   {"save_every", t.save_every}};
+  nlohmann::json j = {{"epochs", t.epochs},           {"lr", t.lr},
+                      {"batch_size", t.batch_size},   {"grad_accum", t.grad_accum},
+                      {"max_length", t.max_length},   {"truncation", t.truncation},
+                      {"head_tokens", t.head_tokens},
+                      {"warmup_ratio", t.warmup_ratio}, {"weight_decay", t.weight_decay},
+                      {"validation_split", t.validation_split},
+                      {"dropout", t.dropout ? nlohmann::json(*t.dropout) : nlohmann::json()},
+                      {"bf16", t.bf16},               {"seed", o.seed},
+                      {"eval_every", t.eval_every},   {"save_every", t.save_every}};
+  const PipelineTrainOptions d;
+  if (t.max_steps != d.max_steps) j["max_steps"] = t.max_steps;
+  if (t.max_grad_norm != d.max_grad_norm) j["max_grad_norm"] = t.max_grad_norm;
+  if (t.max_minutes != d.max_minutes) j["max_minutes"] = t.max_minutes;
+  if (t.early_stopping != d.early_stopping) j["early_stopping"] = t.early_stopping;
+  if (t.metric != d.metric) j["metric"] = t.metric;
+  return j;
 }
 
 // Stage "report": the summary of every stage's result -> report files and the final table.

@@ -31,26 +31,27 @@
 #include <string>
 #include <vector>
 
+#include "train/loop_options.h"
+
 namespace bertq::pipeline {
 
 // Stage names, in order.
 const std::vector<std::string>& stage_names();
 
-struct PipelineTrainOptions {  // forwarded to train::TrainOptions (see train/trainer.h)
-  int epochs = 2;
-  double lr = 5e-5;
-  int batch_size = 32;
-  int grad_accum = 1;
+// The train stage's settings: the training loop's (train/loop_options.h) with the pipeline's
+// defaults (2 epochs, lr 5e-5, a train line every 20 steps), and the data / model ones.
+// PipelineOptions' seed, threads and progress are the run's: they replace the loop's.
+struct PipelineTrainOptions : train::LoopOptions {
+  PipelineTrainOptions() {
+    epochs = 2;
+    lr = 5e-5;
+    log_every = 20;
+  }
   int max_length = 256;
   std::string truncation = "head+tail";
   int head_tokens = 0;  // head+tail: content tokens kept from the start; 0 = a quarter of the budget
-  double warmup_ratio = 0.1;
-  double weight_decay = 0.01;
   double validation_split = 0.1;  // of the train split, for choosing the best checkpoint
-  std::optional<double> dropout;
   bool bf16 = false;
-  int64_t eval_every = 0, save_every = 0, log_every = 20;
-  int64_t stop_at_step = 0;  // tests: behave as if interrupted after this step
 };
 
 struct PipelineQuantOptions {  // forwarded to the quantizer

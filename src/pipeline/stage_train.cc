@@ -37,28 +37,19 @@ StageWork run_train_stage(const RunContext& ctx, const nlohmann::json& inputs) {
   const PipelineOptions& o = ctx.options;
   const PipelineTrainOptions& t = o.train;
   train::TrainOptions to;
+  static_cast<train::LoopOptions&>(to) = t;
+  to.seed = o.seed;
+  to.threads = o.threads;
+  to.progress = o.progress;
+  to.resume = false;
   to.model_dir = ctx.path("base");
   to.train_path = ctx.path("data/train.jsonl");
   to.validation_split = t.validation_split;
   to.out_dir = ctx.path("train");
-  to.epochs = t.epochs;
-  to.lr = t.lr;
-  to.batch_size = t.batch_size;
-  to.grad_accum = t.grad_accum;
   to.max_length = t.max_length;
   to.truncation = t.truncation;
   to.head_tokens = t.head_tokens;
-  to.warmup_ratio = t.warmup_ratio;
-  to.weight_decay = t.weight_decay;
-  to.dropout = t.dropout;
   to.bf16 = t.bf16;
-  to.seed = o.seed;
-  to.threads = o.threads;
-  to.eval_every = t.eval_every;
-  to.save_every = t.save_every;
-  to.log_every = t.log_every;
-  to.stop_at_step = t.stop_at_step;
-  to.progress = o.progress;
 
   // Resume only a run of the same inputs; anything else starts over.
   const std::string stamp = join_path(to.out_dir, "pipeline_inputs.json");

@@ -154,6 +154,16 @@ StepPlan plan_steps(size_t examples, int batch_size, int grad_accum, int epochs,
   return p;
 }
 
+bool options_json_matches(const std::string& stored, const std::string& current) {
+  static const nlohmann::json kAddedKeys = {{"max_steps", 0}};
+  nlohmann::json old = nlohmann::json::parse(stored, nullptr, false);
+  const nlohmann::json now = nlohmann::json::parse(current, nullptr, false);
+  if (!old.is_object() || !now.is_object()) return stored == current;
+  for (const auto& [key, value] : kAddedKeys.items())
+    if (!old.contains(key) && now.contains(key)) old[key] = value;
+  return old == now;
+}
+
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
                            const std::string& options_json, bool resume, const MetricsLog& mlog) {
   const std::string ckpt_dir = join_path(out_dir, "checkpoint");
@@ -167,7 +177,7 @@ TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model,
   }
   auto loaded = load_checkpoint(ckpt_dir, model, opt);
   check(loaded.has_value(), ErrorCode::NOT_FOUND, cat(ckpt_dir, ": no checkpoint to resume from"));
-  check(loaded->options_json == options_json, ErrorCode::INVALID_ARGUMENT,
+  check(options_json_matches(loaded->options_json, options_json), ErrorCode::INVALID_ARGUMENT,
         cat(ckpt_dir, "/state.json: the run was started with other options: ", loaded->options_json));
   mlog.truncate_after(loaded->step);
   log_info(cat("resuming at step ", loaded->step, " (epoch ", loaded->epoch + 1, ", batch ",

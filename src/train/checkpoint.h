@@ -60,9 +60,15 @@ struct StepPlan {
 StepPlan plan_steps(size_t examples, int batch_size, int grad_accum, int epochs, int64_t max_steps,
                     double warmup_ratio);
 
+// Whether a checkpoint's options JSON (`stored`) equals the run's (`current`). A key that runs
+// gained later counts as the value earlier runs implied when `stored` lacks it, so their
+// checkpoints still resume: "max_steps" (absent = 0; the classifier's options before
+// the shared loop, train/loop.h).
+bool options_json_matches(const std::string& stored, const std::string& current);
+
 // Starts the run in `out_dir` (metrics log emptied; INVALID_ARGUMENT when out_dir/checkpoint
 // exists) or, with `resume`, loads out_dir/checkpoint into model and opt (NOT_FOUND when there is
-// none; INVALID_ARGUMENT when it was started with other options_json) and cuts the metrics log
+// none; INVALID_ARGUMENT when it was started with other options, see options_json_matches) and cuts the metrics log
 // after its step. Returns the state to continue from.
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
                            const std::string& options_json, bool resume, const MetricsLog& mlog);

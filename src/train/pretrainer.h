@@ -8,10 +8,10 @@
 // BERT-masked batches (masking.h: 15% of non-special tokens; 80% [MASK], 10% random, 10% kept;
 // loss on those only) with the trainer's machinery: AdamW (no decay on biases / LayerNorm),
 // the linear warmup + decay schedule, gradient clipping and accumulation, length-grouped
-// batches, checkpoints on --save-every / SIGINT / SIGTERM and exact --resume, metrics.jsonl
-// and curves.svg. Writes OUT/last, a Hugging Face BertForMaskedLM folder that
-// `bertq train --model OUT/last` fine-tunes (cls.* ignored; pooler and classifier
-// initialised from the fine-tuning seed).
+// batches, checkpoints on --save-every / SIGINT / SIGTERM and exact --resume, early stopping,
+// --max-steps / --max-minutes, metrics.jsonl and curves.svg (the loop is train/loop.h).
+// Writes OUT/last, a Hugging Face BertForMaskedLM folder that `bertq train --model OUT/last`
+// fine-tunes (cls.* ignored; pooler and classifier initialised from the fine-tuning seed).
 //
 //   train::PretrainOptions o;
 //   o.model_dir = "models/small";  o.data = {"imdb:unsup", "imdb:train"};  o.out_dir = "runs/mlm";
@@ -20,13 +20,23 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "train/loop_options.h"
+
 namespace bertq::train {
 
-struct PretrainOptions {
+// The loop's settings are LoopOptions' (train/loop_options.h), with pre-training defaults:
+// 1 epoch, lr 5e-4, warmup 0.06. Early stopping follows the held-out masked-LM `metric`:
+// loss (default) or accuracy (there is no OUT/best; OUT/last is the model where it stopped).
+struct PretrainOptions : LoopOptions {
+  PretrainOptions() {
+    epochs = 1;
+    lr = 5e-4;
+    warmup_ratio = 0.06;
+    metric = "loss";
+  }
   std::string model_dir, out_dir;
   std::vector<std::string> data;  // data::load_dataset specs: imdb:unsup, FILE.jsonl.gz, ...
   int max_length = 128;           // tokens per sequence, [CLS] and [SEP] included
@@ -35,25 +45,6 @@ struct PretrainOptions {
   size_t limit = 0;               // texts kept per spec (0 = all; else chosen by seed)
   bool skip_bad_rows = false;
   double validation_split = 0;    // fraction of sequences held out for the masked-LM eval loss
-  int epochs = 1;
-  int64_t max_steps = 0;          // > 0: at most this many updates (the schedule ends there)
-  double max_minutes = 0;         // > 0: stop (checkpoint + OUT/last) once the run took this long
-  double lr = 5e-4;
-  int batch_size = 32;
-  int grad_accum = 1;
-  double warmup_ratio = 0.06;
-  double weight_decay = 0.01;
-  double max_grad_norm = 1.0;     // <= 0: no clipping
-  std::optional<double> dropout;  // overrides hidden / attention dropout
-  uint64_t seed = 42;
-  int threads = 0;                // 0 = all cores
-  std::string device = "auto";    // auto | cpu | cuda | cuda:N (train/torch_runtime.h)
-  int64_t eval_every = 0;         // steps; 0 = only at the end (needs validation_split > 0)
-  int64_t save_every = 0;         // steps; 0 = 500
-  int64_t log_every = 10;
-  bool resume = false;
-  int64_t stop_at_step = 0;       // > 0: behave as if interrupted after this step (tests)
-  bool progress = true;
 };
 
 struct MlmEval {
@@ -61,12 +52,9 @@ struct MlmEval {
   int64_t tokens = 0;             // chosen (masked) tokens evaluated
 };
 
-struct PretrainResult {
-  int64_t steps = 0, total_steps = 0;
-  bool interrupted = false, time_limit = false;
-  double wall_s = 0, tokens_per_s = 0;
+// LoopResult (best_eval: loss, accuracy, examples = masked tokens) and the corpus sizes.
+struct PretrainResult : LoopResult {
   size_t sequences = 0, eval_sequences = 0;
-  std::vector<std::pair<int64_t, double>> train_losses;  // (step, mean loss since last log)
   MlmEval last_eval;
 };
 

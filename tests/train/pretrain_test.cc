@@ -238,6 +238,34 @@ TEST(Pretrain, LossFallsOnImdbSubset) {
     EXPECT_TRUE(file_exists(tmp.file("run/") + f)) << f;
 }
 
+// Early stopping (from the shared loop) on the held-out masked-LM loss: at lr 1e-30 every
+// update is lost to float rounding, so the evaluation at step 4 equals the one at step 2 (no
+// improvement) and --early-stopping 1 ends the run there, with OUT/last.
+TEST(Pretrain, EarlyStoppingOnHeldOutLoss) {
+  BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
+  BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
+  TempDir tmp;
+  auto o = tiny_pretrain(make_tiny_model(tmp, vocab), data, tmp.file("run"));
+  o.limit = 80;
+  o.batch_size = 8;
+  o.lr = 1e-30;
+  o.max_steps = 10;
+  o.eval_every = 2;
+  o.early_stopping = 1;
+  const PretrainResult r = pretrain(o);
+  EXPECT_TRUE(r.early_stopped);
+  EXPECT_EQ(r.steps, 4);
+  EXPECT_EQ(r.total_steps, 10);
+  EXPECT_EQ(r.best_step, 2);
+  EXPECT_EQ(r.best_eval.loss, r.last_eval.loss);
+  EXPECT_GT(r.last_eval.tokens, 0);
+  EXPECT_TRUE(file_exists(tmp.file("run/last/model.safetensors")));
+  auto bad = o;
+  bad.out_dir = tmp.file("bad");
+  bad.metric = "f1";  // no F1 for the masked LM
+  EXPECT_THROW(pretrain(bad), Error);
+}
+
 // pretrain -> RUN/last -> train: the classifier gets exactly the saved bert.* weights, cls.* is
 // dropped, the pooler and classifier are initialised from the fine-tuning seed.
 TEST(Pretrain, FolderLoadsIntoTrain) {

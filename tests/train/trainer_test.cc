@@ -3,6 +3,8 @@
 // bit for bit (same thread count; fp32); the saved folders load back with the same logits.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstring>
 #include <filesystem>
 
@@ -141,6 +143,24 @@ TEST(Trainer, ResumeIsBitIdentical) {
   auto q = p;
   q.lr = 5e-4;
   EXPECT_THROW(train(q), Error);
+}
+
+// --max-steps (from the shared loop) ends the classifier's schedule there: 4 of 3 x 18 steps,
+// evaluated, checkpointed and OUT/last written at step 4.
+TEST(Trainer, MaxStepsEndsTheRun) {
+  BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
+  BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
+  TempDir tmp;
+  auto o = tiny_options(make_tiny_model(tmp, vocab), data, tmp.file("run"));
+  o.max_steps = 4;
+  const TrainResult r = train(o);
+  EXPECT_EQ(r.steps, 4);
+  EXPECT_EQ(r.total_steps, 4);
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_EQ(r.best_step, 4);
+  EXPECT_GT(r.last_eval.examples, 0);
+  EXPECT_TRUE(file_exists(tmp.file("run/last/model.safetensors")));
+  EXPECT_EQ(nlohmann::json::parse(read_file(tmp.file("run/checkpoint/state.json"))).at("step"), 4);
 }
 
 // transformers' get_linear_schedule_with_warmup with t = updates done before this one:

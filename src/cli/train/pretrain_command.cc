@@ -5,6 +5,7 @@
 
 #include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/train/loop_flags.h"
 #include "core/progress.h"
 #include "train/pretrainer.h"
 
@@ -13,8 +14,7 @@ namespace {
 
 void run_pretrain(const train::PretrainOptions& o) {
   const train::PretrainResult r = train::pretrain(o);
-  const char* how = r.interrupted ? "interrupted" : (r.time_limit ? "stopped at --max-minutes" : "done");
-  std::printf("%s after %lld of %lld steps in %s on %zu sequences (%.0f tokens/s at the end)\n", how,
+  std::printf("%s after %lld of %lld steps in %s on %zu sequences (%.0f tokens/s at the end)\n", stop_reason(r),
               static_cast<long long>(r.steps), static_cast<long long>(r.total_steps),
               format_duration(r.wall_s).c_str(), r.sequences, r.tokens_per_s);
   if (!r.train_losses.empty())
@@ -33,7 +33,6 @@ void run_pretrain(const train::PretrainOptions& o) {
 
 Command reg("pretrain", 39, [](CLI::App& app) {
   auto o = std::make_shared<train::PretrainOptions>();
-  auto dropout = std::make_shared<double>(-1);
   auto* cmd = app.add_subcommand("pretrain", "Masked-LM pre-training of a BERT (libtorch; HF BertForMaskedLM)");
   add_model_option(cmd, "--model", o->model_dir, "Model to start from (config.json, vocab.txt; model.safetensors optional: without it, from scratch)")->required()->group("Data");
   cmd->add_option("--data", o->data, "Text: dataset specs (labels ignored): imdb:unsup, imdb:train, FILE.jsonl.gz, ... (repeatable)")->required()->group("Data");
@@ -46,31 +45,9 @@ Command reg("pretrain", 39, [](CLI::App& app) {
   cmd->add_option_function<std::string>("--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
                                         "error | skip: what a malformed data row does (default error)")
       ->check(CLI::IsMember({"error", "skip"}))->group("Data");
-  cmd->add_option("--epochs", o->epochs, "Epochs over the packed sequences")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--max-steps", o->max_steps, "At most this many updates; the schedule ends there (0 = epochs)")->group("Optimisation");
-  cmd->add_option("--max-minutes", o->max_minutes, "Stop (checkpoint + last/) once the run took this long (0 = no limit)")->group("Optimisation");
-  cmd->add_option("--lr", o->lr, "Peak learning rate")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--batch-size", o->batch_size, "Sequences per micro-batch")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--grad-accum", o->grad_accum, "Micro-batches per optimizer step")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--warmup-ratio", o->warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--weight-decay", o->weight_decay, "AdamW decoupled weight decay (not on biases / LayerNorm)")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--max-grad-norm", o->max_grad_norm, "Clip gradients to this global L2 norm (0 = off)")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--dropout", *dropout, "Dropout for hidden and attention (default: from config.json)")->group("Optimisation");
-  cmd->add_option("--seed", o->seed, "Seed for initialisation, shuffling, masking and dropout")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->group("Run");
-  cmd->add_option("--device", o->device,
-                  "auto (a CUDA GPU when libtorch has CUDA and one is visible, else the CPU), cpu, "
-                  "cuda or cuda:N")
-      ->capture_default_str()
-      ->group("Run");
-  cmd->add_option("--eval-every", o->eval_every, "Evaluate the held-out sequences every N steps (0 = at the end)")->group("Run");
-  cmd->add_option("--save-every", o->save_every, "Checkpoint every N steps (default 500)")->group("Run");
-  cmd->add_option("--log-every", o->log_every, "Steps between training lines in metrics.jsonl")->capture_default_str()->group("Run");
-  cmd->add_flag("--resume", o->resume, "Continue OUT/checkpoint exactly where it stopped")->group("Run");
-  cmd->callback([o, dropout] {
-    if (*dropout >= 0) o->dropout = *dropout;
-    run_pretrain(*o);
-  });
+  add_loop_flags(cmd, *o, {"Optimisation", "Run"});
+  add_process_flags(cmd, *o, "Run");
+  cmd->callback([o] { run_pretrain(*o); });
 });
 
 }  // namespace

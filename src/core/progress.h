@@ -4,6 +4,8 @@
 //
 //   bertq::Progress p("tokenize", total_bytes, "MB", 1e-6);
 //   p.add(n);  ...  p.finish();
+// Resumed work starts the count where it was (resume_at): the rate and ETA count only what this
+// process did, not the jump to the resume point.
 #pragma once
 
 #include <atomic>
@@ -24,12 +26,17 @@ class Progress {
 
   void add(uint64_t n);
   void set(uint64_t done);
+  // Work already done before this process started (e.g. the resumed step): shown in the count
+  // and the bar, left out of the rate and the ETA.
+  void resume_at(uint64_t done);
   // Text appended to the line (loss, lr, ...).
   void set_suffix(std::string suffix);
   void finish();
 
   uint64_t done() const { return done_.load(); }
   double elapsed_s() const;
+  // Units (unscaled) per second done since construction, the resume_at() jump excluded.
+  double rate() const;
 
  private:
   void maybe_draw(bool force);
@@ -39,6 +46,7 @@ class Progress {
   double scale_;
   bool enabled_, tty_, finished_ = false;
   std::atomic<uint64_t> done_{0};
+  uint64_t resumed_ = 0;  // resume_at(): not counted in the rate
   std::chrono::steady_clock::time_point start_, last_draw_;
   double interval_s_;
   std::mutex mu_;

@@ -1,6 +1,6 @@
 // run_quantize_job (see quantize_job.h). Accuracy-aware mode: the per-layer sensitivity table
-// ranks encoder layers by accuracy drop (then logit error); the most sensitive are kept in FP32
-// one at a time until accuracy_fp32 - accuracy_int8 <= max_drop (or every layer is kept).
+// ranks encoder layers by the harm of quantizing that layer alone (AccuracyTarget::rank); the
+// most harmful are kept in FP32 one at a time until every target is met or every layer is kept.
 #include "quant/quantize_job.h"
 
 #include <algorithm>
@@ -85,7 +85,7 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
     Fidelity f = compare(l32, run_logits(load_in_memory(q, {}), set), set.labels);
     print("INT8 vs FP32: " + f.to_string());
     std::vector<LayerSensitivity> sens;
-    if (job.sensitivity || (job.max_drop >= 0 && f.accuracy_fp32 - f.accuracy_int8 > job.max_drop)) {
+    if (job.sensitivity || (job.target.any() && !job.target.met(f))) {
       sens = layer_sensitivity(fp32, o, rp, set, l32);
       nlohmann::json t = nlohmann::json::array();
       print("per-layer sensitivity (only that encoder layer in INT8):");
@@ -95,24 +95,22 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
       }
       report["sensitivity"] = t;
     }
-    if (job.max_drop >= 0) {
+    if (job.target.any()) {
       std::vector<LayerSensitivity> rank = sens;
-      std::sort(rank.begin(), rank.end(), [](const auto& a, const auto& b) {
-        const double da = a.fidelity.accuracy_fp32 - a.fidelity.accuracy_int8;
-        const double db = b.fidelity.accuracy_fp32 - b.fidelity.accuracy_int8;
-        return da != db ? da > db : a.fidelity.rel_err_mean > b.fidelity.rel_err_mean;
-      });
+      job.target.rank(rank);
       std::vector<int> kept;
       for (const auto& s : rank) {
-        if (f.accuracy_fp32 - f.accuracy_int8 <= job.max_drop) break;
+        if (job.target.met(f)) break;
         kept.push_back(s.layer);
         o.keep_fp32.push_back(layer_glob(s.layer));
         q = quantize(fp32, o, rp);
         f = compare(l32, run_logits(load_in_memory(q, {}), set), set.labels);
         print(cat("kept layer ", s.layer, " in FP32: ", f.to_string()));
       }
-      report["accuracy_aware"] = {{"max_drop", job.max_drop}, {"kept_layers", kept},
-                                  {"met", f.accuracy_fp32 - f.accuracy_int8 <= job.max_drop}};
+      nlohmann::json aware = job.target.to_json();
+      aware["kept_layers"] = kept;
+      aware["met"] = job.target.met(f);
+      report["accuracy_aware"] = aware;
     }
     report["fidelity"] = fid_json(f);
   }

@@ -1,5 +1,5 @@
 // The whole `bertq quantize` job: load FP32 -> (calibrate) -> quantize -> (fidelity on --eval,
-// per-layer sensitivity, accuracy-aware FP32 fallback) -> write the folder + report.
+// per-layer sensitivity, accuracy-aware FP32 fallback on accuracy drop and/or agreement) -> write the folder + report.
 // The report (printed and written as OUT/quantization_report.json) holds the options, sizes,
 // the tokenization, the fidelity of the final model and the sensitivity table when computed.
 // Calibration and the fidelity report tokenize with the model's training recipe (config.json
@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eval/tokenization_settings.h"
+#include "quant/accuracy_target.h"
 #include "quant/fidelity.h"
 #include "quant/quantizer.h"
 
@@ -33,7 +34,9 @@ struct QuantizeJob {
   uint64_t seed = 0;              // stratified sampling of calibration / eval sets
   std::optional<int> max_length;  // tokens per calibration / eval sequence (see above)
   bool sensitivity = false;       // per-layer table (one model per encoder layer)
-  double max_drop = -1;           // accuracy-aware mode when >= 0 (needs eval)
+  // Accuracy-aware mode (needs eval) when a target is set: the most sensitive encoder layers
+  // are kept in FP32 until every set target is met.
+  AccuracyTarget target;
   bool force = false;
   // Called with each tokenized set before it is used ("calibration", "eval"); for tests.
   std::function<void(const std::string& use, const EvalSet& set)> inspect_set;

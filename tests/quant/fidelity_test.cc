@@ -31,6 +31,47 @@ TEST(Fidelity, ComparesLogitsAndLabels) {
   EXPECT_THROW(compare(a, b, short_labels), Error);
 }
 
+Fidelity fid(double agreement, double fp32, double int8, double err = 0) {
+  Fidelity f;
+  f.agreement = agreement, f.accuracy_fp32 = fp32, f.accuracy_int8 = int8, f.rel_err_mean = err;
+  return f;
+}
+
+TEST(AccuracyTarget, MetNeedsEveryTargetThatIsSet) {
+  AccuracyTarget t;
+  EXPECT_FALSE(t.any());
+  EXPECT_TRUE(t.met(fid(90, 90, 80)));
+  t.max_drop = 0.3;
+  EXPECT_TRUE(t.met(fid(90, 90.0, 89.8)));
+  EXPECT_FALSE(t.met(fid(100, 90.0, 89.6)));
+  t.min_agreement = 99.5;
+  EXPECT_FALSE(t.met(fid(99.48, 90.07, 90.09)));  // the MiniLM default: accuracy fine, agreement not
+  EXPECT_TRUE(t.met(fid(99.5, 90.07, 90.07)));
+  EXPECT_EQ(t.to_json(), (nlohmann::json{{"max_drop", 0.3}, {"min_agreement_pct", 99.5}}));
+}
+
+TEST(AccuracyTarget, RanksByLostAgreementWhenAnAgreementTargetIsSet) {
+  // Layer 0 flips more predictions, layer 1 loses more accuracy, layers 2 and 3 tie on both.
+  const std::vector<LayerSensitivity> layers = {{0, fid(99.0, 90, 90.0, 0.1)},
+                                                {1, fid(99.8, 90, 89.5, 0.1)},
+                                                {2, fid(99.9, 90, 90.0, 0.1)},
+                                                {3, fid(99.9, 90, 90.0, 0.3)}};
+  auto order = [](const AccuracyTarget& t, std::vector<LayerSensitivity> l) {
+    t.rank(l);
+    std::vector<int> ids;
+    for (const auto& s : l) ids.push_back(s.layer);
+    return ids;
+  };
+  AccuracyTarget by_drop;
+  by_drop.max_drop = 0;
+  EXPECT_EQ(order(by_drop, layers), (std::vector<int>{1, 3, 0, 2}));
+  AccuracyTarget by_agreement;
+  by_agreement.min_agreement = 99.5;
+  EXPECT_EQ(order(by_agreement, layers), (std::vector<int>{0, 1, 3, 2}));
+  by_agreement.max_drop = 0;  // both set: agreement orders
+  EXPECT_EQ(order(by_agreement, layers), (std::vector<int>{0, 1, 3, 2}));
+}
+
 TEST(QuantizeJob, TinyGoldenWithEvalSensitivityAndMaxDrop) {
   BERTQ_REQUIRE_SHARED(model, "golden/model/tiny/model");
   BERTQ_REQUIRE_SHARED(imdb, "data/imdb/test.jsonl.gz");
@@ -42,7 +83,7 @@ TEST(QuantizeJob, TinyGoldenWithEvalSensitivityAndMaxDrop) {
   job.eval_samples = 24;
   job.max_length = 64;
   job.sensitivity = true;
-  job.max_drop = 0;
+  job.target.max_drop = 0;
   std::vector<std::string> lines;
   const auto r = run_quantize_job(job, [&](const std::string& l) { lines.push_back(l); });
   EXPECT_FALSE(lines.empty());
@@ -62,6 +103,55 @@ TEST(QuantizeJob, TinyGoldenWithEvalSensitivityAndMaxDrop) {
   EXPECT_TRUE(std::filesystem::exists(job.out + "/vocab.txt"));
   const auto saved = nlohmann::json::parse(read_file(job.out + "/quantization_report.json"));
   EXPECT_EQ(saved["fidelity"], r["fidelity"]);
+}
+
+TEST(QuantizeJob, TinyGoldenMinAgreementKeepsTheLeastAgreeingLayerFirst) {
+  BERTQ_REQUIRE_SHARED(model, "golden/model/tiny/model");
+  BERTQ_REQUIRE_SHARED(imdb, "data/imdb/test.jsonl.gz");
+  bertq::testing::TempDir tmp;
+  QuantizeJob job;
+  job.model = model;
+  job.out = tmp.path() + "/int8";
+  job.eval = imdb;
+  job.eval_samples = 24;
+  job.max_length = 64;
+  job.sensitivity = true;
+  job.target.min_agreement = 100;
+  const auto r = run_quantize_job(job, [](const std::string&) {});
+  const auto& aa = r["accuracy_aware"];
+  EXPECT_EQ(aa["min_agreement_pct"].get<double>(), 100.0);
+  EXPECT_FALSE(aa.contains("max_drop"));
+  const double agreement = r["fidelity"]["agreement_pct"].get<double>();
+  if (aa["met"].get<bool>()) {
+    EXPECT_GE(agreement, 100.0);
+  } else {
+    EXPECT_EQ(aa["kept_layers"].size(), 2u);
+  }
+  if (!aa["kept_layers"].empty()) {
+    // The first layer kept is the one whose lone quantization agreed least with FP32 (ties:
+    // the larger logit error).
+    int worst = -1;
+    double lowest = 101, worst_err = -1;
+    for (const auto& s : r["sensitivity"]) {
+      const double a = s["fidelity"]["agreement_pct"].get<double>();
+      const double e = s["fidelity"]["logit_rel_err_mean"].get<double>();
+      if (a < lowest || (a == lowest && e > worst_err)) {
+        lowest = a, worst_err = e, worst = s["layer"].get<int>();
+      }
+    }
+    EXPECT_EQ(aa["kept_layers"][0].get<int>(), worst);
+  }
+  // Both targets: the result meets both or kept every layer.
+  job.target.max_drop = 0;
+  job.force = true;
+  const auto r2 = run_quantize_job(job, [](const std::string&) {});
+  const auto& f2 = r2["fidelity"];
+  if (r2["accuracy_aware"]["met"].get<bool>()) {
+    EXPECT_GE(f2["agreement_pct"].get<double>(), 100.0);
+    EXPECT_LE(f2["accuracy_fp32_pct"].get<double>() - f2["accuracy_int8_pct"].get<double>(), 1e-9);
+  } else {
+    EXPECT_EQ(r2["accuracy_aware"]["kept_layers"].size(), 2u);
+  }
 }
 
 }  // namespace

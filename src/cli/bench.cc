@@ -3,6 +3,8 @@
 // synthetic lengths (--seq-len) and real reviews (--data), tokenizer time apart, throughput
 // bucketed vs padded, size on disk, load time, memory, ISA and threads. Markdown tables on
 // stdout, or one JSON document with --json; --out FILE.json also writes the JSON atomically.
+// Real reviews are tokenized as an option says, else as the first model's config.json "bertq"
+// block (its training recipe), else 512 / head / 128.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/file_util.h"
 #include "core/interrupt.h"
@@ -22,9 +25,10 @@ namespace {
 struct BenchArgs {
   std::vector<std::string> models, names, paddings{"bucketed", "pad-batch", "pad-max"};
   std::vector<int> seq_lens, batch_sizes{1, 8};
-  std::string data, truncation = "head", compute = "fp32", out;
+  std::string data, compute = "fp32", out;
+  TokenizationFlags tokenization;
   size_t limit = 200;
-  int max_length = 512, threads = 0, warmup = 2, runs = 5, max_runs = 30, passes = 3;
+  int threads = 0, warmup = 2, runs = 5, max_runs = 30, passes = 3;
   double budget = 2.0;
   bool json = false;
 };
@@ -37,8 +41,9 @@ void run_bench_cmd(const BenchArgs& a) {
   o.seq_lens = a.seq_lens;
   if (o.seq_lens.empty() && a.data.empty()) o.seq_lens = {128};
   o.batch_sizes = a.batch_sizes;
-  o.max_length = a.max_length;
-  o.truncation = text::parse_truncation(a.truncation);
+  if (!a.models.empty()) {
+    o.set_tokenization(eval::resolve_tokenization(a.models[0], a.tokenization.given()));
+  }
   o.paddings.clear();
   for (const auto& p : a.paddings) o.paddings.push_back(eval::parse_padding(p));
   o.latency = {a.warmup, a.runs, a.max_runs, a.budget};
@@ -77,9 +82,7 @@ Command reg("bench", 60, [](CLI::App& app) {
       ->group("Workloads");
   cmd->add_option("--limit", a->limit, "Reviews taken from --data (stratified)")
       ->capture_default_str()->group("Workloads");
-  cmd->add_option("--max-length", a->max_length, "Truncate reviews to this many tokens")
-      ->capture_default_str()->group("Workloads");
-  cmd->add_option("--truncation", a->truncation, "head, tail or head+tail")->group("Workloads");
+  a->tokenization.add(cmd, "Workloads");
   cmd->add_option("--padding", a->paddings, "Throughput passes: bucketed,pad-batch,pad-max")
       ->delimiter(',')->group("Workloads");
   cmd->add_option("--warmup", a->warmup, "Untimed rounds per workload")->capture_default_str()

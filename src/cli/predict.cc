@@ -5,8 +5,8 @@
 // stdin; the field --text-field). Files are processed in chunks so output streams.
 // Tokenization (max length, truncation, head tokens): an option wins, else the model's
 // config.json "bertq" block (how it was trained), else 512 / head / 128
-// (eval/tokenization_settings.h); texts run through eval::text_logits, the code path of
-// `bertq eval`, so predict and eval see the same tokens.
+// (eval/tokenization_settings.h); texts run through Classifier::predict, the batched path
+// `bertq eval` runs too, so predict and eval see the same tokens.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -22,7 +22,7 @@
 #include "core/interrupt.h"
 #include "core/line_reader.h"
 #include "engine/classifier.h"
-#include "eval/evaluator.h"
+#include "eval/tokenization_settings.h"
 
 namespace bertq::cli {
 namespace {
@@ -68,16 +68,10 @@ void run_predict(const PredictArgs& a) {
   eo.threads = a.threads;
   const Classifier clf(a.model, eo);
   const eval::TokenizationSettings ts = eval::resolve_tokenization(clf.config(), a.tokenization.given());
-  eval::EvalOptions po;
-  po.set_tokenization(ts);
+  PredictOptions po;
+  static_cast<text::TokenizationRecipe&>(po) = ts;
   po.batch_size = a.batch_size;
-  po.progress = false;
-  auto predict = [&](const std::vector<std::string>& texts) {
-    std::vector<Prediction> out;
-    for (const auto& logits : eval::text_logits(clf, texts, po))
-      out.push_back(Classifier::make_prediction(logits, clf.config().id2label));
-    return out;
-  };
+  auto predict = [&](const std::vector<std::string>& texts) { return clf.predict(texts, po); };
   if (!a.texts.empty()) {
     print_predictions(predict(a.texts));
     return;

@@ -15,6 +15,7 @@ namespace {
 struct QuantizeArgs {
   quant::QuantizeJob job;
   std::string scheme = "dynamic", embeddings = "int8", observer = "minmax";
+  int max_length = 0;
 };
 
 Command reg("quantize", 35, [](CLI::App& app) {
@@ -43,8 +44,11 @@ Command reg("quantize", 35, [](CLI::App& app) {
       ->group("Fidelity");
   cmd->add_option("--eval-samples", j.eval_samples, "Evaluation examples (stratified)")
       ->capture_default_str()->group("Fidelity");
-  cmd->add_option("--max-length", j.max_length, "Tokens per eval / calibration sequence")
-      ->capture_default_str()->group("Fidelity");
+  auto* max_length = cmd->add_option("--max-length", a->max_length,
+                                     "Tokens per eval / calibration sequence: overrides the max "
+                                     "length of the model's recipe (config.json \"bertq\" block, "
+                                     "else 256 tokens, head), cut to max_position_embeddings")
+                         ->group("Fidelity");
   cmd->add_option("--seed", j.seed, "Sampling seed")->capture_default_str()->group("Fidelity");
   cmd->add_flag("--sensitivity", j.sensitivity, "Per-layer sensitivity table")->group("Fidelity");
   cmd->add_option("--max-drop", j.target.max_drop,
@@ -56,7 +60,8 @@ Command reg("quantize", 35, [](CLI::App& app) {
                   "of predictions equal FP32's (needs --eval; with --max-drop both must hold)")
       ->check(CLI::Range(0.0, 100.0))
       ->group("Fidelity");
-  cmd->callback([a] {
+  cmd->callback([a, max_length] {
+    if (max_length->count() > 0) a->job.max_length = a->max_length;
     a->job.options.scheme = quant::parse_scheme(a->scheme);
     a->job.options.observer = quant::parse_observer(a->observer);
     check(a->embeddings == "int8" || a->embeddings == "fp32", ErrorCode::INVALID_ARGUMENT,

@@ -1,7 +1,8 @@
 // --max-length, --truncation and --head-tokens for the inference subcommands (predict, eval,
-// serve, compare): an option given on the command line wins; otherwise the model's
-// config.json "bertq" block (how it was trained), otherwise the defaults shown in --help
-// (eval/tokenization_settings.h resolves the three).
+// serve, compare, bench), parsed into the keys of a tokenization recipe: an option given on
+// the command line wins; otherwise the model's config.json "bertq" block (how it was
+// trained), otherwise the defaults shown in --help (eval/tokenization_settings.h resolves the
+// three into a text::TokenizationRecipe).
 //
 //   auto flags = std::make_shared<TokenizationFlags>();
 //   flags->add(cmd, "Tokenization");                        // registers the three options
@@ -26,7 +27,7 @@ struct TokenizationFlags {
   CLI::Option* head_tokens_opt = nullptr;
 
   void add(CLI::App* cmd, const std::string& group,
-           const eval::TokenizationSettings& defaults = {}) {
+           const text::TokenizationRecipe& defaults = {}) {
     const std::string rule = "; an explicit value wins over the model's config.json \"bertq\" block "
                              "(its training recipe), which wins over the default ";
     max_length_opt = cmd->add_option("--max-length", max_length,

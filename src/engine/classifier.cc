@@ -1,5 +1,5 @@
-// The public Classifier (see classifier.h): model + tokenizer loading, length-bucketed
-// batching and restoring the input order.
+// The public Classifier (see classifier.h): model + tokenizer loading, tokenizing with a
+// recipe, length-bucketed batching and restoring the input order.
 #include "engine/classifier.h"
 
 #include <algorithm>
@@ -17,6 +17,12 @@ Classifier::Classifier(const std::string& model_dir, engine::EngineOptions optio
   const io::ModelFolder folder = io::ModelFolder::load(model_dir);
   model_ = engine::Model::from_folder(folder, options);
   if (folder.has_tokenizer()) tokenizer_ = text::Tokenizer::from_folder(model_dir);
+}
+
+Classifier::Classifier(std::shared_ptr<const engine::Model> model,
+                       std::optional<text::Tokenizer> tokenizer)
+    : model_(std::move(model)), tokenizer_(std::move(tokenizer)) {
+  check(model_ != nullptr, ErrorCode::INVALID_ARGUMENT, "Classifier: no model");
 }
 
 Classifier::~Classifier() = default;
@@ -64,38 +70,66 @@ Prediction Classifier::make_prediction(const std::vector<float>& logits,
   return p;
 }
 
+std::vector<SequenceView> sequence_views(const std::vector<text::Encoding>& encodings) {
+  std::vector<SequenceView> v;
+  v.reserve(encodings.size());
+  for (const text::Encoding& e : encodings) v.push_back({&e.ids, &e.type_ids});
+  return v;
+}
+
+std::vector<text::Encoding> Classifier::encode(const std::vector<std::string>& texts,
+                                               const text::TokenizationRecipe& recipe) const {
+  recipe.validate(config().max_position_embeddings);
+  return tokenizer().encode_batch(texts, recipe.encode_options(tokenizer()),
+                                  model_->options().threads);
+}
+
+void Classifier::run_sorted(const std::vector<SequenceView>& seqs, int batch_size,
+                            const LogitsSink& sink) const {
+  check(batch_size > 0, ErrorCode::INVALID_ARGUMENT,
+        cat("batch size ", batch_size, ": must be at least 1"));
+  std::vector<size_t> order(seqs.size());
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return seqs[a].ids->size() < seqs[b].ids->size();
+  });
+  for (size_t start = 0; start < order.size(); start += size_t(batch_size)) {
+    const size_t end = std::min(order.size(), start + size_t(batch_size));
+    std::vector<std::vector<int32_t>> ids, types;
+    bool any_types = false;
+    for (size_t i = start; i < end; ++i) {
+      const SequenceView& s = seqs[order[i]];
+      ids.push_back(*s.ids);
+      const bool typed = s.type_ids != nullptr && !s.type_ids->empty();
+      types.push_back(typed ? *s.type_ids : std::vector<int32_t>(s.ids->size(), 0));
+      any_types |= typed;
+    }
+    if (!any_types) types.clear();
+    std::vector<std::vector<float>> lg = logits(ids, types);
+    for (size_t i = start; i < end; ++i) sink(order[i], lg[i - start]);
+  }
+}
+
+std::vector<std::vector<float>> Classifier::sequence_logits(const std::vector<SequenceView>& seqs,
+                                                            int batch_size) const {
+  std::vector<std::vector<float>> out(seqs.size());
+  run_sorted(seqs, batch_size, [&](size_t i, std::vector<float>& l) { out[i] = std::move(l); });
+  return out;
+}
+
+std::vector<std::vector<float>> Classifier::text_logits(const std::vector<std::string>& texts,
+                                                        const text::TokenizationRecipe& recipe,
+                                                        int batch_size) const {
+  const std::vector<text::Encoding> enc = encode(texts, recipe);
+  return sequence_logits(sequence_views(enc), batch_size);
+}
+
 std::vector<Prediction> Classifier::predict(const std::vector<std::string>& texts,
                                             const PredictOptions& options) const {
-  check(options.batch_size > 0, ErrorCode::INVALID_ARGUMENT,
-        cat("batch size ", options.batch_size, ": must be at least 1"));
-  check(options.max_length >= 2 && options.max_length <= config().max_position_embeddings,
-        ErrorCode::INVALID_ARGUMENT,
-        cat("max length ", options.max_length, ": must be in [2, ",
-            config().max_position_embeddings, "] (the model's max_position_embeddings)"));
-  text::EncodeOptions eo;
-  eo.max_length = options.max_length;
-  eo.truncation = options.truncation;
-  const int threads = model_->options().threads;
-  const std::vector<text::Encoding> enc = tokenizer().encode_batch(texts, eo, threads);
-  // Length buckets: sort by length so each batch holds similar lengths (balanced attention
-  // work), run in batches, write back in input order.
-  std::vector<size_t> order(texts.size());
-  std::iota(order.begin(), order.end(), size_t(0));
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return enc[a].ids.size() < enc[b].ids.size(); });
-  std::vector<Prediction> out(texts.size());
-  for (size_t start = 0; start < order.size(); start += size_t(options.batch_size)) {
-    const size_t end = std::min(order.size(), start + size_t(options.batch_size));
-    std::vector<std::vector<int32_t>> ids, types;
-    for (size_t i = start; i < end; ++i) {
-      ids.push_back(enc[order[i]].ids);
-      types.push_back(enc[order[i]].type_ids);
-    }
-    const auto lg = logits(ids, types);
-    for (size_t i = start; i < end; ++i) {
-      out[order[i]] = make_prediction(lg[i - start], config().id2label);
-    }
-  }
+  std::vector<Prediction> out;
+  out.reserve(texts.size());
+  for (const std::vector<float>& l : text_logits(texts, options, options.batch_size))
+    out.push_back(make_prediction(l, config().id2label));
   return out;
 }
 

@@ -1,10 +1,17 @@
 // bertq::Classifier: the public inference API. Loads a model folder (config.json,
 // model.safetensors, tokenizer files) once into an immutable object that any number of threads
 // may share; each call runs with its own workspace.
+// The one batched path from texts to logits: encode with a tokenization recipe
+// (text/tokenization_recipe.h, validated against the model), then run_sorted: sequences
+// stable-sorted by length (length buckets: similar lengths per batch, balanced attention
+// work), run in batches of batch_size, each result handed back with its input index. predict,
+// eval, the server, the quantizer's fidelity report and bench all run through it.
 //
 //   bertq::Classifier clf("models/imdb");                      // FP32, default threads
 //   auto preds = clf.predict({"A great movie!", "Dull."});
 //   preds[0].label == "POSITIVE"; preds[0].score == preds[0].probs[preds[0].label_id];
+//   text::TokenizationRecipe r;  r.max_length = 128;  r.truncation = text::Truncation::HEAD_TAIL;
+//   auto rows = clf.text_logits(texts, r, /*batch_size=*/8);  // [N][NL], input order
 //
 //   bertq::engine::EngineOptions o;  o.compute = bertq::engine::Compute::BF16;  o.threads = 4;
 //   bertq::Classifier fast("models/imdb", o);
@@ -12,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +27,7 @@
 
 #include "engine/engine_options.h"
 #include "io/bert_config.h"
+#include "text/tokenization_recipe.h"
 #include "text/tokenizer.h"
 
 namespace bertq {
@@ -34,23 +43,52 @@ struct Prediction {
   std::vector<float> logits, probs;
 };
 
-struct PredictOptions {
-  int max_length = 512;  // tokens including [CLS] and [SEP]
-  text::Truncation truncation = text::Truncation::HEAD;
+// How to tokenize (the recipe's max_length, truncation, head_tokens) and batch.
+struct PredictOptions : text::TokenizationRecipe {
   int batch_size = 8;  // sequences per forward pass (after sorting by length)
 };
+
+// One sequence for run_sorted, not owned: token ids [CLS] ... [SEP] and their type ids (null or
+// empty = all zeros).
+struct SequenceView {
+  const std::vector<int32_t>* ids = nullptr;
+  const std::vector<int32_t>* type_ids = nullptr;
+};
+// Views of encodings (each its ids and type ids), same order.
+std::vector<SequenceView> sequence_views(const std::vector<text::Encoding>& encodings);
+// Receives the logits [NL] of sequence `index` (its position in the input).
+using LogitsSink = std::function<void(size_t index, std::vector<float>& logits)>;
 
 class Classifier {  // thread-safe, immutable after construction
  public:
   explicit Classifier(const std::string& model_dir, engine::EngineOptions options = {});
+  // A model already in memory (e.g. quant::load_in_memory's), with its tokenizer if any.
+  explicit Classifier(std::shared_ptr<const engine::Model> model,
+                      std::optional<text::Tokenizer> tokenizer = std::nullopt);
   ~Classifier();
   Classifier(Classifier&&) noexcept;
   Classifier& operator=(Classifier&&) noexcept;
 
-  // Tokenizes, sorts by length into batches of batch_size (length buckets), runs them and
-  // returns one prediction per text in input order. Needs the folder's tokenizer.
+  // text_logits, then make_prediction per text; input order. Needs the folder's tokenizer.
   std::vector<Prediction> predict(const std::vector<std::string>& texts,
                                   const PredictOptions& options = {}) const;
+
+  // Texts -> logits [N][NL] in input order: encode, then run_sorted.
+  std::vector<std::vector<float>> text_logits(const std::vector<std::string>& texts,
+                                              const text::TokenizationRecipe& recipe,
+                                              int batch_size) const;
+  // One encoding per text (input order) under `recipe`, which is first validated against the
+  // model (INVALID_ARGUMENT naming the field and the limit); on the model's threads.
+  std::vector<text::Encoding> encode(const std::vector<std::string>& texts,
+                                     const text::TokenizationRecipe& recipe) const;
+  // Sequences stable-sorted by length, run in batches of batch_size; sink(i, logits of seqs[i])
+  // for each sequence of a batch once the batch has run, batch by batch in that sorted order
+  // (a sink may throw, e.g. on an interrupt, to stop between batches).
+  void run_sorted(const std::vector<SequenceView>& seqs, int batch_size,
+                  const LogitsSink& sink) const;
+  // run_sorted's logits [N][NL] in input order.
+  std::vector<std::vector<float>> sequence_logits(const std::vector<SequenceView>& seqs,
+                                                  int batch_size) const;
 
   // Low level: sequences of token ids (unpadded, each its own length, [CLS] ... [SEP]) in one
   // forward pass; logits [B][NL] out. type_ids empty = all zeros.

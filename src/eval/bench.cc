@@ -67,18 +67,11 @@ std::vector<Batch> throughput_batches(const Batch& ids, int batch, Padding p, in
   return out;
 }
 
-// How the real reviews are tokenized (the same for the REAL, TOKENIZE and THROUGHPUT workloads).
-text::EncodeOptions review_encoding(const BenchOptions& o) {
-  text::EncodeOptions eo;
-  eo.max_length = o.max_length;
-  eo.truncation = o.truncation;
-  eo.head_tokens = o.head_tokens;
-  return eo;
-}
-
 struct ModelState {
   std::unique_ptr<Classifier> clf;
-  Batch review_ids;  // truncated reviews, input order
+  std::vector<text::Encoding> reviews;  // truncated reviews, input order
+  std::vector<SequenceView> review_views;
+  Batch review_ids;  // their ids
   std::vector<std::vector<Batch>> batches;  // [workload] the batches a run cycles through
 };
 
@@ -181,13 +174,13 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
                 c.max_position_embeddings));
     }
     if (!o.texts.empty()) {
-      check(o.max_length >= 2 && o.max_length <= c.max_position_embeddings,
-            ErrorCode::INVALID_ARGUMENT,
-            cat("bench: max length ", o.max_length, " is outside [2, ", c.max_position_embeddings,
-                "] for ", r.dir));
-      for (auto& e : st[m].clf->tokenizer().encode_batch(o.texts, review_encoding(o), o.engine.threads)) {
-        st[m].review_ids.push_back(std::move(e.ids));
+      try {
+        st[m].reviews = st[m].clf->encode(o.texts, o);
+      } catch (const Error& e) {
+        rethrow_with_context(e, cat("bench: ", r.dir));
       }
+      st[m].review_views = sequence_views(st[m].reviews);
+      for (const text::Encoding& e : st[m].reviews) st[m].review_ids.push_back(e.ids);
     }
     rep.models.push_back(r);
   }
@@ -240,8 +233,12 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     const Workload& wl = workloads[w];
     const Classifier& clf = *st[m].clf;
     if (wl.kind == WorkloadKind::TOKENIZE) {
-      const auto enc = clf.tokenizer().encode_batch(o.texts, review_encoding(o), o.engine.threads);
+      const auto enc = clf.encode(o.texts, o);
       check(enc.size() == o.texts.size(), ErrorCode::INTERNAL, "bench: tokenizer lost texts");
+      return;
+    }
+    if (wl.kind == WorkloadKind::THROUGHPUT && wl.padding == Padding::BUCKETED) {
+      clf.run_sorted(st[m].review_views, wl.batch_size, [](size_t, std::vector<float>&) {});
       return;
     }
     const std::vector<Batch>& batches = st[m].batches[w];

@@ -8,7 +8,8 @@
 //   tokenize  "tokenize": Tokenizer::encode_batch of all the reviews (shown apart from the
 //             model time)
 //   throughput over all the reviews, one pass per run, batch = the largest batch size:
-//             "bucketed"   sorted by length, packed without padding (what bertq does)
+//             "bucketed"   Classifier::run_sorted: sorted by length, packed without padding
+//                          (what bertq does)
 //             "pad-batch"  input order, every sequence padded with [PAD] to its batch's
 //                          longest: the tokens a padded engine computes (our engine has no
 //                          padding mask, so pad tokens cost exactly what real ones do; the
@@ -34,7 +35,7 @@
 #include "engine/engine_options.h"
 #include "eval/protocol.h"
 #include "eval/tokenization_settings.h"
-#include "text/truncation.h"
+#include "text/tokenization_recipe.h"
 
 namespace bertq::eval {
 
@@ -57,13 +58,12 @@ struct BenchModelSpec {
   std::string dir;
 };
 
-struct BenchOptions {
+// The tokenization recipe of the real reviews (max_length, truncation, head_tokens) plus the
+// workloads and the protocol.
+struct BenchOptions : text::TokenizationRecipe {
   std::vector<int> seq_lens;            // synthetic latency workloads (may be empty)
   std::vector<int> batch_sizes{1, 8};
   std::vector<std::string> texts;       // real reviews (may be empty)
-  int max_length = 512;
-  text::Truncation truncation = text::Truncation::HEAD;
-  int head_tokens = 128;                // HEAD_TAIL: content tokens kept from the start
   std::vector<Padding> paddings{Padding::BUCKETED, Padding::PAD_BATCH, Padding::PAD_MAX};
   ProtocolOptions latency{2, 5, 30, 2.0};
   ProtocolOptions throughput{1, 3, 3, 0.0};  // one pass over all reviews per run
@@ -73,9 +73,7 @@ struct BenchOptions {
 
   // Sets how the reviews are tokenized (max_length, truncation, head_tokens).
   void set_tokenization(const TokenizationSettings& s) {
-    max_length = s.max_length;
-    truncation = s.truncation;
-    head_tokens = s.head_tokens;
+    static_cast<text::TokenizationRecipe&>(*this) = s;
   }
 };
 

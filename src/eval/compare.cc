@@ -72,9 +72,7 @@ CompareReport run_compare(const CompareOptions& o) {
   for (size_t i = 0; i < a.size(); ++i) r.disagreements += a[i] != b[i];
 
   BenchOptions bo = o.bench;
-  bo.max_length = o.eval.max_length;
-  bo.truncation = o.eval.truncation;
-  bo.head_tokens = o.eval.head_tokens;
+  static_cast<text::TokenizationRecipe&>(bo) = o.eval;  // the evaluation's recipe
   bo.texts.clear();
   if (o.bench_reviews > 0) {
     // Evenly spaced over the evaluated reviews (the dataset may be sorted by label).

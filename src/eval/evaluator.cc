@@ -1,6 +1,6 @@
 // Dataset evaluation (see evaluator.h): tokenize every text (truncated, or as overflow
-// windows), flatten to sequences, sort by length, run batches, average each text's window
-// logits in double, score with MetricsAccumulator.
+// windows), flatten to sequences, run them through Classifier::run_sorted (sorted by length,
+// batched), average each text's window logits in double, score with MetricsAccumulator.
 #include "eval/evaluator.h"
 
 #include <algorithm>
@@ -35,64 +35,53 @@ RunOutput run_texts(const Classifier& clf, const std::vector<std::string>& texts
                     const EvalOptions& o) {
   check(o.batch_size > 0, ErrorCode::INVALID_ARGUMENT,
         cat("batch size ", o.batch_size, ": must be at least 1"));
-  const int max_pos = clf.config().max_position_embeddings;
-  check(o.max_length >= 3 && o.max_length <= max_pos, ErrorCode::INVALID_ARGUMENT,
-        cat("max length ", o.max_length, ": must be in [3, ", max_pos,
-            "] (the model's max_position_embeddings)"));
-  text::EncodeOptions eo;
-  eo.max_length = o.max_length;
-  eo.truncation = o.truncation;
-  eo.head_tokens = o.head_tokens;
+  RunOutput out;
+  const auto t0 = Clock::now();
+  std::vector<text::Encoding> enc;
   if (o.long_text == LongText::WINDOW) {
+    o.validate(clf.config().max_position_embeddings);
     check(o.stride >= 0 && o.stride < o.max_length - 2, ErrorCode::INVALID_ARGUMENT,
           cat("stride ", o.stride, ": must be in [0, ", o.max_length - 2,
               ") (smaller than a window's content tokens)"));
+    text::EncodeOptions eo = o.encode_options(clf.tokenizer());
     eo.truncation = text::Truncation::HEAD;
     eo.return_overflow = true;
     eo.stride = o.stride;
+    enc = clf.tokenizer().encode_batch(texts, eo, clf.model().options().threads);
+  } else {
+    enc = clf.encode(texts, o);
   }
-  RunOutput out;
-  const auto t0 = Clock::now();
-  const std::vector<text::Encoding> enc =
-      clf.tokenizer().encode_batch(texts, eo, clf.model().options().threads);
   out.tokenize_s = seconds_since(t0);
 
   // Flatten to (text, sequence) pairs; a text's windows are its encoding + its overflow.
-  struct Seq {
-    size_t text;
-    const text::Encoding* e;
-  };
-  std::vector<Seq> seqs;
+  std::vector<SequenceView> seqs;
+  std::vector<size_t> text_of;
   out.windows.assign(texts.size(), 0);
   out.tokens.assign(texts.size(), 0);
   for (size_t i = 0; i < enc.size(); ++i) {
-    seqs.push_back({i, &enc[i]});
-    for (const text::Encoding& w : enc[i].overflow) seqs.push_back({i, &w});
+    seqs.push_back({&enc[i].ids, &enc[i].type_ids});
+    text_of.push_back(i);
+    for (const text::Encoding& w : enc[i].overflow) {
+      seqs.push_back({&w.ids, &w.type_ids});
+      text_of.push_back(i);
+    }
   }
-  std::stable_sort(seqs.begin(), seqs.end(),
-                   [](const Seq& a, const Seq& b) { return a.e->size() < b.e->size(); });
   const size_t nl = size_t(clf.config().num_labels());
   std::vector<std::vector<double>> sum(texts.size(), std::vector<double>(nl, 0.0));
   Progress progress("eval", seqs.size(), "seq", 1.0, o.progress);
+  throw_if_interrupted("eval");
   const auto t1 = Clock::now();
-  for (size_t start = 0; start < seqs.size(); start += size_t(o.batch_size)) {
+  // Sums in the order the sequences ran (Classifier::run_sorted), batch by batch.
+  clf.run_sorted(seqs, o.batch_size, [&](size_t k, std::vector<float>& lg) {
+    const size_t t = text_of[k];
+    for (size_t j = 0; j < nl; ++j) sum[t][j] += double(lg[j]);
+    const int len = int(seqs[k].ids->size());
+    out.windows[t] += 1;
+    out.tokens[t] += len;
+    out.total_tokens += len;
+    progress.add(1);
     throw_if_interrupted("eval");
-    const size_t end = std::min(seqs.size(), start + size_t(o.batch_size));
-    std::vector<std::vector<int32_t>> ids, types;
-    for (size_t k = start; k < end; ++k) {
-      ids.push_back(seqs[k].e->ids);
-      types.push_back(seqs[k].e->type_ids);
-    }
-    const auto lg = clf.logits(ids, types);
-    for (size_t k = start; k < end; ++k) {
-      const size_t t = seqs[k].text;
-      for (size_t j = 0; j < nl; ++j) sum[t][j] += double(lg[k - start][j]);
-      out.windows[t] += 1;
-      out.tokens[t] += int(seqs[k].e->size());
-      out.total_tokens += int64_t(seqs[k].e->size());
-    }
-    progress.add(end - start);
-  }
+  });
   progress.finish();
   out.model_s = seconds_since(t1);
   out.sequences = int64_t(seqs.size());
@@ -115,14 +104,6 @@ LongText parse_long_text(std::string_view name) {
 
 std::string_view long_text_name(LongText m) {
   return m == LongText::WINDOW ? "window" : "truncate";
-}
-
-std::vector<std::vector<float>> text_logits(const Classifier& clf,
-                                            const std::vector<std::string>& texts,
-                                            const EvalOptions& options, std::vector<int>* windows) {
-  RunOutput r = run_texts(clf, texts, options);
-  if (windows != nullptr) *windows = r.windows;
-  return std::move(r.logits);
 }
 
 EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOptions& options) {

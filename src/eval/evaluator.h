@@ -9,8 +9,8 @@
 //             starts are (max_length - 2 - stride) tokens apart (the tokenizer's overflow
 //             windows); the text's logits are the mean of its windows' logits:
 //             logits = (1 / W) * sum_w logits_w
-// Sequences of all texts are sorted by length and run in batches of batch_size (length
-// buckets), then put back in input order, as Classifier::predict does.
+// Sequences of all texts run through Classifier::run_sorted (sorted by length, batches of
+// batch_size), the path of Classifier::predict.
 //
 //   bertq::Classifier clf("models/imdb");
 //   auto ds = bertq::data::load_dataset("imdb:test", {}, 2000, 0);
@@ -38,20 +38,17 @@ enum class LongText { TRUNCATE, WINDOW };
 LongText parse_long_text(std::string_view name);
 std::string_view long_text_name(LongText m);
 
-struct EvalOptions {
-  int max_length = 512;  // tokens per sequence including [CLS] and [SEP]
-  text::Truncation truncation = text::Truncation::HEAD;
-  int head_tokens = 128;  // HEAD_TAIL: content tokens kept from the start
+// The tokenization recipe (max_length, truncation, head_tokens; TRUNCATE mode) plus how long
+// texts and batches are run.
+struct EvalOptions : text::TokenizationRecipe {
   LongText long_text = LongText::TRUNCATE;
   int stride = 128;  // WINDOW: tokens shared by consecutive windows
   int batch_size = 8;
   bool progress = true;  // a progress bar on stderr
 
-  // Sets max_length, truncation and head_tokens from resolved settings.
+  // Sets the recipe (max_length, truncation, head_tokens) from resolved settings.
   void set_tokenization(const TokenizationSettings& s) {
-    max_length = s.max_length;
-    truncation = s.truncation;
-    head_tokens = s.head_tokens;
+    static_cast<text::TokenizationRecipe&>(*this) = s;
   }
 };
 
@@ -84,13 +81,6 @@ struct EvalResult {
 // Error(INVALID_ARGUMENT) naming it and the example id. Unlabelled examples are predicted but
 // not scored. Checks for an interrupt between batches.
 EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOptions& options);
-
-// The logits of each text (averaged over windows in WINDOW mode), in input order; the
-// building block of evaluate. `windows` (if not null) receives the window count per text.
-std::vector<std::vector<float>> text_logits(const Classifier& clf,
-                                            const std::vector<std::string>& texts,
-                                            const EvalOptions& options,
-                                            std::vector<int>* windows = nullptr);
 
 // One JSON object per example (input order), written atomically:
 //   {"id", "label", "label_id", "predicted", "predicted_id", "correct", "probs", "logits",

@@ -43,9 +43,7 @@ TokenizationSettings resolve_tokenization(const io::BertConfig& config,
   const io::TokenizationRecipe recipe = config.recipe.value_or(io::TokenizationRecipe{});
   const int max_pos = config.max_position_embeddings;
   if (given.max_length) {
-    check(*given.max_length >= 2 && *given.max_length <= max_pos, ErrorCode::INVALID_ARGUMENT,
-          cat("--max-length ", *given.max_length, ": must be in [2, ", max_pos,
-              "] (the model's max_position_embeddings)"));
+    text::check_max_length(*given.max_length, max_pos, "--max-length");
     s.max_length = *given.max_length;
     s.max_length_from = SettingSource::OPTION;
   } else if (recipe.max_length) {

@@ -36,9 +36,14 @@ std::string_view activation_name(Activation a);  // "gelu", "gelu_new", "relu"
 // Accepts the names above; throws UNSUPPORTED naming the value otherwise.
 Activation parse_activation(std::string_view name);
 
-// config.json's "bertq" block (see above). A key left out is std::nullopt: the tool's default.
+// config.json's "bertq" block (see above): the keys of a tokenization recipe as stored, each
+// optional (a key left out is std::nullopt: the tool's default). eval::resolve_tokenization
+// turns it into the recipe that runs (text::TokenizationRecipe); the CLI's options take the
+// same shape (eval::TokenizationOverrides).
 struct TokenizationRecipe {
-  std::optional<int> max_length;          // tokens incl. [CLS] and [SEP], in [3, max_position]
+  // Tokens incl. [CLS] and [SEP], in [3, max_position]: a trained recipe keeps at least one
+  // content token (text::TokenizationRecipe::kMinTrainedMaxLength).
+  std::optional<int> max_length;
   std::optional<std::string> truncation;  // "head" | "tail" | "head+tail"
   std::optional<int> head_tokens;         // head+tail: content tokens kept from the start, >= 0
   nlohmann::json extra = nlohmann::json::object();  // other keys of the block, written back

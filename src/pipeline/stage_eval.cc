@@ -33,8 +33,9 @@ eval::TokenizationSettings run_tokenization(const RunContext& ctx, const io::Ber
   eval::TokenizationSettings fallback;
   fallback.max_length = t.max_length;
   fallback.truncation = text::parse_truncation(t.truncation);
-  // The trainer's default for head+tail: a quarter of the content budget ([CLS] + [SEP] = 2).
-  fallback.head_tokens = t.head_tokens > 0 ? t.head_tokens : std::max(1, (t.max_length - 2) / 4);
+  // As the trainer resolves it (0: a quarter of the content budget; [CLS] + [SEP] = 2).
+  fallback.head_tokens = t.head_tokens;
+  fallback.head_tokens = fallback.head_tokens_for(t.max_length - 2);
   return eval::resolve_tokenization(config, {}, fallback);
 }
 

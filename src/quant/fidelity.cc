@@ -1,21 +1,22 @@
-// Evaluation set, batched logits, FP32-vs-INT8 comparison and per-layer sensitivity (fidelity.h).
+// Evaluation set, logits through Classifier::run_sorted, FP32-vs-INT8 comparison and
+// per-layer sensitivity (fidelity.h).
 #include "quant/fidelity.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <numeric>
 
 #include "core/error.h"
 #include "data/dataset.h"
 #include "data/label_map.h"
-#include "engine/bert_encoder.h"
+#include "engine/classifier.h"
 #include "eval/metrics.h"
 
 namespace bertq::quant {
 
 EvalSet make_eval_set(const std::string& spec, size_t n, uint64_t seed, const text::Tokenizer& tok,
-                      const io::BertConfig& config, int max_length) {
+                      const io::BertConfig& config, const text::TokenizationRecipe& recipe) {
+  recipe.validate(config.max_position_embeddings);
   data::Dataset ds = data::load_dataset(spec, data::ReadOptions{}, n, seed);
   data::map_labels(ds, config.id2label);
   std::vector<std::string> texts;
@@ -24,30 +25,17 @@ EvalSet make_eval_set(const std::string& spec, size_t n, uint64_t seed, const te
     texts.push_back(ex.text);
     s.labels.push_back(ex.label);
   }
-  text::EncodeOptions eo;
-  eo.max_length = max_length;
-  for (auto& e : tok.encode_batch(texts, eo)) s.ids.push_back(std::move(e.ids));
+  for (auto& e : tok.encode_batch(texts, recipe.encode_options(tok)))
+    s.ids.push_back(std::move(e.ids));
   return s;
 }
 
-std::vector<std::vector<float>> run_logits(const engine::Model& m, const EvalSet& set,
-                                           int batch_size) {
-  std::vector<size_t> order(set.ids.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return set.ids[a].size() < set.ids[b].size(); });
-  const size_t NL = size_t(m.config().num_labels());
-  std::vector<std::vector<float>> out(set.ids.size());
-  engine::Workspace ws;
-  for (size_t b = 0; b < order.size(); b += size_t(batch_size)) {
-    const size_t e = std::min(order.size(), b + size_t(batch_size));
-    std::vector<std::vector<int32_t>> chunk;
-    for (size_t i = b; i < e; ++i) chunk.push_back(set.ids[order[i]]);
-    const auto flat = engine::forward(m, engine::PackedBatch::pack(chunk), nullptr, &ws);
-    for (size_t i = b; i < e; ++i)
-      out[order[i]].assign(flat.begin() + long((i - b) * NL), flat.begin() + long((i - b + 1) * NL));
-  }
-  return out;
+std::vector<std::vector<float>> run_logits(std::shared_ptr<const engine::Model> m,
+                                           const EvalSet& set, int batch_size) {
+  std::vector<SequenceView> seqs;
+  seqs.reserve(set.ids.size());
+  for (const auto& ids : set.ids) seqs.push_back({&ids, nullptr});
+  return Classifier(std::move(m)).sequence_logits(seqs, batch_size);
 }
 
 Fidelity compare(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b,
@@ -111,8 +99,7 @@ std::vector<LayerSensitivity> layer_sensitivity(const io::ModelFolder& fp32,
     for (int j = 0; j < L; ++j)
       if (j != l) one.keep_fp32.push_back(layer_glob(j));
     const QuantizedModel q = quantize(fp32, one, ranges);
-    const auto m = load_in_memory(q, {});
-    out.push_back({l, compare(fp32_logits, run_logits(*m, set), set.labels)});
+    out.push_back({l, compare(fp32_logits, run_logits(load_in_memory(q, {}), set), set.labels)});
   }
   return out;
 }

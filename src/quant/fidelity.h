@@ -3,33 +3,38 @@
 // of both; per-layer sensitivity (only encoder layer l quantized); and the accuracy-aware
 // fallback (keep the most sensitive layers in FP32 until the accuracy drop is within target).
 //
-//   auto set = bertq::quant::make_eval_set("imdb:test", 2000, /*seed=*/0, tok, cfg, 256);
-//   auto f32 = bertq::quant::run_logits(*fp32_model, set);
-//   bertq::quant::Fidelity f = bertq::quant::compare(f32, run_logits(*int8_model, set), set.labels);
+// The evaluation and calibration sets are tokenized with the model's recipe (quantize_job.h:
+// its config.json "bertq" block, e.g. head+tail), and run through Classifier::run_sorted.
+//
+//   auto set = bertq::quant::make_eval_set("imdb:test", 2000, /*seed=*/0, tok, cfg, recipe);
+//   auto f32 = bertq::quant::run_logits(fp32_model, set);
+//   bertq::quant::Fidelity f = bertq::quant::compare(f32, run_logits(int8_model, set), set.labels);
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/model.h"
 #include "quant/quantizer.h"
+#include "text/tokenization_recipe.h"
 #include "text/tokenizer.h"
 
 namespace bertq::quant {
 
 struct EvalSet {
-  std::vector<std::vector<int32_t>> ids;  // [CLS] ... [SEP], truncated to max_length
+  std::vector<std::vector<int32_t>> ids;  // [CLS] ... [SEP], truncated by the recipe
   std::vector<int> labels;                // model label ids (-1 unlabelled)
 };
 
 // A stratified sample of n examples (all if 0) of a dataset spec, labels mapped to the model's
-// id2label, tokenized.
+// id2label, tokenized with `recipe` (validated against config's max_position_embeddings).
 EvalSet make_eval_set(const std::string& spec, size_t n, uint64_t seed, const text::Tokenizer& tok,
-                      const io::BertConfig& config, int max_length);
+                      const io::BertConfig& config, const text::TokenizationRecipe& recipe);
 
-// Logits [N][NL] of every sequence, in order (length-sorted batches internally).
-std::vector<std::vector<float>> run_logits(const engine::Model& m, const EvalSet& set,
-                                           int batch_size = 8);
+// Logits [N][NL] of every sequence, in order (Classifier::run_sorted: length-sorted batches).
+std::vector<std::vector<float>> run_logits(std::shared_ptr<const engine::Model> m,
+                                           const EvalSet& set, int batch_size = 8);
 
 struct Fidelity {
   size_t n = 0;

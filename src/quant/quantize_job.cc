@@ -7,7 +7,6 @@
 
 #include "core/error.h"
 #include "core/file_util.h"
-#include "quant/fidelity.h"
 
 namespace bertq::quant {
 namespace {
@@ -22,6 +21,21 @@ nlohmann::json fid_json(const Fidelity& f) {
 }
 
 }  // namespace
+
+eval::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
+                                                 const io::BertConfig& config) {
+  eval::TokenizationSettings defaults;
+  defaults.max_length = 256;
+  eval::TokenizationSettings s = eval::resolve_tokenization(config, {}, defaults);
+  if (job.max_length) {
+    const int max_pos = config.max_position_embeddings;
+    s.max_length = std::min(*job.max_length, max_pos);
+    s.max_length_from = *job.max_length > max_pos ? eval::SettingSource::MODEL_LIMIT
+                                                  : eval::SettingSource::OPTION;
+    text::check_max_length(s.max_length, max_pos, "--max-length");
+  }
+  return s;
+}
 
 nlohmann::json run_quantize_job(const QuantizeJob& job,
                                 const std::function<void(const std::string&)>& print) {
@@ -38,13 +52,23 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
     if (!fp32_model) fp32_model = engine::Model::from_folder(fp32, {});
     if (!tok) tok = std::make_unique<text::Tokenizer>(text::Tokenizer::from_folder(job.model));
   };
+  const eval::TokenizationSettings ts = quantize_tokenization(job, fp32.config);
+  auto tokenized = [&](const std::string& use, const std::string& spec, size_t n, uint64_t seed) {
+    EvalSet set = make_eval_set(spec, n, seed, *tok, fp32.config, ts);
+    if (job.inspect_set) job.inspect_set(use, set);
+    return set;
+  };
+  if (o.scheme == Scheme::STATIC || !job.eval.empty()) {
+    report["tokenization"] = ts.to_json();
+    print("tokenization: " + ts.describe());
+  }
   Ranges ranges;
   if (o.scheme == Scheme::STATIC) {
     check(!job.calibration.empty(), ErrorCode::INVALID_ARGUMENT,
           "--scheme static needs --calibration DATA (e.g. imdb:train)");
     need_model();
-    const EvalSet cal = make_eval_set(job.calibration, job.calibration_samples, job.seed + 1, *tok,
-                                      fp32.config, job.max_length);
+    const EvalSet cal =
+        tokenized("calibration", job.calibration, job.calibration_samples, job.seed + 1);
     ranges = calibrate(*fp32_model, cal.ids, o);
     print(cat("calibrated ", ranges.size(), " Linear inputs on ", cal.ids.size(), " sequences of ",
               job.calibration, " (observer ", observer_name(o.observer), ")"));
@@ -55,11 +79,10 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
   QuantizedModel q = quantize(fp32, o, rp);
   if (!job.eval.empty()) {
     need_model();
-    const EvalSet set =
-        make_eval_set(job.eval, job.eval_samples, job.seed, *tok, fp32.config, job.max_length);
+    const EvalSet set = tokenized("eval", job.eval, job.eval_samples, job.seed);
     print(cat("evaluating on ", set.ids.size(), " sequences of ", job.eval));
-    const auto l32 = run_logits(*fp32_model, set);
-    Fidelity f = compare(l32, run_logits(*load_in_memory(q, {}), set), set.labels);
+    const auto l32 = run_logits(fp32_model, set);
+    Fidelity f = compare(l32, run_logits(load_in_memory(q, {}), set), set.labels);
     print("INT8 vs FP32: " + f.to_string());
     std::vector<LayerSensitivity> sens;
     if (job.sensitivity || (job.target.any() && !job.target.met(f))) {
@@ -81,7 +104,7 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
         kept.push_back(s.layer);
         o.keep_fp32.push_back(layer_glob(s.layer));
         q = quantize(fp32, o, rp);
-        f = compare(l32, run_logits(*load_in_memory(q, {}), set), set.labels);
+        f = compare(l32, run_logits(load_in_memory(q, {}), set), set.labels);
         print(cat("kept layer ", s.layer, " in FP32: ", f.to_string()));
       }
       nlohmann::json aware = job.target.to_json();

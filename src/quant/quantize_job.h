@@ -1,7 +1,10 @@
 // The whole `bertq quantize` job: load FP32 -> (calibrate) -> quantize -> (fidelity on --eval,
 // per-layer sensitivity, accuracy-aware FP32 fallback on accuracy drop and/or agreement) -> write the folder + report.
 // The report (printed and written as OUT/quantization_report.json) holds the options, sizes,
-// the fidelity of the final model and the sensitivity table when computed.
+// the tokenization, the fidelity of the final model and the sensitivity table when computed.
+// Calibration and the fidelity report tokenize with the model's training recipe (config.json
+// "bertq" block, e.g. head+tail 128 + 382) when it has one, else 256 tokens, head truncation;
+// max_length, when given, overrides the recipe's max_length, cut to max_position_embeddings.
 //
 //   bertq::quant::QuantizeJob job;  job.model = "models/imdb";  job.out = "models/imdb-int8";
 //   job.eval = "imdb:test";  job.eval_samples = 2000;
@@ -9,11 +12,14 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "eval/tokenization_settings.h"
 #include "quant/accuracy_target.h"
+#include "quant/fidelity.h"
 #include "quant/quantizer.h"
 
 namespace bertq::quant {
@@ -26,13 +32,19 @@ struct QuantizeJob {
   std::string eval;               // dataset spec for the fidelity report ("" = none)
   size_t eval_samples = 2000;
   uint64_t seed = 0;              // stratified sampling of calibration / eval sets
-  int max_length = 256;           // tokens per calibration / eval sequence
+  std::optional<int> max_length;  // tokens per calibration / eval sequence (see above)
   bool sensitivity = false;       // per-layer table (one model per encoder layer)
   // Accuracy-aware mode (needs eval) when a target is set: the most sensitive encoder layers
   // are kept in FP32 until every set target is met.
   AccuracyTarget target;
   bool force = false;
+  // Called with each tokenized set before it is used ("calibration", "eval"); for tests.
+  std::function<void(const std::string& use, const EvalSet& set)> inspect_set;
 };
+
+// The recipe calibration and the fidelity report tokenize with (see above), with its sources.
+eval::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
+                                                 const io::BertConfig& config);
 
 nlohmann::json run_quantize_job(const QuantizeJob& job,
                                 const std::function<void(const std::string&)>& print);

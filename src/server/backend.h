@@ -44,7 +44,8 @@ class Backend {  // thread-safe
 };
 
 // Loads a model folder into a bertq::Classifier (threads 0 = default). head_tokens: content
-// tokens kept from the start under head+tail truncation (`bertq serve` passes --head-tokens or
+// tokens kept from the start under head+tail truncation (0: a quarter of the content budget,
+// text/tokenization_recipe.h) (`bertq serve` passes --head-tokens or
 // the model's config.json "bertq" block). Throws what the Classifier throws (NOT_FOUND /
 // CORRUPT_FILE naming the file).
 std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads,

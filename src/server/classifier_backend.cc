@@ -1,12 +1,10 @@
-// Backend over bertq::Classifier: the same library calls as `bertq predict`. A merged batch is
-// split into groups of equal options (max_length, truncation); each group is tokenized once
-// (with the server's head_tokens for head+tail, from --head-tokens or the model's config.json
-// "bertq" block), sorted by length as Classifier::predict does, and run as one forward pass
-// (packed without padding); the results are written back in the batch's order, with each
-// text's token count (for /metrics).
-#include <algorithm>
+// Backend over bertq::Classifier: the same library path as `bertq predict`. A merged batch is
+// split into groups of equal options (max_length, truncation); each group is one tokenization
+// recipe (with the server's head_tokens for head+tail, from --head-tokens or the model's
+// config.json "bertq" block), encoded by Classifier::encode and run by Classifier::run_sorted
+// as one forward pass (sorted by length, packed without padding); the results are written back
+// in the batch's order, with each text's token count (for /metrics).
 #include <map>
-#include <numeric>
 #include <utility>
 
 #include "core/error.h"
@@ -30,39 +28,25 @@ class ClassifierBackend : public Backend {
     for (size_t i = 0; i < batch.size(); ++i)
       groups[{batch[i].max_length, batch[i].truncation}].push_back(i);
     std::vector<ClassifyResult> out(batch.size());
-    const int max_pos = classifier_.config().max_position_embeddings;
     for (const auto& [key, idx] : groups) {
-      check(key.first >= 2 && key.first <= max_pos, ErrorCode::INVALID_ARGUMENT,
-            cat("max length ", key.first, ": must be in [2, ", max_pos,
-                "] (the model's max_position_embeddings)"));
-      text::EncodeOptions eo;
-      eo.max_length = key.first;
-      eo.truncation = text::parse_truncation(key.second);
-      eo.head_tokens = head_tokens_;
-      std::vector<text::Encoding> enc;
-      enc.reserve(idx.size());
-      for (size_t i : idx) enc.push_back(classifier_.tokenizer().encode(batch[i].text, eo));
-      // Sorted by length as in Classifier::predict, so a text alone and in a batch pack alike.
-      std::vector<size_t> order(idx.size());
-      std::iota(order.begin(), order.end(), size_t(0));
-      std::stable_sort(order.begin(), order.end(),
-                       [&](size_t a, size_t b) { return enc[a].ids.size() < enc[b].ids.size(); });
-      std::vector<std::vector<int32_t>> ids, types;
-      for (size_t k : order) {
-        ids.push_back(enc[k].ids);
-        types.push_back(enc[k].type_ids);
-      }
-      const auto logits = classifier_.logits(ids, types);
-      for (size_t r = 0; r < order.size(); ++r) {
-        const size_t k = order[r];
-        const Prediction p = Classifier::make_prediction(logits[r], classifier_.config().id2label);
+      text::TokenizationRecipe recipe;
+      recipe.max_length = key.first;
+      recipe.truncation = text::parse_truncation(key.second);
+      recipe.head_tokens = head_tokens_;
+      std::vector<std::string> texts;
+      texts.reserve(idx.size());
+      for (size_t i : idx) texts.push_back(batch[i].text);
+      const std::vector<text::Encoding> enc = classifier_.encode(texts, recipe);
+      const int group_size = int(idx.size());  // the whole group in one forward pass
+      classifier_.run_sorted(sequence_views(enc), group_size, [&](size_t k, std::vector<float>& l) {
+        const Prediction p = Classifier::make_prediction(l, classifier_.config().id2label);
         ClassifyResult& res = out[idx[k]];
         res.label_id = p.label_id;
         res.label = p.label;
         res.score = p.score;
         res.probs = p.probs;
         res.tokens = enc[k].size();
-      }
+      });
     }
     return out;
   }

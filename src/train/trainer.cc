@@ -14,6 +14,7 @@
 #include "core/thread_pool.h"
 #include "data/dataset.h"
 #include "data/label_map.h"
+#include "text/tokenization_recipe.h"
 #include "text/tokenizer.h"
 #include "train/batching.h"
 #include "train/bert_model.h"
@@ -142,7 +143,8 @@ void validate(const TrainOptions& o) {
   need(o.eval_path.empty() || o.validation_split == 0, "--eval and --validation-split exclude each other");
   (void)text::parse_truncation(o.truncation);  // throws listing the choices
   need(o.head_tokens >= 0, cat("--head-tokens: must be >= 0, got ", o.head_tokens));
-  need(o.max_length > 2, cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", o.max_length));
+  need(o.max_length >= text::TokenizationRecipe::kMinTrainedMaxLength,
+       cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", o.max_length));
 }
 
 // How texts are tokenized for training: max_length, truncation and the head+tail split
@@ -151,13 +153,12 @@ void validate(const TrainOptions& o) {
 // (its "bertq" block, io/bert_config.h).
 text::EncodeOptions training_encoding(const TrainOptions& o, const text::Tokenizer& tok,
                                       ModelConfig& cfg) {
-  text::EncodeOptions eo;
-  eo.max_length = o.max_length;
-  eo.truncation = text::parse_truncation(o.truncation);
+  const text::TokenizationRecipe tr{o.max_length, text::parse_truncation(o.truncation),
+                                    o.head_tokens};
+  tr.validate(cfg.max_position_embeddings, "--max-length");
+  text::EncodeOptions eo = tr.encode_options(tok);  // head_tokens 0: a quarter of the budget
   check(eo.truncation != text::Truncation::LONGEST_FIRST, ErrorCode::INVALID_ARGUMENT,
         "--truncation: expected head, tail or head+tail (longest_first is for text pairs)");
-  const int budget = o.max_length - static_cast<int>(tok.num_special_tokens(false));
-  eo.head_tokens = o.head_tokens > 0 ? o.head_tokens : std::max(1, budget / 4);
   io::TokenizationRecipe recipe = cfg.recipe.value_or(io::TokenizationRecipe{});
   recipe.max_length = o.max_length;
   recipe.truncation = std::string(text::truncation_name(eo.truncation));
@@ -194,8 +195,6 @@ TrainResult train(const TrainOptions& o) {
   const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
   check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,
         cat(o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size));
-  check(o.max_length <= cfg.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-        cat("--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings));
   const text::EncodeOptions eo = training_encoding(o, tok, cfg);
   const int32_t pad = tok.pad_id();
   check(pad >= 0, ErrorCode::INVALID_ARGUMENT, cat(o.model_dir, ": the tokenizer has no [PAD] token"));

@@ -29,9 +29,9 @@ const io::BertConfig& Classifier::config() const {
 
 const text::Tokenizer& Classifier::tokenizer() const {
   check(tokenizer_.has_value(), ErrorCode::NOT_FOUND,
-        cat(model_->dir(),
+        model_->dir(),
             ": no tokenizer files (vocab.txt or tokenizer.json); copy them from "
-            "the base model folder"));
+            "the base model folder");
   return *tokenizer_;
 }
 
@@ -67,11 +67,11 @@ Prediction Classifier::make_prediction(const std::vector<float>& logits,
 std::vector<Prediction> Classifier::predict(const std::vector<std::string>& texts,
                                             const PredictOptions& options) const {
   check(options.batch_size > 0, ErrorCode::INVALID_ARGUMENT,
-        cat("batch size ", options.batch_size, ": must be at least 1"));
+        "batch size ", options.batch_size, ": must be at least 1");
   check(options.max_length >= 2 && options.max_length <= config().max_position_embeddings,
         ErrorCode::INVALID_ARGUMENT,
-        cat("max length ", options.max_length, ": must be in [2, ",
-            config().max_position_embeddings, "] (the model's max_position_embeddings)"));
+        "max length ", options.max_length, ": must be in [2, ",
+            config().max_position_embeddings, "] (the model's max_position_embeddings)");
   text::EncodeOptions eo;
   eo.max_length = options.max_length;
   eo.truncation = options.truncation;

@@ -139,10 +139,10 @@ const WorkloadResult* BenchReport::find(const std::string& name) const {
 BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptions& o) {
   check(!specs.empty(), ErrorCode::INVALID_ARGUMENT, "bench: no model given");
   for (int b : o.batch_sizes) {
-    check(b >= 1, ErrorCode::INVALID_ARGUMENT, cat("bench: batch size ", b, " (must be >= 1)"));
+    check(b >= 1, ErrorCode::INVALID_ARGUMENT, "bench: batch size ", b, " (must be >= 1)");
   }
   for (int s : o.seq_lens) {
-    check(s >= 1, ErrorCode::INVALID_ARGUMENT, cat("bench: sequence length ", s, " (must be >= 1)"));
+    check(s >= 1, ErrorCode::INVALID_ARGUMENT, "bench: sequence length ", s, " (must be >= 1)");
   }
   check(!o.batch_sizes.empty(), ErrorCode::INVALID_ARGUMENT, "bench: no batch size");
   BenchReport rep;
@@ -177,14 +177,14 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     min_vocab = std::min(min_vocab, c.vocab_size);
     for (int s : o.seq_lens) {
       check(s <= c.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-            cat("bench: sequence length ", s, " is over ", r.dir, "'s max_position_embeddings ",
-                c.max_position_embeddings));
+            "bench: sequence length ", s, " is over ", r.dir, "'s max_position_embeddings ",
+                c.max_position_embeddings);
     }
     if (!o.texts.empty()) {
       check(o.max_length >= 2 && o.max_length <= c.max_position_embeddings,
             ErrorCode::INVALID_ARGUMENT,
-            cat("bench: max length ", o.max_length, " is outside [2, ", c.max_position_embeddings,
-                "] for ", r.dir));
+            "bench: max length ", o.max_length, " is outside [2, ", c.max_position_embeddings,
+                "] for ", r.dir);
       for (auto& e : st[m].clf->tokenizer().encode_batch(o.texts, review_encoding(o), o.engine.threads)) {
         st[m].review_ids.push_back(std::move(e.ids));
       }

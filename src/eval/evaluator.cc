@@ -34,19 +34,19 @@ struct RunOutput {
 RunOutput run_texts(const Classifier& clf, const std::vector<std::string>& texts,
                     const EvalOptions& o) {
   check(o.batch_size > 0, ErrorCode::INVALID_ARGUMENT,
-        cat("batch size ", o.batch_size, ": must be at least 1"));
+        "batch size ", o.batch_size, ": must be at least 1");
   const int max_pos = clf.config().max_position_embeddings;
   check(o.max_length >= 3 && o.max_length <= max_pos, ErrorCode::INVALID_ARGUMENT,
-        cat("max length ", o.max_length, ": must be in [3, ", max_pos,
-            "] (the model's max_position_embeddings)"));
+        "max length ", o.max_length, ": must be in [3, ", max_pos,
+            "] (the model's max_position_embeddings)");
   text::EncodeOptions eo;
   eo.max_length = o.max_length;
   eo.truncation = o.truncation;
   eo.head_tokens = o.head_tokens;
   if (o.long_text == LongText::WINDOW) {
     check(o.stride >= 0 && o.stride < o.max_length - 2, ErrorCode::INVALID_ARGUMENT,
-          cat("stride ", o.stride, ": must be in [0, ", o.max_length - 2,
-              ") (smaller than a window's content tokens)"));
+          "stride ", o.stride, ": must be in [0, ", o.max_length - 2,
+              ") (smaller than a window's content tokens)");
     eo.truncation = text::Truncation::HEAD;
     eo.return_overflow = true;
     eo.stride = o.stride;
@@ -137,11 +137,11 @@ EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOp
   for (size_t i = 0; i < ds.examples.size(); ++i) {
     const data::Example& ex = ds.examples[i];
     check(ex.text_pair.empty(), ErrorCode::UNSUPPORTED,
-          cat("example ", ex.id, ": text pairs are not supported by eval"));
+          "example ", ex.id, ": text pairs are not supported by eval");
     if (!ex.label_name.empty()) {
       labels[i] = model_labels.id(ex.label_name);
       check(labels[i] >= 0, ErrorCode::INVALID_ARGUMENT,
-            cat("example ", ex.id, ": label \"", ex.label_name, "\" is not one of the model's labels"));
+            "example ", ex.id, ": label \"", ex.label_name, "\" is not one of the model's labels");
     }
     texts.push_back(ex.text);
   }

@@ -44,8 +44,8 @@ TokenizationSettings resolve_tokenization(const io::BertConfig& config,
   const int max_pos = config.max_position_embeddings;
   if (given.max_length) {
     check(*given.max_length >= 2 && *given.max_length <= max_pos, ErrorCode::INVALID_ARGUMENT,
-          cat("--max-length ", *given.max_length, ": must be in [2, ", max_pos,
-              "] (the model's max_position_embeddings)"));
+          "--max-length ", *given.max_length, ": must be in [2, ", max_pos,
+              "] (the model's max_position_embeddings)");
     s.max_length = *given.max_length;
     s.max_length_from = SettingSource::OPTION;
   } else if (recipe.max_length) {
@@ -64,7 +64,7 @@ TokenizationSettings resolve_tokenization(const io::BertConfig& config,
   }
   if (given.head_tokens) {
     check(*given.head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
-          cat("--head-tokens ", *given.head_tokens, ": must be >= 0"));
+          "--head-tokens ", *given.head_tokens, ": must be >= 0");
     s.head_tokens = *given.head_tokens;
     s.head_tokens_from = SettingSource::OPTION;
   } else if (recipe.head_tokens) {

@@ -21,7 +21,7 @@ class ClassifierBackend : public Backend {
   ClassifierBackend(const std::string& model_dir, int threads, int head_tokens)
       : classifier_(model_dir, make_options(threads)), head_tokens_(head_tokens) {
     check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
-          cat("head tokens ", head_tokens, ": must be >= 0"));
+          "head tokens ", head_tokens, ": must be >= 0");
     classifier_.tokenizer();  // NOT_FOUND now, at load time, if the folder has no tokenizer
   }
 
@@ -33,8 +33,8 @@ class ClassifierBackend : public Backend {
     const int max_pos = classifier_.config().max_position_embeddings;
     for (const auto& [key, idx] : groups) {
       check(key.first >= 2 && key.first <= max_pos, ErrorCode::INVALID_ARGUMENT,
-            cat("max length ", key.first, ": must be in [2, ", max_pos,
-                "] (the model's max_position_embeddings)"));
+            "max length ", key.first, ": must be in [2, ", max_pos,
+                "] (the model's max_position_embeddings)");
       text::EncodeOptions eo;
       eo.max_length = key.first;
       eo.truncation = text::parse_truncation(key.second);

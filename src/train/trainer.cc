@@ -66,10 +66,10 @@ data::Dataset load_labelled(const std::string& spec, const ModelConfig& cfg, siz
   data::map_labels(ds, cfg.id2label);
   for (const auto& ex : ds.examples)
     check(ex.label >= 0 && ex.label < cfg.num_labels(), ErrorCode::INVALID_ARGUMENT,
-          cat(spec, ": example ", ex.id, " has no label (label \"", ex.label_name,
-              "\"); training needs labelled data"));
+          spec, ": example ", ex.id, " has no label (label \"", ex.label_name,
+              "\"); training needs labelled data");
   if (ds.bad_rows > 0) log_warn(cat(spec, ": skipped ", ds.bad_rows, " malformed rows"));
-  check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, cat(spec, ": no examples"));
+  check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, spec, ": no examples");
   return ds;
 }
 
@@ -227,9 +227,9 @@ TrainResult train(const TrainOptions& o) {
   }
   const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
   check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,
-        cat(o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size));
+        o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size);
   check(o.max_length <= cfg.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-        cat("--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings));
+        "--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings);
   text::EncodeOptions eo;
   eo.max_length = o.max_length;
   eo.truncation = text::parse_truncation(o.truncation);
@@ -291,7 +291,7 @@ TrainResult train(const TrainOptions& o) {
   auto run_t0 = Clock::now();
   bool stop = false;
   const int32_t pad = tok.pad_id();
-  check(pad >= 0, ErrorCode::INVALID_ARGUMENT, cat(o.model_dir, ": the tokenizer has no [PAD] token"));
+  check(pad >= 0, ErrorCode::INVALID_ARGUMENT, o.model_dir, ": the tokenizer has no [PAD] token");
 
   auto do_eval = [&](int64_t epoch) {
     if (eval_data.size() == 0) return;

@@ -5,7 +5,7 @@
 //
 //   auto set = bertq::quant::make_eval_set("imdb:test", 2000, /*seed=*/0, tok, cfg, 256);
 //   auto f32 = bertq::quant::run_logits(*fp32_model, set);
-//   bertq::quant::Fidelity f = bertq::quant::compare(f32, run_logits(*int8_model, set), set.labels);
+//   auto f = bertq::quant::compare(f32, bertq::quant::run_logits(*int8_model, set), set.labels);
 #pragma once
 
 #include <string>

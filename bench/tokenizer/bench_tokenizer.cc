@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
     for (const auto& path : a.references) {
       const std::string s = read_file(path);
       const auto nl = s.find_last_of('{');
-      check(nl != std::string::npos, ErrorCode::CORRUPT_FILE, path + ": no JSON result");
+      check(nl != std::string::npos, ErrorCode::CORRUPT_FILE, path, ": no JSON result");
       json r = json::parse(s.substr(nl));
       if (r.contains("threads") && r["threads"].is_string() && r["threads"] == "all")
         r["threads"] = all;

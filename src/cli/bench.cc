@@ -36,7 +36,7 @@ struct BenchArgs {
 void run_bench_cmd(const BenchArgs& a) {
   install_interrupt_handlers();
   check(a.names.empty() || a.names.size() == a.models.size(), ErrorCode::INVALID_ARGUMENT,
-        cat("bench: ", a.names.size(), " --name for ", a.models.size(), " --model"));
+        "bench: ", a.names.size(), " --name for ", a.models.size(), " --model");
   eval::BenchOptions o;
   o.seq_lens = a.seq_lens;
   if (o.seq_lens.empty() && a.data.empty()) o.seq_lens = {128};

@@ -17,7 +17,8 @@
 namespace bertq::cli {
 
 struct Command {
-  // `order` sorts subcommands in --help (pipeline stages first, tools last).
+  // `order` sorts subcommands in --help (pipeline stages first, tools last); each subcommand
+  // has its own number (main.cc refuses to start when two share one).
   Command(std::string name, int order, std::function<void(CLI::App&)> add);
 };
 

@@ -31,7 +31,7 @@ void run_convert(const ConvertArgs& a) {
   const bool in_place = dir_exists(a.out) && std::filesystem::equivalent(a.model, a.out, ec);
   const std::string out_st = join_path(a.out, "model.safetensors");
   check(!file_exists(out_st) || a.force, ErrorCode::INVALID_ARGUMENT,
-        cat(out_st, " exists (pass --force to replace it)"));
+        out_st, " exists (pass --force to replace it)");
 
   io::SafeTensorsWriter w;
   w.set_metadata("format", "pt");
@@ -42,7 +42,7 @@ void run_convert(const ConvertArgs& a) {
     io::add_torch_tensors(w, io::read_torch_bin(bin));
   } else if (file_exists(st)) {
     check(!in_place, ErrorCode::INVALID_ARGUMENT,
-          cat(a.model, ": already has model.safetensors and no pytorch_model.bin to convert"));
+          a.model, ": already has model.safetensors and no pytorch_model.bin to convert");
     from = st;
     source = std::make_shared<io::SafeTensorsFile>(st);
     for (const auto& t : source->tensors()) w.add(t.name, t.dtype, t.shape, t.data, t.nbytes);

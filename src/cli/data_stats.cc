@@ -36,12 +36,12 @@ data::TokenCounter make_token_counter(const std::string& dir) {
 void run(const StatsOptions& o) {
   data::ReadOptions read = o.read;
   check(o.on_bad_row == "error" || o.on_bad_row == "skip", ErrorCode::INVALID_ARGUMENT,
-        cat("--on-bad-row: expected error or skip, got ", o.on_bad_row));
+        "--on-bad-row: expected error or skip, got ", o.on_bad_row);
   read.on_bad_row = o.on_bad_row == "skip" ? data::ReadOptions::OnBadRow::SKIP
                                            : data::ReadOptions::OnBadRow::ERROR;
   if (!o.delimiter.empty()) {
     check(o.delimiter.size() == 1 || o.delimiter == "\\t" || o.delimiter == "tab",
-          ErrorCode::INVALID_ARGUMENT, cat("--delimiter: expected one character, got ", o.delimiter));
+          ErrorCode::INVALID_ARGUMENT, "--delimiter: expected one character, got ", o.delimiter);
     read.delimiter = o.delimiter.size() == 1 ? o.delimiter[0] : '\t';
   }
   const data::TokenCounter counter = make_token_counter(o.tokenizer);

@@ -16,7 +16,7 @@ struct DownloadCliOptions {
   std::string name, revision = "main", to, endpoint, url, sha256;
 };
 
-Command reg("download", 5, [](CLI::App& app) {
+Command reg("download", 6, [](CLI::App& app) {
   auto* dl = app.add_subcommand("download", "Download a model from the Hugging Face hub or the "
                                             "IMDB dataset (cached, resumable, verified)");
   dl->require_subcommand(1);

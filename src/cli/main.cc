@@ -46,6 +46,15 @@ int main(int argc, char** argv) {
   auto entries = cli::command_registry();
   std::stable_sort(entries.begin(), entries.end(),
                    [](const auto& a, const auto& b) { return a.order < b.order; });
+  // Each subcommand has its own place in --help; a shared number would leave the order to
+  // the link order of the files.
+  for (size_t i = 1; i < entries.size(); ++i) {
+    if (entries[i].order == entries[i - 1].order) {
+      std::fprintf(stderr, "bertq: internal error: subcommands %s and %s share help order %d\n",
+                   entries[i - 1].name.c_str(), entries[i].name.c_str(), entries[i].order);
+      return 70;
+    }
+  }
   for (const auto& e : entries) e.add(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback

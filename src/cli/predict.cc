@@ -96,14 +96,14 @@ void run_predict(const PredictArgs& a) {
     }
     check(j.is_object() && j.contains(a.text_field) && j[a.text_field].is_string(),
           ErrorCode::INVALID_ARGUMENT,
-          cat(a.input, ":", reader.line_number(), ": no string field \"", a.text_field, "\""));
+          a.input, ":", reader.line_number(), ": no string field \"", a.text_field, "\"");
     chunk.push_back(j[a.text_field].get<std::string>());
     if (int(chunk.size()) >= a.chunk) flush();
   }
   if (!chunk.empty()) flush();
 }
 
-Command reg("predict", 40, [](CLI::App& app) {
+Command reg("predict", 45, [](CLI::App& app) {
   auto args = std::make_shared<PredictArgs>();
   auto* cmd = app.add_subcommand("predict", "Classify texts with a model folder (JSON per line)");
   add_model_option(cmd, "--model", args->model, "Model (config.json, model.safetensors, vocab)")

@@ -65,7 +65,7 @@ Command reg("quantize", 35, [](CLI::App& app) {
     a->job.options.scheme = quant::parse_scheme(a->scheme);
     a->job.options.observer = quant::parse_observer(a->observer);
     check(a->embeddings == "int8" || a->embeddings == "fp32", ErrorCode::INVALID_ARGUMENT,
-          cat("--embeddings: expected int8 or fp32, got '", a->embeddings, "'"));
+          "--embeddings: expected int8 or fp32, got '", a->embeddings, "'");
     a->job.options.int8_embeddings = a->embeddings == "int8";
     check(!a->job.target.any() || !a->job.eval.empty(), ErrorCode::INVALID_ARGUMENT,
           "--max-drop / --min-agreement need --eval DATA");

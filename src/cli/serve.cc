@@ -66,7 +66,7 @@ void run(ServeOptions o) {
   log_info("stopped");
 }
 
-Command reg("serve", 60, [](CLI::App& app) {
+Command reg("serve", 70, [](CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Serve a model over HTTP with dynamic batching");
   add_model_option(cmd, "--model", o->model, "Model (config.json, model.safetensors, tokenizer)")

@@ -35,7 +35,7 @@ text::Tokenizer load_tokenizer(const std::string& path) {
     return text::Tokenizer::from_tokenizer_json(path);
   }
   check(file_exists(path), ErrorCode::NOT_FOUND,
-        cat("--tokenizer ", path, ": no such folder or file"));
+        "--tokenizer ", path, ": no such folder or file");
   return text::Tokenizer::from_vocab(path);
 }
 
@@ -54,13 +54,13 @@ bool line_text(const TokenizeOptions& o, const std::string& where, std::string& 
       why = cat("invalid JSON: ", e.what());
     }
     if (!j.is_object()) {
-      check(o.format == "auto", ErrorCode::INVALID_ARGUMENT, cat(where, ": ", why));
+      check(o.format == "auto", ErrorCode::INVALID_ARGUMENT, where, ": ", why);
       out = std::move(line);  // auto: a plain line that happens to start with '{'
       return true;
     }
     const auto it = j.find(o.text_field);
     check(it != j.end() && it->is_string(), ErrorCode::INVALID_ARGUMENT,
-          cat(where, ": no string field \"", o.text_field, "\""));
+          where, ": no string field \"", o.text_field, "\"");
     out = it->get<std::string>();
     return true;
   }
@@ -92,7 +92,7 @@ void write_encodings(const TokenizeOptions& o, const text::Tokenizer& tok,
 
 void run(const TokenizeOptions& o) {
   check(o.format == "auto" || o.format == "lines" || o.format == "jsonl",
-        ErrorCode::INVALID_ARGUMENT, cat("--format ", o.format, ": expected auto, lines or jsonl"));
+        ErrorCode::INVALID_ARGUMENT, "--format ", o.format, ": expected auto, lines or jsonl");
   const text::Tokenizer tok = load_tokenizer(o.tokenizer);
   text::EncodeOptions eo;
   eo.max_length = o.max_length;

@@ -39,7 +39,7 @@ void run_train(const VocabTrainCliOptions& o) {
                tokens.size(), o.out.c_str());
 }
 
-Command reg("vocab", 60, [](CLI::App& app) {
+Command reg("vocab", 80, [](CLI::App& app) {
   auto* vocab = app.add_subcommand("vocab", "Vocabulary tools");
   vocab->require_subcommand(1);
   auto o = std::make_shared<VocabTrainCliOptions>();

@@ -72,7 +72,7 @@ Isa compute_active() {
   if (env == nullptr || *env == '\0') return best;
   const Isa forced = parse_isa(env);
   check(static_cast<int>(forced) <= static_cast<int>(best), ErrorCode::INVALID_ARGUMENT,
-        cat("BERTQ_FORCE_ISA=", env, ": this CPU supports at most ", isa_name(best)));
+        "BERTQ_FORCE_ISA=", env, ": this CPU supports at most ", isa_name(best));
   return forced;
 }
 

@@ -3,6 +3,7 @@
 // tests) catch it. Never print-and-continue, never exit() in library code.
 //
 //   throw Error(ErrorCode::CORRUPT_FILE, cat("tensor ", name, ": expected ", want, ", got ", got));
+//   check(n > 0, ErrorCode::INVALID_ARGUMENT, "batch size ", n, ": must be at least 1");
 #pragma once
 
 #include <sstream>
@@ -41,9 +42,19 @@ std::string cat(const Args&... args) {
   return os.str();
 }
 
-// Throws Error(code, message) when cond is false.
-inline void check(bool cond, ErrorCode code, const std::string& message) {
-  if (!cond) throw Error(code, message);
+// What check() calls when its condition is false: throws Error(code, cat(message...)).
+template <typename... Args>
+[[noreturn, gnu::cold, gnu::noinline]] void check_failed(ErrorCode code, const Args&... message) {
+  throw Error(code, cat(message...));
+}
+
+// Throws Error(code, cat(message...)) when cond is false. The message parts are formatted only
+// when the check fails, so a passing check costs one branch and is fine per token or per row.
+// They are still evaluated as arguments: pass values, not computed strings (no cat() here).
+//   check(id < vocab, ErrorCode::INVALID_ARGUMENT, "token id ", id, " outside [0, ", vocab, ")");
+template <typename... Args>
+inline void check(bool cond, ErrorCode code, const Args&... message) {
+  if (!cond) [[unlikely]] check_failed(code, message...);
 }
 
 // Adds context in front of an error's message and rethrows it with the same code:

@@ -29,7 +29,7 @@ std::string dirname_of(const std::string& path) {
 std::string read_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        cat(path, ": cannot open: ", errno_text()));
+        path, ": cannot open: ", errno_text());
   std::string out;
   char buf[1 << 16];
   while (true) {
@@ -60,7 +60,7 @@ bool dir_exists(const std::string& path) {
 void make_dirs(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
-  check(!ec, ErrorCode::IO, cat(path, ": cannot create folder: ", ec.message()));
+  check(!ec, ErrorCode::IO, path, ": cannot create folder: ", ec.message());
 }
 
 std::string join_path(const std::string& a, const std::string& b) {
@@ -73,7 +73,7 @@ AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   std::random_device rd;
   tmp_ = cat(path_, ".tmp.", ::getpid(), ".", rd());
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  check(fd_ >= 0, ErrorCode::IO, cat(path_, ": cannot create temp file ", tmp_, ": ", errno_text()));
+  check(fd_ >= 0, ErrorCode::IO, path_, ": cannot create temp file ", tmp_, ": ", errno_text());
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -86,7 +86,7 @@ void AtomicFileWriter::write(const void* data, size_t size) {
   while (size > 0) {
     const ssize_t n = ::write(fd_, p, size);
     if (n < 0 && errno == EINTR) continue;
-    check(n > 0, ErrorCode::IO, cat(path_, ": write failed: ", errno_text()));
+    check(n > 0, ErrorCode::IO, path_, ": write failed: ", errno_text());
     p += n;
     size -= static_cast<size_t>(n);
     written_ += static_cast<uint64_t>(n);
@@ -94,12 +94,12 @@ void AtomicFileWriter::write(const void* data, size_t size) {
 }
 
 void AtomicFileWriter::commit() {
-  check(!committed_, ErrorCode::INTERNAL, cat(path_, ": committed twice"));
-  check(::fsync(fd_) == 0, ErrorCode::IO, cat(path_, ": fsync failed: ", errno_text()));
-  check(::close(fd_) == 0, ErrorCode::IO, cat(path_, ": close failed: ", errno_text()));
+  check(!committed_, ErrorCode::INTERNAL, path_, ": committed twice");
+  check(::fsync(fd_) == 0, ErrorCode::IO, path_, ": fsync failed: ", errno_text());
+  check(::close(fd_) == 0, ErrorCode::IO, path_, ": close failed: ", errno_text());
   fd_ = -1;
   check(::rename(tmp_.c_str(), path_.c_str()) == 0, ErrorCode::IO,
-        cat(path_, ": rename from ", tmp_, " failed: ", errno_text()));
+        path_, ": rename from ", tmp_, " failed: ", errno_text());
   committed_ = true;
   // Make the rename itself durable.
   const int dfd = ::open(dirname_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -118,7 +118,7 @@ void write_file_atomic(const std::string& path, std::string_view contents) {
 MappedFile::MappedFile(const std::string& path) : path_(path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        cat(path, ": cannot open: ", errno_text()));
+        path, ": cannot open: ", errno_text());
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);

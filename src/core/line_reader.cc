@@ -16,7 +16,7 @@ LineReader::LineReader(const std::string& path, size_t max_line_bytes)
   // gzdopen reads plain files transparently, so one code path serves both.
   int fd = path == "-" ? ::dup(0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        cat(path, ": cannot open: ", std::strerror(errno)));
+        path, ": cannot open: ", std::strerror(errno));
   gz_ = gzdopen(fd, "rb");
   if (gz_ == nullptr) {
     ::close(fd);
@@ -65,7 +65,7 @@ bool LineReader::next(std::string& line) {
     const size_t nl = buf_.find('\n', scan_from);
     if (nl != std::string::npos) {
       check(max_line_ == 0 || nl - pos_ <= max_line_, ErrorCode::INVALID_ARGUMENT,
-            cat(path_, ":", line_no_ + 1, ": line longer than ", max_line_, " bytes"));
+            path_, ":", line_no_ + 1, ": line longer than ", max_line_, " bytes");
       line.assign(buf_, pos_, nl - pos_);
       bytes_ += nl - pos_ + 1;
       pos_ = nl + 1;

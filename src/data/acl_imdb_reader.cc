@@ -47,10 +47,10 @@ bool is_acl_imdb_dir(const std::string& dir) {
 namespace {
 
 void check_splits(const std::string& path, const std::vector<std::string>& splits) {
-  check(!splits.empty(), ErrorCode::INVALID_ARGUMENT, cat(path, ": no split selected"));
+  check(!splits.empty(), ErrorCode::INVALID_ARGUMENT, path, ": no split selected");
   for (const auto& s : splits)
     check(s == "train" || s == "test" || s == "unsup", ErrorCode::INVALID_ARGUMENT,
-          cat(path, ": unknown aclImdb split \"", s, "\" (expected train, test or unsup)"));
+          path, ": unknown aclImdb split \"", s, "\" (expected train, test or unsup)");
 }
 
 class AclImdbDirReader : public DatasetReader {
@@ -66,7 +66,7 @@ class AclImdbDirReader : public DatasetReader {
       for (const auto& [top, sub] : folders) {
         const std::string dir = join_path(root_, top + "/" + sub);
         check(dir_exists(dir), ErrorCode::NOT_FOUND,
-              cat(root_, ": missing folder ", top, "/", sub, " (not a complete aclImdb tree)"));
+              root_, ": missing folder ", top, "/", sub, " (not a complete aclImdb tree)");
         std::vector<std::pair<long, std::string>> files;
         for (const auto& e : std::filesystem::directory_iterator(dir)) {
           const std::string rel = top + "/" + sub + "/" + e.path().filename().string();
@@ -120,7 +120,7 @@ class AclImdbTarReader : public DatasetReader {
                    const ReadOptions& o)
       : DatasetReader(o), path_(path), splits_(splits) {
     struct stat st;
-    check(::stat(path.c_str(), &st) == 0, ErrorCode::NOT_FOUND, cat(path, ": no such file"));
+    check(::stat(path.c_str(), &st) == 0, ErrorCode::NOT_FOUND, path, ": no such file");
     size_ = static_cast<uint64_t>(st.st_size);
     a_ = archive_read_new();
     archive_read_support_filter_all(a_);
@@ -143,7 +143,7 @@ class AclImdbTarReader : public DatasetReader {
       const int r = archive_read_next_header(a_, &entry);
       if (r == ARCHIVE_EOF) {
         done_ = true;
-        check(entries_ > 0, ErrorCode::CORRUPT_FILE, cat(path_, ": no aclImdb reviews found"));
+        check(entries_ > 0, ErrorCode::CORRUPT_FILE, path_, ": no aclImdb reviews found");
         return false;
       }
       if (r < ARCHIVE_WARN) fail("reading the archive");
@@ -177,7 +177,7 @@ class AclImdbTarReader : public DatasetReader {
         got += static_cast<size_t>(n);
       }
       check(got == ex.text.size(), ErrorCode::CORRUPT_FILE,
-            cat(where, ": truncated entry (", got, " of ", size, " bytes)"));
+            where, ": truncated entry (", got, " of ", size, " bytes)");
       if (!finish_example(ex)) continue;
       return true;
     }
@@ -214,7 +214,7 @@ std::unique_ptr<DatasetReader> open_acl_imdb(const std::string& path,
   if (dir_exists(path)) {
     const std::string root = is_acl_imdb_dir(path) ? path : join_path(path, "aclImdb");
     check(is_acl_imdb_dir(root), ErrorCode::NOT_FOUND,
-          cat(path, ": not an aclImdb folder (expected train/pos, train/neg, test/...)"));
+          path, ": not an aclImdb folder (expected train/pos, train/neg, test/...)");
     return std::make_unique<AclImdbDirReader>(root, splits, options);
   }
   return std::make_unique<AclImdbTarReader>(path, splits, options);

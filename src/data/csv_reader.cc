@@ -162,25 +162,25 @@ class CsvReader : public DatasetReader {
     options_.on_bad_row = ReadOptions::OnBadRow::ERROR;  // a broken header is never skippable
     const bool ok = read_record(line_no);
     options_.on_bad_row = saved;
-    check(ok, ErrorCode::CORRUPT_FILE, cat(src_->name(), ": empty file (no header row)"));
+    check(ok, ErrorCode::CORRUPT_FILE, src_->name(), ": empty file (no header row)");
     header_ = fields_;
     const std::string cols = join_header(header_);
     if (!options_.text_column.empty()) {
       text_col_ = find_column(header_, options_.text_column);
       check(text_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            cat(src_->name(), ": no text column \"", options_.text_column, "\" (columns: ", cols, ")"));
+            src_->name(), ": no text column \"", options_.text_column, "\" (columns: ", cols, ")");
     } else {
       for (const char* n : kTextNames)
         if (text_col_ < 0) text_col_ = find_column(header_, n);
       if (text_col_ < 0 && header_.size() == 1) text_col_ = 0;
       check(text_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            cat(src_->name(), ": cannot tell which column holds the text (columns: ", cols,
-                "); pass --text-column"));
+            src_->name(), ": cannot tell which column holds the text (columns: ", cols,
+                "); pass --text-column");
     }
     if (!options_.label_column.empty()) {
       label_col_ = find_column(header_, options_.label_column);
       check(label_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            cat(src_->name(), ": no label column \"", options_.label_column, "\" (columns: ", cols, ")"));
+            src_->name(), ": no label column \"", options_.label_column, "\" (columns: ", cols, ")");
     } else {
       for (const char* n : kLabelNames)
         if (label_col_ < 0) label_col_ = find_column(header_, n);
@@ -188,8 +188,8 @@ class CsvReader : public DatasetReader {
     if (!options_.text_pair_field.empty()) {
       pair_col_ = find_column(header_, options_.text_pair_field);
       check(pair_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            cat(src_->name(), ": no text-pair column \"", options_.text_pair_field,
-                "\" (columns: ", cols, ")"));
+            src_->name(), ": no text-pair column \"", options_.text_pair_field,
+                "\" (columns: ", cols, ")");
     }
   }
 

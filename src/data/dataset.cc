@@ -61,7 +61,7 @@ std::unique_ptr<DatasetReader> open_file(const std::string& path, const std::str
                          o);
   }
   check(split.empty(), ErrorCode::INVALID_ARGUMENT,
-        cat(path, ": a split (\":", split, "\") can only select from a folder or an aclImdb archive"));
+        path, ": a split (\":", split, "\") can only select from a folder or an aclImdb archive");
   if (ends_with(low, ".jsonl") || ends_with(low, ".jsonl.gz") || ends_with(low, ".ndjson") ||
       ends_with(low, ".json") || ends_with(low, ".json.gz"))
     return open_jsonl(path, o);
@@ -96,16 +96,16 @@ std::unique_ptr<DatasetReader> open_folder(const std::string& dir, const std::st
     const std::string f = split_file(dir, s);
     if (f.empty()) {
       check(split.empty(), ErrorCode::NOT_FOUND,
-            cat(dir, ": no file for split \"", s, "\" (expected ", s, ".jsonl.gz, ", s, ".jsonl, ",
-                s, ".csv or ", s, ".tsv, or an aclImdb tree)"));
+            dir, ": no file for split \"", s, "\" (expected ", s, ".jsonl.gz, ", s, ".jsonl, ",
+                s, ".csv or ", s, ".tsv, or an aclImdb tree)");
       continue;
     }
     files += (files.empty() ? "" : ", ") + f;
     parts.push_back(open_file(f, "", o));
   }
   check(!parts.empty(), ErrorCode::NOT_FOUND,
-        cat(dir, ": no dataset found (expected train/test .jsonl[.gz]/.csv/.tsv files, an aclImdb "
-                 "tree, or aclImdb_v1.tar.gz)"));
+        dir, ": no dataset found (expected train/test .jsonl[.gz]/.csv/.tsv files, an aclImdb "
+                 "tree, or aclImdb_v1.tar.gz)");
   if (parts.size() == 1) return std::move(parts[0]);
   return std::make_unique<ConcatReader>(std::move(parts), cat("folder ", dir, " (", files, ")"), o);
 }
@@ -128,7 +128,7 @@ std::string find_imdb() {
   const char* env = std::getenv("BERTQ_IMDB_DIR");
   if (env != nullptr && *env != '\0') {
     check(dir_exists(env) || file_exists(env), ErrorCode::NOT_FOUND,
-          cat("BERTQ_IMDB_DIR=", env, ": no such folder"));
+          "BERTQ_IMDB_DIR=", env, ": no such folder");
     return env;
   }
   const std::string dir = cache_dir("datasets");
@@ -146,12 +146,12 @@ std::unique_ptr<DatasetReader> open_dataset(const std::string& spec, const ReadO
     const std::string split = spec.size() > 5 ? spec.substr(5) : "";
     check(split.empty() || split == "train" || split == "test" || split == "unsup",
           ErrorCode::INVALID_ARGUMENT,
-          cat("dataset ", spec, ": unknown IMDB split \"", split, "\" (train, test or unsup)"));
+          "dataset ", spec, ": unknown IMDB split \"", split, "\" (train, test or unsup)");
     const std::string where = find_imdb();
     check(!where.empty(), ErrorCode::NOT_FOUND,
-          cat("IMDB not found in ", cache_dir("datasets"),
+          "IMDB not found in ", cache_dir("datasets"),
               "; run `bertq download imdb` or set BERTQ_IMDB_DIR=<folder with "
-              "{train,test}.jsonl.gz> or pass a path"));
+              "{train,test}.jsonl.gz> or pass a path");
     return open_path(where, split, options);
   }
   if (local) return open_path(spec, "", options);

@@ -176,7 +176,7 @@ void finish(const std::string& url, const std::string& part, const std::string& 
     r.verified_sha256 = true;
   }
   check(::rename(part.c_str(), dest.c_str()) == 0, ErrorCode::IO,
-        cat(dest, ": cannot rename from ", part));
+        dest, ": cannot rename from ", part);
   r.bytes = static_cast<uint64_t>(size);
 }
 
@@ -192,8 +192,8 @@ DownloadResult download_file(const std::string& url, const std::string& dest,
     if (!o.sha256.empty()) {
       r.sha256 = sha256_file(dest);
       check(r.sha256 == ascii_lower(o.sha256), ErrorCode::CORRUPT_FILE,
-            cat(dest, ": sha256 ", r.sha256, " does not match the expected ", o.sha256,
-                "; delete the file to download it again"));
+            dest, ": sha256 ", r.sha256, " does not match the expected ", o.sha256,
+                "; delete the file to download it again");
       r.verified_sha256 = true;
     }
     return r;

@@ -22,7 +22,7 @@ std::string env_or(const char* name, const std::string& fallback) {
 void check_repo(const std::string& repo) {
   check(!repo.empty() && repo.find("..") == std::string::npos && repo.front() != '/' &&
             repo.find(' ') == std::string::npos,
-        ErrorCode::INVALID_ARGUMENT, cat("bad model name \"", repo, "\" (expected org/name or name)"));
+        ErrorCode::INVALID_ARGUMENT, "bad model name \"", repo, "\" (expected org/name or name)");
 }
 
 constexpr const char* kManifest = "bertq_download.json";
@@ -115,23 +115,23 @@ std::string transformer_folder(const std::string& dir) {
   if (file_exists(join_path(dir, "config.json"))) return dir;
   const std::string modules = join_path(dir, "modules.json");
   check(file_exists(modules), ErrorCode::NOT_FOUND,
-        cat(dir, ": not a model folder (no config.json, no sentence-transformers modules.json)"));
+        dir, ": not a model folder (no config.json, no sentence-transformers modules.json)");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(read_file(modules));
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::CORRUPT_FILE, cat(modules, ": not JSON: ", e.what()));
   }
-  check(j.is_array(), ErrorCode::CORRUPT_FILE, cat(modules, ": expected a list of modules"));
+  check(j.is_array(), ErrorCode::CORRUPT_FILE, modules, ": expected a list of modules");
   for (const auto& m : j) {
     const std::string type = m.is_object() ? m.value("type", "") : "";
     const std::string path = m.is_object() ? m.value("path", "") : "";
     if (!type.ends_with("models.Transformer")) continue;
     check(path.find("..") == std::string::npos && (path.empty() || path.front() != '/'),
-          ErrorCode::CORRUPT_FILE, cat(modules, ": Transformer path \"", path, "\" leaves the folder"));
+          ErrorCode::CORRUPT_FILE, modules, ": Transformer path \"", path, "\" leaves the folder");
     const std::string sub = path.empty() ? dir : join_path(dir, path);
     check(file_exists(join_path(sub, "config.json")), ErrorCode::NOT_FOUND,
-          cat(modules, ": the Transformer module's folder ", sub, " has no config.json"));
+          modules, ": the Transformer module's folder ", sub, " has no config.json");
     return sub;
   }
   throw Error(ErrorCode::NOT_FOUND,
@@ -146,9 +146,9 @@ std::string resolve_model(const std::string& name_or_dir, const std::string& rev
   for (const HubFile& f : model_files())
     if (f.required && !file_exists(join_path(cached, f.name))) complete = false;
   check(complete, ErrorCode::NOT_FOUND,
-        cat("model ", name_or_dir, " is neither a local folder nor downloaded (", cached,
+        "model ", name_or_dir, " is neither a local folder nor downloaded (", cached,
             "); run `bertq download model ", name_or_dir,
-            "` or pass a folder with config.json, vocab.txt and model.safetensors"));
+            "` or pass a folder with config.json, vocab.txt and model.safetensors");
   return cached;
 }
 

@@ -48,7 +48,7 @@ std::string sha256_hex(std::string_view data) {
 std::string sha256_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        cat(path, ": cannot open: ", std::strerror(errno)));
+        path, ": cannot open: ", std::strerror(errno));
   Sha256 h;
   std::vector<char> buf(1 << 20);
   while (true) {

@@ -50,7 +50,7 @@ Dataset subset(const Dataset& ds, std::vector<size_t> idx) {
 
 std::pair<Dataset, Dataset> stratified_split(const Dataset& ds, double fraction, uint64_t seed) {
   check(fraction >= 0 && fraction < 1, ErrorCode::INVALID_ARGUMENT,
-        cat("validation split must be in [0, 1), got ", fraction));
+        "validation split must be in [0, 1), got ", fraction);
   std::vector<size_t> train, val;
   for (auto& [label, idx] : shuffled_groups(ds, seed)) {
     const size_t nv = static_cast<size_t>(std::llround(fraction * static_cast<double>(idx.size())));

@@ -201,7 +201,7 @@ Built review(bool test, bool positive, Rng& rng) {
 
 bool is_test_split(const std::string& split) {
   check(split == "train" || split == "test", ErrorCode::INVALID_ARGUMENT,
-        cat("synthetic corpus: split \"", split, "\": expected train or test"));
+        "synthetic corpus: split \"", split, "\": expected train or test");
   return split == "test";
 }
 

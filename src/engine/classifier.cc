@@ -35,9 +35,9 @@ const io::BertConfig& Classifier::config() const {
 
 const text::Tokenizer& Classifier::tokenizer() const {
   check(tokenizer_.has_value(), ErrorCode::NOT_FOUND,
-        cat(model_->dir(),
+        model_->dir(),
             ": no tokenizer files (vocab.txt or tokenizer.json); copy them from "
-            "the base model folder"));
+            "the base model folder");
   return *tokenizer_;
 }
 

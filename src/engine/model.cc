@@ -27,10 +27,10 @@ std::vector<float> f32_sibling(const io::WeightStore& w, const std::string& name
                                const std::string& suffix, int64_t expected) {
   const io::TensorView* v = w.find(name + suffix);
   check(v != nullptr, ErrorCode::NOT_FOUND,
-        cat(w.source(), ": tensor ", name, " is I8 but ", name, suffix, " is missing"));
+        w.source(), ": tensor ", name, " is I8 but ", name, suffix, " is missing");
   check(v->dtype == DType::F32 && v->numel() == expected, ErrorCode::CORRUPT_FILE,
-        cat(w.source(), ": tensor ", name, suffix, ": expected F32 with ", expected,
-            " elements, got ", io::dtype_name(v->dtype), " ", v->shape_str()));
+        w.source(), ": tensor ", name, suffix, ": expected F32 with ", expected,
+            " elements, got ", io::dtype_name(v->dtype), " ", v->shape_str());
   std::vector<float> out(static_cast<size_t>(expected));
   std::memcpy(out.data(), v->data, out.size() * sizeof(float));
   return out;
@@ -85,8 +85,8 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
     if (w.find(views[0]->name + "_input_range")) {
       const auto r = f32_sibling(w, views[0]->name, "_input_range", 2);
       check(r[0] <= 0.f && r[1] >= 0.f, ErrorCode::CORRUPT_FILE,
-            cat(w.source(), ": tensor ", views[0]->name, "_input_range: expected lo <= 0 <= hi, got [",
-                r[0], ", ", r[1], "]"));
+            w.source(), ": tensor ", views[0]->name, "_input_range: expected lo <= 0 <= hi, got [",
+                r[0], ", ", r[1], "]");
       range = StaticRange{r[0], r[1]};
     }
     return LinearLayer(kernels::Int8Linear(q.data(), scale.data(), bias.data(), N, K), range);
@@ -133,11 +133,11 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
   const io::BertConfig& c = folder.config;
   const std::string origin = folder.dir + "/config.json";
   check(c.hidden_act == io::Activation::GELU, ErrorCode::UNSUPPORTED,
-        cat(origin, ": hidden_act '", io::activation_name(c.hidden_act),
-            "' is not supported by the engine (only exact 'gelu')"));
+        origin, ": hidden_act '", io::activation_name(c.hidden_act),
+            "' is not supported by the engine (only exact 'gelu')");
   check(c.hidden_size % c.num_attention_heads == 0, ErrorCode::INVALID_ARGUMENT,
-        cat(origin, ": hidden_size ", c.hidden_size, " is not a multiple of num_attention_heads ",
-            c.num_attention_heads));
+        origin, ": hidden_size ", c.hidden_size, " is not a multiple of num_attention_heads ",
+            c.num_attention_heads);
   if (options.compute == Compute::BF16) {
     check(kernels::bf16_gemm_supported(), ErrorCode::UNSUPPORTED,
           "compute bf16: oneDNN has no bf16 matmul on this CPU (needs AVX-512, best with "

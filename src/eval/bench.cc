@@ -132,10 +132,10 @@ const WorkloadResult* BenchReport::find(const std::string& name) const {
 BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptions& o) {
   check(!specs.empty(), ErrorCode::INVALID_ARGUMENT, "bench: no model given");
   for (int b : o.batch_sizes) {
-    check(b >= 1, ErrorCode::INVALID_ARGUMENT, cat("bench: batch size ", b, " (must be >= 1)"));
+    check(b >= 1, ErrorCode::INVALID_ARGUMENT, "bench: batch size ", b, " (must be >= 1)");
   }
   for (int s : o.seq_lens) {
-    check(s >= 1, ErrorCode::INVALID_ARGUMENT, cat("bench: sequence length ", s, " (must be >= 1)"));
+    check(s >= 1, ErrorCode::INVALID_ARGUMENT, "bench: sequence length ", s, " (must be >= 1)");
   }
   check(!o.batch_sizes.empty(), ErrorCode::INVALID_ARGUMENT, "bench: no batch size");
   BenchReport rep;
@@ -170,8 +170,8 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     min_vocab = std::min(min_vocab, c.vocab_size);
     for (int s : o.seq_lens) {
       check(s <= c.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-            cat("bench: sequence length ", s, " is over ", r.dir, "'s max_position_embeddings ",
-                c.max_position_embeddings));
+            "bench: sequence length ", s, " is over ", r.dir, "'s max_position_embeddings ",
+                c.max_position_embeddings);
     }
     if (!o.texts.empty()) {
       try {

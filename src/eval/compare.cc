@@ -58,7 +58,7 @@ CompareReport run_compare(const CompareOptions& o) {
   r.data = o.data;
   r.command = o.command;
   const data::Dataset ds = data::load_dataset(o.data, {}, o.limit, o.seed);
-  check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, cat("compare: ", o.data, " has no examples"));
+  check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, "compare: ", o.data, " has no examples");
   r.examples = ds.examples.size();
   for (size_t m = 0; m < 2; ++m) {
     log_info(cat("compare: evaluating ", r.names[m], " (", r.dirs[m], ") on ", r.examples,

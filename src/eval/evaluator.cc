@@ -118,11 +118,11 @@ EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOp
   for (size_t i = 0; i < ds.examples.size(); ++i) {
     const data::Example& ex = ds.examples[i];
     check(ex.text_pair.empty(), ErrorCode::UNSUPPORTED,
-          cat("example ", ex.id, ": text pairs are not supported by eval"));
+          "example ", ex.id, ": text pairs are not supported by eval");
     if (!ex.label_name.empty()) {
       labels[i] = model_labels.id(ex.label_name);
       check(labels[i] >= 0, ErrorCode::INVALID_ARGUMENT,
-            cat("example ", ex.id, ": label \"", ex.label_name, "\" is not one of the model's labels"));
+            "example ", ex.id, ": label \"", ex.label_name, "\" is not one of the model's labels");
     }
     texts.push_back(ex.text);
   }

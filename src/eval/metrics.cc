@@ -26,13 +26,13 @@ MetricsAccumulator::MetricsAccumulator(std::vector<std::string> labels)
 void MetricsAccumulator::add(int label, const std::vector<float>& logits) {
   const int k = static_cast<int>(labels_.size());
   check(static_cast<int>(logits.size()) == k, ErrorCode::INVALID_ARGUMENT,
-        cat("metrics: expected ", k, " logits, got ", logits.size()));
+        "metrics: expected ", k, " logits, got ", logits.size());
   if (label < 0) {
     ++unlabelled_;
     return;
   }
   check(label < k, ErrorCode::INVALID_ARGUMENT,
-        cat("metrics: label ", label, " out of range for ", k, " classes"));
+        "metrics: label ", label, " out of range for ", k, " classes");
   const int pred = argmax(logits);
   ++confusion_[label][pred];
   double mx = logits[0];
@@ -122,7 +122,7 @@ std::string Metrics::to_markdown() const {
 
 double agreement(const std::vector<int>& a, const std::vector<int>& b) {
   check(a.size() == b.size(), ErrorCode::INVALID_ARGUMENT,
-        cat("agreement: ", a.size(), " vs ", b.size(), " predictions"));
+        "agreement: ", a.size(), " vs ", b.size(), " predictions");
   if (a.empty()) return 0.0;
   size_t same = 0;
   for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];

@@ -15,8 +15,8 @@ namespace bertq::eval {
 ProtocolResult run_interleaved(size_t workloads, size_t models, const ProtocolOptions& o,
                                const std::function<void(size_t, size_t)>& fn, Progress* progress) {
   check(o.warmup >= 0 && o.min_runs >= 1 && o.max_runs >= o.min_runs, ErrorCode::INVALID_ARGUMENT,
-        cat("bench protocol: warm-up ", o.warmup, ", runs ", o.min_runs, "..", o.max_runs,
-            " (need warm-up >= 0 and 1 <= min runs <= max runs)"));
+        "bench protocol: warm-up ", o.warmup, ", runs ", o.min_runs, "..", o.max_runs,
+            " (need warm-up >= 0 and 1 <= min runs <= max runs)");
   using Clock = std::chrono::steady_clock;
   ProtocolResult r;
   r.seconds.assign(workloads, std::vector<std::vector<double>>(models));

@@ -55,7 +55,7 @@ class Canvas {
       : spec_(spec), x_(x), y_(y) {
     check(spec.width > kLeft + kRight + 50 && spec.height > kTop + kBottom + 50,
           ErrorCode::INVALID_ARGUMENT,
-          cat("chart \"", spec.title, "\": size ", spec.width, "x", spec.height, " too small"));
+          "chart \"", spec.title, "\": size ", spec.width, "x", spec.height, " too small");
     w_ = spec.width - kLeft - kRight;
     h_ = spec.height - kTop - kBottom;
     os_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -126,14 +126,14 @@ class Canvas {
 };
 
 void check_series(const ChartSpec& spec, const std::vector<Series>& series) {
-  check(!series.empty(), ErrorCode::INVALID_ARGUMENT, cat("chart \"", spec.title, "\": no series"));
+  check(!series.empty(), ErrorCode::INVALID_ARGUMENT, "chart \"", spec.title, "\": no series");
   for (const Series& s : series) {
     check(!s.x.empty() && s.x.size() == s.y.size(), ErrorCode::INVALID_ARGUMENT,
-          cat("chart \"", spec.title, "\", series \"", s.name, "\": ", s.x.size(), " x values and ",
-              s.y.size(), " y values (need the same, at least one)"));
+          "chart \"", spec.title, "\", series \"", s.name, "\": ", s.x.size(), " x values and ",
+              s.y.size(), " y values (need the same, at least one)");
     for (size_t i = 0; i < s.x.size(); ++i) {
       check(std::isfinite(s.x[i]) && std::isfinite(s.y[i]), ErrorCode::INVALID_ARGUMENT,
-            cat("chart \"", spec.title, "\", series \"", s.name, "\": point ", i, " not finite"));
+            "chart \"", spec.title, "\", series \"", s.name, "\": point ", i, " not finite");
     }
   }
 }
@@ -240,16 +240,16 @@ std::string box_chart(const ChartSpec& spec, const std::vector<std::string>& cat
                       const std::vector<std::vector<BoxStats>>& boxes) {
   check(!categories.empty() && !series_names.empty() && boxes.size() == categories.size(),
         ErrorCode::INVALID_ARGUMENT,
-        cat("chart \"", spec.title, "\": ", categories.size(), " categories, ", boxes.size(),
-            " box groups, ", series_names.size(), " series"));
+        "chart \"", spec.title, "\": ", categories.size(), " categories, ", boxes.size(),
+            " box groups, ", series_names.size(), " series");
   double lo = 1e300, hi = -1e300;
   for (size_t c = 0; c < boxes.size(); ++c) {
     check(boxes[c].size() == series_names.size(), ErrorCode::INVALID_ARGUMENT,
-          cat("chart \"", spec.title, "\", category \"", categories[c], "\": ", boxes[c].size(),
-              " boxes for ", series_names.size(), " series"));
+          "chart \"", spec.title, "\", category \"", categories[c], "\": ", boxes[c].size(),
+              " boxes for ", series_names.size(), " series");
     for (const BoxStats& b : boxes[c]) {
       check(std::isfinite(b.lo) && std::isfinite(b.hi) && b.lo <= b.hi, ErrorCode::INVALID_ARGUMENT,
-            cat("chart \"", spec.title, "\", category \"", categories[c], "\": bad box"));
+            "chart \"", spec.title, "\", category \"", categories[c], "\": bad box");
       lo = std::min(lo, b.lo), hi = std::max(hi, b.hi);
     }
   }

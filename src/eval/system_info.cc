@@ -47,7 +47,7 @@ bool reset_peak_rss() {
 
 FolderSize model_folder_size(const std::string& dir) {
   namespace fs = std::filesystem;
-  check(fs::is_directory(dir), ErrorCode::NOT_FOUND, cat("model folder ", dir, ": not found"));
+  check(fs::is_directory(dir), ErrorCode::NOT_FOUND, "model folder ", dir, ": not found");
   FolderSize s;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (!e.is_regular_file()) continue;

@@ -62,7 +62,7 @@ TokenizationSettings resolve_tokenization(const io::BertConfig& config,
   }
   if (given.head_tokens) {
     check(*given.head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
-          cat("--head-tokens ", *given.head_tokens, ": must be >= 0"));
+          "--head-tokens ", *given.head_tokens, ": must be >= 0");
     s.head_tokens = *given.head_tokens;
     s.head_tokens_from = SettingSource::OPTION;
   } else if (recipe.head_tokens) {

@@ -118,18 +118,18 @@ int BertConfig::label_id(std::string_view label) const {
 
 BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
   check(j.is_object(), ErrorCode::CORRUPT_FILE,
-        cat(origin, ": config must be a JSON object, got ", j.type_name()));
+        origin, ": config must be a JSON object, got ", j.type_name());
   BertConfig c;
   if (j.contains("model_type")) {
     const json& m = j["model_type"];
     check(m.is_string() && m.get<std::string>() == "bert", ErrorCode::UNSUPPORTED,
-          cat(origin, ": field model_type: ", brief(m), " is not supported (bertq runs \"bert\" models)"));
+          origin, ": field model_type: ", brief(m), " is not supported (bertq runs \"bert\" models)");
   }
   if (j.contains("position_embedding_type")) {
     const json& p = j["position_embedding_type"];
     check(p.is_string() && p.get<std::string>() == "absolute", ErrorCode::UNSUPPORTED,
-          cat(origin, ": field position_embedding_type: ", brief(p),
-              " is not supported (only \"absolute\")"));
+          origin, ": field position_embedding_type: ", brief(p),
+              " is not supported (only \"absolute\")");
   }
   read_int(j, origin, "vocab_size", c.vocab_size);
   read_int(j, origin, "hidden_size", c.hidden_size);
@@ -143,7 +143,7 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
   if (j.contains("hidden_act")) {
     const json& a = j["hidden_act"];
     check(a.is_string(), ErrorCode::CORRUPT_FILE,
-          cat(origin, ": field hidden_act: expected a string, got ", brief(a)));
+          origin, ": field hidden_act: expected a string, got ", brief(a));
     try {
       c.hidden_act = parse_activation(a.get<std::string>());
     } catch (const Error& e) {
@@ -227,7 +227,7 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
 BertConfig BertConfig::load(const std::string& path) {
   const std::string text = read_file(path);
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  check(!j.is_discarded(), ErrorCode::CORRUPT_FILE, cat(path, ": not valid JSON"));
+  check(!j.is_discarded(), ErrorCode::CORRUPT_FILE, path, ": not valid JSON");
   return from_json(j, path);
 }
 
@@ -273,7 +273,7 @@ void BertConfig::save(const std::string& path) const {
 void BertConfig::validate(const std::string& origin) const {
   const std::string pre = origin.empty() ? "config" : origin;
   auto positive = [&](int v, const char* field) {
-    check(v > 0, ErrorCode::INVALID_ARGUMENT, cat(pre, ": field ", field, ": must be positive, got ", v));
+    check(v > 0, ErrorCode::INVALID_ARGUMENT, pre, ": field ", field, ": must be positive, got ", v);
   };
   positive(vocab_size, "vocab_size");
   positive(hidden_size, "hidden_size");
@@ -283,29 +283,29 @@ void BertConfig::validate(const std::string& origin) const {
   positive(max_position_embeddings, "max_position_embeddings");
   positive(type_vocab_size, "type_vocab_size");
   check(hidden_size % num_attention_heads == 0, ErrorCode::INVALID_ARGUMENT,
-        cat(pre, ": field hidden_size: ", hidden_size, " is not a multiple of num_attention_heads ",
-            num_attention_heads));
+        pre, ": field hidden_size: ", hidden_size, " is not a multiple of num_attention_heads ",
+            num_attention_heads);
   check(pad_token_id >= 0 && pad_token_id < vocab_size, ErrorCode::INVALID_ARGUMENT,
-        cat(pre, ": field pad_token_id: ", pad_token_id, " outside the vocabulary [0, ", vocab_size, ")"));
+        pre, ": field pad_token_id: ", pad_token_id, " outside the vocabulary [0, ", vocab_size, ")");
   check(std::isfinite(layer_norm_eps) && layer_norm_eps > 0, ErrorCode::INVALID_ARGUMENT,
-        cat(pre, ": field layer_norm_eps: must be positive, got ", layer_norm_eps));
+        pre, ": field layer_norm_eps: must be positive, got ", layer_norm_eps);
   auto prob = [&](float p, const char* field) {
     check(p >= 0 && p < 1, ErrorCode::INVALID_ARGUMENT,
-          cat(pre, ": field ", field, ": must be in [0, 1), got ", p));
+          pre, ": field ", field, ": must be in [0, 1), got ", p);
   };
   prob(hidden_dropout_prob, "hidden_dropout_prob");
   prob(attention_probs_dropout_prob, "attention_probs_dropout_prob");
   if (classifier_dropout) prob(*classifier_dropout, "classifier_dropout");
   if (recipe && recipe->max_length)
     check(*recipe->max_length <= max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-          cat(pre, ": field bertq.max_length: ", *recipe->max_length,
-              " exceeds max_position_embeddings ", max_position_embeddings));
-  check(!id2label.empty(), ErrorCode::INVALID_ARGUMENT, cat(pre, ": field id2label: no labels"));
+          pre, ": field bertq.max_length: ", *recipe->max_length,
+              " exceeds max_position_embeddings ", max_position_embeddings);
+  check(!id2label.empty(), ErrorCode::INVALID_ARGUMENT, pre, ": field id2label: no labels");
   std::set<std::string> seen;
   for (const auto& l : id2label) {
-    check(!l.empty(), ErrorCode::INVALID_ARGUMENT, cat(pre, ": field id2label: empty label"));
+    check(!l.empty(), ErrorCode::INVALID_ARGUMENT, pre, ": field id2label: empty label");
     check(seen.insert(l).second, ErrorCode::INVALID_ARGUMENT,
-          cat(pre, ": field id2label: label \"", l, "\" given twice"));
+          pre, ": field id2label: label \"", l, "\" given twice");
   }
 }
 

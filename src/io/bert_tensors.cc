@@ -46,7 +46,7 @@ constexpr Entry kTable[kNumBertTensors] = {
 const Entry& entry(BertTensor t) {
   const int i = static_cast<int>(t);
   check(i >= 0 && i < kNumBertTensors && kTable[i].tensor == t, ErrorCode::INTERNAL,
-        cat("bad BertTensor value ", i));
+        "bad BertTensor value ", i);
   return kTable[i];
 }
 
@@ -82,7 +82,7 @@ std::string tensor_name(BertTensor t, int layer) {
   const Entry& e = entry(t);
   if (!is_layer_tensor(t)) return e.suffix;
   check(layer >= 0, ErrorCode::INVALID_ARGUMENT,
-        cat("tensor_name: ", e.suffix, " is a layer tensor and needs a layer index"));
+        "tensor_name: ", e.suffix, " is a layer tensor and needs a layer index");
   return cat(kLayerPrefix, layer, ".", e.suffix);
 }
 

@@ -15,9 +15,9 @@ int tokenizer_vocab_size(const std::string& dir) {
   const std::string vocab = join_path(dir, "vocab.txt");
   if (file_exists(vocab)) return count_vocab_lines(vocab);
   const std::string tok = join_path(dir, "tokenizer.json");
-  check(file_exists(tok), ErrorCode::NOT_FOUND, cat(dir, ": no vocab.txt or tokenizer.json"));
+  check(file_exists(tok), ErrorCode::NOT_FOUND, dir, ": no vocab.txt or tokenizer.json");
   const auto j = nlohmann::json::parse(read_file(tok), nullptr, false);
-  check(!j.is_discarded() && j.is_object(), ErrorCode::CORRUPT_FILE, cat(tok, ": not valid JSON"));
+  check(!j.is_discarded() && j.is_object(), ErrorCode::CORRUPT_FILE, tok, ": not valid JSON");
   int64_t max_id = -1;
   auto see = [&](const nlohmann::json& id) {
     if (id.is_number_integer()) max_id = std::max<int64_t>(max_id, id.get<int64_t>());
@@ -29,7 +29,7 @@ int tokenizer_vocab_size(const std::string& dir) {
     for (const auto& t : j["added_tokens"])
       if (t.is_object() && t.contains("id")) see(t["id"]);
   check(max_id >= 0 && max_id < INT32_MAX, ErrorCode::CORRUPT_FILE,
-        cat(tok, ": field model.vocab: no token ids found"));
+        tok, ": field model.vocab: no token ids found");
   return static_cast<int>(max_id + 1);
 }
 
@@ -46,8 +46,8 @@ InitFolderResult init_model_folder(const std::string& dir, InitFolderOptions o) 
   }
   if (vocab > 0) {
     check(!o.vocab_size_given || config.vocab_size == vocab, ErrorCode::INVALID_ARGUMENT,
-          cat("--vocab-size ", config.vocab_size, " disagrees with ", vocab_origin, " (", vocab,
-              " tokens)"));
+          "--vocab-size ", config.vocab_size, " disagrees with ", vocab_origin, " (", vocab,
+              " tokens)");
     config.vocab_size = vocab;
   } else {
     check(o.vocab_size_given, ErrorCode::INVALID_ARGUMENT,
@@ -55,7 +55,7 @@ InitFolderResult init_model_folder(const std::string& dir, InitFolderOptions o) 
   }
   config.validate();
   check(o.overwrite || !file_exists(join_path(dir, "model.safetensors")), ErrorCode::INVALID_ARGUMENT,
-        cat(dir, ": already holds a model.safetensors (use --force to replace it)"));
+        dir, ": already holds a model.safetensors (use --force to replace it)");
 
   // Read the vocabulary before writing anything.
   std::string vocab_text;

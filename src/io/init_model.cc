@@ -30,13 +30,13 @@ std::vector<float> init_tensor_values(BertTensor t, const BertConfig& config, No
 SafeTensorsWriter init_random_weights(const InitOptions& o) {
   o.config.validate();
   check(o.std >= 0 && std::isfinite(o.std), ErrorCode::INVALID_ARGUMENT,
-        cat("init: std must be a non-negative number, got ", o.std));
+        "init: std must be a non-negative number, got ", o.std);
   NormalRng rng(o.seed);
   SafeTensorsWriter w;
   w.set_metadata("format", "pt");
   for (const auto& [name, shape] : all_tensor_names(o.config)) {
     const auto id = parse_tensor_name(name);
-    check(id.has_value(), ErrorCode::INTERNAL, cat("init: unparsable canonical name ", name));
+    check(id.has_value(), ErrorCode::INTERNAL, "init: unparsable canonical name ", name);
     w.add_f32(name, shape, init_tensor_values(id->tensor, o.config, rng, o.std));
   }
   return w;
@@ -44,11 +44,11 @@ SafeTensorsWriter init_random_weights(const InitOptions& o) {
 
 int count_vocab_lines(const std::string& path) {
   const std::string text = read_file(path);
-  check(!text.empty(), ErrorCode::CORRUPT_FILE, cat(path, ": empty vocabulary file"));
+  check(!text.empty(), ErrorCode::CORRUPT_FILE, path, ": empty vocabulary file");
   int64_t lines = 0;
   for (char c : text) lines += c == '\n';
   if (text.back() != '\n') ++lines;  // last line without a newline
-  check(lines < (int64_t{1} << 31), ErrorCode::CORRUPT_FILE, cat(path, ": too many lines"));
+  check(lines < (int64_t{1} << 31), ErrorCode::CORRUPT_FILE, path, ": too many lines");
   return static_cast<int>(lines);
 }
 

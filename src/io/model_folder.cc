@@ -15,19 +15,19 @@ const char* const kTokenizerFiles[4] = {"vocab.txt", "tokenizer.json", "tokenize
 
 ModelFolder ModelFolder::load(const std::string& dir) {
   check(dir_exists(dir), ErrorCode::NOT_FOUND,
-        cat(dir, ": no such model folder (download one with `bertq download model NAME` or create "
-                 "one with `bertq init`)"));
+        dir, ": no such model folder (download one with `bertq download model NAME` or create "
+                 "one with `bertq init`)");
   const std::string config_path = join_path(dir, "config.json");
   check(file_exists(config_path), ErrorCode::NOT_FOUND,
-        cat(dir, ": no config.json; download with `bertq download model NAME` or create a model "
-                 "with `bertq init`"));
+        dir, ": no config.json; download with `bertq download model NAME` or create a model "
+                 "with `bertq init`");
   const std::string weights_path = join_path(dir, "model.safetensors");
   if (!file_exists(weights_path)) {
     check(!file_exists(join_path(dir, "model.safetensors.index.json")), ErrorCode::UNSUPPORTED,
-          cat(dir, ": sharded checkpoints (model.safetensors.index.json) are not supported; save "
-                   "the model as one model.safetensors"));
+          dir, ": sharded checkpoints (model.safetensors.index.json) are not supported; save "
+                   "the model as one model.safetensors");
     const std::string bin_path = join_path(dir, "pytorch_model.bin");
-    check(file_exists(bin_path), ErrorCode::NOT_FOUND, cat(dir, ": no model.safetensors"));
+    check(file_exists(bin_path), ErrorCode::NOT_FOUND, dir, ": no model.safetensors");
     // A torch.save checkpoint, read without running its pickle (torch_bin.h) and converted in
     // memory; `bertq convert` writes model.safetensors once so later loads memory-map it.
     ModelFolder m;
@@ -61,10 +61,10 @@ void write_model_folder(const std::string& dir, const BertConfig& config,
   for (const auto& [name, shape] : all_tensor_names(config)) {
     auto it = have.find(name);
     check(it != have.end(), ErrorCode::INVALID_ARGUMENT,
-          cat(dir, ": cannot write model: tensor ", name, " missing"));
+          dir, ": cannot write model: tensor ", name, " missing");
     check(it->second.shape == shape, ErrorCode::INVALID_ARGUMENT,
-          cat(dir, ": cannot write model: tensor ", name, ": expected ", shape_str(shape), ", got ",
-              it->second.shape_str()));
+          dir, ": cannot write model: tensor ", name, ": expected ", shape_str(shape), ", got ",
+              it->second.shape_str());
   }
   // Read the tokenizer files first, so a bad source leaves nothing half written.
   std::vector<std::pair<std::string, std::string>> tok;
@@ -79,7 +79,7 @@ void write_model_folder(const std::string& dir, const BertConfig& config,
       if (!same) tok.emplace_back(f, read_file(p));
     }
     check(has_vocab, ErrorCode::NOT_FOUND,
-          cat(tokenizer_from, ": no vocab.txt or tokenizer.json to copy"));
+          tokenizer_from, ": no vocab.txt or tokenizer.json to copy");
   }
   make_dirs(dir);
   config.save(join_path(dir, "config.json"));

@@ -100,19 +100,19 @@ void SafeTensorsFile::parse(const uint8_t* bytes, size_t size) {
   size_ = size;
   const std::string& file = path_;
   check(size >= 8, ErrorCode::CORRUPT_FILE,
-        cat(file, ": too short for a safetensors file (", size,
-            " bytes; needs an 8-byte header length)"));
+        file, ": too short for a safetensors file (", size,
+            " bytes; needs an 8-byte header length)");
   uint64_t header_len = 0;
   for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | bytes[i];  // little-endian
   check(header_len <= kMaxHeaderBytes, ErrorCode::CORRUPT_FILE,
-        cat(file, ": header length ", header_len, " exceeds the ", kMaxHeaderBytes,
-            "-byte limit (not a safetensors file?)"));
+        file, ": header length ", header_len, " exceeds the ", kMaxHeaderBytes,
+            "-byte limit (not a safetensors file?)");
   check(header_len <= size - 8, ErrorCode::CORRUPT_FILE,
-        cat(file, ": header length ", header_len, " runs past the end of the file (", size,
-            " bytes; truncated?)"));
+        file, ": header length ", header_len, " runs past the end of the file (", size,
+            " bytes; truncated?)");
   const std::string_view text(reinterpret_cast<const char*>(bytes + 8), header_len);
   check(max_nesting(text) <= kMaxNesting, ErrorCode::CORRUPT_FILE,
-        cat(file, ": header JSON is nested deeper than ", kMaxNesting, " levels"));
+        file, ": header JSON is nested deeper than ", kMaxNesting, " levels");
 
   // Parse, recording duplicate keys (nlohmann keeps the last one silently).
   std::vector<std::set<std::string>> key_stack;
@@ -136,11 +136,11 @@ void SafeTensorsFile::parse(const uint8_t* bytes, size_t size) {
   };
   json header = json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/false);
   check(!header.is_discarded(), ErrorCode::CORRUPT_FILE,
-        cat(file, ": header is not valid JSON (", header_len, " bytes)"));
+        file, ": header is not valid JSON (", header_len, " bytes)");
   check(header.is_object(), ErrorCode::CORRUPT_FILE,
-        cat(file, ": header must be a JSON object, got ", header.type_name()));
+        file, ": header must be a JSON object, got ", header.type_name());
   check(duplicate.empty(), ErrorCode::CORRUPT_FILE,
-        cat(file, ": duplicate key \"", duplicate, "\" in the header"));
+        file, ": duplicate key \"", duplicate, "\" in the header");
 
   const uint8_t* data = bytes + 8 + header_len;
   const uint64_t data_size = size - 8 - header_len;
@@ -154,24 +154,24 @@ void SafeTensorsFile::parse(const uint8_t* bytes, size_t size) {
     const json& entry = it.value();
     if (name == "__metadata__") {
       check(entry.is_object(), ErrorCode::CORRUPT_FILE,
-            cat(file, ": __metadata__ must be an object of strings, got ", brief(entry)));
+            file, ": __metadata__ must be an object of strings, got ", brief(entry));
       for (auto m = entry.begin(); m != entry.end(); ++m) {
         check(m.value().is_string(), ErrorCode::CORRUPT_FILE,
-              cat(file, ": __metadata__ \"", m.key(), "\" must be a string, got ", brief(m.value())));
+              file, ": __metadata__ \"", m.key(), "\" must be a string, got ", brief(m.value()));
         metadata_[m.key()] = m.value().get<std::string>();
       }
       continue;
     }
     const std::string where = cat(file, ": tensor ", name);
     check(entry.is_object(), ErrorCode::CORRUPT_FILE,
-          cat(where, ": entry must be an object, got ", brief(entry)));
+          where, ": entry must be an object, got ", brief(entry));
     for (const char* field : {"dtype", "shape", "data_offsets"})
-      check(entry.contains(field), ErrorCode::CORRUPT_FILE, cat(where, ": missing \"", field, "\""));
+      check(entry.contains(field), ErrorCode::CORRUPT_FILE, where, ": missing \"", field, "\"");
     const json& jd = entry["dtype"];
     const json& js = entry["shape"];
     const json& jo = entry["data_offsets"];
     check(jd.is_string(), ErrorCode::CORRUPT_FILE,
-          cat(where, ": dtype must be a string, got ", brief(jd)));
+          where, ": dtype must be a string, got ", brief(jd));
     const std::string dname = jd.get<std::string>();
     const auto dtype = try_parse_dtype(dname);
     if (!dtype) {
@@ -180,9 +180,9 @@ void SafeTensorsFile::parse(const uint8_t* bytes, size_t size) {
                       " dtype \"", dname, "\" (bertq reads F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)"));
     }
     check(js.is_array(), ErrorCode::CORRUPT_FILE,
-          cat(where, ": shape must be an array, got ", brief(js)));
+          where, ": shape must be an array, got ", brief(js));
     check(jo.is_array() && jo.size() == 2, ErrorCode::CORRUPT_FILE,
-          cat(where, ": data_offsets must be [begin, end], got ", brief(jo)));
+          where, ": data_offsets must be [begin, end], got ", brief(jo));
 
     TensorView v;
     v.name = name;
@@ -192,24 +192,24 @@ void SafeTensorsFile::parse(const uint8_t* bytes, size_t size) {
     for (const json& d : js) {
       const uint64_t dim = json_uint(d, where, "dimension");
       check(dim <= static_cast<uint64_t>(INT64_MAX), ErrorCode::CORRUPT_FILE,
-            cat(where, ": dimension ", dim, " too large"));
+            where, ": dimension ", dim, " too large");
       v.shape.push_back(static_cast<int64_t>(dim));
       overflow = overflow || __builtin_mul_overflow(numel, dim, &numel);
     }
     uint64_t nbytes = 0;
     overflow = overflow || __builtin_mul_overflow(numel, dtype_size(*dtype), &nbytes);
     check(!overflow, ErrorCode::CORRUPT_FILE,
-          cat(where, ": shape ", v.shape_str(), " has too many elements"));
+          where, ": shape ", v.shape_str(), " has too many elements");
     const uint64_t begin = json_uint(jo[0], where, "data offset");
     const uint64_t end = json_uint(jo[1], where, "data offset");
     check(begin <= end, ErrorCode::CORRUPT_FILE,
-          cat(where, ": data_offsets [", begin, ", ", end, "] begin after end"));
+          where, ": data_offsets [", begin, ", ", end, "] begin after end");
     check(end - begin == nbytes, ErrorCode::CORRUPT_FILE,
-          cat(where, ": data_offsets [", begin, ", ", end, "] hold ", end - begin, " bytes but ",
-              dname, " ", v.shape_str(), " needs ", nbytes));
+          where, ": data_offsets [", begin, ", ", end, "] hold ", end - begin, " bytes but ",
+              dname, " ", v.shape_str(), " needs ", nbytes);
     check(end <= data_size, ErrorCode::CORRUPT_FILE,
-          cat(where, ": data_offsets [", begin, ", ", end, "] run past the end of the data section (",
-              data_size, " bytes; file truncated?)"));
+          where, ": data_offsets [", begin, ", ", end, "] run past the end of the data section (",
+              data_size, " bytes; file truncated?)");
     v.data = data + begin;
     v.nbytes = static_cast<size_t>(nbytes);
     ranges.push_back({begin, end, tensors_.size()});
@@ -226,8 +226,8 @@ void SafeTensorsFile::parse(const uint8_t* bytes, size_t size) {
     const Range& p = ranges[i - 1];
     const Range& r = ranges[i];
     check(r.begin >= p.end, ErrorCode::CORRUPT_FILE,
-          cat(file, ": tensor ", tensors_[r.index].name, ": data_offsets [", r.begin, ", ", r.end,
-              "] overlap tensor ", tensors_[p.index].name, " [", p.begin, ", ", p.end, "]"));
+          file, ": tensor ", tensors_[r.index].name, ": data_offsets [", r.begin, ", ", r.end,
+              "] overlap tensor ", tensors_[p.index].name, " [", p.begin, ", ", p.end, "]");
   }
   std::vector<TensorView> ordered;
   ordered.reserve(tensors_.size());
@@ -243,7 +243,7 @@ const TensorView* SafeTensorsFile::find(std::string_view name) const {
 
 const TensorView& SafeTensorsFile::get(std::string_view name) const {
   const TensorView* t = find(name);
-  check(t != nullptr, ErrorCode::NOT_FOUND, cat(path_, ": tensor ", name, " not found"));
+  check(t != nullptr, ErrorCode::NOT_FOUND, path_, ": tensor ", name, " not found");
   return *t;
 }
 

@@ -15,20 +15,20 @@ namespace bertq::io {
 void SafeTensorsWriter::add(const std::string& name, DType dtype, std::vector<int64_t> shape,
                             const void* data, size_t nbytes) {
   check(!name.empty() && name != "__metadata__", ErrorCode::INVALID_ARGUMENT,
-        cat("safetensors writer: invalid tensor name \"", name, "\""));
+        "safetensors writer: invalid tensor name \"", name, "\"");
   check(index_.count(name) == 0, ErrorCode::INVALID_ARGUMENT,
-        cat("safetensors writer: tensor ", name, " added twice"));
+        "safetensors writer: tensor ", name, " added twice");
   uint64_t numel = 1;
   for (int64_t d : shape) {
     check(d >= 0, ErrorCode::INVALID_ARGUMENT,
-          cat("safetensors writer: tensor ", name, ": negative dimension in ", shape_str(shape)));
+          "safetensors writer: tensor ", name, ": negative dimension in ", shape_str(shape));
     numel *= static_cast<uint64_t>(d);
   }
   check(numel * dtype_size(dtype) == nbytes, ErrorCode::INVALID_ARGUMENT,
-        cat("safetensors writer: tensor ", name, ": ", dtype_name(dtype), " ", shape_str(shape),
-            " needs ", numel * dtype_size(dtype), " bytes, got ", nbytes));
+        "safetensors writer: tensor ", name, ": ", dtype_name(dtype), " ", shape_str(shape),
+            " needs ", numel * dtype_size(dtype), " bytes, got ", nbytes);
   check(data != nullptr || nbytes == 0, ErrorCode::INVALID_ARGUMENT,
-        cat("safetensors writer: tensor ", name, ": null data"));
+        "safetensors writer: tensor ", name, ": null data");
   index_[name] = entries_.size();
   entries_.push_back({name, dtype, std::move(shape), data, nbytes, nullptr});
 }

@@ -72,7 +72,7 @@ std::map<std::string, Bytes> read_entries(archive* a, const std::string& origin,
     const std::string name = p ? p : "";
     const size_t slash = name.find('/');
     check(slash != std::string::npos && slash > 0, ErrorCode::CORRUPT_FILE,
-          cat(origin, ": zip entry '", name, "' is not inside the checkpoint's folder"));
+          origin, ": zip entry '", name, "' is not inside the checkpoint's folder");
     // torch.save writes every entry under one folder, data.pkl first.
     if (prefix.empty()) prefix = name.substr(0, slash + 1);
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
@@ -82,7 +82,7 @@ std::map<std::string, Bytes> read_entries(archive* a, const std::string& origin,
     if (archive_entry_size_is_set(entry)) {
       const int64_t size = archive_entry_size(entry);
       check(size >= 0 && static_cast<uint64_t>(size) <= limit - total, ErrorCode::CORRUPT_FILE,
-            cat(origin, ": zip entry ", name, " of ", size, " bytes is too large for the archive"));
+            origin, ": zip entry ", name, " of ", size, " bytes is too large for the archive");
       bytes.reserve(static_cast<size_t>(size));
     }
     uint8_t buf[1 << 16];
@@ -92,18 +92,18 @@ std::map<std::string, Bytes> read_entries(archive* a, const std::string& origin,
       if (n == 0) break;
       total += static_cast<uint64_t>(n);
       check(total <= limit, ErrorCode::CORRUPT_FILE,
-            cat(origin, ": zip entries decompress to more than ", limit, " bytes"));
+            origin, ": zip entries decompress to more than ", limit, " bytes");
       bytes.insert(bytes.end(), buf, buf + n);
     }
     check(!archive_entry_size_is_set(entry) ||
               static_cast<int64_t>(bytes.size()) == archive_entry_size(entry),
-          ErrorCode::CORRUPT_FILE, cat(origin, ": zip entry ", name, " is truncated"));
+          ErrorCode::CORRUPT_FILE, origin, ": zip entry ", name, " is truncated");
     const bool fresh = out.emplace(rel, std::move(bytes)).second;
-    check(fresh, ErrorCode::CORRUPT_FILE, cat(origin, ": zip entry ", name, " appears twice"));
+    check(fresh, ErrorCode::CORRUPT_FILE, origin, ": zip entry ", name, " appears twice");
   }
   check(out.count("data.pkl") == 1, ErrorCode::CORRUPT_FILE,
-        cat(origin, ": no ", prefix.empty() ? "ARCHIVE/" : prefix,
-            "data.pkl in the zip (not a torch.save checkpoint)"));
+        origin, ": no ", prefix.empty() ? "ARCHIVE/" : prefix,
+            "data.pkl in the zip (not a torch.save checkpoint)");
   return out;
 }
 
@@ -154,9 +154,9 @@ std::vector<TorchBinTensor> read_checkpoint(archive* a, const std::string& origi
   if (auto it = entries.find("byteorder"); it != entries.end()) {
     const std::string order(it->second.begin(), it->second.end());
     check(order != "big", ErrorCode::UNSUPPORTED,
-          cat(origin, ": big-endian checkpoints are not supported"));
+          origin, ": big-endian checkpoints are not supported");
     check(order == "little", ErrorCode::CORRUPT_FILE,
-          cat(origin, ": byteorder entry is neither little nor big"));
+          origin, ": byteorder entry is neither little nor big");
   }
   const Bytes& pkl = entries.at("data.pkl");
   const std::string_view pkl_text(reinterpret_cast<const char*>(pkl.data()), pkl.size());
@@ -168,11 +168,11 @@ std::vector<TorchBinTensor> read_checkpoint(archive* a, const std::string& origi
   for (const auto& r : records) {
     const std::string where = cat(origin, ": tensor ", r.name, ": storage ", r.storage_key);
     auto it = entries.find("data/" + r.storage_key);
-    check(it != entries.end(), ErrorCode::CORRUPT_FILE, cat(where, " is missing from the zip"));
+    check(it != entries.end(), ErrorCode::CORRUPT_FILE, where, " is missing from the zip");
     const uint64_t want = static_cast<uint64_t>(r.storage_numel) * dtype_size(r.dtype);
     check(it->second.size() == want, ErrorCode::CORRUPT_FILE,
-          cat(where, " has ", it->second.size(), " bytes, the pickle says ", r.storage_numel, " x ",
-              dtype_name(r.dtype), " (", want, " bytes)"));
+          where, " has ", it->second.size(), " bytes, the pickle says ", r.storage_numel, " x ",
+              dtype_name(r.dtype), " (", want, " bytes)");
     ++uses[r.storage_key];
   }
   std::vector<TorchBinTensor> out;
@@ -201,9 +201,9 @@ std::vector<TorchBinTensor> read_checkpoint(archive* a, const std::string& origi
 }  // namespace
 
 std::vector<TorchBinTensor> read_torch_bin(const std::string& path) {
-  check(file_exists(path), ErrorCode::NOT_FOUND, cat(path, ": no such file"));
+  check(file_exists(path), ErrorCode::NOT_FOUND, path, ": no such file");
   std::ifstream in(path, std::ios::binary);
-  check(static_cast<bool>(in), ErrorCode::IO, cat(path, ": cannot open"));
+  check(static_cast<bool>(in), ErrorCode::IO, path, ": cannot open");
   std::string head(512, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(in.gcount()));

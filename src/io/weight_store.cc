@@ -59,7 +59,7 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
     if (name.empty()) continue;
     auto [it, fresh] = by_name.emplace(name, &t);
     check(fresh, ErrorCode::CORRUPT_FILE,
-          cat(src, ": tensor ", name, " appears twice (as ", it->second->name, " and ", t.name, ")"));
+          src, ": tensor ", name, " appears twice (as ", it->second->name, " and ", t.name, ")");
   }
 
   // 2. Check and adopt every tensor: canonical ones in table order, then the extras.
@@ -81,8 +81,8 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
     if (id) {
       check(!is_layer_tensor(id->tensor) || id->layer < config.num_hidden_layers,
             ErrorCode::CORRUPT_FILE,
-            cat(where, ": layer ", id->layer, " but config.json has num_hidden_layers ",
-                config.num_hidden_layers));
+            where, ": layer ", id->layer, " but config.json has num_hidden_layers ",
+                config.num_hidden_layers);
       const auto want = expected_shape(id->tensor, config);
       if (t->shape != want) {
         std::string hint;
@@ -93,9 +93,9 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
       }
       const bool ok = is_float_dtype(t->dtype) || (t->dtype == DType::I8 && is_matrix_tensor(id->tensor));
       check(ok, ErrorCode::UNSUPPORTED,
-            cat(where, ": dtype ", dtype_name(t->dtype), " is not supported for this tensor (",
+            where, ": dtype ", dtype_name(t->dtype), " is not supported for this tensor (",
                 is_matrix_tensor(id->tensor) ? "F32, F16, BF16, F64 or quantized I8" : "F32, F16, BF16 or F64",
-                ")"));
+                ")");
     }
     TensorView v = *t;
     v.name = name;
@@ -120,8 +120,8 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
                              id->tensor == BertTensor::CLASSIFIER_WEIGHT ||
                              id->tensor == BertTensor::CLASSIFIER_BIAS);
     check(head, ErrorCode::NOT_FOUND,
-          cat(src, ": tensor ", name, " not found (", ws.file_->tensors().size(),
-              " tensors in the file; a BERT checkpoint matching config.json?)"));
+          src, ": tensor ", name, " not found (", ws.file_->tensors().size(),
+              " tensors in the file; a BERT checkpoint matching config.json?)");
     const float std = init_std(config);
     auto buf = std::make_shared<std::vector<float>>(init_tensor_values(id->tensor, config, rng, std));
     ws.add({name, DType::F32, shape, buf->data(), buf->size() * sizeof(float)});
@@ -145,7 +145,7 @@ const TensorView* WeightStore::find(const std::string& name) const {
 const TensorView& WeightStore::get(const std::string& name) const {
   const TensorView* t = find(name);
   check(t != nullptr, ErrorCode::NOT_FOUND,
-        cat(source_.empty() ? "weights" : source_, ": tensor ", name, " not found"));
+        source_.empty() ? "weights" : source_, ": tensor ", name, " not found");
   return *t;
 }
 
@@ -154,8 +154,8 @@ const TensorView& WeightStore::get(BertTensor t, int layer) const { return get(t
 const float* WeightStore::f32(const std::string& name) const {
   const TensorView& v = get(name);
   check(v.dtype == DType::F32, ErrorCode::UNSUPPORTED,
-        cat(source_, ": tensor ", name, " is ", dtype_name(v.dtype),
-            ", not F32 (a quantized model needs the INT8 engine)"));
+        source_, ": tensor ", name, " is ", dtype_name(v.dtype),
+            ", not F32 (a quantized model needs the INT8 engine)");
   return static_cast<const float*>(v.data);
 }
 

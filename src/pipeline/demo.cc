@@ -26,7 +26,7 @@ DemoModelShape demo_model_shape(const std::string& size) {
 
 bool demo_uses_imdb(const DemoOptions& o) {
   check(o.data == "auto" || o.data == "synthetic", ErrorCode::INVALID_ARGUMENT,
-        cat("demo --data ", o.data, ": expected auto or synthetic"));
+        "demo --data ", o.data, ": expected auto or synthetic");
   return o.model != "scratch" && o.data == "auto" && !data::find_imdb().empty();
 }
 

@@ -103,8 +103,8 @@ PipelineResult run_pipeline(const PipelineOptions& o,
   const auto& names = stage_names();
   check(o.stop_after.empty() || std::find(names.begin(), names.end(), o.stop_after) != names.end(),
         ErrorCode::INVALID_ARGUMENT,
-        cat("pipeline: --stop-after ", o.stop_after, ": not a stage (data, train, eval_fp32, "
-            "quantize, eval_int8, bench, report)"));
+        "pipeline: --stop-after ", o.stop_after, ": not a stage (data, train, eval_fp32, "
+            "quantize, eval_int8, bench, report)");
   make_dirs(o.out);
   RunContext ctx{o, StageStore(fs::absolute(o.out).lexically_normal().string())};
   PipelineResult res;

@@ -98,7 +98,7 @@ struct PipelineResult {
 };
 
 // Runs (or resumes) every stage. Errors carry the stage: "stage train: ...". A stage whose
-// library is not built (train without libtorch, quantize before src/quant exists) throws
+// library is not built (train without libtorch) throws
 // UNSUPPORTED "stage X: needs ..."; the completed stages before it are kept.
 // `on_stage(name, skipped)` is called as each stage starts (for progress lines).
 PipelineResult run_pipeline(const PipelineOptions& options,

@@ -34,7 +34,7 @@ void write_jsonl(const std::string& path, const data::Dataset& ds) {
   std::string body;
   for (const auto& ex : ds.examples) {
     check(ex.label >= 0, ErrorCode::INVALID_ARGUMENT,
-          cat(ds.source, ": example ", ex.id, " has no label (the pipeline needs labelled data)"));
+          ds.source, ": example ", ex.id, " has no label (the pipeline needs labelled data)");
     body += nlohmann::json{{"text", ex.text}, {"label", ds.labels.names.at(ex.label)}, {"id", ex.id}}.dump();
     body += '\n';
   }
@@ -64,7 +64,7 @@ StageWork run_data_stage(const RunContext& ctx) {
   if (o.train_limit > 0) train = data::stratified_limit(train, o.train_limit, o.seed);
   if (o.test_limit > 0) test = data::stratified_limit(test, o.test_limit, o.seed);
   check(!train.examples.empty() && !test.examples.empty(), ErrorCode::INVALID_ARGUMENT,
-        cat("data ", spec, ": the train and test splits must not be empty"));
+        "data ", spec, ": the train and test splits must not be empty");
   // One label set for both splits: the train split's (the test labels are mapped into it).
   data::map_labels(test, train.labels.names);
 

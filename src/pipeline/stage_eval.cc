@@ -21,9 +21,7 @@
 #include "eval/compare.h"
 #include "eval/evaluator.h"
 #include "pipeline/stages.h"
-#ifdef BERTQ_HAVE_QUANT
 #include "quant/quantize_job.h"
-#endif
 
 namespace bertq::pipeline {
 namespace {
@@ -45,7 +43,7 @@ std::vector<int> load_predicted_ids(const std::string& path) {
   const nlohmann::json j = nlohmann::json::parse(read_file(path), nullptr, false);
   check(!j.is_discarded() && j.is_object() && j.contains("predicted_ids") &&
             j["predicted_ids"].is_array(),
-        ErrorCode::CORRUPT_FILE, cat(path, ": not an evaluation file (no predicted_ids)"));
+        ErrorCode::CORRUPT_FILE, path, ": not an evaluation file (no predicted_ids)");
   return j["predicted_ids"].get<std::vector<int>>();
 }
 
@@ -74,7 +72,7 @@ StageWork run_eval_stage(const RunContext& ctx, const std::string& model_rel,
   if (name != "fp32") {
     const std::vector<int> ref = load_predicted_ids(ctx.path("eval/fp32.json"));
     check(ref.size() == ids.size(), ErrorCode::CORRUPT_FILE,
-          cat(ctx.path("eval/fp32.json"), ": ", ref.size(), " predictions, expected ", ids.size()));
+          ctx.path("eval/fp32.json"), ": ", ref.size(), " predictions, expected ", ids.size());
     result["agreement"] = eval::agreement(ids, ref);
     int64_t differ = 0;
     for (size_t i = 0; i < ids.size(); ++i) differ += ids[i] != ref[i];
@@ -94,12 +92,6 @@ StageWork run_eval_stage(const RunContext& ctx, const std::string& model_rel,
 }
 
 StageWork run_quantize_stage(const RunContext& ctx) {
-#ifndef BERTQ_HAVE_QUANT
-  (void)ctx;
-  throw Error(ErrorCode::UNSUPPORTED,
-              "needs the INT8 quantizer library (bertq_quant, src/quant); the completed stages "
-              "are kept, rerun this command once it is built");
-#else
   const PipelineOptions& o = ctx.options;
   quant::QuantizeJob job;
   job.model = ctx.path("model-fp32");
@@ -116,13 +108,12 @@ StageWork run_quantize_stage(const RunContext& ctx) {
   std::filesystem::remove_all(ctx.path("model-int8"), ec);
   std::filesystem::rename(job.out, ctx.path("model-int8"));
   return {{ctx.path("model-int8")}, {{"quantize_report", report}}};
-#endif
 }
 
 StageWork run_bench_stage(const RunContext& ctx) {
   const PipelineOptions& o = ctx.options;
   const PipelineBenchOptions& b = o.bench;
-  check(b.repeats > 0, ErrorCode::INVALID_ARGUMENT, cat("bench: repeats ", b.repeats, " must be positive"));
+  check(b.repeats > 0, ErrorCode::INVALID_ARGUMENT, "bench: repeats ", b.repeats, " must be positive");
   eval::BenchOptions bo;
   const data::Dataset test = data::load_dataset(ctx.path("data/test.jsonl"));
   for (const auto& ex : test.examples) {

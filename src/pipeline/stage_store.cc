@@ -24,7 +24,7 @@ nlohmann::json file_entry(const fs::path& p) {
 nlohmann::json fingerprint(const std::string& path) {
   std::error_code ec;
   const auto st = fs::status(path, ec);
-  check(!ec && fs::exists(st), ErrorCode::NOT_FOUND, cat(path, ": stage output not found"));
+  check(!ec && fs::exists(st), ErrorCode::NOT_FOUND, path, ": stage output not found");
   nlohmann::json out = nlohmann::json::array();
   if (fs::is_directory(st)) {
     std::vector<fs::path> files;

@@ -8,7 +8,7 @@
 //
 //   bertq::quant::QuantizeJob job;  job.model = "models/imdb";  job.out = "models/imdb-int8";
 //   job.eval = "imdb:test";  job.eval_samples = 2000;
-//   nlohmann::json report = bertq::quant::run_quantize_job(job, [](auto& line) { puts(line.c_str()); });
+//   auto report = bertq::quant::run_quantize_job(job, [](auto& line) { puts(line.c_str()); });
 #pragma once
 
 #include <functional>

@@ -65,11 +65,11 @@ QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o, c
   const io::WeightStore& w = fp32.weights;
   for (const auto& [name, shape] : io::all_tensor_names(fp32.config)) {
     const auto id = io::parse_tensor_name(name);
-    check(id.has_value(), ErrorCode::INTERNAL, cat("quantize: unknown tensor ", name));
+    check(id.has_value(), ErrorCode::INTERNAL, "quantize: unknown tensor ", name);
     const io::TensorView& v = w.get(name);
     check(v.dtype == io::DType::F32, ErrorCode::INVALID_ARGUMENT,
-          cat(w.source(), ": tensor ", name, " is ", io::dtype_name(v.dtype),
-              ": quantize an FP32 model (this one is already quantized)"));
+          w.source(), ": tensor ", name, " is ", io::dtype_name(v.dtype),
+              ": quantize an FP32 model (this one is already quantized)");
     const BertTensor t = id->tensor;
     const bool linear = io::is_linear_weight(t) && t != BertTensor::CLASSIFIER_WEIGHT;
     const bool table = o.int8_embeddings &&
@@ -134,7 +134,7 @@ void write_quantized_folder(const std::string& out, const QuantizedModel& q,
                             const std::string& tokenizer_from, bool overwrite) {
   namespace fs = std::filesystem;
   check(overwrite || !fs::exists(out), ErrorCode::INVALID_ARGUMENT,
-        cat(out, ": already exists (pass --force to replace it)"));
+        out, ": already exists (pass --force to replace it)");
   const fs::path target = fs::absolute(out);
   if (target.has_parent_path()) fs::create_directories(target.parent_path());
   const std::string tmp = target.string() + ".tmp-" + std::to_string(std::random_device{}());

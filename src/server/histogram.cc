@@ -13,7 +13,7 @@ namespace bertq::server {
 Histogram::Histogram(std::vector<double> upper_bounds) : bounds_(std::move(upper_bounds)) {
   for (size_t i = 0; i < bounds_.size(); ++i) {
     check(std::isfinite(bounds_[i]) && (i == 0 || bounds_[i] > bounds_[i - 1]), ErrorCode::INTERNAL,
-          cat("histogram bound ", i, ": must be finite and increasing"));
+          "histogram bound ", i, ": must be finite and increasing");
   }
   counts_.assign(bounds_.size() + 1, 0);
 }

@@ -86,9 +86,9 @@ constexpr Route kRoutes[] = {{"/v1/classify", "POST"},
 Server::Server(Backend& backend, ServerOptions options)
     : backend_(backend), options_(std::move(options)) {
   check(options_.port >= 0 && options_.port <= 65535, ErrorCode::INVALID_ARGUMENT,
-        cat("port ", options_.port, ": must be in [0, 65535]"));
+        "port ", options_.port, ": must be in [0, 65535]");
   check(options_.http_threads >= 1, ErrorCode::INVALID_ARGUMENT,
-        cat("http threads ", options_.http_threads, ": must be at least 1"));
+        "http threads ", options_.http_threads, ": must be at least 1");
   check(options_.request_timeout.count() > 0, ErrorCode::INVALID_ARGUMENT,
         "request timeout: must be positive");
   labels_ = backend_.labels();
@@ -258,11 +258,11 @@ int Server::bind() {
               ? http_->bind_to_any_port(options_.host)
               : (http_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
   check(port_ > 0, ErrorCode::IO,
-        cat("cannot listen on ", options_.host, ":", options_.port,
-            " (address in use, or not a local address?)"));
+        "cannot listen on ", options_.host, ":", options_.port,
+            " (address in use, or not a local address?)");
   check(static_cast<HttpServer&>(*http_).raise_backlog(SOMAXCONN), ErrorCode::IO,
-        cat("listen on ", options_.host, ":", port_,
-            ": cannot raise the backlog: ", std::strerror(errno)));
+        "listen on ", options_.host, ":", port_,
+            ": cannot raise the backlog: ", std::strerror(errno));
   return port_;
 }
 
@@ -296,7 +296,7 @@ void Server::serve() {
     }
   }
   check(ok || stopping_.load(), ErrorCode::IO,
-        cat("listening on ", options_.host, ":", port_, " failed"));
+        "listening on ", options_.host, ":", port_, " failed");
 }
 
 void Server::stop() {

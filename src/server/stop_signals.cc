@@ -33,7 +33,7 @@ void on_stop_signal(int sig) {
 
 StopSignals::StopSignals() {
   static_assert(sizeof(old_actions_[0]) >= sizeof(struct sigaction));
-  check(pipe2(pipe_, O_CLOEXEC) == 0, ErrorCode::INTERNAL, cat("pipe2: ", std::strerror(errno)));
+  check(pipe2(pipe_, O_CLOEXEC) == 0, ErrorCode::INTERNAL, "pipe2: ", std::strerror(errno));
   int expected = -1;
   if (!g_write_fd.compare_exchange_strong(expected, pipe_[1])) {
     ::close(pipe_[0]);
@@ -47,7 +47,7 @@ StopSignals::StopSignals() {
     sa.sa_flags = SA_RESTART;
     struct sigaction old {};
     const int rc = sigaction(kSignals[i], &sa, &old);
-    check(rc == 0, ErrorCode::INTERNAL, cat("sigaction: ", std::strerror(errno)));
+    check(rc == 0, ErrorCode::INTERNAL, "sigaction: ", std::strerror(errno));
     std::memcpy(old_actions_[i], &old, sizeof(old));
   }
 }

@@ -96,7 +96,7 @@ FastEncoder::FastEncoder(const NormalizerConfig& cfg, const WordPiece* wordpiece
       continue;
     }
     check(n == 1 && out[0] < 0x80 && !is_chinese_char(b), ErrorCode::INTERNAL,
-          cat("FastEncoder: ASCII byte ", b, " does not normalize to one ASCII byte"));
+          "FastEncoder: ASCII byte ", b, " does not normalize to one ASCII byte");
     const char c = static_cast<char>(out[0]);
     if (is_whitespace(out[0]))
       ascii_[b] = {SPACE, c};
@@ -110,7 +110,7 @@ FastEncoder::FastEncoder(const NormalizerConfig& cfg, const WordPiece* wordpiece
 void FastEncoder::encode(std::string_view text, uint32_t base, bool replace_invalid,
                          std::vector<int32_t>& ids, Offsets& offsets) const {
   check(text.size() + base < (1ull << 32), ErrorCode::INVALID_ARGUMENT,
-        cat("text of ", text.size(), " bytes: texts are limited to 4 GiB"));
+        "text of ", text.size(), " bytes: texts are limited to 4 GiB");
   WordBuilder w(*wp_, static_cast<uint32_t>(wp_->config().max_input_chars_per_word), ids, offsets);
   const char* s = text.data();
   const size_t n = text.size();

@@ -24,7 +24,7 @@ struct Content {
 
 Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool replace_invalid) {
   check(text.size() < std::numeric_limits<uint32_t>::max(), ErrorCode::INVALID_ARGUMENT,
-        cat("text of ", text.size(), " bytes: texts are limited to 4 GiB"));
+        "text of ", text.size(), " bytes: texts are limited to 4 GiB");
   Content c;
   c.ids.reserve(text.size() / 4 + 4);
   c.offsets.reserve(text.size() / 4 + 4);
@@ -96,12 +96,12 @@ Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b,
 // Content-token budget for max_length, or SIZE_MAX without truncation.
 size_t budget_for(const Tokenizer::Impl& m, const EncodeOptions& o, bool pair) {
   check(o.max_length >= 0, ErrorCode::INVALID_ARGUMENT,
-        cat("max_length must be >= 0, got ", o.max_length));
+        "max_length must be >= 0, got ", o.max_length);
   if (o.max_length == 0) return std::numeric_limits<size_t>::max();
   const size_t specials = o.add_special_tokens ? m.post.added(pair) : 0;
   check(static_cast<size_t>(o.max_length) > specials, ErrorCode::INVALID_ARGUMENT,
-        cat("max_length ", o.max_length, " leaves no room for text after ", specials,
-            " special tokens"));
+        "max_length ", o.max_length, " leaves no room for text after ", specials,
+            " special tokens");
   return static_cast<size_t>(o.max_length) - specials;
 }
 
@@ -126,8 +126,8 @@ Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& o) const 
         o.truncation == Truncation::HEAD || o.truncation == Truncation::TAIL ||
             o.truncation == Truncation::LONGEST_FIRST,
         ErrorCode::INVALID_ARGUMENT,
-        cat("overflow windows need truncation head or tail, not ", truncation_name(o.truncation)));
-    check(o.stride >= 0, ErrorCode::INVALID_ARGUMENT, cat("stride must be >= 0, got ", o.stride));
+        "overflow windows need truncation head or tail, not ", truncation_name(o.truncation));
+    check(o.stride >= 0, ErrorCode::INVALID_ARGUMENT, "stride must be >= 0, got ", o.stride);
     const auto windows = overflow_windows(a.ids.size(), budget, static_cast<size_t>(o.stride),
                                           o.truncation == Truncation::TAIL);
     Encoding first = assemble(m, slice(a, windows[0].first, windows[0].second), nullptr, o);
@@ -200,7 +200,7 @@ std::vector<std::string> Tokenizer::tokens(const std::vector<int32_t>& ids) cons
   out.reserve(ids.size());
   for (int32_t id : ids) {
     check(id >= 0 && static_cast<size_t>(id) < impl_->vocab.size(), ErrorCode::INVALID_ARGUMENT,
-          cat("token id ", id, " is outside the vocabulary of ", impl_->vocab.size()));
+          "token id ", id, " is outside the vocabulary of ", impl_->vocab.size());
     out.push_back(impl_->vocab.token(id));
   }
   return out;
@@ -213,7 +213,7 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
   bool first = true;
   for (int32_t id : ids) {
     check(id >= 0 && static_cast<size_t>(id) < m.vocab.size(), ErrorCode::INVALID_ARGUMENT,
-          cat("decode: token id ", id, " is outside the vocabulary of ", m.vocab.size()));
+          "decode: token id ", id, " is outside the vocabulary of ", m.vocab.size());
     if (skip_special_tokens && m.added.is_special(id)) continue;
     const std::string& t = m.vocab.token(id);
     // HF WordPiece decoder: per token, then cleanup on that token (with its leading space).
@@ -274,8 +274,8 @@ void pad_batch(std::vector<Encoding>& batch, int32_t pad_id, int length) {
   for (const auto& e : batch) target = std::max(target, e.ids.size());
   if (length > 0) {
     check(target <= static_cast<size_t>(length), ErrorCode::INVALID_ARGUMENT,
-          cat("pad_batch: an encoding has ", target, " tokens, more than the padding length ",
-              length));
+          "pad_batch: an encoding has ", target, " tokens, more than the padding length ",
+              length);
     target = static_cast<size_t>(length);
   }
   for (auto& e : batch) {

@@ -63,7 +63,7 @@ void add_default_specials(Tokenizer::Impl& m) {
 void set_bert_template(Tokenizer::Impl& m, const std::string& what) {
   const int32_t cls = m.vocab.find(m.cls_token), sep = m.vocab.find(m.sep_token);
   check(cls >= 0 && sep >= 0, ErrorCode::CORRUPT_FILE,
-        cat(what, ": the vocabulary has no ", cls < 0 ? m.cls_token : m.sep_token, " token"));
+        what, ": the vocabulary has no ", cls < 0 ? m.cls_token : m.sep_token, " token");
   m.post = PostProcessor::bert(cls, sep, m.cls_token, m.sep_token);
 }
 
@@ -123,7 +123,7 @@ std::vector<int32_t> special_ids(const json& specials, const std::string& name,
 
 std::vector<TemplateItem> parse_template(const json& items, const json& specials,
                                          const std::string& path, const std::string& field) {
-  check(items.is_array(), ErrorCode::CORRUPT_FILE, cat(path, ": ", field, ": expected an array"));
+  check(items.is_array(), ErrorCode::CORRUPT_FILE, path, ": ", field, ": expected an array");
   std::vector<TemplateItem> out;
   for (size_t i = 0; i < items.size(); ++i) {
     const json& it = items[i];
@@ -166,12 +166,12 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
     bool has_a = false, has_b = false;
     for (const auto& it : m.post.pair) (it.sequence == 0 ? has_a : has_b) |= it.sequence >= 0;
     check(has_a && has_b, ErrorCode::CORRUPT_FILE,
-          cat(path, ": post_processor.pair: needs $A and $B"));
+          path, ": post_processor.pair: needs $A and $B");
   } else if (type == "BertProcessing") {
     auto pair_of = [&](const char* key) {
       const json& v = p.at(key);
       check(v.is_array() && v.size() == 2, ErrorCode::CORRUPT_FILE,
-            cat(path, ": post_processor.", key, ": expected [token, id]"));
+            path, ": post_processor.", key, ": expected [token, id]");
       return std::pair{v[0].get<std::string>(), v[1].get<int32_t>()};
     };
     const auto [cls, cls_id] = pair_of("cls");
@@ -239,20 +239,20 @@ void apply_config(Tokenizer::Impl& m, const json& cfg, const std::string& path) 
 
 std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
   const json j = parse_json_file(path);
-  check(j.is_object(), ErrorCode::CORRUPT_FILE, cat(path, ": expected a JSON object"));
+  check(j.is_object(), ErrorCode::CORRUPT_FILE, path, ": expected a JSON object");
   auto m = std::make_shared<Tokenizer::Impl>();
   m->source = path;
   const json& model = j.contains("model") ? j.at("model") : json();
-  check(model.is_object(), ErrorCode::CORRUPT_FILE, cat(path, ": model: missing"));
+  check(model.is_object(), ErrorCode::CORRUPT_FILE, path, ": model: missing");
   const std::string type = get_or<std::string>(model, "type", "WordPiece", path, "model.type");
   if (type != "WordPiece") unsupported(path, "model.type", cat("\"", type, "\" (only WordPiece)"));
   const json& vocab = model.contains("vocab") ? model.at("vocab") : json();
-  check(vocab.is_object(), ErrorCode::CORRUPT_FILE, cat(path, ": model.vocab: expected an object"));
+  check(vocab.is_object(), ErrorCode::CORRUPT_FILE, path, ": model.vocab: expected an object");
   std::vector<std::pair<std::string, int64_t>> pairs;
   pairs.reserve(vocab.size());
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
     check(it.value().is_number_integer(), ErrorCode::CORRUPT_FILE,
-          cat(path, ": model.vocab.", it.key(), ": expected an integer id"));
+          path, ": model.vocab.", it.key(), ": expected an integer id");
     pairs.emplace_back(it.key(), it.value().get<int64_t>());
   }
   m->vocab = Vocab::from_pairs(pairs, path + ": model.vocab");
@@ -284,7 +284,7 @@ std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
   }
 
   const json added = j.value("added_tokens", json::array());
-  check(added.is_array(), ErrorCode::CORRUPT_FILE, cat(path, ": added_tokens: expected an array"));
+  check(added.is_array(), ErrorCode::CORRUPT_FILE, path, ": added_tokens: expected an array");
   for (size_t i = 0; i < added.size(); ++i) {
     const json& a = added[i];
     const std::string f = cat("added_tokens[", i, "]");
@@ -320,7 +320,7 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   const std::string cfg_path = join_path(dir, "tokenizer_config.json");
   json cfg = json::object();
   if (file_exists(cfg_path)) cfg = parse_json_file(cfg_path);
-  check(cfg.is_object(), ErrorCode::CORRUPT_FILE, cat(cfg_path, ": expected a JSON object"));
+  check(cfg.is_object(), ErrorCode::CORRUPT_FILE, cfg_path, ": expected a JSON object");
   const std::string tj = join_path(dir, "tokenizer.json");
   if (file_exists(tj)) {
     auto m = parse_tokenizer_json(tj);
@@ -329,7 +329,7 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   }
   const std::string vocab = join_path(dir, "vocab.txt");
   check(file_exists(vocab), ErrorCode::NOT_FOUND,
-        cat("tokenizer folder ", dir, ": neither tokenizer.json nor vocab.txt found"));
+        "tokenizer folder ", dir, ": neither tokenizer.json nor vocab.txt found");
   auto m = std::make_shared<Impl>();
   m->source = vocab;
   m->vocab = Vocab::from_file(vocab);

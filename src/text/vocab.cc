@@ -8,8 +8,8 @@
 namespace bertq::text {
 
 Vocab Vocab::from_tokens(std::vector<std::string> tokens, const std::string& what) {
-  check(!tokens.empty(), ErrorCode::CORRUPT_FILE, what + ": empty vocabulary");
-  check(tokens.size() < (1u << 31), ErrorCode::CORRUPT_FILE, what + ": too many tokens");
+  check(!tokens.empty(), ErrorCode::CORRUPT_FILE, what, ": empty vocabulary");
+  check(tokens.size() < (1u << 31), ErrorCode::CORRUPT_FILE, what, ": too many tokens");
   Vocab v;
   v.tokens_ = std::move(tokens);
   for (size_t i = 0; i < v.tokens_.size(); ++i)
@@ -58,7 +58,7 @@ std::string Vocab::to_text() const {
   std::string out;
   for (const auto& t : tokens_) {
     check(t.find('\n') == std::string::npos, ErrorCode::UNSUPPORTED,
-          cat("vocab.txt cannot hold token \"", t, "\" (it contains a newline)"));
+          "vocab.txt cannot hold token \"", t, "\" (it contains a newline)");
     out += t;
     out += '\n';
   }

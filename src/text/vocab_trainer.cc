@@ -39,8 +39,8 @@ struct HeapEntry {
 
 VocabTrainer::VocabTrainer(VocabTrainerOptions opts) : opts_(std::move(opts)) {
   check(opts_.vocab_size > opts_.special_tokens.size(), ErrorCode::INVALID_ARGUMENT,
-        cat("vocab_size ", opts_.vocab_size, " must exceed the ", opts_.special_tokens.size(),
-            " special tokens"));
+        "vocab_size ", opts_.vocab_size, " must exceed the ", opts_.special_tokens.size(),
+            " special tokens");
 }
 
 void VocabTrainer::add_text(std::string_view text) {
@@ -58,7 +58,7 @@ void VocabTrainer::add_file(const std::string& path, const std::string& text_fie
       if (j.is_object()) {
         const auto it = j.find(text_field);
         check(it != j.end() && it->is_string(), ErrorCode::INVALID_ARGUMENT,
-              cat(path, ": line ", r.line_number(), ": no string field \"", text_field, "\""));
+              path, ": line ", r.line_number(), ": no string field \"", text_field, "\"");
         add_text(it->get_ref<const std::string&>());
         continue;
       }

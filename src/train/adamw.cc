@@ -67,10 +67,10 @@ void AdamW::load_state(const std::vector<std::pair<std::string, torch::Tensor>>&
     for (auto* pair : {&s.exp_avg, &s.exp_avg_sq}) {
       const std::string key = (pair == &s.exp_avg ? "exp_avg." : "exp_avg_sq.") + s.name;
       auto it = m.find(key);
-      check(it != m.end(), ErrorCode::CORRUPT_FILE, cat(where, ": missing optimizer tensor ", key));
+      check(it != m.end(), ErrorCode::CORRUPT_FILE, where, ": missing optimizer tensor ", key);
       check(it->second.sizes() == pair->sizes(), ErrorCode::CORRUPT_FILE,
-            cat(where, ": optimizer tensor ", key, ": shape ", it->second.sizes(), ", expected ",
-                pair->sizes()));
+            where, ": optimizer tensor ", key, ": shape ", it->second.sizes(), ", expected ",
+                pair->sizes());
       pair->copy_(it->second);
     }
   }

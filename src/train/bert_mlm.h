@@ -10,8 +10,8 @@
 // .decoder.bias as tied copies and re-ties them on load).
 //
 // Math, with x [B,T,H] the encoder output and P the N chosen positions (labels != -100):
-//   h = LN(act(x[P]·Wtᵀ + bt))           [N,H]   act = config hidden_act (HF transform_act_fn)
-//   logits = h·Eᵀ + b                      [N,V]   E = word_embeddings [V,H], b = cls.predictions.bias
+//   h = LN(act(x[P]·Wtᵀ + bt))   [N,H]  act = config hidden_act (HF transform_act_fn)
+//   logits = h·Eᵀ + b              [N,V]  E = word_embeddings [V,H], b = cls.predictions.bias
 //   loss = mean over P of cross_entropy(logits, labels[P])
 // Only the chosen positions go through the head: the loss equals HF's (which computes logits
 // at every position and ignores label -100) at a fraction of the cost.

@@ -171,7 +171,7 @@ double initializer_range(const ModelConfig& c) {
   const auto it = c.extra.find("initializer_range");
   if (it == c.extra.end() || it->is_null()) return 0.02;
   check(it->is_number() && it->get<double>() > 0, ErrorCode::INVALID_ARGUMENT,
-        cat("config.json: field initializer_range: expected a positive number, got ", it->dump()));
+        "config.json: field initializer_range: expected a positive number, got ", it->dump());
   return it->get<double>();
 }
 
@@ -238,7 +238,7 @@ std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::st
     std::string key = n;
     if (!has(key) && n.rfind("bert.", 0) == 0 && has(n.substr(5))) key = n.substr(5);
     if (!has(key)) {
-      check(optional && optional(n), ErrorCode::CORRUPT_FILE, cat(path, ": missing tensor ", n));
+      check(optional && optional(n), ErrorCode::CORRUPT_FILE, path, ": missing tensor ", n);
       missing.push_back(n);
       continue;
     }
@@ -246,8 +246,8 @@ std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::st
     const std::string where = cat(path, ": tensor ", key);
     std::vector<int64_t> want = p.value().sizes().vec();
     check(t.shape == want, ErrorCode::CORRUPT_FILE,
-          cat(where, ": expected shape ", torch::IntArrayRef(want), ", got ",
-              torch::IntArrayRef(t.shape)));
+          where, ": expected shape ", torch::IntArrayRef(want), ", got ",
+              torch::IntArrayRef(t.shape));
     auto src = torch::from_blob(const_cast<void*>(t.data), t.shape,
                                 torch::TensorOptions().dtype(st_to_torch(t.dtype, where)));
     p.value().copy_(src);

@@ -29,10 +29,10 @@ void write_dir_atomic(const std::string& dir, const std::function<void(const std
   if (fs::exists(dir)) {
     fs::remove_all(old, ec);
     fs::rename(dir, old, ec);
-    check(!ec, ErrorCode::IO, cat(dir, ": cannot rename to ", old, ": ", ec.message()));
+    check(!ec, ErrorCode::IO, dir, ": cannot rename to ", old, ": ", ec.message());
   }
   fs::rename(tmp, dir, ec);
-  check(!ec, ErrorCode::IO, cat(tmp, ": cannot rename to ", dir, ": ", ec.message()));
+  check(!ec, ErrorCode::IO, tmp, ": cannot rename to ", dir, ": ", ec.message());
   fs::remove_all(old, ec);
 }
 
@@ -110,13 +110,13 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Mod
   for (const auto& t : f.tensors()) {
     if (t.name == "rng.torch") continue;
     check(t.dtype == io::DType::F32, ErrorCode::CORRUPT_FILE,
-          cat(f.path(), ": tensor ", t.name, ": expected F32"));
+          f.path(), ": tensor ", t.name, ": expected F32");
     named.emplace_back(t.name, torch::from_blob(const_cast<void*>(t.data), t.shape, torch::kFloat).clone());
   }
   const int64_t adam_step = std::stoll(f.metadata().count("adamw_step") ? f.metadata().at("adamw_step") : "0");
   opt.load_state(named, adam_step, f.path());
   const io::TensorView& rng = f.get("rng.torch");
-  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, cat(f.path(), ": tensor rng.torch: expected U8"));
+  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, f.path(), ": tensor rng.torch: expected U8");
   auto rng_t = torch::from_blob(const_cast<void*>(rng.data), {rng.numel()}, torch::kUInt8).clone();
   at::Generator gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
@@ -131,8 +131,8 @@ void load_start_weights(torch::nn::Module& model, const std::string& model_dir, 
   // A PyTorch-only folder must not silently train from random weights.
   check(file_exists(weights) || !file_exists(join_path(model_dir, "pytorch_model.bin")),
         ErrorCode::UNSUPPORTED,
-        cat(model_dir, ": has pytorch_model.bin but no model.safetensors; run `bertq convert --model ",
-            model_dir, " --out ", model_dir, "` first (it reads the checkpoint without running it)"));
+        model_dir, ": has pytorch_model.bin but no model.safetensors; run `bertq convert --model ",
+            model_dir, " --out ", model_dir, "` first (it reads the checkpoint without running it)");
   if (file_exists(weights)) {
     for (const auto& n : load(weights)) log_info(cat(weights, ": no ", n, ", initialised at random"));
   } else {
@@ -171,7 +171,7 @@ TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model,
   st.options_json = options_json;
   if (!resume) {
     check(find_complete_dir(ckpt_dir).empty(), ErrorCode::INVALID_ARGUMENT,
-          cat(out_dir, " holds a checkpoint: pass --resume to continue it or choose another --out"));
+          out_dir, " holds a checkpoint: pass --resume to continue it or choose another --out");
     write_file_atomic(mlog.path(), "");
     return st;
   }

@@ -48,12 +48,12 @@ EvalMetrics classification_metrics(const std::vector<int32_t>& pred,
 
 void MetricsLog::append(const std::string& json_line) const {
   const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  check(fd >= 0, ErrorCode::IO, cat(path_, ": cannot open for appending"));
+  check(fd >= 0, ErrorCode::IO, path_, ": cannot open for appending");
   const std::string s = json_line + "\n";
   const ssize_t n = ::write(fd, s.data(), s.size());
   ::fsync(fd);
   ::close(fd);
-  check(n == static_cast<ssize_t>(s.size()), ErrorCode::IO, cat(path_, ": short write"));
+  check(n == static_cast<ssize_t>(s.size()), ErrorCode::IO, path_, ": short write");
 }
 
 void MetricsLog::truncate_after(int64_t step) const {

@@ -32,7 +32,7 @@ MlmCorpus load_mlm_corpus(const std::vector<std::string>& specs, const text::Tok
                           bool skip_bad_rows, ThreadPool& pool) {
   check(!specs.empty(), ErrorCode::INVALID_ARGUMENT, "--data: at least one dataset is required");
   check(max_length > 2, ErrorCode::INVALID_ARGUMENT,
-        cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", max_length));
+        "--max-length: must be > 2 ([CLS] and [SEP] included), got ", max_length);
   text::EncodeOptions eo;
   eo.max_length = 0;  // whole texts: packing cuts them
   eo.add_special_tokens = false;
@@ -61,7 +61,7 @@ MlmCorpus load_mlm_corpus(const std::vector<std::string>& specs, const text::Tok
     log_info(cat(spec, ": ", texts.size(), " texts"));
   }
   check(!out.sequences.empty(), ErrorCode::INVALID_ARGUMENT,
-        cat("--data: no text to pre-train on in ", specs.front(), specs.size() > 1 ? " ..." : ""));
+        "--data: no text to pre-train on in ", specs.front(), specs.size() > 1 ? " ..." : "");
   return out;
 }
 

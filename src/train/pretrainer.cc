@@ -129,12 +129,12 @@ PretrainResult pretrain(const PretrainOptions& o) {
   if (o.dropout) cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
   const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
   check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,
-        cat(o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size));
+        o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size);
   check(o.max_length <= cfg.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-        cat("--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings));
+        "--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings);
   const int32_t pad = tok.pad_id();
   check(pad >= 0 && tok.mask_id() >= 0 && tok.cls_id() >= 0 && tok.sep_id() >= 0,
-        ErrorCode::INVALID_ARGUMENT, cat(o.model_dir, ": the tokenizer needs [PAD], [MASK], [CLS] and [SEP]"));
+        ErrorCode::INVALID_ARGUMENT, o.model_dir, ": the tokenizer needs [PAD], [MASK], [CLS] and [SEP]");
   MaskingOptions mo;
   mo.prob = o.mlm_prob;
   mo.mask_id = tok.mask_id();

@@ -61,10 +61,10 @@ data::Dataset load_labelled(const std::string& spec, const ModelConfig& cfg, siz
   data::map_labels(ds, cfg.id2label);
   for (const auto& ex : ds.examples)
     check(ex.label >= 0 && ex.label < cfg.num_labels(), ErrorCode::INVALID_ARGUMENT,
-          cat(spec, ": example ", ex.id, " has no label (label \"", ex.label_name,
-              "\"); training needs labelled data"));
+          spec, ": example ", ex.id, " has no label (label \"", ex.label_name,
+              "\"); training needs labelled data");
   if (ds.bad_rows > 0) log_warn(cat(spec, ": skipped ", ds.bad_rows, " malformed rows"));
-  check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, cat(spec, ": no examples"));
+  check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, spec, ": no examples");
   return ds;
 }
 

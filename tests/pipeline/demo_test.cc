@@ -45,19 +45,7 @@ TEST(Demo, NeedsTrainer) { GTEST_SKIP() << "bertq_train is not built (libtorch a
 TEST(Demo, TinyRunsEveryStage) {
   testing::TempDir dir;
   const std::string run = dir.file("run");
-  DemoResult r;
-#ifdef BERTQ_HAVE_QUANT
-  r = run_demo(tiny(run));
-#else
-  // Without src/quant the quantize stage must refuse clearly; everything before it is done.
-  try {
-    run_demo(tiny(run));
-    FAIL() << "the quantize stage should fail without the quantizer";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::UNSUPPORTED) << e.what();
-    EXPECT_NE(std::string(e.what()).find("stage quantize: needs"), std::string::npos) << e.what();
-  }
-#endif
+  const DemoResult r = run_demo(tiny(run));
   for (const char* f : {"corpus/train.jsonl", "corpus/test.jsonl", "vocab/vocab.txt",
                         "init-model/config.json", "init-model/model.safetensors",
                         "data/train.jsonl", "data/test.jsonl", "base/config.json",
@@ -92,7 +80,6 @@ TEST(Demo, TinyRunsEveryStage) {
   EXPECT_EQ(fp32["options"]["max_length"], 64);
   expect_file(run + "/eval/fp32.predictions.jsonl");
 
-#ifdef BERTQ_HAVE_QUANT
   for (const char* f : {"model-int8/model.safetensors", "model-int8/config.json", "eval/int8.json",
                         "bench.json", "report.md", "report.json", "plots/accuracy.svg",
                         "plots/throughput.svg"})
@@ -114,7 +101,6 @@ TEST(Demo, TinyRunsEveryStage) {
   EXPECT_NE(md.find("## Benchmark"), std::string::npos);
   EXPECT_NE(md.find("confusion"), std::string::npos);
   EXPECT_NE(md.find("Tokenization (evaluation and benchmark): max length 64"), std::string::npos);
-#endif
 }
 
 TEST(Demo, RerunAfterTrainSkipsTraining) {

@@ -36,7 +36,7 @@ Int8Linear::Int8Linear(const int8_t* wq, const float* w_scale, const float* bias
                        int64_t k)
     : impl_(std::make_unique<Impl>()) {
   check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT,
-        cat("Int8Linear: bad shape [", n, ", ", k, "]"));
+        "Int8Linear: bad shape [", n, ", ", k, "]");
   Impl& I = *impl_;
   I.n = n;
   I.k = k;

@@ -38,7 +38,7 @@ PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t
                            bool fuse_bias, bool borrow_weights)
     : impl_(std::make_unique<Impl>()) {
   check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT,
-        cat("PackedLinear: bad shape [", n, ", ", k, "]"));
+        "PackedLinear: bad shape [", n, ", ", k, "]");
   Impl& I = *impl_;
   I.n = n;
   I.k = k;
@@ -125,7 +125,7 @@ void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float
   const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a,
                                       lda, b, ldb, beta, c, ldc);
   check(st == dnnl_success, ErrorCode::INTERNAL,
-        cat("oneDNN sgemm [", m, " x ", k, "] x [", k, " x ", n, "] failed with status ", int(st)));
+        "oneDNN sgemm [", m, " x ", k, "] x [", k, " x ", n, "] failed with status ", int(st));
 }
 
 bool bf16_gemm_supported() {

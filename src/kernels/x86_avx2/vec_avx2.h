@@ -1,6 +1,11 @@
 // SIMD traits for AVX2 + FMA (8 floats per register), the interface kernel_bodies.h is written
-// against. Included only by files in x86_avx2/ (compiled with -mavx2 -mfma -mf16c).
+// against. Included only by x86_avx2/tier_avx2.cc (compiled with -mavx2 -mfma -mf16c); the
+// #error below stops a file compiled with the baseline flags from including it.
 #pragma once
+
+#if !defined(__AVX2__) || !defined(__FMA__)
+#error "vec_avx2.h needs -mavx2 -mfma: include it only from x86_avx2/tier_avx2.cc"
+#endif
 
 #include <immintrin.h>
 

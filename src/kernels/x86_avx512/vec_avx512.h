@@ -1,6 +1,11 @@
 // SIMD traits for AVX-512 F/BW/DQ/VL (16 floats per register), the interface kernel_bodies.h
-// is written against. Included only by files in x86_avx512/ (compiled with -mavx512*).
+// is written against. Included only by x86_avx512/tier_avx512.cc (compiled with -mavx512*);
+// the #error below stops a file compiled with the baseline flags from including it.
 #pragma once
+
+#if !defined(__AVX512F__) || !defined(__AVX512BW__) || !defined(__AVX512DQ__) || !defined(__AVX512VL__)
+#error "vec_avx512.h needs -mavx512f/bw/dq/vl: include it only from x86_avx512/tier_avx512.cc"
+#endif
 
 #include <immintrin.h>
 

@@ -1,5 +1,6 @@
 // The fused elementwise kernels written once over a SIMD traits type V (x86_avx2/vec_avx2.h,
-// x86_avx512/vec_avx512.h) and instantiated in each ISA's translation unit. Everything here is
+// x86_avx512/vec_avx512.h) and instantiated in each ISA's translation unit, whose fill function
+// puts them into the kernel table through fill_bodies<V> (their signatures are the table's). Everything here is
 // in an anonymous namespace and uses no std:: templates, so no function compiled with one ISA's
 // flags can be picked by the linker for another tier.
 //
@@ -19,6 +20,8 @@
 
 #include <cstddef>
 #include <cstring>
+
+#include "kernels/kernel_table.h"
 
 namespace bertq::kernels {
 namespace {
@@ -103,17 +106,17 @@ struct Bodies {
     }
   }
 
-  static void bias_gelu(float* x, const float* bias, size_t rows, size_t n) {
+  static void bias_gelu(float* x, const float* bias, size_t rows, size_t n) noexcept {
     for (size_t r = 0; r < rows; ++r) map_bias_row(x + r * n, bias, n, [](R v) { return gelu(v); });
   }
-  static void bias_tanh(float* x, const float* bias, size_t rows, size_t n) {
+  static void bias_tanh(float* x, const float* bias, size_t rows, size_t n) noexcept {
     for (size_t r = 0; r < rows; ++r) map_bias_row(x + r * n, bias, n, [](R v) { return tanh(v); });
   }
-  static void add_bias(float* x, const float* bias, size_t rows, size_t n) {
+  static void add_bias(float* x, const float* bias, size_t rows, size_t n) noexcept {
     for (size_t r = 0; r < rows; ++r) map_bias_row(x + r * n, bias, n, [](R v) { return v; });
   }
 
-  static void erf_array(const float* x, float* y, size_t n) {
+  static void erf_array(const float* x, float* y, size_t n) noexcept {
     alignas(64) float buf[W];
     size_t i = 0;
     for (; i + W <= n; i += W) V::store(y + i, erf(V::load(x + i)));
@@ -122,7 +125,7 @@ struct Bodies {
 
   static void layernorm(const float* x, const float* bias, const float* residual,
                         const float* gamma, const float* beta, float eps, float* y, size_t rows,
-                        size_t n) {
+                        size_t n) noexcept {
     alignas(64) float b0[W], b1[W], b2[W];
     const size_t nv = n - n % W, tail = n - nv;
     for (size_t r = 0; r < rows; ++r) {
@@ -171,7 +174,7 @@ struct Bodies {
     }
   }
 
-  static void softmax(float* x, size_t rows, size_t n, size_t ld, float scale) {
+  static void softmax(float* x, size_t rows, size_t n, size_t ld, float scale) noexcept {
     alignas(64) float buf[W];
     const size_t nv = n - n % W, tail = n - nv;
     const R vs = V::set1(scale);
@@ -200,6 +203,19 @@ struct Bodies {
     }
   }
 };
+
+// Sets the table entries Bodies<V> implements; each SIMD tier's fill function calls it, so a
+// kernel written here is one line below and every SIMD tier has it.
+template <class V>
+void fill_bodies(KernelTable& t) {
+  using B = Bodies<V>;
+  t.add_bias_residual_layernorm_f32 = B::layernorm;
+  t.bias_gelu_f32 = B::bias_gelu;
+  t.add_bias_f32 = B::add_bias;
+  t.bias_tanh_f32 = B::bias_tanh;
+  t.softmax_f32 = B::softmax;
+  t.erf_f32 = B::erf_array;
+}
 
 }  // namespace
 }  // namespace bertq::kernels

@@ -1,16 +1,41 @@
-// AVX2 INT8 elementwise kernels. quantize-row reproduces the scalar reference bit for bit
-// (float min/max, one multiply by inv, clamp to ±65536, cvtps2dq = round half to even, + zero,
-// saturating packs to u8, min with qmax); the epilogue is float math (one FMA per element,
-// compared to the double reference with a tolerance). Row tails go through the references.
-#include "kernels/x86_avx2/int8_avx2.h"
-
+// The AVX2 + FMA tier (8 floats per step), compiled with -mavx2 -mfma -mf16c: the fused
+// elementwise kernels (bodies in x86_common/kernel_bodies.h over VecAvx2), the f32 -> bf16
+// conversion and the INT8 elementwise kernels written directly in AVX2 integer ops. Everything
+// but fill_tier_avx2 has internal linkage, so nothing compiled here can be linked into another
+// tier. Math and layout of each kernel: kernel_table.h and int8_scheme.h.
+//
+// INT8: quantize-row reproduces the scalar reference bit for bit (float min/max, one multiply
+// by inv, clamp to ±65536, cvtps2dq = round half to even, + zero, saturating packs to u8, min
+// with qmax); the epilogue is float math (one FMA per element, compared to the double
+// reference with a tolerance). Row tails go through the references.
 #include "kernels/int8_scheme.h"
 #include "kernels/ref/int8_ref.h"
+#include "kernels/ref/ref_kernels.h"
+#include "kernels/tiers.h"
 #include "kernels/x86_avx2/vec_avx2.h"
 #include "kernels/x86_common/kernel_bodies.h"
 
 namespace bertq::kernels {
 namespace {
+
+// bf16 = upper 16 bits of f32 after adding 0x7fff + lsb (round to nearest even); NaN -> quiet.
+void convert_f32_bf16_avx2(const float* x, uint16_t* y, size_t n) noexcept {
+  size_t i = 0;
+  const __m256i round = _mm256_set1_epi32(0x7fff), one = _mm256_set1_epi32(1);
+  const __m256i qnan = _mm256_set1_epi32(0x40);
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    const __m256i u = _mm256_castps_si256(v);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), one);
+    __m256i r = _mm256_srli_epi32(_mm256_add_epi32(u, _mm256_add_epi32(round, lsb)), 16);
+    const __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    r = _mm256_blendv_epi8(r, _mm256_or_si256(_mm256_srli_epi32(u, 16), qnan), nan);
+    const __m128i packed =
+        _mm_packus_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), packed);
+  }
+  convert_f32_bf16_ref(x + i, y + i, n - i);
+}
 
 inline __m256i quantize8(const float* x, __m256 inv, __m256i zero) {
   __m256 t = _mm256_mul_ps(_mm256_loadu_ps(x), inv);
@@ -38,8 +63,6 @@ void quantize_row(const float* x, size_t k, float inv, int32_t zero, int qmax, u
   }
   if (c < k) quantize_rows_u8_fixed_ref(x + c, 1, k - c, inv, zero, qmax, q + c);
 }
-
-}  // namespace
 
 void quantize_rows_u8_fixed_avx2(const float* x, size_t rows, size_t k, float inv, int32_t zero,
                                  int qmax, uint8_t* q) noexcept {
@@ -98,6 +121,16 @@ void dequant_bias_f32_avx2(const int32_t* acc, const float* row_scale, const int
     }
     if (gelu) Bodies<VecAvx2>::bias_gelu(yr, nullptr, 1, n);
   }
+}
+
+}  // namespace
+
+void fill_tier_avx2(KernelTable& t) {
+  fill_bodies<VecAvx2>(t);
+  t.convert_f32_bf16 = convert_f32_bf16_avx2;
+  t.quantize_rows_u8 = quantize_rows_u8_avx2;
+  t.quantize_rows_u8_fixed = quantize_rows_u8_fixed_avx2;
+  t.dequant_bias_f32 = dequant_bias_f32_avx2;
 }
 
 }  // namespace bertq::kernels

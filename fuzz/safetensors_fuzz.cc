@@ -23,7 +23,8 @@ void parse_and_touch(std::string bytes) {
     for (const auto& t : f.tensors()) {
       const auto* p = static_cast<const uint8_t*>(t.data);
       for (size_t i = 0; i < t.nbytes; ++i) sink = sink ^ p[i];
-      if (t.numel() * static_cast<int64_t>(bertq::io::dtype_size(t.dtype)) != static_cast<int64_t>(t.nbytes))
+      if (t.numel() * static_cast<int64_t>(bertq::io::dtype_size(t.dtype)) !=
+          static_cast<int64_t>(t.nbytes))
         __builtin_trap();  // the reader's invariant
     }
     for (const auto& [k, v] : f.metadata()) sink = sink ^ static_cast<uint8_t>(k.size() + v.size());
@@ -57,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t nul = input.find('\0');
   const std::string header = input.substr(0, nul);
   std::string file(8, '\0');
-  for (int i = 0; i < 8; ++i) file[i] = static_cast<char>((uint64_t{header.size()} >> (8 * i)) & 0xff);
+  for (int i = 0; i < 8; ++i)
+    file[i] = static_cast<char>((uint64_t{header.size()} >> (8 * i)) & 0xff);
   file += header;
   if (nul != std::string::npos) file += input.substr(nul + 1);
   parse_and_touch(std::move(file));

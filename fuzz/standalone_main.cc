@@ -33,7 +33,8 @@ std::string mutate(std::mt19937_64& rng, size_t max_len) {
   for (int e = 0; e < edits; ++e) {
     switch (rng() % 6) {
       case 0:  // random bytes
-        for (size_t i = 0, n = pick(64); i < n; ++i) s.insert(s.begin() + pick(s.size() + 1), char(rng()));
+        for (size_t i = 0, n = pick(64); i < n; ++i)
+          s.insert(s.begin() + pick(s.size() + 1), char(rng()));
         break;
       case 1:  // flip a bit
         if (!s.empty()) s[pick(s.size())] ^= char(1u << (rng() % 8));
@@ -51,11 +52,11 @@ std::string mutate(std::mt19937_64& rng, size_t max_len) {
         }
         break;
       case 4:  // interesting bytes
-        {
-          static const char kBytes[] = {'\0', '\n', '"', '\\', '{', '}', ',', '\xff', '\xc0', '\x80', '\xe4'};
-          s.insert(s.begin() + pick(s.size() + 1), kBytes[pick(sizeof kBytes)]);
-        }
-        break;
+      {
+        static const char kBytes[] = {'\0', '\n',   '"',    '\\',   '{',   '}',
+                                      ',',  '\xff', '\xc0', '\x80', '\xe4'};
+        s.insert(s.begin() + pick(s.size() + 1), kBytes[pick(sizeof kBytes)]);
+      } break;
       default:  // duplicate a range
         if (!s.empty()) {
           const size_t b = pick(s.size());
@@ -76,10 +77,14 @@ int main(int argc, char** argv) {
   size_t max_len = 4096;
   for (int i = 1; i < argc; ++i) {
     const char* a = argv[i];
-    if (std::strncmp(a, "-runs=", 6) == 0) runs = std::atol(a + 6);
-    else if (std::strncmp(a, "-seconds=", 9) == 0) seconds = std::atof(a + 9);
-    else if (std::strncmp(a, "-seed=", 6) == 0) seed = std::strtoull(a + 6, nullptr, 10);
-    else if (std::strncmp(a, "-max_len=", 9) == 0) max_len = std::strtoull(a + 9, nullptr, 10);
+    if (std::strncmp(a, "-runs=", 6) == 0)
+      runs = std::atol(a + 6);
+    else if (std::strncmp(a, "-seconds=", 9) == 0)
+      seconds = std::atof(a + 9);
+    else if (std::strncmp(a, "-seed=", 6) == 0)
+      seed = std::strtoull(a + 6, nullptr, 10);
+    else if (std::strncmp(a, "-max_len=", 9) == 0)
+      max_len = std::strtoull(a + 9, nullptr, 10);
     else if (std::filesystem::is_directory(a)) {
       for (const auto& e : std::filesystem::directory_iterator(a))
         if (e.is_regular_file()) g_pool.push_back(read_all(e.path()));
@@ -87,12 +92,15 @@ int main(int argc, char** argv) {
       g_pool.push_back(read_all(a));
     }
   }
-  for (const auto& s : g_pool) LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  for (const auto& s : g_pool)
+    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   std::mt19937_64 rng(seed);
   const auto start = std::chrono::steady_clock::now();
   long n = 0;
   while (runs < 0 || n < runs) {
-    if (runs < 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > seconds) break;
+    if (runs < 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > seconds)
+      break;
     std::string s = mutate(rng, max_len);
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
     if (g_pool.size() < 256 && rng() % 16 == 0) g_pool.push_back(std::move(s));

@@ -128,8 +128,9 @@ int main(int argc, char** argv) {
     const auto model = engine::Model::load(model_dir, eo);
     if (model->quantized()) compute = "int8";
     if (label.empty())
-      label = model->quantized() ? "bertq-INT8"
-              : eo.compute == engine::Compute::BF16 ? "bertq-BF16" : "bertq-FP32";
+      label = model->quantized()                    ? "bertq-INT8"
+              : eo.compute == engine::Compute::BF16 ? "bertq-BF16"
+                                                    : "bertq-FP32";
     const double create_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     const double model_mb =
         double(std::filesystem::file_size(model_dir + "/model.safetensors")) / 1e6;

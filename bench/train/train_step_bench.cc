@@ -43,16 +43,26 @@ int main(int argc, char** argv) {
   std::string seqs = "128,256", dtypes = "fp32,bf16";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--layers") layers = std::stoi(v);
-    else if (k == "--hidden") hidden = std::stoi(v);
-    else if (k == "--heads") heads = std::stoi(v);
-    else if (k == "--inter") inter = std::stoi(v);
-    else if (k == "--batch") batch = std::stoi(v);
-    else if (k == "--steps") steps = std::stoi(v);
-    else if (k == "--warmup") warmup = std::stoi(v);
-    else if (k == "--threads") threads = std::stoi(v);
-    else if (k == "--seqs") seqs = v;
-    else if (k == "--dtypes") dtypes = v;
+    if (k == "--layers")
+      layers = std::stoi(v);
+    else if (k == "--hidden")
+      hidden = std::stoi(v);
+    else if (k == "--heads")
+      heads = std::stoi(v);
+    else if (k == "--inter")
+      inter = std::stoi(v);
+    else if (k == "--batch")
+      batch = std::stoi(v);
+    else if (k == "--steps")
+      steps = std::stoi(v);
+    else if (k == "--warmup")
+      warmup = std::stoi(v);
+    else if (k == "--threads")
+      threads = std::stoi(v);
+    else if (k == "--seqs")
+      seqs = v;
+    else if (k == "--dtypes")
+      dtypes = v;
     else {
       std::fprintf(stderr, "bench_train: unknown option %s\n", k.c_str());
       return 2;
@@ -66,10 +76,11 @@ int main(int argc, char** argv) {
   cfg.intermediate_size = inter;
   cfg.id2label = {"NEGATIVE", "POSITIVE"};
   torch::manual_seed(0);
-  std::printf("bench_train: layers %d hidden %d heads %d inter %d batch %d threads %d, cpu %s "
-              "(avx512_bf16=%d)\n",
-              layers, hidden, heads, inter, batch, threads, cpu_features().brand.c_str(),
-              cpu_features().avx512_bf16);
+  std::printf(
+      "bench_train: layers %d hidden %d heads %d inter %d batch %d threads %d, cpu %s "
+      "(avx512_bf16=%d)\n",
+      layers, hidden, heads, inter, batch, threads, cpu_features().brand.c_str(),
+      cpu_features().avx512_bf16);
   std::printf("%-6s %-5s %12s %12s\n", "dtype", "seq", "s/step", "tokens/s");
   for (const auto& dt : split(dtypes)) {
     for (const auto& sq : split(seqs)) {
@@ -104,14 +115,16 @@ int main(int argc, char** argv) {
         loss.backward();
         clip_grad_norm(opt.params(), 1.0);
         opt.step(1e-5);
-        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double el =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (s >= warmup) total_s += el;
       }
       const double per = total_s / steps, tps = batch * t / per;
       std::printf("%-6s %-5d %12.3f %12.0f\n", dt.c_str(), t, per, tps);
-      std::printf("RESULT {\"impl\": \"bertq-libtorch\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, "
-                  "\"threads\": %d, \"s_per_step\": %.4f, \"tokens_per_s\": %.1f}\n",
-                  dt.c_str(), t, batch, threads, per, tps);
+      std::printf(
+          "RESULT {\"impl\": \"bertq-libtorch\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, "
+          "\"threads\": %d, \"s_per_step\": %.4f, \"tokens_per_s\": %.1f}\n",
+          dt.c_str(), t, batch, threads, per, tps);
       std::fflush(stdout);
     }
   }

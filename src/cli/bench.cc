@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/file_util.h"
@@ -70,30 +70,44 @@ void run_bench_cmd(const BenchArgs& a) {
 Command reg("bench", 60, [](CLI::App& app) {
   auto a = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Benchmark models side by side (interleaved, same run)");
-  add_model_option(cmd, "--model", a->models, "Model (repeat to compare)")->required()->group("Models");
+  add_model_option(cmd, "--model", a->models, "Model (repeat to compare)")
+      ->required()
+      ->group("Models");
   cmd->add_option("--name", a->names, "Name per --model (default: folder name)")->group("Models");
   cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Models");
-  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")->group("Models");
+  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+      ->group("Models");
   cmd->add_option("--seq-len", a->seq_lens, "Synthetic sequence lengths, e.g. 128,256,512")
-      ->delimiter(',')->group("Workloads");
+      ->delimiter(',')
+      ->group("Workloads");
   cmd->add_option("--batch-size", a->batch_sizes, "Batch sizes, e.g. 1,8,32")
-      ->delimiter(',')->capture_default_str()->group("Workloads");
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group("Workloads");
   cmd->add_option("--data", a->data, "Real reviews (dataset spec) for real-length workloads")
       ->group("Workloads");
   cmd->add_option("--limit", a->limit, "Reviews taken from --data (stratified)")
-      ->capture_default_str()->group("Workloads");
+      ->capture_default_str()
+      ->group("Workloads");
   a->tokenization.add(cmd, "Workloads");
   cmd->add_option("--padding", a->paddings, "Throughput passes: bucketed,pad-batch,pad-max")
-      ->delimiter(',')->group("Workloads");
-  cmd->add_option("--warmup", a->warmup, "Untimed rounds per workload")->capture_default_str()
+      ->delimiter(',')
+      ->group("Workloads");
+  cmd->add_option("--warmup", a->warmup, "Untimed rounds per workload")
+      ->capture_default_str()
       ->group("Protocol");
-  cmd->add_option("--runs", a->runs, "Timed rounds at least")->capture_default_str()->group("Protocol");
-  cmd->add_option("--max-runs", a->max_runs, "Timed rounds at most")->capture_default_str()
+  cmd->add_option("--runs", a->runs, "Timed rounds at least")
+      ->capture_default_str()
+      ->group("Protocol");
+  cmd->add_option("--max-runs", a->max_runs, "Timed rounds at most")
+      ->capture_default_str()
       ->group("Protocol");
   cmd->add_option("--budget", a->budget, "Seconds per model and workload before stopping")
-      ->capture_default_str()->group("Protocol");
+      ->capture_default_str()
+      ->group("Protocol");
   cmd->add_option("--passes", a->passes, "Timed passes over the reviews per throughput mode")
-      ->capture_default_str()->group("Protocol");
+      ->capture_default_str()
+      ->group("Protocol");
   cmd->add_flag("--json", a->json, "Print one JSON document with every figure")->group("Output");
   cmd->add_option("--out", a->out, "Also write the JSON report to this file")->group("Output");
   cmd->callback([a] { run_bench_cmd(*a); });

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -58,16 +58,15 @@ void run_compare_cmd(const CompareArgs& a) {
   o.bench.throughput = {1, a.passes, a.passes, 0.0};
   o.bench.engine.threads = a.threads;
   o.bench_reviews = a.bench_reviews;
-  o.command = cat("bertq compare --fp32 ", a.fp32, " --int8 ", a.int8, " --data ", a.data,
-                  " --limit ", a.limit, " --max-length ", ts.max_length, " --truncation ",
-                  text::truncation_name(ts.truncation),
-                  ts.truncation == text::Truncation::HEAD_TAIL ? cat(" --head-tokens ", ts.head_tokens)
-                                                               : std::string(),
-                  " --long-text ", a.long_text,
-                  a.long_text == "window" ? cat(" --stride ", a.stride) : std::string(),
-                  " --seq-len ", join(a.seq_lens), " --batch-size ", join(a.batch_sizes),
-                  " --bench-reviews ", a.bench_reviews, " --threads ", a.threads,
-                  a.out.empty() ? std::string() : " --out " + a.out);
+  o.command = cat(
+      "bertq compare --fp32 ", a.fp32, " --int8 ", a.int8, " --data ", a.data, " --limit ", a.limit,
+      " --max-length ", ts.max_length, " --truncation ", text::truncation_name(ts.truncation),
+      ts.truncation == text::Truncation::HEAD_TAIL ? cat(" --head-tokens ", ts.head_tokens)
+                                                   : std::string(),
+      " --long-text ", a.long_text,
+      a.long_text == "window" ? cat(" --stride ", a.stride) : std::string(), " --seq-len ",
+      join(a.seq_lens), " --batch-size ", join(a.batch_sizes), " --bench-reviews ", a.bench_reviews,
+      " --threads ", a.threads, a.out.empty() ? std::string() : " --out " + a.out);
   const eval::CompareReport r = eval::run_compare(o);
   std::vector<std::string> written;
   if (!a.out.empty()) written = eval::write_compare_report(r, a.out);
@@ -81,28 +80,39 @@ void run_compare_cmd(const CompareArgs& a) {
 
 Command reg("compare", 61, [](CLI::App& app) {
   auto a = std::make_shared<CompareArgs>();
-  auto* cmd = app.add_subcommand("compare", "FP32 vs INT8: accuracy, agreement, speed, memory, plots");
+  auto* cmd =
+      app.add_subcommand("compare", "FP32 vs INT8: accuracy, agreement, speed, memory, plots");
   add_model_option(cmd, "--fp32", a->fp32, "FP32 model")->required()->group("Models");
   add_model_option(cmd, "--int8", a->int8, "INT8 model")->required()->group("Models");
-  cmd->add_option("--fp32-name", a->fp32_name, "Name of the first model in the report")->group("Models");
-  cmd->add_option("--int8-name", a->int8_name, "Name of the second model in the report")->group("Models");
-  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")->group("Models");
+  cmd->add_option("--fp32-name", a->fp32_name, "Name of the first model in the report")
+      ->group("Models");
+  cmd->add_option("--int8-name", a->int8_name, "Name of the second model in the report")
+      ->group("Models");
+  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+      ->group("Models");
   cmd->add_option("--data", a->data, "Dataset spec, e.g. imdb:test")->required()->group("Data");
   cmd->add_option("--limit", a->limit, "Examples evaluated (stratified; 0 = all)")
-      ->capture_default_str()->group("Data");
+      ->capture_default_str()
+      ->group("Data");
   cmd->add_option("--seed", a->seed, "Seed of the subset")->group("Data");
   a->tokenization.add(cmd, "Long texts");
-  cmd->add_option("--long-text", a->long_text, "truncate or window")->capture_default_str()
+  cmd->add_option("--long-text", a->long_text, "truncate or window")
+      ->capture_default_str()
       ->group("Long texts");
   cmd->add_option("--stride", a->stride, "window overlap in tokens")->group("Long texts");
   cmd->add_option("--eval-batch-size", a->batch_size, "Batch size of the evaluation")
       ->group("Long texts");
   cmd->add_option("--seq-len", a->seq_lens, "Synthetic lengths for latency / throughput")
-      ->delimiter(',')->capture_default_str()->group("Benchmark");
-  cmd->add_option("--batch-size", a->batch_sizes, "Benchmark batch sizes")->delimiter(',')
-      ->capture_default_str()->group("Benchmark");
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group("Benchmark");
+  cmd->add_option("--batch-size", a->batch_sizes, "Benchmark batch sizes")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group("Benchmark");
   cmd->add_option("--bench-reviews", a->bench_reviews, "Reviews for real-length workloads")
-      ->capture_default_str()->group("Benchmark");
+      ->capture_default_str()
+      ->group("Benchmark");
   cmd->add_option("--runs", a->runs, "Timed rounds at least")->group("Benchmark");
   cmd->add_option("--max-runs", a->max_runs, "Timed rounds at most")->group("Benchmark");
   cmd->add_option("--budget", a->budget, "Seconds per model and workload")->group("Benchmark");

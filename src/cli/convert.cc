@@ -30,8 +30,8 @@ void run_convert(const ConvertArgs& a) {
   std::error_code ec;
   const bool in_place = dir_exists(a.out) && std::filesystem::equivalent(a.model, a.out, ec);
   const std::string out_st = join_path(a.out, "model.safetensors");
-  check(!file_exists(out_st) || a.force, ErrorCode::INVALID_ARGUMENT,
-        out_st, " exists (pass --force to replace it)");
+  check(!file_exists(out_st) || a.force, ErrorCode::INVALID_ARGUMENT, out_st,
+        " exists (pass --force to replace it)");
 
   io::SafeTensorsWriter w;
   w.set_metadata("format", "pt");
@@ -41,8 +41,8 @@ void run_convert(const ConvertArgs& a) {
     from = bin;
     io::add_torch_tensors(w, io::read_torch_bin(bin));
   } else if (file_exists(st)) {
-    check(!in_place, ErrorCode::INVALID_ARGUMENT,
-          a.model, ": already has model.safetensors and no pytorch_model.bin to convert");
+    check(!in_place, ErrorCode::INVALID_ARGUMENT, a.model,
+          ": already has model.safetensors and no pytorch_model.bin to convert");
     from = st;
     source = std::make_shared<io::SafeTensorsFile>(st);
     for (const auto& t : source->tensors()) w.add(t.name, t.dtype, t.shape, t.data, t.nbytes);
@@ -80,7 +80,8 @@ Command reg("convert", 25, [](CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "convert", "Convert a model folder's pytorch_model.bin (read safely) to model.safetensors");
   add_model_option(cmd, "--model", args->model, "Model folder with pytorch_model.bin")->required();
-  cmd->add_option("--out", args->out, "Output folder (the same folder converts in place)")->required();
+  cmd->add_option("--out", args->out, "Output folder (the same folder converts in place)")
+      ->required();
   cmd->add_flag("--force", args->force, "Replace an existing model.safetensors in --out");
   cmd->callback([args] { run_convert(*args); });
 });

@@ -64,14 +64,17 @@ Command reg("data", 30, [](CLI::App& app) {
                   "imdb, imdb:train, imdb:test, a .jsonl[.gz]/.csv/.tsv file, an aclImdb folder "
                   "or tarball, or PATH:SPLIT")
       ->required();
-  cmd->add_option("--tokenizer", o->tokenizer, "Model folder with vocab.txt / tokenizer.json for "
-                                               "token lengths");
+  cmd->add_option("--tokenizer", o->tokenizer,
+                  "Model folder with vocab.txt / tokenizer.json for "
+                  "token lengths");
   cmd->add_flag("--json", o->json, "Print one JSON document on stdout");
   auto* g = cmd->add_option_group("Reading");
-  g->add_option("--text-column", o->read.text_column, "CSV/TSV text column (name or 0-based index)");
+  g->add_option("--text-column", o->read.text_column,
+                "CSV/TSV text column (name or 0-based index)");
   g->add_option("--label-column", o->read.label_column, "CSV/TSV label column");
   g->add_option("--text-field", o->read.text_field, "JSON Lines text field")->capture_default_str();
-  g->add_option("--label-field", o->read.label_field, "JSON Lines label field")->capture_default_str();
+  g->add_option("--label-field", o->read.label_field, "JSON Lines label field")
+      ->capture_default_str();
   g->add_option("--delimiter", o->delimiter, "CSV delimiter (default: by extension; tab for .tsv)");
   g->add_option("--on-bad-row", o->on_bad_row, "error (default) or skip malformed rows");
   g->add_flag("--clean-html", o->read.clean_html_breaks, "Replace <br /> with newlines");

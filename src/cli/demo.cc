@@ -17,8 +17,9 @@ namespace {
 
 Command reg("demo", 4, [](CLI::App& app) {
   auto o = std::make_shared<pipeline::DemoOptions>();
-  auto* cmd = app.add_subcommand(
-      "demo", "Offline demo: fine-tune a pretrained MiniLM on IMDB (or a synthetic corpus), quantize, compare");
+  auto* cmd = app.add_subcommand("demo",
+                                 "Offline demo: fine-tune a pretrained MiniLM on IMDB (or a "
+                                 "synthetic corpus), quantize, compare");
   cmd->add_option("--out", o->out, "Run folder")->capture_default_str();
   cmd->add_option("--model", o->model,
                   "Model to fine-tune (folder or hub name), or scratch: a small BERT trained from "
@@ -26,9 +27,11 @@ Command reg("demo", 4, [](CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--data", o->data, "auto (IMDB where on the machine, else synthetic) | synthetic")
       ->capture_default_str();
-  cmd->add_option("--size", o->size, "--model scratch: small (a few minutes) | tiny (seconds)")->capture_default_str();
+  cmd->add_option("--size", o->size, "--model scratch: small (a few minutes) | tiny (seconds)")
+      ->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads (default: all)");
-  cmd->add_option("--seed", o->seed, "Seed of the corpus, the initialisation and training")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the corpus, the initialisation and training")
+      ->capture_default_str();
   cmd->add_option("--stop-after", o->stop_after, "Stop after this pipeline stage");
   cmd->callback([o] {
     install_interrupt_handlers();

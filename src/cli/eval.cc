@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -36,7 +36,8 @@ void run_eval(const EvalArgs& a) {
   eo.threads = a.threads;
   const data::Dataset ds = data::load_dataset(a.data, {}, a.limit, a.seed);
   const Classifier clf(a.model, eo);
-  const eval::TokenizationSettings ts = eval::resolve_tokenization(clf.config(), a.tokenization.given());
+  const eval::TokenizationSettings ts =
+      eval::resolve_tokenization(clf.config(), a.tokenization.given());
   eval::EvalOptions o;
   o.set_tokenization(ts);
   o.long_text = eval::parse_long_text(a.long_text);
@@ -60,23 +61,29 @@ void run_eval(const EvalArgs& a) {
 
 Command reg("eval", 50, [](CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
-  auto* cmd = app.add_subcommand("eval", "Accuracy, P/R/F1, confusion matrix and loss on a dataset");
+  auto* cmd =
+      app.add_subcommand("eval", "Accuracy, P/R/F1, confusion matrix and loss on a dataset");
   add_model_option(cmd, "--model", a->model, "Model")->required()->group("Model");
   cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Model");
-  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")->group("Model");
+  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+      ->group("Model");
   cmd->add_option("--data", a->data, "Dataset spec: imdb:test, FILE.jsonl[.gz], FILE.csv, ...")
-      ->required()->group("Data");
+      ->required()
+      ->group("Data");
   cmd->add_option("--limit", a->limit, "Evaluate a stratified subset of N examples (0 = all)")
       ->group("Data");
   cmd->add_option("--seed", a->seed, "Seed of the --limit subset")->group("Data");
   a->tokenization.add(cmd, "Long texts");
   cmd->add_option("--long-text", a->long_text,
                   "truncate, or window: whole text as overlapping windows, logits averaged")
-      ->capture_default_str()->group("Long texts");
+      ->capture_default_str()
+      ->group("Long texts");
   cmd->add_option("--stride", a->stride, "window: tokens shared by consecutive windows")
-      ->capture_default_str()->group("Long texts");
+      ->capture_default_str()
+      ->group("Long texts");
   cmd->add_option("--batch-size", a->batch_size, "Sequences per forward pass")
-      ->capture_default_str()->group("Long texts");
+      ->capture_default_str()
+      ->group("Long texts");
   cmd->add_option("--predictions", a->predictions, "Write per-example predictions (JSON Lines)")
       ->group("Output");
   cmd->add_flag("--json", a->json, "Print one JSON document with every figure")->group("Output");

@@ -15,10 +15,11 @@ void run_info() {
   std::printf("cpu: %s\n", f.brand.c_str());
   std::printf("isa: best %s, active %s\n", std::string(isa_name(best_isa())).c_str(),
               std::string(isa_name(active_isa())).c_str());
-  std::printf("features: avx2=%d fma=%d avx512f=%d avx512bw=%d avx512vl=%d avx512_vnni=%d "
-              "avx512_bf16=%d avx_vnni=%d amx_int8=%d\n",
-              f.avx2, f.fma, f.avx512f, f.avx512bw, f.avx512vl, f.avx512_vnni, f.avx512_bf16,
-              f.avx_vnni, f.amx_int8);
+  std::printf(
+      "features: avx2=%d fma=%d avx512f=%d avx512bw=%d avx512vl=%d avx512_vnni=%d "
+      "avx512_bf16=%d avx_vnni=%d amx_int8=%d\n",
+      f.avx2, f.fma, f.avx512f, f.avx512bw, f.avx512vl, f.avx512_vnni, f.avx512_bf16, f.avx_vnni,
+      f.amx_int8);
   std::printf("threads: %d\n", default_num_threads());
 }
 

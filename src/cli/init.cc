@@ -52,11 +52,11 @@ void run_init(const InitArgs& a) {
   o.tokenizer_from = a.copy_tokenizer_from;
   o.overwrite = a.force;
   const io::InitFolderResult r = io::init_model_folder(a.out, o);
-  std::printf("initialised %s: layers %d, hidden %d, heads %d, intermediate %d, vocab %d, "
-              "positions %d, labels",
-              a.out.c_str(), r.config.num_hidden_layers, r.config.hidden_size,
-              r.config.num_attention_heads, r.config.intermediate_size, r.config.vocab_size,
-              r.config.max_position_embeddings);
+  std::printf(
+      "initialised %s: layers %d, hidden %d, heads %d, intermediate %d, vocab %d, "
+      "positions %d, labels",
+      a.out.c_str(), r.config.num_hidden_layers, r.config.hidden_size, r.config.num_attention_heads,
+      r.config.intermediate_size, r.config.vocab_size, r.config.max_position_embeddings);
   for (size_t i = 0; i < r.config.id2label.size(); ++i)
     std::printf("%s%s", i ? "," : " ", r.config.id2label[i].c_str());
   std::printf("\n%.2fM parameters (seed %llu, std %g)\n", r.parameters / 1e6,
@@ -69,27 +69,38 @@ Command reg("init", 20, [](CLI::App& app) {
   auto* cmd = app.add_subcommand("init", "Write a randomly initialised BERT classifier folder");
   cmd->add_option("--out", args->out, "Output model folder")->required()->group("Output");
   cmd->add_flag("--force", args->force, "Replace a model already in --out")->group("Output");
-  cmd->add_option("--layers", args->layers, "Encoder layers")->capture_default_str()->group("Model");
+  cmd->add_option("--layers", args->layers, "Encoder layers")
+      ->capture_default_str()
+      ->group("Model");
   cmd->add_option("--hidden", args->hidden, "Hidden size")->capture_default_str()->group("Model");
   cmd->add_option("--heads", args->heads, "Attention heads")->capture_default_str()->group("Model");
-  cmd->add_option("--intermediate", args->intermediate, "FFN size (default 4 x hidden)")->group("Model");
+  cmd->add_option("--intermediate", args->intermediate, "FFN size (default 4 x hidden)")
+      ->group("Model");
   cmd->add_option("--max-position", args->max_position, "Position embeddings")
-      ->capture_default_str()->group("Model");
+      ->capture_default_str()
+      ->group("Model");
   cmd->add_option("--type-vocab", args->type_vocab, "Token type embeddings")
-      ->capture_default_str()->group("Model");
+      ->capture_default_str()
+      ->group("Model");
   cmd->add_option("--act", args->act, "hidden_act: gelu, gelu_new, relu")
-      ->capture_default_str()->group("Model");
+      ->capture_default_str()
+      ->group("Model");
   cmd->add_option("--labels", args->labels, "Comma-separated labels (id order)")
-      ->capture_default_str()->group("Model");
+      ->capture_default_str()
+      ->group("Model");
   cmd->add_option("--vocab", args->vocab, "vocab.txt to copy (sets the vocabulary size)")
-      ->check(CLI::ExistingFile)->group("Tokenizer");
+      ->check(CLI::ExistingFile)
+      ->group("Tokenizer");
   cmd->add_option("--copy-tokenizer-from", args->copy_tokenizer_from,
                   "Folder whose tokenizer files are copied")
-      ->check(CLI::ExistingDirectory)->group("Tokenizer");
+      ->check(CLI::ExistingDirectory)
+      ->group("Tokenizer");
   cmd->add_option("--vocab-size", args->vocab_size, "Vocabulary size when no vocabulary is given")
       ->group("Tokenizer");
   cmd->add_option("--seed", args->seed, "Random seed")->capture_default_str()->group("Init");
-  cmd->add_option("--std", args->std, "Normal std of weights")->capture_default_str()->group("Init");
+  cmd->add_option("--std", args->std, "Normal std of weights")
+      ->capture_default_str()
+      ->group("Init");
   cmd->callback([args] { run_init(*args); });
 });
 

@@ -24,13 +24,20 @@ namespace {
 
 int exit_code_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::INVALID_ARGUMENT: return 2;
-    case ErrorCode::NOT_FOUND: return 3;
-    case ErrorCode::CORRUPT_FILE: return 4;
-    case ErrorCode::UNSUPPORTED: return 5;
-    case ErrorCode::IO: return 6;
-    case ErrorCode::INTERRUPTED: return 130;
-    case ErrorCode::INTERNAL: return 70;
+    case ErrorCode::INVALID_ARGUMENT:
+      return 2;
+    case ErrorCode::NOT_FOUND:
+      return 3;
+    case ErrorCode::CORRUPT_FILE:
+      return 4;
+    case ErrorCode::UNSUPPORTED:
+      return 5;
+    case ErrorCode::IO:
+      return 6;
+    case ErrorCode::INTERRUPTED:
+      return 130;
+    case ErrorCode::INTERNAL:
+      return 70;
   }
   return 70;
 }

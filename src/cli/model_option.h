@@ -19,8 +19,7 @@ namespace bertq::cli {
 template <typename T>  // std::string or std::vector<std::string> (a repeatable option)
 CLI::Option* add_model_option(CLI::App* cmd, const std::string& name, T& target,
                               const std::string& help) {
-  return cmd
-      ->add_option(name, target, help + ": a folder or a hub name (org/name) in the cache")
+  return cmd->add_option(name, target, help + ": a folder or a hub name (org/name) in the cache")
       ->transform(CLI::Validator(
           [](std::string& v) {
             try {

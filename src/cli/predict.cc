@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -67,7 +67,8 @@ void run_predict(const PredictArgs& a) {
   eo.compute = engine::parse_compute(a.compute);
   eo.threads = a.threads;
   const Classifier clf(a.model, eo);
-  const eval::TokenizationSettings ts = eval::resolve_tokenization(clf.config(), a.tokenization.given());
+  const eval::TokenizationSettings ts =
+      eval::resolve_tokenization(clf.config(), a.tokenization.given());
   PredictOptions po;
   static_cast<text::TokenizationRecipe&>(po) = ts;
   po.batch_size = a.batch_size;
@@ -95,8 +96,8 @@ void run_predict(const PredictArgs& a) {
                   cat(a.input, ":", reader.line_number(), ": not JSON (", e.what(), ")"));
     }
     check(j.is_object() && j.contains(a.text_field) && j[a.text_field].is_string(),
-          ErrorCode::INVALID_ARGUMENT,
-          a.input, ":", reader.line_number(), ": no string field \"", a.text_field, "\"");
+          ErrorCode::INVALID_ARGUMENT, a.input, ":", reader.line_number(), ": no string field \"",
+          a.text_field, "\"");
     chunk.push_back(j[a.text_field].get<std::string>());
     if (int(chunk.size()) >= a.chunk) flush();
   }

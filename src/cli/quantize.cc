@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "core/error.h"
 #include "quant/quantize_job.h"
 
@@ -26,24 +26,30 @@ Command reg("quantize", 35, [](CLI::App& app) {
   cmd->add_option("--out", j.out, "Output INT8 model folder")->required()->group("Output");
   cmd->add_flag("--force", j.force, "Replace --out if it exists")->group("Output");
   cmd->add_option("--scheme", a->scheme, "dynamic (per-row activations at run time) or static")
-      ->capture_default_str()->group("Scheme");
+      ->capture_default_str()
+      ->group("Scheme");
   cmd->add_option("--embeddings", a->embeddings, "int8 (per-row scales) or fp32")
-      ->capture_default_str()->group("Scheme");
+      ->capture_default_str()
+      ->group("Scheme");
   cmd->add_option("--keep-fp32", j.options.keep_fp32,
                   "Tensor-name globs kept in FP32, e.g. '*layer.11.output.dense*'")
       ->group("Scheme");
   cmd->add_option("--calibration", j.calibration, "Calibration data (static), e.g. imdb:train")
       ->group("Static scheme");
   cmd->add_option("--samples", j.calibration_samples, "Calibration sequences")
-      ->capture_default_str()->group("Static scheme");
+      ->capture_default_str()
+      ->group("Static scheme");
   cmd->add_option("--observer", a->observer, "minmax, percentile or mse")
-      ->capture_default_str()->group("Static scheme");
+      ->capture_default_str()
+      ->group("Static scheme");
   cmd->add_option("--percentile", j.options.percentile, "Percentile observer: % kept per side")
-      ->capture_default_str()->group("Static scheme");
+      ->capture_default_str()
+      ->group("Static scheme");
   cmd->add_option("--eval", j.eval, "Evaluation data for the fidelity report, e.g. imdb:test")
       ->group("Fidelity");
   cmd->add_option("--eval-samples", j.eval_samples, "Evaluation examples (stratified)")
-      ->capture_default_str()->group("Fidelity");
+      ->capture_default_str()
+      ->group("Fidelity");
   auto* max_length = cmd->add_option("--max-length", a->max_length,
                                      "Tokens per eval / calibration sequence: overrides the max "
                                      "length of the model's recipe (config.json \"bertq\" block, "

@@ -45,7 +45,8 @@ void run(ServeOptions o) {
         "--max-text-bytes: must be >= 1");
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<server::Backend> backend = server::make_classifier_backend(o.model, o.threads, o.head_tokens);
+  std::unique_ptr<server::Backend> backend =
+      server::make_classifier_backend(o.model, o.threads, o.head_tokens);
   log_info(cat("loaded ", o.model, " in ",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), " s"));
   server::Server srv(*backend, o.server);
@@ -117,7 +118,8 @@ Command reg("serve", 70, [](CLI::App& app) {
       ->group("Limits");
   cmd->callback([o, tokenization] {
     ServeOptions opts = *o;
-    const eval::TokenizationSettings ts = eval::resolve_tokenization(opts.model, tokenization->given());
+    const eval::TokenizationSettings ts =
+        eval::resolve_tokenization(opts.model, tokenization->given());
     opts.server.limits.default_max_length = opts.server.limits.max_length = ts.max_length;
     opts.server.limits.default_truncation = std::string(text::truncation_name(ts.truncation));
     opts.head_tokens = ts.head_tokens;

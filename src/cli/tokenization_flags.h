@@ -26,10 +26,10 @@ struct TokenizationFlags {
   CLI::Option* truncation_opt = nullptr;
   CLI::Option* head_tokens_opt = nullptr;
 
-  void add(CLI::App* cmd, const std::string& group,
-           const text::TokenizationRecipe& defaults = {}) {
-    const std::string rule = "; an explicit value wins over the model's config.json \"bertq\" block "
-                             "(its training recipe), which wins over the default ";
+  void add(CLI::App* cmd, const std::string& group, const text::TokenizationRecipe& defaults = {}) {
+    const std::string rule =
+        "; an explicit value wins over the model's config.json \"bertq\" block "
+        "(its training recipe), which wins over the default ";
     max_length_opt = cmd->add_option("--max-length", max_length,
                                      "Tokens per sequence incl. [CLS]/[SEP]" + rule +
                                          std::to_string(defaults.max_length))

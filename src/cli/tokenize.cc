@@ -34,8 +34,7 @@ text::Tokenizer load_tokenizer(const std::string& path) {
   if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
     return text::Tokenizer::from_tokenizer_json(path);
   }
-  check(file_exists(path), ErrorCode::NOT_FOUND,
-        "--tokenizer ", path, ": no such folder or file");
+  check(file_exists(path), ErrorCode::NOT_FOUND, "--tokenizer ", path, ": no such folder or file");
   return text::Tokenizer::from_vocab(path);
 }
 
@@ -59,8 +58,8 @@ bool line_text(const TokenizeOptions& o, const std::string& where, std::string& 
       return true;
     }
     const auto it = j.find(o.text_field);
-    check(it != j.end() && it->is_string(), ErrorCode::INVALID_ARGUMENT,
-          where, ": no string field \"", o.text_field, "\"");
+    check(it != j.end() && it->is_string(), ErrorCode::INVALID_ARGUMENT, where,
+          ": no string field \"", o.text_field, "\"");
     out = it->get<std::string>();
     return true;
   }

@@ -26,7 +26,9 @@ unsigned long long xgetbv0() {
   return (static_cast<unsigned long long>(hi) << 32) | lo;
 }
 
-bool bit(unsigned v, int i) { return (v >> i) & 1u; }
+bool bit(unsigned v, int i) {
+  return (v >> i) & 1u;
+}
 
 CpuFeatures detect() {
   CpuFeatures f;
@@ -36,8 +38,8 @@ CpuFeatures detect() {
   const bool osxsave = bit(l1.c, 27);
   if (osxsave) {
     const unsigned long long xcr0 = xgetbv0();
-    f.os_avx = (xcr0 & 0x6) == 0x6;        // SSE + AVX (YMM) state
-    f.os_avx512 = (xcr0 & 0xe6) == 0xe6;   // + opmask, ZMM_Hi256, Hi16_ZMM
+    f.os_avx = (xcr0 & 0x6) == 0x6;       // SSE + AVX (YMM) state
+    f.os_avx512 = (xcr0 & 0xe6) == 0xe6;  // + opmask, ZMM_Hi256, Hi16_ZMM
   }
   f.fma = bit(l1.c, 12) && f.os_avx;
   f.f16c = bit(l1.c, 29) && f.os_avx;
@@ -105,10 +107,14 @@ std::vector<Isa> supported_isas() {
 
 std::string_view isa_name(Isa isa) {
   switch (isa) {
-    case Isa::GENERIC: return "generic";
-    case Isa::AVX2: return "avx2";
-    case Isa::AVX512: return "avx512";
-    case Isa::AVX512_VNNI: return "avx512_vnni";
+    case Isa::GENERIC:
+      return "generic";
+    case Isa::AVX2:
+      return "avx2";
+    case Isa::AVX512:
+      return "avx512";
+    case Isa::AVX512_VNNI:
+      return "avx512_vnni";
   }
   return "?";
 }

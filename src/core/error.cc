@@ -4,13 +4,20 @@ namespace bertq {
 
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::INVALID_ARGUMENT: return "invalid argument";
-    case ErrorCode::CORRUPT_FILE: return "corrupt file";
-    case ErrorCode::NOT_FOUND: return "not found";
-    case ErrorCode::UNSUPPORTED: return "unsupported";
-    case ErrorCode::IO: return "i/o error";
-    case ErrorCode::INTERRUPTED: return "interrupted";
-    case ErrorCode::INTERNAL: return "internal error";
+    case ErrorCode::INVALID_ARGUMENT:
+      return "invalid argument";
+    case ErrorCode::CORRUPT_FILE:
+      return "corrupt file";
+    case ErrorCode::NOT_FOUND:
+      return "not found";
+    case ErrorCode::UNSUPPORTED:
+      return "unsupported";
+    case ErrorCode::IO:
+      return "i/o error";
+    case ErrorCode::INTERRUPTED:
+      return "interrupted";
+    case ErrorCode::INTERNAL:
+      return "internal error";
   }
   return "error";
 }

@@ -54,7 +54,8 @@ template <typename... Args>
 //   check(id < vocab, ErrorCode::INVALID_ARGUMENT, "token id ", id, " outside [0, ", vocab, ")");
 template <typename... Args>
 inline void check(bool cond, ErrorCode code, const Args&... message) {
-  if (!cond) [[unlikely]] check_failed(code, message...);
+  if (!cond) [[unlikely]]
+    check_failed(code, message...);
 }
 
 // Adds context in front of an error's message and rethrows it with the same code:

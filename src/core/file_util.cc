@@ -15,7 +15,9 @@
 namespace bertq {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 std::string dirname_of(const std::string& path) {
   const auto pos = path.find_last_of('/');
@@ -28,8 +30,8 @@ std::string dirname_of(const std::string& path) {
 
 std::string read_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        path, ": cannot open: ", errno_text());
+  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO, path,
+        ": cannot open: ", errno_text());
   std::string out;
   char buf[1 << 16];
   while (true) {
@@ -98,8 +100,8 @@ void AtomicFileWriter::commit() {
   check(::fsync(fd_) == 0, ErrorCode::IO, path_, ": fsync failed: ", errno_text());
   check(::close(fd_) == 0, ErrorCode::IO, path_, ": close failed: ", errno_text());
   fd_ = -1;
-  check(::rename(tmp_.c_str(), path_.c_str()) == 0, ErrorCode::IO,
-        path_, ": rename from ", tmp_, " failed: ", errno_text());
+  check(::rename(tmp_.c_str(), path_.c_str()) == 0, ErrorCode::IO, path_, ": rename from ", tmp_,
+        " failed: ", errno_text());
   committed_ = true;
   // Make the rename itself durable.
   const int dfd = ::open(dirname_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -117,8 +119,8 @@ void write_file_atomic(const std::string& path, std::string_view contents) {
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        path, ": cannot open: ", errno_text());
+  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO, path,
+        ": cannot open: ", errno_text());
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);

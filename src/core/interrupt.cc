@@ -26,8 +26,12 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-bool interrupt_requested() { return g_flag.load(std::memory_order_relaxed); }
-void set_interrupt_requested(bool value) { g_flag.store(value); }
+bool interrupt_requested() {
+  return g_flag.load(std::memory_order_relaxed);
+}
+void set_interrupt_requested(bool value) {
+  g_flag.store(value);
+}
 
 void throw_if_interrupted(const char* what) {
   if (interrupt_requested()) throw Error(ErrorCode::INTERRUPTED, cat(what, ": interrupted"));

@@ -15,8 +15,8 @@ LineReader::LineReader(const std::string& path, size_t max_line_bytes)
     : path_(path), max_line_(max_line_bytes) {
   // gzdopen reads plain files transparently, so one code path serves both.
   int fd = path == "-" ? ::dup(0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        path, ": cannot open: ", std::strerror(errno));
+  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO, path,
+        ": cannot open: ", std::strerror(errno));
   gz_ = gzdopen(fd, "rb");
   if (gz_ == nullptr) {
     ::close(fd);
@@ -64,8 +64,8 @@ bool LineReader::next(std::string& line) {
   while (true) {
     const size_t nl = buf_.find('\n', scan_from);
     if (nl != std::string::npos) {
-      check(max_line_ == 0 || nl - pos_ <= max_line_, ErrorCode::INVALID_ARGUMENT,
-            path_, ":", line_no_ + 1, ": line longer than ", max_line_, " bytes");
+      check(max_line_ == 0 || nl - pos_ <= max_line_, ErrorCode::INVALID_ARGUMENT, path_, ":",
+            line_no_ + 1, ": line longer than ", max_line_, " bytes");
       line.assign(buf_, pos_, nl - pos_);
       bytes_ += nl - pos_ + 1;
       pos_ = nl + 1;

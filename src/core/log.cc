@@ -26,8 +26,12 @@ std::atomic<int>& level_var() {
 
 }  // namespace
 
-LogLevel log_level() { return static_cast<LogLevel>(level_var().load()); }
-void set_log_level(LogLevel level) { level_var().store(static_cast<int>(level)); }
+LogLevel log_level() {
+  return static_cast<LogLevel>(level_var().load());
+}
+void set_log_level(LogLevel level) {
+  level_var().store(static_cast<int>(level));
+}
 
 void log_message(LogLevel level, const std::string& message) {
   if (static_cast<int>(level) < level_var().load()) return;

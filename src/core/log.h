@@ -14,8 +14,14 @@ LogLevel log_level();
 void set_log_level(LogLevel level);
 void log_message(LogLevel level, const std::string& message);
 
-inline void log_debug(const std::string& m) { log_message(LogLevel::DEBUG, m); }
-inline void log_info(const std::string& m) { log_message(LogLevel::INFO, m); }
-inline void log_warn(const std::string& m) { log_message(LogLevel::WARN, m); }
+inline void log_debug(const std::string& m) {
+  log_message(LogLevel::DEBUG, m);
+}
+inline void log_info(const std::string& m) {
+  log_message(LogLevel::INFO, m);
+}
+inline void log_warn(const std::string& m) {
+  log_message(LogLevel::WARN, m);
+}
 
 }  // namespace bertq

@@ -13,7 +13,8 @@ namespace bertq {
 int default_num_threads() {
   if (const char* env = std::getenv("BERTQ_THREADS"); env != nullptr && *env != '\0') {
     const int n = std::atoi(env);
-    check(n > 0, ErrorCode::INVALID_ARGUMENT, "BERTQ_THREADS=", env, ": expected a positive integer");
+    check(n > 0, ErrorCode::INVALID_ARGUMENT, "BERTQ_THREADS=", env,
+          ": expected a positive integer");
     return n;
   }
   const long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -21,8 +22,8 @@ int default_num_threads() {
 }
 
 ThreadPool::ThreadPool(int num_threads) {
-  check(num_threads >= 1, ErrorCode::INVALID_ARGUMENT,
-        "thread count must be at least 1, got ", num_threads);
+  check(num_threads >= 1, ErrorCode::INVALID_ARGUMENT, "thread count must be at least 1, got ",
+        num_threads);
   for (int i = 1; i < num_threads; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 

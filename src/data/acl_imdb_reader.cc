@@ -16,8 +16,7 @@
 
 namespace bertq::data {
 
-bool parse_acl_imdb_path(const std::string& rel, std::string& split, std::string& label,
-                         long& id) {
+bool parse_acl_imdb_path(const std::string& rel, std::string& split, std::string& label, long& id) {
   const size_t a = rel.find('/');
   if (a == std::string::npos) return false;
   const size_t b = rel.find('/', a + 1);
@@ -49,8 +48,8 @@ namespace {
 void check_splits(const std::string& path, const std::vector<std::string>& splits) {
   check(!splits.empty(), ErrorCode::INVALID_ARGUMENT, path, ": no split selected");
   for (const auto& s : splits)
-    check(s == "train" || s == "test" || s == "unsup", ErrorCode::INVALID_ARGUMENT,
-          path, ": unknown aclImdb split \"", s, "\" (expected train, test or unsup)");
+    check(s == "train" || s == "test" || s == "unsup", ErrorCode::INVALID_ARGUMENT, path,
+          ": unknown aclImdb split \"", s, "\" (expected train, test or unsup)");
 }
 
 class AclImdbDirReader : public DatasetReader {
@@ -60,13 +59,13 @@ class AclImdbDirReader : public DatasetReader {
       : DatasetReader(o), root_(root) {
     for (const auto& split : splits) {
       const std::vector<std::pair<std::string, std::string>> folders =
-          split == "unsup" ? std::vector<std::pair<std::string, std::string>>{{"train", "unsup"}}
-                           : std::vector<std::pair<std::string, std::string>>{{split, "neg"},
-                                                                              {split, "pos"}};
+          split == "unsup"
+              ? std::vector<std::pair<std::string, std::string>>{{"train", "unsup"}}
+              : std::vector<std::pair<std::string, std::string>>{{split, "neg"}, {split, "pos"}};
       for (const auto& [top, sub] : folders) {
         const std::string dir = join_path(root_, top + "/" + sub);
-        check(dir_exists(dir), ErrorCode::NOT_FOUND,
-              root_, ": missing folder ", top, "/", sub, " (not a complete aclImdb tree)");
+        check(dir_exists(dir), ErrorCode::NOT_FOUND, root_, ": missing folder ", top, "/", sub,
+              " (not a complete aclImdb tree)");
         std::vector<std::pair<long, std::string>> files;
         for (const auto& e : std::filesystem::directory_iterator(dir)) {
           const std::string rel = top + "/" + sub + "/" + e.path().filename().string();
@@ -176,8 +175,8 @@ class AclImdbTarReader : public DatasetReader {
         if (n == 0) break;
         got += static_cast<size_t>(n);
       }
-      check(got == ex.text.size(), ErrorCode::CORRUPT_FILE,
-            where, ": truncated entry (", got, " of ", size, " bytes)");
+      check(got == ex.text.size(), ErrorCode::CORRUPT_FILE, where, ": truncated entry (", got,
+            " of ", size, " bytes)");
       if (!finish_example(ex)) continue;
       return true;
     }
@@ -213,8 +212,8 @@ std::unique_ptr<DatasetReader> open_acl_imdb(const std::string& path,
   check_splits(path, splits);
   if (dir_exists(path)) {
     const std::string root = is_acl_imdb_dir(path) ? path : join_path(path, "aclImdb");
-    check(is_acl_imdb_dir(root), ErrorCode::NOT_FOUND,
-          path, ": not an aclImdb folder (expected train/pos, train/neg, test/...)");
+    check(is_acl_imdb_dir(root), ErrorCode::NOT_FOUND, path,
+          ": not an aclImdb folder (expected train/pos, train/neg, test/...)");
     return std::make_unique<AclImdbDirReader>(root, splits, options);
   }
   return std::make_unique<AclImdbTarReader>(path, splits, options);

@@ -27,7 +27,6 @@ bool is_acl_imdb_dir(const std::string& dir);
 
 // Parses "train/neg/0_3.txt" (relative to the aclImdb root) into split, label folder and
 // numeric id; false for anything else (README, imdb.vocab, *.feat, urls_*.txt).
-bool parse_acl_imdb_path(const std::string& rel, std::string& split, std::string& label,
-                         long& id);
+bool parse_acl_imdb_path(const std::string& rel, std::string& split, std::string& label, long& id);
 
 }  // namespace bertq::data

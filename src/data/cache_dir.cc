@@ -15,6 +15,8 @@ std::string bertq_home() {
   return ".bertq";
 }
 
-std::string cache_dir(const std::string& sub) { return join_path(bertq_home(), sub); }
+std::string cache_dir(const std::string& sub) {
+  return join_path(bertq_home(), sub);
+}
 
 }  // namespace bertq::data

@@ -49,7 +49,7 @@ CsvStatus parse_csv_record(std::string_view rec, char delim, std::vector<std::st
     }
     fields.push_back(field);
     if (i >= n) return CsvStatus::COMPLETE;
-    ++i;  // the delimiter
+    ++i;           // the delimiter
     if (i == n) {  // a trailing delimiter ends with one empty field
       fields.emplace_back();
       return CsvStatus::COMPLETE;
@@ -147,8 +147,9 @@ class CsvReader : public DatasetReader {
         continue;
       }
       if (st == CsvStatus::BAD_QUOTE) {
-        reject_row(where, "unexpected character after a closing quote (quotes inside a quoted "
-                          "field must be doubled)");
+        reject_row(where,
+                   "unexpected character after a closing quote (quotes inside a quoted "
+                   "field must be doubled)");
         continue;
       }
       return true;
@@ -167,29 +168,27 @@ class CsvReader : public DatasetReader {
     const std::string cols = join_header(header_);
     if (!options_.text_column.empty()) {
       text_col_ = find_column(header_, options_.text_column);
-      check(text_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            src_->name(), ": no text column \"", options_.text_column, "\" (columns: ", cols, ")");
+      check(text_col_ >= 0, ErrorCode::INVALID_ARGUMENT, src_->name(), ": no text column \"",
+            options_.text_column, "\" (columns: ", cols, ")");
     } else {
       for (const char* n : kTextNames)
         if (text_col_ < 0) text_col_ = find_column(header_, n);
       if (text_col_ < 0 && header_.size() == 1) text_col_ = 0;
-      check(text_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            src_->name(), ": cannot tell which column holds the text (columns: ", cols,
-                "); pass --text-column");
+      check(text_col_ >= 0, ErrorCode::INVALID_ARGUMENT, src_->name(),
+            ": cannot tell which column holds the text (columns: ", cols, "); pass --text-column");
     }
     if (!options_.label_column.empty()) {
       label_col_ = find_column(header_, options_.label_column);
-      check(label_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            src_->name(), ": no label column \"", options_.label_column, "\" (columns: ", cols, ")");
+      check(label_col_ >= 0, ErrorCode::INVALID_ARGUMENT, src_->name(), ": no label column \"",
+            options_.label_column, "\" (columns: ", cols, ")");
     } else {
       for (const char* n : kLabelNames)
         if (label_col_ < 0) label_col_ = find_column(header_, n);
     }
     if (!options_.text_pair_field.empty()) {
       pair_col_ = find_column(header_, options_.text_pair_field);
-      check(pair_col_ >= 0, ErrorCode::INVALID_ARGUMENT,
-            src_->name(), ": no text-pair column \"", options_.text_pair_field,
-                "\" (columns: ", cols, ")");
+      check(pair_col_ >= 0, ErrorCode::INVALID_ARGUMENT, src_->name(), ": no text-pair column \"",
+            options_.text_pair_field, "\" (columns: ", cols, ")");
     }
   }
 

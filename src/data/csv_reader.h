@@ -27,6 +27,7 @@ std::unique_ptr<DatasetReader> read_csv_buffer(std::string data, const ReadOptio
 enum class CsvStatus { COMPLETE, OPEN_QUOTE, BAD_QUOTE };
 // Splits one record (which may span lines joined by '\n') into fields. A '\r' ending the
 // record outside quotes is dropped (CRLF files).
-CsvStatus parse_csv_record(std::string_view record, char delimiter, std::vector<std::string>& fields);
+CsvStatus parse_csv_record(std::string_view record, char delimiter,
+                           std::vector<std::string>& fields);
 
 }  // namespace bertq::data

@@ -16,7 +16,8 @@ namespace bertq::data {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Reads several readers one after the other (the splits of a folder).
@@ -41,7 +42,8 @@ class ConcatReader : public DatasetReader {
   double progress() const override {
     if (parts_.empty()) return 1.0;
     const double inner = cur_ < parts_.size() ? parts_[cur_]->progress() : 0.0;
-    return (static_cast<double>(cur_) + (inner < 0 ? 0 : inner)) / static_cast<double>(parts_.size());
+    return (static_cast<double>(cur_) + (inner < 0 ? 0 : inner)) /
+           static_cast<double>(parts_.size());
   }
 
  private:
@@ -56,12 +58,13 @@ std::unique_ptr<DatasetReader> open_file(const std::string& path, const std::str
                                          const ReadOptions& o) {
   const std::string low = ascii_lower(path);
   if (ends_with(low, ".tar.gz") || ends_with(low, ".tgz") || ends_with(low, ".tar")) {
-    return open_acl_imdb(path, split.empty() ? std::vector<std::string>{"train", "test"}
-                                             : std::vector<std::string>{split},
-                         o);
+    return open_acl_imdb(
+        path,
+        split.empty() ? std::vector<std::string>{"train", "test"} : std::vector<std::string>{split},
+        o);
   }
-  check(split.empty(), ErrorCode::INVALID_ARGUMENT,
-        path, ": a split (\":", split, "\") can only select from a folder or an aclImdb archive");
+  check(split.empty(), ErrorCode::INVALID_ARGUMENT, path, ": a split (\":", split,
+        "\") can only select from a folder or an aclImdb archive");
   if (ends_with(low, ".jsonl") || ends_with(low, ".jsonl.gz") || ends_with(low, ".ndjson") ||
       ends_with(low, ".json") || ends_with(low, ".json.gz"))
     return open_jsonl(path, o);
@@ -69,8 +72,9 @@ std::unique_ptr<DatasetReader> open_file(const std::string& path, const std::str
       ends_with(low, ".tsv.gz") || ends_with(low, ".txt"))
     return open_csv(path, o);
   throw Error(ErrorCode::UNSUPPORTED,
-              cat(path, ": unknown dataset format (expected .jsonl[.gz], .csv[.gz], .tsv[.gz], an "
-                        "aclImdb folder or aclImdb_v1.tar.gz)"));
+              cat(path,
+                  ": unknown dataset format (expected .jsonl[.gz], .csv[.gz], .tsv[.gz], an "
+                  "aclImdb folder or aclImdb_v1.tar.gz)"));
 }
 
 std::string split_file(const std::string& dir, const std::string& split) {
@@ -84,28 +88,28 @@ std::string split_file(const std::string& dir, const std::string& split) {
 std::unique_ptr<DatasetReader> open_folder(const std::string& dir, const std::string& split,
                                            const ReadOptions& o) {
   if (is_acl_imdb_dir(dir) || is_acl_imdb_dir(join_path(dir, "aclImdb"))) {
-    return open_acl_imdb(dir, split.empty() ? std::vector<std::string>{"train", "test"}
-                                            : std::vector<std::string>{split},
-                         o);
+    return open_acl_imdb(
+        dir,
+        split.empty() ? std::vector<std::string>{"train", "test"} : std::vector<std::string>{split},
+        o);
   }
-  std::vector<std::string> splits = split.empty() ? std::vector<std::string>{"train", "test"}
-                                                  : std::vector<std::string>{split};
+  std::vector<std::string> splits =
+      split.empty() ? std::vector<std::string>{"train", "test"} : std::vector<std::string>{split};
   std::vector<std::unique_ptr<DatasetReader>> parts;
   std::string files;
   for (const auto& s : splits) {
     const std::string f = split_file(dir, s);
     if (f.empty()) {
-      check(split.empty(), ErrorCode::NOT_FOUND,
-            dir, ": no file for split \"", s, "\" (expected ", s, ".jsonl.gz, ", s, ".jsonl, ",
-                s, ".csv or ", s, ".tsv, or an aclImdb tree)");
+      check(split.empty(), ErrorCode::NOT_FOUND, dir, ": no file for split \"", s, "\" (expected ",
+            s, ".jsonl.gz, ", s, ".jsonl, ", s, ".csv or ", s, ".tsv, or an aclImdb tree)");
       continue;
     }
     files += (files.empty() ? "" : ", ") + f;
     parts.push_back(open_file(f, "", o));
   }
-  check(!parts.empty(), ErrorCode::NOT_FOUND,
-        dir, ": no dataset found (expected train/test .jsonl[.gz]/.csv/.tsv files, an aclImdb "
-                 "tree, or aclImdb_v1.tar.gz)");
+  check(!parts.empty(), ErrorCode::NOT_FOUND, dir,
+        ": no dataset found (expected train/test .jsonl[.gz]/.csv/.tsv files, an aclImdb "
+        "tree, or aclImdb_v1.tar.gz)");
   if (parts.size() == 1) return std::move(parts[0]);
   return std::make_unique<ConcatReader>(std::move(parts), cat("folder ", dir, " (", files, ")"), o);
 }
@@ -127,8 +131,8 @@ std::unique_ptr<DatasetReader> open_path(const std::string& path, const std::str
 std::string find_imdb() {
   const char* env = std::getenv("BERTQ_IMDB_DIR");
   if (env != nullptr && *env != '\0') {
-    check(dir_exists(env) || file_exists(env), ErrorCode::NOT_FOUND,
-          "BERTQ_IMDB_DIR=", env, ": no such folder");
+    check(dir_exists(env) || file_exists(env), ErrorCode::NOT_FOUND, "BERTQ_IMDB_DIR=", env,
+          ": no such folder");
     return env;
   }
   const std::string dir = cache_dir("datasets");
@@ -145,13 +149,12 @@ std::unique_ptr<DatasetReader> open_dataset(const std::string& spec, const ReadO
   if (!local && (spec == "imdb" || spec.compare(0, 5, "imdb:") == 0)) {
     const std::string split = spec.size() > 5 ? spec.substr(5) : "";
     check(split.empty() || split == "train" || split == "test" || split == "unsup",
-          ErrorCode::INVALID_ARGUMENT,
-          "dataset ", spec, ": unknown IMDB split \"", split, "\" (train, test or unsup)");
+          ErrorCode::INVALID_ARGUMENT, "dataset ", spec, ": unknown IMDB split \"", split,
+          "\" (train, test or unsup)");
     const std::string where = find_imdb();
-    check(!where.empty(), ErrorCode::NOT_FOUND,
-          "IMDB not found in ", cache_dir("datasets"),
-              "; run `bertq download imdb` or set BERTQ_IMDB_DIR=<folder with "
-              "{train,test}.jsonl.gz> or pass a path");
+    check(!where.empty(), ErrorCode::NOT_FOUND, "IMDB not found in ", cache_dir("datasets"),
+          "; run `bertq download imdb` or set BERTQ_IMDB_DIR=<folder with "
+          "{train,test}.jsonl.gz> or pass a path");
     return open_path(where, split, options);
   }
   if (local) return open_path(spec, "", options);
@@ -161,9 +164,9 @@ std::unique_ptr<DatasetReader> open_dataset(const std::string& spec, const ReadO
     if (split.find('/') == std::string::npos && (dir_exists(path) || file_exists(path)))
       return open_path(path, split, options);
   }
-  throw Error(ErrorCode::NOT_FOUND,
-              cat("dataset ", spec, ": no such file or folder (a spec is imdb, imdb:train, "
-                                    "imdb:test, a path, or path:split)"));
+  throw Error(ErrorCode::NOT_FOUND, cat("dataset ", spec,
+                                        ": no such file or folder (a spec is imdb, imdb:train, "
+                                        "imdb:test, a path, or path:split)"));
 }
 
 Dataset read_all(DatasetReader& reader) {
@@ -177,8 +180,7 @@ Dataset read_all(DatasetReader& reader) {
   for (const auto& e : ds.examples) names.push_back(e.label_name);
   ds.labels = LabelMap::build(names);
   for (auto& e : ds.examples) e.label = e.label_name.empty() ? -1 : ds.labels.id(e.label_name);
-  if (ds.bad_rows > 0)
-    log_warn(cat(ds.source, ": skipped ", ds.bad_rows, " malformed rows"));
+  if (ds.bad_rows > 0) log_warn(cat(ds.source, ": skipped ", ds.bad_rows, " malformed rows"));
   return ds;
 }
 

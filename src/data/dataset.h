@@ -36,7 +36,8 @@ struct Dataset {
 
 // A streaming reader for `spec` (see above). Throws Error(NOT_FOUND) with what to download
 // or where to put the files when the data is missing.
-std::unique_ptr<DatasetReader> open_dataset(const std::string& spec, const ReadOptions& options = {});
+std::unique_ptr<DatasetReader> open_dataset(const std::string& spec,
+                                            const ReadOptions& options = {});
 
 // Reads all of `spec`, builds a LabelMap from the label names (LabelMap::build) and sets
 // every example's label; with limit > 0 keeps a stratified subsample of `limit` examples.

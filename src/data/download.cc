@@ -45,7 +45,9 @@ std::string parent_dir(const std::string& path) {
   return s == std::string::npos ? "." : (s == 0 ? "/" : path.substr(0, s));
 }
 
-std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+std::string base_name(const std::string& path) {
+  return path.substr(path.find_last_of('/') + 1);
+}
 
 // The 64-hex digest inside an ETag value (quotes and a W/ prefix removed), or "".
 std::string etag_sha256(std::string v) {
@@ -63,7 +65,7 @@ struct Transfer {
   bool resuming = false;  // a Range request was sent
   long status = 0;
   std::map<std::string, std::string> headers;  // of the last response, lower-case names
-  std::string linked_size, linked_etag;         // from any response in the chain
+  std::string linked_size, linked_etag;        // from any response in the chain
   std::string error_body;
   FILE* f = nullptr;
   bool file_failed = false;
@@ -126,8 +128,8 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
       return 0;
     }
     t->offset = append ? static_cast<uint64_t>(std::max<int64_t>(file_size(t->part), 0)) : 0;
-    t->progress = std::make_unique<Progress>(t->label, expected_total(*t), "MB", 1e-6,
-                                             t->show_progress);
+    t->progress =
+        std::make_unique<Progress>(t->label, expected_total(*t), "MB", 1e-6, t->show_progress);
     t->progress->set(t->offset);
   }
   if (std::fwrite(data, 1, len, t->f) != len) {
@@ -175,8 +177,8 @@ void finish(const std::string& url, const std::string& part, const std::string& 
     }
     r.verified_sha256 = true;
   }
-  check(::rename(part.c_str(), dest.c_str()) == 0, ErrorCode::IO,
-        dest, ": cannot rename from ", part);
+  check(::rename(part.c_str(), dest.c_str()) == 0, ErrorCode::IO, dest, ": cannot rename from ",
+        part);
   r.bytes = static_cast<uint64_t>(size);
 }
 
@@ -191,9 +193,8 @@ DownloadResult download_file(const std::string& url, const std::string& dest,
     r.bytes = static_cast<uint64_t>(file_size(dest));
     if (!o.sha256.empty()) {
       r.sha256 = sha256_file(dest);
-      check(r.sha256 == ascii_lower(o.sha256), ErrorCode::CORRUPT_FILE,
-            dest, ": sha256 ", r.sha256, " does not match the expected ", o.sha256,
-                "; delete the file to download it again");
+      check(r.sha256 == ascii_lower(o.sha256), ErrorCode::CORRUPT_FILE, dest, ": sha256 ", r.sha256,
+            " does not match the expected ", o.sha256, "; delete the file to download it again");
       r.verified_sha256 = true;
     }
     return r;
@@ -243,8 +244,8 @@ DownloadResult download_file(const std::string& url, const std::string& dest,
     if (t.progress) t.progress->finish();
     if (t.file_failed) throw Error(ErrorCode::IO, cat(part, ": cannot write the download"));
     if (rc == CURLE_ABORTED_BY_CALLBACK && interrupt_requested())
-      throw Error(ErrorCode::INTERRUPTED,
-                  cat(url, ": download interrupted; ", part, " is kept and the next run resumes it"));
+      throw Error(ErrorCode::INTERRUPTED, cat(url, ": download interrupted; ", part,
+                                              " is kept and the next run resumes it"));
     const bool ok_status = t.status == 200 || t.status == 206;
     if (t.status == 416 && t.resuming) {
       // The server cannot serve our range: the .part is stale or already whole. Start over.
@@ -254,13 +255,14 @@ DownloadResult download_file(const std::string& url, const std::string& dest,
     }
     if (rc == CURLE_OK && !ok_status && t.status != 0) {
       const std::string body(trim(t.error_body.substr(0, 200)));
-      throw Error(t.status == 404 ? ErrorCode::NOT_FOUND
+      throw Error(t.status == 404                        ? ErrorCode::NOT_FOUND
                   : (t.status == 401 || t.status == 403) ? ErrorCode::INVALID_ARGUMENT
                                                          : ErrorCode::IO,
                   cat(url, ": HTTP ", t.status, status_hint(t.status),
                       body.empty() ? "" : cat(": ", body)));
     }
-    if (rc == CURLE_RANGE_ERROR || (rc == CURLE_OK && t.resuming && t.status == 200 && t.written == 0)) {
+    if (rc == CURLE_RANGE_ERROR ||
+        (rc == CURLE_OK && t.resuming && t.status == 200 && t.written == 0)) {
       ::unlink(part.c_str());
       last_error = cat(url, ": the server ignored the resume request; restarting");
       continue;

@@ -26,13 +26,13 @@ struct DownloadOptions {
   bool progress = true;              // a progress bar on stderr
   std::string label;                 // progress label ("" = the file name)
   long connect_timeout_s = 30;
-  long stall_timeout_s = 60;         // abort (and retry) when < 1 byte/s for this long
+  long stall_timeout_s = 60;  // abort (and retry) when < 1 byte/s for this long
 };
 
 struct DownloadResult {
   std::string path;
   uint64_t bytes = 0;
-  std::string sha256;       // digest of the file (computed when a checksum was checked)
+  std::string sha256;  // digest of the file (computed when a checksum was checked)
   bool verified_sha256 = false;
   bool from_cache = false;  // DEST existed already, nothing was fetched
   int attempts = 0;

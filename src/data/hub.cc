@@ -71,8 +71,11 @@ std::string download_model(const std::string& repo, const HubOptions& o) {
   // The manifest from an earlier run lists optional files the repository does not have, so
   // a complete folder sends no request at all.
   const std::string manifest_path = join_path(dir, kManifest);
-  nlohmann::json manifest = {{"repo", repo}, {"revision", o.revision}, {"endpoint", endpoint},
-                             {"files", nlohmann::json::object()}, {"missing", nlohmann::json::array()}};
+  nlohmann::json manifest = {{"repo", repo},
+                             {"revision", o.revision},
+                             {"endpoint", endpoint},
+                             {"files", nlohmann::json::object()},
+                             {"missing", nlohmann::json::array()}};
   std::vector<std::string> known_missing;
   if (file_exists(manifest_path)) {
     try {
@@ -83,7 +86,8 @@ std::string download_model(const std::string& repo, const HubOptions& o) {
     }
   }
   for (const HubFile& f : model_files()) {
-    if (!f.required && std::find(known_missing.begin(), known_missing.end(), f.name) != known_missing.end()) {
+    if (!f.required &&
+        std::find(known_missing.begin(), known_missing.end(), f.name) != known_missing.end()) {
       manifest["missing"].push_back(f.name);
       continue;
     }
@@ -114,8 +118,8 @@ std::string download_model(const std::string& repo, const HubOptions& o) {
 std::string transformer_folder(const std::string& dir) {
   if (file_exists(join_path(dir, "config.json"))) return dir;
   const std::string modules = join_path(dir, "modules.json");
-  check(file_exists(modules), ErrorCode::NOT_FOUND,
-        dir, ": not a model folder (no config.json, no sentence-transformers modules.json)");
+  check(file_exists(modules), ErrorCode::NOT_FOUND, dir,
+        ": not a model folder (no config.json, no sentence-transformers modules.json)");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(read_file(modules));
@@ -130,12 +134,13 @@ std::string transformer_folder(const std::string& dir) {
     check(path.find("..") == std::string::npos && (path.empty() || path.front() != '/'),
           ErrorCode::CORRUPT_FILE, modules, ": Transformer path \"", path, "\" leaves the folder");
     const std::string sub = path.empty() ? dir : join_path(dir, path);
-    check(file_exists(join_path(sub, "config.json")), ErrorCode::NOT_FOUND,
-          modules, ": the Transformer module's folder ", sub, " has no config.json");
+    check(file_exists(join_path(sub, "config.json")), ErrorCode::NOT_FOUND, modules,
+          ": the Transformer module's folder ", sub, " has no config.json");
     return sub;
   }
-  throw Error(ErrorCode::NOT_FOUND,
-              cat(modules, ": no sentence_transformers.models.Transformer module (no BERT inside)"));
+  throw Error(
+      ErrorCode::NOT_FOUND,
+      cat(modules, ": no sentence_transformers.models.Transformer module (no BERT inside)"));
 }
 
 std::string resolve_model(const std::string& name_or_dir, const std::string& revision) {
@@ -145,10 +150,9 @@ std::string resolve_model(const std::string& name_or_dir, const std::string& rev
   bool complete = dir_exists(cached);
   for (const HubFile& f : model_files())
     if (f.required && !file_exists(join_path(cached, f.name))) complete = false;
-  check(complete, ErrorCode::NOT_FOUND,
-        "model ", name_or_dir, " is neither a local folder nor downloaded (", cached,
-            "); run `bertq download model ", name_or_dir,
-            "` or pass a folder with config.json, vocab.txt and model.safetensors");
+  check(complete, ErrorCode::NOT_FOUND, "model ", name_or_dir,
+        " is neither a local folder nor downloaded (", cached, "); run `bertq download model ",
+        name_or_dir, "` or pass a folder with config.json, vocab.txt and model.safetensors");
   return cached;
 }
 

@@ -16,10 +16,10 @@
 namespace bertq::data {
 
 struct HubOptions {
-  std::string endpoint;            // "" = $HF_ENDPOINT or https://huggingface.co
-  std::string token;               // "" = $HF_TOKEN (none when unset)
+  std::string endpoint;  // "" = $HF_ENDPOINT or https://huggingface.co
+  std::string token;     // "" = $HF_TOKEN (none when unset)
   std::string revision = "main";
-  std::string to;                  // target folder; "" = the cache folder for repo@revision
+  std::string to;  // target folder; "" = the cache folder for repo@revision
   bool progress = true;
 };
 
@@ -57,7 +57,8 @@ struct ImdbDownloadOptions {
   std::string to;      // target folder; "" = $BERTQ_HOME/datasets
   bool progress = true;
 };
-inline constexpr const char* kImdbUrl = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz";
+inline constexpr const char* kImdbUrl =
+    "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz";
 // The widely quoted digest of aclImdb_v1.tar.gz (84,125,825 bytes); not verifiable offline here.
 inline constexpr const char* kImdbSha256 =
     "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe";

@@ -14,11 +14,14 @@
 namespace bertq::data {
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  check(ctx_ != nullptr && EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) == 1,
+  check(ctx_ != nullptr &&
+            EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) == 1,
         ErrorCode::INTERNAL, "sha256: OpenSSL EVP initialisation failed");
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+}
 
 void Sha256::update(const void* data, size_t size) {
   check(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, size) == 1, ErrorCode::INTERNAL,
@@ -47,8 +50,8 @@ std::string sha256_hex(std::string_view data) {
 
 std::string sha256_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO,
-        path, ": cannot open: ", std::strerror(errno));
+  check(fd >= 0, errno == ENOENT ? ErrorCode::NOT_FOUND : ErrorCode::IO, path,
+        ": cannot open: ", std::strerror(errno));
   Sha256 h;
   std::vector<char> buf(1 << 20);
   while (true) {

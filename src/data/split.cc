@@ -70,15 +70,18 @@ Dataset stratified_limit(const Dataset& ds, size_t n, uint64_t seed) {
   std::map<int, size_t> take;
   size_t given = 0;
   for (auto& [label, idx] : groups) {
-    const double exact = static_cast<double>(n) * static_cast<double>(idx.size()) / static_cast<double>(total);
+    const double exact =
+        static_cast<double>(n) * static_cast<double>(idx.size()) / static_cast<double>(total);
     take[label] = static_cast<size_t>(std::floor(exact));
     given += take[label];
     rem.emplace_back(exact - std::floor(exact), label);
   }
-  std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(rem.begin(), rem.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   for (size_t i = 0; given < n && i < rem.size(); ++i, ++given) ++take[rem[i].second];
   std::vector<size_t> keep;
-  for (auto& [label, idx] : groups) keep.insert(keep.end(), idx.begin(), idx.begin() + static_cast<long>(take[label]));
+  for (auto& [label, idx] : groups)
+    keep.insert(keep.end(), idx.begin(), idx.begin() + static_cast<long>(take[label]));
   return subset(ds, std::move(keep));
 }
 

@@ -30,9 +30,8 @@ nlohmann::json summary_json(const LengthSummary& s) {
     if (i + 1 < s.edges.size()) b["to"] = s.edges[i + 1];
     hist.push_back(b);
   }
-  nlohmann::json j = {{"count", s.count}, {"min", s.min},   {"mean", s.mean},
-                      {"p50", s.p50},     {"p90", s.p90},   {"p99", s.p99},
-                      {"max", s.max},     {"histogram", hist}};
+  nlohmann::json j = {{"count", s.count}, {"min", s.min}, {"mean", s.mean}, {"p50", s.p50},
+                      {"p90", s.p90},     {"p99", s.p99}, {"max", s.max},   {"histogram", hist}};
   if (!s.share_over.empty()) {
     nlohmann::json over = nlohmann::json::object();
     for (const auto& [t, share] : s.share_over) over[std::to_string(t)] = share;
@@ -49,10 +48,10 @@ void append_summary(std::string& out, const char* what, const LengthSummary& s) 
   size_t top = 1;
   for (size_t c : s.counts) top = std::max(top, c);
   for (size_t i = 0; i < s.edges.size(); ++i) {
-    const std::string range = i + 1 < s.edges.size()
-                                  ? cat(s.edges[i], "-", s.edges[i + 1] - 1)
-                                  : cat(s.edges[i], "+");
-    const double share = s.count ? 100.0 * static_cast<double>(s.counts[i]) / static_cast<double>(s.count) : 0;
+    const std::string range =
+        i + 1 < s.edges.size() ? cat(s.edges[i], "-", s.edges[i + 1] - 1) : cat(s.edges[i], "+");
+    const double share =
+        s.count ? 100.0 * static_cast<double>(s.counts[i]) / static_cast<double>(s.count) : 0;
     std::snprintf(buf, sizeof buf, "  %12s %8zu %5.1f%% ", range.c_str(), s.counts[i], share);
     out += buf;
     out += std::string(s.counts[i] * 40 / top, '#');
@@ -79,7 +78,8 @@ LengthSummary summarize_lengths(std::vector<size_t> lengths, const std::vector<s
   double sum = 0;
   for (size_t v : lengths) {
     sum += static_cast<double>(v);
-    const size_t b = static_cast<size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin()) - 1;
+    const size_t b =
+        static_cast<size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin()) - 1;
     ++s.counts[b];
   }
   s.min = lengths.front();
@@ -89,7 +89,8 @@ LengthSummary summarize_lengths(std::vector<size_t> lengths, const std::vector<s
   s.p90 = nearest_rank(lengths, 90);
   s.p99 = nearest_rank(lengths, 99);
   for (auto& [t, share] : s.share_over) {
-    const size_t over = static_cast<size_t>(lengths.end() - std::upper_bound(lengths.begin(), lengths.end(), t));
+    const size_t over =
+        static_cast<size_t>(lengths.end() - std::upper_bound(lengths.begin(), lengths.end(), t));
     share = static_cast<double>(over) / static_cast<double>(lengths.size());
   }
   return s;
@@ -136,15 +137,16 @@ nlohmann::json stats_to_json(const DatasetStats& s) {
     }
     counts[split.empty() ? "(none)" : split] = {{"total", total}, {"labels", l}};
   }
-  nlohmann::json j = {{"source", s.source},         {"examples", s.examples},
-                      {"bad_rows", s.bad_rows},     {"with_text_pair", s.with_pair},
-                      {"splits", counts},           {"chars", summary_json(s.chars)}};
+  nlohmann::json j = {{"source", s.source},     {"examples", s.examples},
+                      {"bad_rows", s.bad_rows}, {"with_text_pair", s.with_pair},
+                      {"splits", counts},       {"chars", summary_json(s.chars)}};
   j["tokens"] = s.tokens ? summary_json(*s.tokens) : nlohmann::json(nullptr);
   return j;
 }
 
 std::string format_stats(const DatasetStats& s) {
-  std::string out = cat(s.source, "\n", s.examples, " examples", s.bad_rows ? cat(", ", s.bad_rows, " malformed rows skipped") : "", "\n\n");
+  std::string out = cat(s.source, "\n", s.examples, " examples",
+                        s.bad_rows ? cat(", ", s.bad_rows, " malformed rows skipped") : "", "\n\n");
   char buf[256];
   std::snprintf(buf, sizeof buf, "  %-10s %-16s %10s\n", "split", "label", "count");
   out += buf;

@@ -24,7 +24,7 @@ enum class Kind { CLAUSE, CONTRAST, VERDICT };
 struct Frame {
   int id;
   Kind kind;
-  bool test;  // held out: used only by the test split
+  bool test;            // held out: used only by the test split
   const char* pattern;  // CONTRAST / VERDICT: {X} = clause of -p, {Y} = clause of p
 };
 
@@ -60,19 +60,20 @@ constexpr std::array kFrames = {
     Frame{27, Kind::VERDICT, true, "{X}. in the end, {Y}"},
 };
 
-constexpr std::array kSubjects = {"plot",     "acting",   "story",          "cast",
-                                  "soundtrack", "dialogue", "ending",       "script",
-                                  "pacing",   "lead actor", "villain",      "humor",
+constexpr std::array kSubjects = {"plot",           "acting",         "story",          "cast",
+                                  "soundtrack",     "dialogue",       "ending",         "script",
+                                  "pacing",         "lead actor",     "villain",        "humor",
                                   "visual effects", "cinematography", "director's work"};
-constexpr std::array kPositive = {"great",    "superb",   "wonderful", "brilliant",
-                                  "moving",   "delightful", "gripping", "charming",
-                                  "excellent", "fun",     "beautiful", "clever"};
-constexpr std::array kNegative = {"dull",   "boring",  "awful",       "terrible",
-                                  "clumsy", "tedious", "bland",       "weak",
-                                  "predictable", "messy", "forgettable", "silly"};
+constexpr std::array kPositive = {"great",     "superb",     "wonderful", "brilliant",
+                                  "moving",    "delightful", "gripping",  "charming",
+                                  "excellent", "fun",        "beautiful", "clever"};
+constexpr std::array kNegative = {"dull",        "boring",  "awful",       "terrible",
+                                  "clumsy",      "tedious", "bland",       "weak",
+                                  "predictable", "messy",   "forgettable", "silly"};
 constexpr std::array kIntensifiers = {"very",       "really",     "truly", "incredibly",
                                       "absolutely", "remarkably", "so",    "quite"};
-constexpr std::array kMovies = {"film", "movie", "picture", "sequel", "thriller", "comedy", "drama"};
+constexpr std::array kMovies = {"film",     "movie",  "picture", "sequel",
+                                "thriller", "comedy", "drama"};
 constexpr std::array kVerbsPos = {"loved", "enjoyed", "adored", "liked", "admired"};
 constexpr std::array kVerbsNeg = {"hated", "disliked", "regretted", "loathed", "resented"};
 constexpr std::array kNeutral = {"i watched this {M} last weekend", "we saw it at the cinema",
@@ -118,14 +119,29 @@ std::string fill(const std::string& pattern, bool positive, Rng& rng) {
     const char slot = pattern[i + 1];
     i += 2;  // skip "X}"
     switch (slot) {
-      case 'S': out += rng.pick(kSubjects); break;
-      case 'A': out += positive ? rng.pick(kPositive) : rng.pick(kNegative); break;
-      case 'O': out += positive ? rng.pick(kNegative) : rng.pick(kPositive); break;
-      case 'I': out += rng.pick(kIntensifiers); break;
-      case 'M': out += rng.pick(kMovies); break;
-      case 'V': out += positive ? rng.pick(kVerbsPos) : rng.pick(kVerbsNeg); break;
-      case 'R': out += std::to_string(positive ? 7 + rng.below(4) : 1 + rng.below(4)); break;
-      default: throw Error(ErrorCode::INTERNAL, cat("synthetic frame \"", pattern, "\": slot ", slot));
+      case 'S':
+        out += rng.pick(kSubjects);
+        break;
+      case 'A':
+        out += positive ? rng.pick(kPositive) : rng.pick(kNegative);
+        break;
+      case 'O':
+        out += positive ? rng.pick(kNegative) : rng.pick(kPositive);
+        break;
+      case 'I':
+        out += rng.pick(kIntensifiers);
+        break;
+      case 'M':
+        out += rng.pick(kMovies);
+        break;
+      case 'V':
+        out += positive ? rng.pick(kVerbsPos) : rng.pick(kVerbsNeg);
+        break;
+      case 'R':
+        out += std::to_string(positive ? 7 + rng.below(4) : 1 + rng.below(4));
+        break;
+      default:
+        throw Error(ErrorCode::INTERNAL, cat("synthetic frame \"", pattern, "\": slot ", slot));
     }
   }
   return out;
@@ -176,7 +192,8 @@ Built review(bool test, bool positive, Rng& rng) {
   const double r = rng.unit();
   if (r < 0.45) {  // one or two clauses of p
     b.text = clause(test, positive, rng, b.frames);
-    if (rng.below(2) == 0) b.text += (rng.below(2) ? " and " : ". ") + clause(test, positive, rng, b.frames);
+    if (rng.below(2) == 0)
+      b.text += (rng.below(2) ? " and " : ". ") + clause(test, positive, rng, b.frames);
   } else if (r < 0.65) {  // contrast: the final clause decides
     const auto cs = frames_of(test, Kind::CONTRAST);
     const Frame* f = cs[rng.below(cs.size())];
@@ -247,8 +264,8 @@ std::vector<std::string> write_synthetic_corpus(const std::string& dir,
         "synthetic corpus: train and test sizes must be positive");
   make_dirs(dir);
   std::vector<std::string> paths;
-  for (const auto& [split, n] : {std::pair<std::string, size_t>{"train", options.train_size},
-                                 {"test", options.test_size}}) {
+  for (const auto& [split, n] :
+       {std::pair<std::string, size_t>{"train", options.train_size}, {"test", options.test_size}}) {
     std::string body;
     for (const Example& ex : generate_synthetic(split, n, options.seed)) {
       body += nlohmann::json{{"text", ex.text}, {"label", ex.label_name}, {"id", ex.id}}.dump();

@@ -36,8 +36,8 @@ const std::vector<std::string>& synthetic_labels();
 
 // `n` reviews of `split` ("train" or "test"; anything else is INVALID_ARGUMENT), half of each
 // label (the extra one positive when n is odd), shuffled. Each Example has text, label (0/1),
-// label_name, id "synthetic/SPLIT/INDEX:f3,f12" (the frames used) and split. The same (split, n, seed) always gives the
-// same reviews.
+// label_name, id "synthetic/SPLIT/INDEX:f3,f12" (the frames used) and split. The same (split, n,
+// seed) always gives the same reviews.
 std::vector<Example> generate_synthetic(const std::string& split, size_t n, uint64_t seed);
 
 // Ids of the frames a split's reviews are built from (clause frames, contrast connectors and

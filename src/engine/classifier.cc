@@ -34,10 +34,9 @@ const io::BertConfig& Classifier::config() const {
 }
 
 const text::Tokenizer& Classifier::tokenizer() const {
-  check(tokenizer_.has_value(), ErrorCode::NOT_FOUND,
-        model_->dir(),
-            ": no tokenizer files (vocab.txt or tokenizer.json); copy them from "
-            "the base model folder");
+  check(tokenizer_.has_value(), ErrorCode::NOT_FOUND, model_->dir(),
+        ": no tokenizer files (vocab.txt or tokenizer.json); copy them from "
+        "the base model folder");
   return *tokenizer_;
 }
 
@@ -90,9 +89,8 @@ void Classifier::run_sorted(const std::vector<SequenceView>& seqs, int batch_siz
         cat("batch size ", batch_size, ": must be at least 1"));
   std::vector<size_t> order(seqs.size());
   std::iota(order.begin(), order.end(), size_t(0));
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return seqs[a].ids->size() < seqs[b].ids->size();
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return seqs[a].ids->size() < seqs[b].ids->size(); });
   for (size_t start = 0; start < order.size(); start += size_t(batch_size)) {
     const size_t end = std::min(order.size(), start + size_t(batch_size));
     std::vector<std::vector<int32_t>> ids, types;

@@ -15,11 +15,15 @@ LinearLayer::LinearLayer(kernels::Int8Linear fc, std::optional<StaticRange> rang
       range_(range),
       qmax_(kernels::Int8Linear::activation_qmax()) {}
 
-int64_t LinearLayer::n() const { return i8_ ? i8_->n() : f32_->n(); }
-int64_t LinearLayer::k() const { return i8_ ? i8_->k() : f32_->k(); }
+int64_t LinearLayer::n() const {
+  return i8_ ? i8_->n() : f32_->n();
+}
+int64_t LinearLayer::k() const {
+  return i8_ ? i8_->k() : f32_->k();
+}
 
-const float* LinearLayer::forward(const kernels::KernelTable& k, const float* x, size_t m,
-                                  float* y, Workspace& ws, bool gelu) const {
+const float* LinearLayer::forward(const kernels::KernelTable& k, const float* x, size_t m, float* y,
+                                  Workspace& ws, bool gelu) const {
   if (m == 0) return nullptr;
   if (f32_) {
     const kernels::PackedLinear& fc = *f32_;
@@ -37,9 +41,8 @@ const float* LinearLayer::forward(const kernels::KernelTable& k, const float* x,
     const float* pending = fused ? nullptr : fc.bias();
     if (!gelu) return pending;
     const size_t n = size_t(fc.n());
-    parallel_rows(m, 4, [&](size_t r0, size_t r1) {
-      k.bias_gelu_f32(y + r0 * n, pending, r1 - r0, n);
-    });
+    parallel_rows(m, 4,
+                  [&](size_t r0, size_t r1) { k.bias_gelu_f32(y + r0 * n, pending, r1 - r0, n); });
     return nullptr;
   }
   const kernels::Int8Linear& fc = *i8_;

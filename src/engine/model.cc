@@ -26,11 +26,11 @@ kernels::GemmType gemm_type(Compute c) {
 std::vector<float> f32_sibling(const io::WeightStore& w, const std::string& name,
                                const std::string& suffix, int64_t expected) {
   const io::TensorView* v = w.find(name + suffix);
-  check(v != nullptr, ErrorCode::NOT_FOUND,
-        w.source(), ": tensor ", name, " is I8 but ", name, suffix, " is missing");
-  check(v->dtype == DType::F32 && v->numel() == expected, ErrorCode::CORRUPT_FILE,
-        w.source(), ": tensor ", name, suffix, ": expected F32 with ", expected,
-            " elements, got ", io::dtype_name(v->dtype), " ", v->shape_str());
+  check(v != nullptr, ErrorCode::NOT_FOUND, w.source(), ": tensor ", name, " is I8 but ", name,
+        suffix, " is missing");
+  check(v->dtype == DType::F32 && v->numel() == expected, ErrorCode::CORRUPT_FILE, w.source(),
+        ": tensor ", name, suffix, ": expected F32 with ", expected, " elements, got ",
+        io::dtype_name(v->dtype), " ", v->shape_str());
   std::vector<float> out(static_cast<size_t>(expected));
   std::memcpy(out.data(), v->data, out.size() * sizeof(float));
   return out;
@@ -53,8 +53,8 @@ EmbeddingTable embedding_table(const io::WeightStore& w, BertTensor t, bool* qua
 // I8: an INT8 layer (static when the first weight has an "_input_range" sibling). Otherwise
 // f32 / bf16, dequantizing any I8 part (a mixed Q/K/V after --keep-fp32).
 LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
-                        std::vector<BertTensor> bs, int layer, kernels::GemmType gt,
-                        bool fuse_bias, bool* quantized) {
+                        std::vector<BertTensor> bs, int layer, kernels::GemmType gt, bool fuse_bias,
+                        bool* quantized) {
   std::vector<const io::TensorView*> views;
   bool all_i8 = true;
   for (BertTensor t : ws) {
@@ -84,9 +84,8 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
     std::optional<StaticRange> range;
     if (w.find(views[0]->name + "_input_range")) {
       const auto r = f32_sibling(w, views[0]->name, "_input_range", 2);
-      check(r[0] <= 0.f && r[1] >= 0.f, ErrorCode::CORRUPT_FILE,
-            w.source(), ": tensor ", views[0]->name, "_input_range: expected lo <= 0 <= hi, got [",
-                r[0], ", ", r[1], "]");
+      check(r[0] <= 0.f && r[1] >= 0.f, ErrorCode::CORRUPT_FILE, w.source(), ": tensor ",
+            views[0]->name, "_input_range: expected lo <= 0 <= hi, got [", r[0], ", ", r[1], "]");
       range = StaticRange{r[0], r[1]};
     }
     return LinearLayer(kernels::Int8Linear(q.data(), scale.data(), bias.data(), N, K), range);
@@ -132,12 +131,11 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
                                                 const EngineOptions& options) {
   const io::BertConfig& c = folder.config;
   const std::string origin = folder.dir + "/config.json";
-  check(c.hidden_act == io::Activation::GELU, ErrorCode::UNSUPPORTED,
-        origin, ": hidden_act '", io::activation_name(c.hidden_act),
-            "' is not supported by the engine (only exact 'gelu')");
-  check(c.hidden_size % c.num_attention_heads == 0, ErrorCode::INVALID_ARGUMENT,
-        origin, ": hidden_size ", c.hidden_size, " is not a multiple of num_attention_heads ",
-            c.num_attention_heads);
+  check(c.hidden_act == io::Activation::GELU, ErrorCode::UNSUPPORTED, origin, ": hidden_act '",
+        io::activation_name(c.hidden_act), "' is not supported by the engine (only exact 'gelu')");
+  check(c.hidden_size % c.num_attention_heads == 0, ErrorCode::INVALID_ARGUMENT, origin,
+        ": hidden_size ", c.hidden_size, " is not a multiple of num_attention_heads ",
+        c.num_attention_heads);
   if (options.compute == Compute::BF16) {
     check(kernels::bf16_gemm_supported(), ErrorCode::UNSUPPORTED,
           "compute bf16: oneDNN has no bf16 matmul on this CPU (needs AVX-512, best with "
@@ -162,7 +160,8 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
         make_linear(w, {BertTensor::Q_WEIGHT, BertTensor::K_WEIGHT, BertTensor::V_WEIGHT},
                     {BertTensor::Q_BIAS, BertTensor::K_BIAS, BertTensor::V_BIAS}, l, gt,
                     /*fuse_bias=*/true, &q),
-        make_linear(w, {BertTensor::ATTN_OUT_WEIGHT}, {BertTensor::ATTN_OUT_BIAS}, l, gt, false, &q),
+        make_linear(w, {BertTensor::ATTN_OUT_WEIGHT}, {BertTensor::ATTN_OUT_BIAS}, l, gt, false,
+                    &q),
         w.f32(BertTensor::ATTN_LN_WEIGHT, l), w.f32(BertTensor::ATTN_LN_BIAS, l),
         make_linear(w, {BertTensor::FFN_IN_WEIGHT}, {BertTensor::FFN_IN_BIAS}, l, gt, false, &q),
         make_linear(w, {BertTensor::FFN_OUT_WEIGHT}, {BertTensor::FFN_OUT_BIAS}, l, gt, false, &q),

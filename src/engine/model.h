@@ -16,23 +16,23 @@
 #include <vector>
 
 #include "engine/engine_options.h"
+#include "engine/linear_layer.h"
 #include "io/bert_config.h"
 #include "io/model_folder.h"
 #include "kernels/kernel_table.h"
-#include "engine/linear_layer.h"
 #include "kernels/onednn/linear.h"
 
 namespace bertq::engine {
 
 struct LayerWeights {
-  LinearLayer qkv;             // [3H, H], bias fused; output [T, 3H] = Q | K | V
-  LinearLayer attn_out;        // [H, H]; FP32: bias applied in the residual LayerNorm kernel
-  const float* attn_ln_weight; // [H]
-  const float* attn_ln_bias;   // [H]
-  LinearLayer ffn_in;          // [I, H]; bias + GELU after the GEMM
-  LinearLayer ffn_out;         // [H, I]; FP32: bias applied in the residual LayerNorm kernel
-  const float* ffn_ln_weight;  // [H]
-  const float* ffn_ln_bias;    // [H]
+  LinearLayer qkv;              // [3H, H], bias fused; output [T, 3H] = Q | K | V
+  LinearLayer attn_out;         // [H, H]; FP32: bias applied in the residual LayerNorm kernel
+  const float* attn_ln_weight;  // [H]
+  const float* attn_ln_bias;    // [H]
+  LinearLayer ffn_in;           // [I, H]; bias + GELU after the GEMM
+  LinearLayer ffn_out;          // [H, I]; FP32: bias applied in the residual LayerNorm kernel
+  const float* ffn_ln_weight;   // [H]
+  const float* ffn_ln_bias;     // [H]
 };
 
 // An embedding table [rows, H]: f32, or int8 with one scale per row.

@@ -19,15 +19,15 @@ void embed(const Model& m, const PackedBatch& batch, float* out) {
   for (size_t b = 0; b < batch.size(); ++b) {
     check(batch.length(b) <= size_t(c.max_position_embeddings), ErrorCode::INVALID_ARGUMENT,
           "sequence ", b, ": ", batch.length(b), " tokens, more than the model's ",
-              c.max_position_embeddings, " positions (max_position_embeddings)");
+          c.max_position_embeddings, " positions (max_position_embeddings)");
     for (size_t t = batch.offsets[b]; t < batch.offsets[b + 1]; ++t) {
       const int32_t id = batch.ids[t], ty = batch.type_ids[t];
-      check(id >= 0 && id < c.vocab_size, ErrorCode::INVALID_ARGUMENT,
-            "sequence ", b, " position ", t - batch.offsets[b], ": token id ", id,
-                " outside the vocabulary [0, ", c.vocab_size, ")");
-      check(ty >= 0 && ty < c.type_vocab_size, ErrorCode::INVALID_ARGUMENT,
-            "sequence ", b, " position ", t - batch.offsets[b], ": token type id ", ty,
-                " outside [0, ", c.type_vocab_size, ")");
+      check(id >= 0 && id < c.vocab_size, ErrorCode::INVALID_ARGUMENT, "sequence ", b, " position ",
+            t - batch.offsets[b], ": token id ", id, " outside the vocabulary [0, ", c.vocab_size,
+            ")");
+      check(ty >= 0 && ty < c.type_vocab_size, ErrorCode::INVALID_ARGUMENT, "sequence ", b,
+            " position ", t - batch.offsets[b], ": token type id ", ty, " outside [0, ",
+            c.type_vocab_size, ")");
     }
   }
   const EmbeddingTable& word = m.word_table();

@@ -23,9 +23,8 @@ PackedBatch PackedBatch::pack(const std::vector<std::vector<int32_t>>& ids,
     if (type_ids.empty()) {
       p.type_ids.insert(p.type_ids.end(), ids[b].size(), 0);
     } else {
-      check(type_ids[b].size() == ids[b].size(), ErrorCode::INVALID_ARGUMENT,
-            "sequence ", b, ": ", ids[b].size(), " token ids but ", type_ids[b].size(),
-                " type ids");
+      check(type_ids[b].size() == ids[b].size(), ErrorCode::INVALID_ARGUMENT, "sequence ", b, ": ",
+            ids[b].size(), " token ids but ", type_ids[b].size(), " type ids");
       p.type_ids.insert(p.type_ids.end(), type_ids[b].begin(), type_ids[b].end());
     }
     p.offsets.push_back(p.ids.size());

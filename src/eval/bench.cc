@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -71,7 +71,7 @@ struct ModelState {
   std::unique_ptr<Classifier> clf;
   std::vector<text::Encoding> reviews;  // truncated reviews, input order
   std::vector<SequenceView> review_views;
-  Batch review_ids;  // their ids
+  Batch review_ids;                         // their ids
   std::vector<std::vector<Batch>> batches;  // [workload] the batches a run cycles through
 };
 
@@ -85,9 +85,12 @@ std::string mb(uint64_t bytes) {
 
 std::string_view padding_name(Padding p) {
   switch (p) {
-    case Padding::BUCKETED: return "bucketed";
-    case Padding::PAD_BATCH: return "pad-batch";
-    case Padding::PAD_MAX: return "pad-max";
+    case Padding::BUCKETED:
+      return "bucketed";
+    case Padding::PAD_BATCH:
+      return "pad-batch";
+    case Padding::PAD_MAX:
+      return "pad-max";
   }
   return "?";
 }
@@ -110,7 +113,8 @@ std::vector<Workload> make_workloads(const BenchOptions& o) {
   if (!o.texts.empty()) {
     for (int b : o.batch_sizes) w.push_back({cat("real b", b), WorkloadKind::REAL, 0, b});
     w.push_back({"tokenize", WorkloadKind::TOKENIZE, 0, 0});
-    const int b = o.batch_sizes.empty() ? 8 : *std::max_element(o.batch_sizes.begin(), o.batch_sizes.end());
+    const int b =
+        o.batch_sizes.empty() ? 8 : *std::max_element(o.batch_sizes.begin(), o.batch_sizes.end());
     for (Padding p : o.paddings) {
       w.push_back({cat(padding_name(p), " b", b), WorkloadKind::THROUGHPUT, 0, b, p});
     }
@@ -154,7 +158,8 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     r.dir = specs[m].dir;
     r.name = specs[m].name.empty() ? std::filesystem::path(specs[m].dir).filename().string()
                                    : specs[m].name;
-    if (r.name.empty()) r.name = std::filesystem::path(specs[m].dir).parent_path().filename().string();
+    if (r.name.empty())
+      r.name = std::filesystem::path(specs[m].dir).parent_path().filename().string();
     const FolderSize size = model_folder_size(r.dir);
     r.weights_bytes = size.weights;
     r.folder_bytes = size.total;
@@ -169,9 +174,8 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     r.vocab = c.vocab_size;
     min_vocab = std::min(min_vocab, c.vocab_size);
     for (int s : o.seq_lens) {
-      check(s <= c.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-            "bench: sequence length ", s, " is over ", r.dir, "'s max_position_embeddings ",
-                c.max_position_embeddings);
+      check(s <= c.max_position_embeddings, ErrorCode::INVALID_ARGUMENT, "bench: sequence length ",
+            s, " is over ", r.dir, "'s max_position_embeddings ", c.max_position_embeddings);
     }
     if (!o.texts.empty()) {
       try {
@@ -209,7 +213,8 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
         double tokens = 0;
         for (const auto& seq : ids) tokens += double(seq.size());
         wr.sequences_per_run = std::min<double>(wl.batch_size, double(ids.size()));
-        wr.tokens_per_run = wr.padded_tokens_per_run = tokens / double(ids.size()) * wr.sequences_per_run;
+        wr.tokens_per_run = wr.padded_tokens_per_run =
+            tokens / double(ids.size()) * wr.sequences_per_run;
       } else if (wl.kind == WorkloadKind::TOKENIZE) {
         wr.sequences_per_run = double(o.texts.size());
         double tokens = 0;
@@ -296,8 +301,8 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     const bool tp = workloads[w].kind == WorkloadKind::THROUGHPUT;
     progress.set_suffix(workloads[w].name);
     const ProtocolResult pr = run_interleaved(
-        1, specs.size(), tp ? o.throughput : o.latency,
-        [&](size_t, size_t m) { run_once(w, m); }, &progress);
+        1, specs.size(), tp ? o.throughput : o.latency, [&](size_t, size_t m) { run_once(w, m); },
+        &progress);
     rep.workloads[w].seconds = pr.seconds[0];
     for (size_t m = 0; m < specs.size(); ++m) {
       rep.workloads[w].stats.push_back(latency_stats(pr.seconds[0][m]));
@@ -318,14 +323,16 @@ nlohmann::json BenchReport::to_json() const {
   j["machine"] = machine;
   j["reviews"] = reviews;
   j["process_peak_rss_mb"] = double(process_peak_rss_bytes) / 1e6;
-  j["protocol"] = {{"latency", {{"warmup", options.latency.warmup},
-                                {"min_runs", options.latency.min_runs},
-                                {"max_runs", options.latency.max_runs},
-                                {"budget_s", options.latency.budget_s}}},
-                   {"throughput", {{"warmup", options.throughput.warmup},
-                                   {"min_runs", options.throughput.min_runs},
-                                   {"max_runs", options.throughput.max_runs},
-                                   {"budget_s", options.throughput.budget_s}}},
+  j["protocol"] = {{"latency",
+                    {{"warmup", options.latency.warmup},
+                     {"min_runs", options.latency.min_runs},
+                     {"max_runs", options.latency.max_runs},
+                     {"budget_s", options.latency.budget_s}}},
+                   {"throughput",
+                    {{"warmup", options.throughput.warmup},
+                     {"min_runs", options.throughput.min_runs},
+                     {"max_runs", options.throughput.max_runs},
+                     {"budget_s", options.throughput.budget_s}}},
                    {"interleaved", true},
                    {"max_length", options.max_length},
                    {"truncation", std::string(text::truncation_name(options.truncation))},
@@ -363,7 +370,8 @@ nlohmann::json BenchReport::to_json() const {
       nlohmann::json r = w.stats[m].to_json();
       r["model"] = models[m].name;
       r["sequences_per_s"] = w.per_s(m);
-      r["tokens_per_s"] = w.stats[m].median_ms > 0 ? w.tokens_per_run / (w.stats[m].median_ms * 1e-3) : 0.0;
+      r["tokens_per_s"] =
+          w.stats[m].median_ms > 0 ? w.tokens_per_run / (w.stats[m].median_ms * 1e-3) : 0.0;
       r["samples_ms"] = nlohmann::json::array();
       for (double s : w.seconds[m]) r["samples_ms"].push_back(s * 1e3);
       wj["results"].push_back(r);
@@ -380,7 +388,8 @@ std::string BenchReport::to_markdown() const {
            " threads of ", machine.value("cpus", 0), " CPUs, compute ",
            machine.value("compute", std::string("fp32")), ", load average (1 min) ",
            machine.value("load_average_1m", -1.0), "\n\n");
-  s += "| model | weights MB | folder MB | load s | load RSS MB | first-pass RSS MB | peak RSS MB (est.) |\n";
+  s += "| model | weights MB | folder MB | load s | load RSS MB | first-pass RSS MB | peak RSS MB "
+       "(est.) |\n";
   s += "|---|---:|---:|---:|---:|---:|---:|\n";
   char buf[512];
   for (const auto& m : models) {

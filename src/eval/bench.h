@@ -48,8 +48,8 @@ enum class WorkloadKind { SYNTHETIC, REAL, TOKENIZE, THROUGHPUT };
 struct Workload {
   std::string name;  // "s128 b8", "real b8", "tokenize", "bucketed b8", ...
   WorkloadKind kind = WorkloadKind::SYNTHETIC;
-  int seq_len = 0;      // SYNTHETIC
-  int batch_size = 1;   // SYNTHETIC, REAL, THROUGHPUT
+  int seq_len = 0;                      // SYNTHETIC
+  int batch_size = 1;                   // SYNTHETIC, REAL, THROUGHPUT
   Padding padding = Padding::BUCKETED;  // THROUGHPUT
 };
 
@@ -61,14 +61,14 @@ struct BenchModelSpec {
 // The tokenization recipe of the real reviews (max_length, truncation, head_tokens) plus the
 // workloads and the protocol.
 struct BenchOptions : text::TokenizationRecipe {
-  std::vector<int> seq_lens;            // synthetic latency workloads (may be empty)
+  std::vector<int> seq_lens;  // synthetic latency workloads (may be empty)
   std::vector<int> batch_sizes{1, 8};
-  std::vector<std::string> texts;       // real reviews (may be empty)
+  std::vector<std::string> texts;  // real reviews (may be empty)
   std::vector<Padding> paddings{Padding::BUCKETED, Padding::PAD_BATCH, Padding::PAD_MAX};
   ProtocolOptions latency{2, 5, 30, 2.0};
   ProtocolOptions throughput{1, 3, 3, 0.0};  // one pass over all reviews per run
-  engine::EngineOptions engine;             // threads, compute, isa for every model
-  uint64_t seed = 0;                        // synthetic ids
+  engine::EngineOptions engine;              // threads, compute, isa for every model
+  uint64_t seed = 0;                         // synthetic ids
   bool progress = true;
 
   // Sets how the reviews are tokenized (max_length, truncation, head_tokens).

@@ -26,7 +26,8 @@ const WorkloadResult* latency_workload(const BenchReport& b) {
     if (w.workload.kind == WorkloadKind::REAL && w.workload.batch_size == 1) return &w;
   }
   for (const auto& w : b.workloads) {
-    if (w.workload.kind == WorkloadKind::REAL || w.workload.kind == WorkloadKind::SYNTHETIC) return &w;
+    if (w.workload.kind == WorkloadKind::REAL || w.workload.kind == WorkloadKind::SYNTHETIC)
+      return &w;
   }
   return nullptr;
 }
@@ -34,7 +35,8 @@ const WorkloadResult* latency_workload(const BenchReport& b) {
 // "Throughput" in the summary: real reviews, bucketed, else the largest synthetic figure.
 const WorkloadResult* throughput_workload(const BenchReport& b) {
   for (const auto& w : b.workloads) {
-    if (w.workload.kind == WorkloadKind::THROUGHPUT && w.workload.padding == Padding::BUCKETED) return &w;
+    if (w.workload.kind == WorkloadKind::THROUGHPUT && w.workload.padding == Padding::BUCKETED)
+      return &w;
   }
   const WorkloadResult* best = nullptr;
   for (const auto& w : b.workloads) {
@@ -61,8 +63,8 @@ CompareReport run_compare(const CompareOptions& o) {
   check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, "compare: ", o.data, " has no examples");
   r.examples = ds.examples.size();
   for (size_t m = 0; m < 2; ++m) {
-    log_info(cat("compare: evaluating ", r.names[m], " (", r.dirs[m], ") on ", r.examples,
-                 " examples"));
+    log_info(
+        cat("compare: evaluating ", r.names[m], " (", r.dirs[m], ") on ", r.examples, " examples"));
     engine::EngineOptions eo = o.bench.engine;
     const Classifier clf(r.dirs[m], eo);
     r.evals.push_back(evaluate(clf, ds, o.eval));
@@ -105,12 +107,13 @@ nlohmann::json CompareReport::to_json() const {
 std::string CompareReport::to_markdown() const {
   std::string s = "## FP32 vs INT8\n\n";
   s += cat("Data: `", data, "`, ", examples, " examples (max length ", evals[0].options.max_length,
-           ", ", evals[0].options.long_text == LongText::WINDOW
-                     ? cat("windows, stride ", evals[0].options.stride)
-                     : cat("truncation ", text::truncation_name(evals[0].options.truncation),
-                           evals[0].options.truncation == text::Truncation::HEAD_TAIL
-                               ? cat(", ", evals[0].options.head_tokens, " head tokens")
-                               : std::string()),
+           ", ",
+           evals[0].options.long_text == LongText::WINDOW
+               ? cat("windows, stride ", evals[0].options.stride)
+               : cat("truncation ", text::truncation_name(evals[0].options.truncation),
+                     evals[0].options.truncation == text::Truncation::HEAD_TAIL
+                         ? cat(", ", evals[0].options.head_tokens, " head tokens")
+                         : std::string()),
            ").\n\n");
   if (!command.empty()) s += cat("Command: `", command, "`\n\n");
   const WorkloadResult* lat = latency_workload(bench);
@@ -133,15 +136,17 @@ std::string CompareReport::to_markdown() const {
   if (names.size() == 2) {
     const auto& b0 = bench.models[0];
     const auto& b1 = bench.models[1];
-    s += cat("| **INT8 vs FP32** | ",
-             fmt("%.2fx smaller", double(b0.weights_bytes) / std::max<double>(1, b1.weights_bytes)),
-             " | ", fmt("%+.4f", evals[1].metrics.accuracy - evals[0].metrics.accuracy), " | ",
-             fmt("%+.4f", evals[1].metrics.macro_f1 - evals[0].metrics.macro_f1), " | ",
-             lat ? fmt("%.2fx faster", lat->stats[0].median_ms / std::max(1e-9, lat->stats[1].median_ms))
-                 : std::string("-"),
-             " | ", thr ? fmt("%.2fx", thr->per_s(1) / std::max(1e-9, thr->per_s(0))) : std::string("-"),
-             " | ", fmt("%.2fx less", double(b0.peak_rss_bytes) / std::max<double>(1, b1.peak_rss_bytes)),
-             " | ", disagreements, " differ |\n");
+    s += cat(
+        "| **INT8 vs FP32** | ",
+        fmt("%.2fx smaller", double(b0.weights_bytes) / std::max<double>(1, b1.weights_bytes)),
+        " | ", fmt("%+.4f", evals[1].metrics.accuracy - evals[0].metrics.accuracy), " | ",
+        fmt("%+.4f", evals[1].metrics.macro_f1 - evals[0].metrics.macro_f1), " | ",
+        lat ? fmt("%.2fx faster", lat->stats[0].median_ms / std::max(1e-9, lat->stats[1].median_ms))
+            : std::string("-"),
+        " | ", thr ? fmt("%.2fx", thr->per_s(1) / std::max(1e-9, thr->per_s(0))) : std::string("-"),
+        " | ",
+        fmt("%.2fx less", double(b0.peak_rss_bytes) / std::max<double>(1, b1.peak_rss_bytes)),
+        " | ", disagreements, " differ |\n");
   }
   s += "\n![latency](latency.svg) ![size vs accuracy](size_accuracy.svg) "
        "![throughput](throughput.svg)\n\n";
@@ -157,7 +162,8 @@ std::string latency_svg(const BenchReport& b) {
   std::vector<std::vector<BoxStats>> boxes;
   for (const auto& m : b.models) series.push_back(m.name);
   for (const auto& w : b.workloads) {
-    if (w.workload.kind != WorkloadKind::SYNTHETIC && w.workload.kind != WorkloadKind::REAL) continue;
+    if (w.workload.kind != WorkloadKind::SYNTHETIC && w.workload.kind != WorkloadKind::REAL)
+      continue;
     std::vector<BoxStats> row;
     for (const auto& samples : w.seconds) {
       std::vector<double> ms;
@@ -168,8 +174,8 @@ std::string latency_svg(const BenchReport& b) {
     boxes.push_back(row);
   }
   check(!cats.empty(), ErrorCode::INVALID_ARGUMENT, "latency plot: no latency workload measured");
-  return box_chart({"Latency per batch (box: quartiles, whiskers: min/max)", "workload (s = tokens, b = batch)",
-                    "ms per batch"},
+  return box_chart({"Latency per batch (box: quartiles, whiskers: min/max)",
+                    "workload (s = tokens, b = batch)", "ms per batch"},
                    cats, series, boxes);
 }
 
@@ -178,7 +184,10 @@ std::string size_accuracy_svg(const CompareReport& r) {
   for (size_t m = 0; m < r.names.size(); ++m) {
     const double mb = double(r.bench.models[m].weights_bytes) / 1e6;
     const double acc = r.evals[m].metrics.accuracy * 100;
-    s.push_back({r.names[m], {mb}, {acc}, {cat(r.names[m], " ", fmt("%.1f", mb), " MB, ", fmt("%.2f", acc), "%")}});
+    s.push_back({r.names[m],
+                 {mb},
+                 {acc},
+                 {cat(r.names[m], " ", fmt("%.1f", mb), " MB, ", fmt("%.2f", acc), "%")}});
   }
   return scatter_chart({"Model size vs accuracy", "model.safetensors (MB)", "accuracy (%)"}, s);
 }

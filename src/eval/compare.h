@@ -29,20 +29,20 @@ namespace bertq::eval {
 struct CompareOptions {
   std::string fp32_dir, int8_dir;
   std::string fp32_name = "FP32", int8_name = "INT8";
-  std::string data;          // dataset spec (data/dataset.h)
-  size_t limit = 2000;       // examples evaluated (0 = all), stratified with `seed`
+  std::string data;     // dataset spec (data/dataset.h)
+  size_t limit = 2000;  // examples evaluated (0 = all), stratified with `seed`
   uint64_t seed = 0;
   EvalOptions eval;
-  BenchOptions bench;        // texts are filled from the evaluated reviews
+  BenchOptions bench;          // texts are filled from the evaluated reviews
   size_t bench_reviews = 200;  // reviews for the real-length workloads (0 = none)
-  std::string command;       // the command line, recorded in the report
+  std::string command;         // the command line, recorded in the report
 };
 
 struct CompareReport {
   std::vector<std::string> names;  // {fp32_name, int8_name}
   std::vector<std::string> dirs;
-  std::vector<EvalResult> evals;   // same order
-  double agreement = 0;            // share of examples with the same predicted class
+  std::vector<EvalResult> evals;  // same order
+  double agreement = 0;           // share of examples with the same predicted class
   int64_t disagreements = 0;
   BenchReport bench;
   std::string data, command;

@@ -117,12 +117,12 @@ EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOp
   texts.reserve(ds.examples.size());
   for (size_t i = 0; i < ds.examples.size(); ++i) {
     const data::Example& ex = ds.examples[i];
-    check(ex.text_pair.empty(), ErrorCode::UNSUPPORTED,
-          "example ", ex.id, ": text pairs are not supported by eval");
+    check(ex.text_pair.empty(), ErrorCode::UNSUPPORTED, "example ", ex.id,
+          ": text pairs are not supported by eval");
     if (!ex.label_name.empty()) {
       labels[i] = model_labels.id(ex.label_name);
-      check(labels[i] >= 0, ErrorCode::INVALID_ARGUMENT,
-            "example ", ex.id, ": label \"", ex.label_name, "\" is not one of the model's labels");
+      check(labels[i] >= 0, ErrorCode::INVALID_ARGUMENT, "example ", ex.id, ": label \"",
+            ex.label_name, "\" is not one of the model's labels");
     }
     texts.push_back(ex.text);
   }
@@ -163,7 +163,8 @@ nlohmann::json EvalResult::to_json() const {
   j["tokens"] = tokens;
   j["tokenize_s"] = tokenize_s;
   j["model_s"] = model_s;
-  j["examples_per_s"] = tokenize_s + model_s > 0 ? double(predictions.size()) / (tokenize_s + model_s) : 0.0;
+  j["examples_per_s"] =
+      tokenize_s + model_s > 0 ? double(predictions.size()) / (tokenize_s + model_s) : 0.0;
   j["options"] = {{"max_length", options.max_length},
                   {"truncation", std::string(text::truncation_name(options.truncation))},
                   {"head_tokens", options.head_tokens},

@@ -54,11 +54,11 @@ struct EvalOptions : text::TokenizationRecipe {
 
 struct ExamplePrediction {
   std::string id;
-  int label = -1;      // true class id in the model's labels; -1 unlabelled
-  int predicted = 0;   // argmax of logits (lowest index on ties)
+  int label = -1;             // true class id in the model's labels; -1 unlabelled
+  int predicted = 0;          // argmax of logits (lowest index on ties)
   std::vector<float> logits;  // averaged over the windows in WINDOW mode
-  int windows = 1;     // sequences the text was run as
-  int tokens = 0;      // tokens run for this text (all windows, with special tokens)
+  int windows = 1;            // sequences the text was run as
+  int tokens = 0;             // tokens run for this text (all windows, with special tokens)
 };
 
 struct EvalResult {
@@ -66,7 +66,7 @@ struct EvalResult {
   Metrics metrics;
   std::vector<ExamplePrediction> predictions;  // input order
   EvalOptions options;
-  int64_t sequences = 0, tokens = 0;  // run through the model (windows count once each)
+  int64_t sequences = 0, tokens = 0;   // run through the model (windows count once each)
   double tokenize_s = 0, model_s = 0;  // wall time tokenizing / in forward passes
 
   // Every figure: metrics (examples, accuracy, macro_f1, mean_loss, confusion, per_class),

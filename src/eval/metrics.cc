@@ -25,14 +25,14 @@ MetricsAccumulator::MetricsAccumulator(std::vector<std::string> labels)
 
 void MetricsAccumulator::add(int label, const std::vector<float>& logits) {
   const int k = static_cast<int>(labels_.size());
-  check(static_cast<int>(logits.size()) == k, ErrorCode::INVALID_ARGUMENT,
-        "metrics: expected ", k, " logits, got ", logits.size());
+  check(static_cast<int>(logits.size()) == k, ErrorCode::INVALID_ARGUMENT, "metrics: expected ", k,
+        " logits, got ", logits.size());
   if (label < 0) {
     ++unlabelled_;
     return;
   }
-  check(label < k, ErrorCode::INVALID_ARGUMENT,
-        "metrics: label ", label, " out of range for ", k, " classes");
+  check(label < k, ErrorCode::INVALID_ARGUMENT, "metrics: label ", label, " out of range for ", k,
+        " classes");
   const int pred = argmax(logits);
   ++confusion_[label][pred];
   double mx = logits[0];
@@ -63,9 +63,8 @@ Metrics MetricsAccumulator::compute() const {
     correct += tp;
     cm.precision = cm.predicted > 0 ? static_cast<double>(tp) / cm.predicted : 0.0;
     cm.recall = cm.support > 0 ? static_cast<double>(tp) / cm.support : 0.0;
-    cm.f1 = cm.precision + cm.recall > 0
-                ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
-                : 0.0;
+    cm.f1 = cm.precision + cm.recall > 0 ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
+                                         : 0.0;
     if (cm.support > 0 || cm.predicted > 0) {
       f1_sum += cm.f1;
       ++f1_classes;
@@ -88,8 +87,12 @@ nlohmann::json Metrics::to_json() const {
   j["confusion"] = confusion;
   nlohmann::json pc = nlohmann::json::array();
   for (const auto& c : per_class) {
-    pc.push_back({{"label", c.label}, {"precision", c.precision}, {"recall", c.recall},
-                  {"f1", c.f1}, {"support", c.support}, {"predicted", c.predicted}});
+    pc.push_back({{"label", c.label},
+                  {"precision", c.precision},
+                  {"recall", c.recall},
+                  {"f1", c.f1},
+                  {"support", c.support},
+                  {"predicted", c.predicted}});
   }
   j["per_class"] = pc;
   return j;
@@ -121,8 +124,8 @@ std::string Metrics::to_markdown() const {
 }
 
 double agreement(const std::vector<int>& a, const std::vector<int>& b) {
-  check(a.size() == b.size(), ErrorCode::INVALID_ARGUMENT,
-        "agreement: ", a.size(), " vs ", b.size(), " predictions");
+  check(a.size() == b.size(), ErrorCode::INVALID_ARGUMENT, "agreement: ", a.size(), " vs ",
+        b.size(), " predictions");
   if (a.empty()) return 0.0;
   size_t same = 0;
   for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];

@@ -16,7 +16,7 @@ ProtocolResult run_interleaved(size_t workloads, size_t models, const ProtocolOp
                                const std::function<void(size_t, size_t)>& fn, Progress* progress) {
   check(o.warmup >= 0 && o.min_runs >= 1 && o.max_runs >= o.min_runs, ErrorCode::INVALID_ARGUMENT,
         "bench protocol: warm-up ", o.warmup, ", runs ", o.min_runs, "..", o.max_runs,
-            " (need warm-up >= 0 and 1 <= min runs <= max runs)");
+        " (need warm-up >= 0 and 1 <= min runs <= max runs)");
   using Clock = std::chrono::steady_clock;
   ProtocolResult r;
   r.seconds.assign(workloads, std::vector<std::vector<double>>(models));
@@ -78,7 +78,7 @@ LatencyStats latency_stats(const std::vector<double>& seconds) {
 }
 
 nlohmann::json LatencyStats::to_json() const {
-  return {{"runs", runs},       {"mean_ms", mean_ms}, {"min_ms", min_ms}, {"median_ms", median_ms},
+  return {{"runs", runs},     {"mean_ms", mean_ms}, {"min_ms", min_ms}, {"median_ms", median_ms},
           {"p90_ms", p90_ms}, {"p99_ms", p99_ms},   {"max_ms", max_ms}};
 }
 

@@ -40,7 +40,7 @@ struct ProtocolStep {
 
 struct ProtocolResult {
   std::vector<std::vector<std::vector<double>>> seconds;  // [workload][model] timed runs
-  std::vector<ProtocolStep> steps;                         // every call, in order
+  std::vector<ProtocolStep> steps;                        // every call, in order
 };
 
 // INVALID_ARGUMENT for a negative warm-up, min_runs < 1 or max_runs < min_runs. Checks for an

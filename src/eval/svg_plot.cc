@@ -17,7 +17,9 @@ constexpr double kLeft = 70, kRight = 170, kTop = 40, kBottom = 55;
 const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
-const char* color(size_t i) { return kColors[i % (sizeof kColors / sizeof kColors[0])]; }
+const char* color(size_t i) {
+  return kColors[i % (sizeof kColors / sizeof kColors[0])];
+}
 
 std::string num(double v) {
   char buf[32];
@@ -51,17 +53,16 @@ Range axis_range(double lo, double hi) {
 
 class Canvas {
  public:
-  Canvas(const ChartSpec& spec, Range x, Range y, bool x_ticks)
-      : spec_(spec), x_(x), y_(y) {
+  Canvas(const ChartSpec& spec, Range x, Range y, bool x_ticks) : spec_(spec), x_(x), y_(y) {
     check(spec.width > kLeft + kRight + 50 && spec.height > kTop + kBottom + 50,
-          ErrorCode::INVALID_ARGUMENT,
-          "chart \"", spec.title, "\": size ", spec.width, "x", spec.height, " too small");
+          ErrorCode::INVALID_ARGUMENT, "chart \"", spec.title, "\": size ", spec.width, "x",
+          spec.height, " too small");
     w_ = spec.width - kLeft - kRight;
     h_ = spec.height - kTop - kBottom;
     os_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << spec.width
-        << "\" height=\"" << spec.height << "\" viewBox=\"0 0 " << spec.width << " "
-        << spec.height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        << "\" height=\"" << spec.height << "\" viewBox=\"0 0 " << spec.width << " " << spec.height
+        << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
         << "<rect x=\"0\" y=\"0\" width=\"" << spec.width << "\" height=\"" << spec.height
         << "\" fill=\"white\"/>\n"
         << "<text x=\"" << num(spec.width / 2.0) << "\" y=\"22\" text-anchor=\"middle\" "
@@ -80,8 +81,8 @@ class Canvas {
       const double x = kLeft + w_ + 15;
       os_ << "<rect x=\"" << num(x) << "\" y=\"" << num(y - 9) << "\" width=\"12\" height=\"12\""
           << " fill=\"" << color(i) << "\"/>\n"
-          << "<text x=\"" << num(x + 18) << "\" y=\"" << num(y + 1) << "\">"
-          << xml_escape(names[i]) << "</text>\n";
+          << "<text x=\"" << num(x + 18) << "\" y=\"" << num(y + 1) << "\">" << xml_escape(names[i])
+          << "</text>\n";
     }
   }
 
@@ -102,8 +103,8 @@ class Canvas {
     for (double v = y_.lo; v <= y_.hi + ystep * 1e-6; v += ystep) {
       os_ << "<line x1=\"" << num(x0) << "\" y1=\"" << num(py(v)) << "\" x2=\"" << num(x0 + w_)
           << "\" y2=\"" << num(py(v)) << "\" stroke=\"#ddd\"/>\n"
-          << "<text x=\"" << num(x0 - 6) << "\" y=\"" << num(py(v) + 4)
-          << "\" text-anchor=\"end\">" << tick_label(v) << "</text>\n";
+          << "<text x=\"" << num(x0 - 6) << "\" y=\"" << num(py(v) + 4) << "\" text-anchor=\"end\">"
+          << tick_label(v) << "</text>\n";
     }
     if (x_ticks) {
       const double xstep = nice_ceiling((x_.hi - x_.lo) / 5);
@@ -115,8 +116,8 @@ class Canvas {
     os_ << "<text x=\"" << num(x0 + w_ / 2) << "\" y=\"" << num(y0 + 40)
         << "\" text-anchor=\"middle\">" << xml_escape(spec_.x_label) << "</text>\n"
         << "<text x=\"16\" y=\"" << num(kTop + h_ / 2) << "\" text-anchor=\"middle\" "
-        << "transform=\"rotate(-90 16 " << num(kTop + h_ / 2) << ")\">"
-        << xml_escape(spec_.y_label) << "</text>\n";
+        << "transform=\"rotate(-90 16 " << num(kTop + h_ / 2) << ")\">" << xml_escape(spec_.y_label)
+        << "</text>\n";
   }
 
   ChartSpec spec_;
@@ -128,12 +129,12 @@ class Canvas {
 void check_series(const ChartSpec& spec, const std::vector<Series>& series) {
   check(!series.empty(), ErrorCode::INVALID_ARGUMENT, "chart \"", spec.title, "\": no series");
   for (const Series& s : series) {
-    check(!s.x.empty() && s.x.size() == s.y.size(), ErrorCode::INVALID_ARGUMENT,
-          "chart \"", spec.title, "\", series \"", s.name, "\": ", s.x.size(), " x values and ",
-              s.y.size(), " y values (need the same, at least one)");
+    check(!s.x.empty() && s.x.size() == s.y.size(), ErrorCode::INVALID_ARGUMENT, "chart \"",
+          spec.title, "\", series \"", s.name, "\": ", s.x.size(), " x values and ", s.y.size(),
+          " y values (need the same, at least one)");
     for (size_t i = 0; i < s.x.size(); ++i) {
-      check(std::isfinite(s.x[i]) && std::isfinite(s.y[i]), ErrorCode::INVALID_ARGUMENT,
-            "chart \"", spec.title, "\", series \"", s.name, "\": point ", i, " not finite");
+      check(std::isfinite(s.x[i]) && std::isfinite(s.y[i]), ErrorCode::INVALID_ARGUMENT, "chart \"",
+            spec.title, "\", series \"", s.name, "\": point ", i, " not finite");
     }
   }
 }
@@ -167,12 +168,23 @@ std::string xml_escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -226,8 +238,8 @@ std::string scatter_chart(const ChartSpec& spec, const std::vector<Series>& seri
       if (k < s.labels.size() && !s.labels[k].empty()) {
         // Labels of later series sit lower, so points at the same place stay readable.
         c.out() << "<text x=\"" << num(c.px(s.x[k]) + 9) << "\" y=\""
-                << num(c.py(s.y[k]) - 8 + 16 * double(i))
-                << "\">" << xml_escape(s.labels[k]) << "</text>\n";
+                << num(c.py(s.y[k]) - 8 + 16 * double(i)) << "\">" << xml_escape(s.labels[k])
+                << "</text>\n";
       }
     }
   }
@@ -239,14 +251,13 @@ std::string box_chart(const ChartSpec& spec, const std::vector<std::string>& cat
                       const std::vector<std::string>& series_names,
                       const std::vector<std::vector<BoxStats>>& boxes) {
   check(!categories.empty() && !series_names.empty() && boxes.size() == categories.size(),
-        ErrorCode::INVALID_ARGUMENT,
-        "chart \"", spec.title, "\": ", categories.size(), " categories, ", boxes.size(),
-            " box groups, ", series_names.size(), " series");
+        ErrorCode::INVALID_ARGUMENT, "chart \"", spec.title, "\": ", categories.size(),
+        " categories, ", boxes.size(), " box groups, ", series_names.size(), " series");
   double lo = 1e300, hi = -1e300;
   for (size_t c = 0; c < boxes.size(); ++c) {
-    check(boxes[c].size() == series_names.size(), ErrorCode::INVALID_ARGUMENT,
-          "chart \"", spec.title, "\", category \"", categories[c], "\": ", boxes[c].size(),
-              " boxes for ", series_names.size(), " series");
+    check(boxes[c].size() == series_names.size(), ErrorCode::INVALID_ARGUMENT, "chart \"",
+          spec.title, "\", category \"", categories[c], "\": ", boxes[c].size(), " boxes for ",
+          series_names.size(), " series");
     for (const BoxStats& b : boxes[c]) {
       check(std::isfinite(b.lo) && std::isfinite(b.hi) && b.lo <= b.hi, ErrorCode::INVALID_ARGUMENT,
             "chart \"", spec.title, "\", category \"", categories[c], "\": bad box");
@@ -269,10 +280,10 @@ std::string box_chart(const ChartSpec& spec, const std::vector<std::string>& cat
         << "<line x1=\"" << num(mid) << "\" y1=\"" << num(cv.py(b.q3)) << "\" x2=\"" << num(mid)
         << "\" y2=\"" << num(cv.py(b.hi)) << "\"/>\n"
         << "<rect x=\"" << num(l) << "\" y=\"" << num(cv.py(b.q3)) << "\" width=\"" << num(w)
-        << "\" height=\"" << num(std::max(0.5, cv.py(b.q1) - cv.py(b.q3)))
-        << "\" fill=\"" << color(s) << "\" fill-opacity=\"0.3\"/>\n"
-        << "<line x1=\"" << num(l) << "\" y1=\"" << num(cv.py(b.median)) << "\" x2=\""
-        << num(l + w) << "\" y2=\"" << num(cv.py(b.median)) << "\" stroke-width=\"2.5\"/>\n"
+        << "\" height=\"" << num(std::max(0.5, cv.py(b.q1) - cv.py(b.q3))) << "\" fill=\""
+        << color(s) << "\" fill-opacity=\"0.3\"/>\n"
+        << "<line x1=\"" << num(l) << "\" y1=\"" << num(cv.py(b.median)) << "\" x2=\"" << num(l + w)
+        << "\" y2=\"" << num(cv.py(b.median)) << "\" stroke-width=\"2.5\"/>\n"
         << "</g>\n";
     }
     cv.out() << "<text x=\"" << num(cv.px(double(c)) + slot / 2) << "\" y=\""

@@ -21,8 +21,8 @@ struct ChartSpec {
 
 struct Series {
   std::string name;
-  std::vector<double> x, y;          // same size
-  std::vector<std::string> labels;   // scatter: a label per point (optional)
+  std::vector<double> x, y;         // same size
+  std::vector<std::string> labels;  // scatter: a label per point (optional)
 };
 
 // Five-number summary drawn as a box (q1..q3, median line) with whiskers (lo..hi).

@@ -34,8 +34,12 @@ uint64_t status_kb(const std::string& key) {
 
 }  // namespace
 
-uint64_t rss_bytes() { return status_kb("VmRSS"); }
-uint64_t peak_rss_bytes() { return status_kb("VmHWM"); }
+uint64_t rss_bytes() {
+  return status_kb("VmRSS");
+}
+uint64_t peak_rss_bytes() {
+  return status_kb("VmHWM");
+}
 
 bool reset_peak_rss() {
   std::ofstream f("/proc/self/clear_refs");

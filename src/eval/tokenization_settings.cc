@@ -9,10 +9,14 @@ namespace bertq::eval {
 
 std::string_view setting_source_name(SettingSource s) {
   switch (s) {
-    case SettingSource::OPTION: return "option";
-    case SettingSource::CONFIG: return "config.json";
-    case SettingSource::DEFAULT: return "default";
-    case SettingSource::MODEL_LIMIT: return "max_position_embeddings";
+    case SettingSource::OPTION:
+      return "option";
+    case SettingSource::CONFIG:
+      return "config.json";
+    case SettingSource::DEFAULT:
+      return "default";
+    case SettingSource::MODEL_LIMIT:
+      return "max_position_embeddings";
   }
   return "?";
 }
@@ -28,9 +32,9 @@ nlohmann::json TokenizationSettings::to_json() const {
 }
 
 std::string TokenizationSettings::describe() const {
-  std::string s = cat("max length ", max_length, " (", setting_source_name(max_length_from),
-                      "), truncation ", text::truncation_name(truncation), " (",
-                      setting_source_name(truncation_from), ")");
+  std::string s =
+      cat("max length ", max_length, " (", setting_source_name(max_length_from), "), truncation ",
+          text::truncation_name(truncation), " (", setting_source_name(truncation_from), ")");
   if (truncation == text::Truncation::HEAD_TAIL)
     s += cat(", ", head_tokens, " head tokens (", setting_source_name(head_tokens_from), ")");
   return s;
@@ -61,8 +65,8 @@ TokenizationSettings resolve_tokenization(const io::BertConfig& config,
     s.truncation_from = SettingSource::CONFIG;
   }
   if (given.head_tokens) {
-    check(*given.head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
-          "--head-tokens ", *given.head_tokens, ": must be >= 0");
+    check(*given.head_tokens >= 0, ErrorCode::INVALID_ARGUMENT, "--head-tokens ",
+          *given.head_tokens, ": must be >= 0");
     s.head_tokens = *given.head_tokens;
     s.head_tokens_from = SettingSource::OPTION;
   } else if (recipe.head_tokens) {

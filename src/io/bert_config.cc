@@ -3,8 +3,8 @@
 
 #include <charconv>
 #include <climits>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "core/error.h"
@@ -32,8 +32,10 @@ void read_int(const json& j, const std::string& origin, const char* field, int& 
   const std::string name = prefix + field;
   if (!v.is_number_integer())
     throw field_error(origin, name, cat("expected an integer, got ", brief(v)));
-  const int64_t x = v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX ? INT64_MAX : v.get<int64_t>();
-  if (x < INT_MIN || x > INT_MAX) throw field_error(origin, name, cat("value ", brief(v), " out of range"));
+  const int64_t x =
+      v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX ? INT64_MAX : v.get<int64_t>();
+  if (x < INT_MIN || x > INT_MAX)
+    throw field_error(origin, name, cat("value ", brief(v), " out of range"));
   out = static_cast<int>(x);
 }
 
@@ -45,12 +47,25 @@ void read_float(const json& j, const std::string& origin, const char* field, flo
 }
 
 const std::set<std::string>& known_fields() {
-  static const std::set<std::string> k = {
-      "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-      "intermediate_size", "max_position_embeddings", "type_vocab_size", "pad_token_id",
-      "hidden_act", "layer_norm_eps", "hidden_dropout_prob", "attention_probs_dropout_prob",
-      "classifier_dropout", "id2label", "label2id", "num_labels", "architectures", "model_type",
-      "bertq"};
+  static const std::set<std::string> k = {"vocab_size",
+                                          "hidden_size",
+                                          "num_hidden_layers",
+                                          "num_attention_heads",
+                                          "intermediate_size",
+                                          "max_position_embeddings",
+                                          "type_vocab_size",
+                                          "pad_token_id",
+                                          "hidden_act",
+                                          "layer_norm_eps",
+                                          "hidden_dropout_prob",
+                                          "attention_probs_dropout_prob",
+                                          "classifier_dropout",
+                                          "id2label",
+                                          "label2id",
+                                          "num_labels",
+                                          "architectures",
+                                          "model_type",
+                                          "bertq"};
   return k;
 }
 
@@ -59,7 +74,8 @@ constexpr const char* kRecipeKey = "bertq";
 }  // namespace
 
 TokenizationRecipe TokenizationRecipe::from_json(const json& j, const std::string& origin) {
-  if (!j.is_object()) throw field_error(origin, kRecipeKey, cat("expected an object, got ", brief(j)));
+  if (!j.is_object())
+    throw field_error(origin, kRecipeKey, cat("expected an object, got ", brief(j)));
   TokenizationRecipe r;
   const std::string prefix = cat(kRecipeKey, ".");
   auto int_field = [&](const char* key, int lo, std::optional<int>& out) {
@@ -95,9 +111,12 @@ json TokenizationRecipe::to_json() const {
 
 std::string_view activation_name(Activation a) {
   switch (a) {
-    case Activation::GELU: return "gelu";
-    case Activation::GELU_NEW: return "gelu_new";
-    case Activation::RELU: return "relu";
+    case Activation::GELU:
+      return "gelu";
+    case Activation::GELU_NEW:
+      return "gelu_new";
+    case Activation::RELU:
+      return "relu";
   }
   return "?";
 }
@@ -106,8 +125,9 @@ Activation parse_activation(std::string_view name) {
   if (name == "gelu") return Activation::GELU;
   if (name == "gelu_new" || name == "gelu_pytorch_tanh") return Activation::GELU_NEW;
   if (name == "relu") return Activation::RELU;
-  throw Error(ErrorCode::UNSUPPORTED,
-              cat("activation \"", name, "\" is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)"));
+  throw Error(
+      ErrorCode::UNSUPPORTED,
+      cat("activation \"", name, "\" is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)"));
 }
 
 int BertConfig::label_id(std::string_view label) const {
@@ -117,19 +137,18 @@ int BertConfig::label_id(std::string_view label) const {
 }
 
 BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
-  check(j.is_object(), ErrorCode::CORRUPT_FILE,
-        origin, ": config must be a JSON object, got ", j.type_name());
+  check(j.is_object(), ErrorCode::CORRUPT_FILE, origin, ": config must be a JSON object, got ",
+        j.type_name());
   BertConfig c;
   if (j.contains("model_type")) {
     const json& m = j["model_type"];
-    check(m.is_string() && m.get<std::string>() == "bert", ErrorCode::UNSUPPORTED,
-          origin, ": field model_type: ", brief(m), " is not supported (bertq runs \"bert\" models)");
+    check(m.is_string() && m.get<std::string>() == "bert", ErrorCode::UNSUPPORTED, origin,
+          ": field model_type: ", brief(m), " is not supported (bertq runs \"bert\" models)");
   }
   if (j.contains("position_embedding_type")) {
     const json& p = j["position_embedding_type"];
-    check(p.is_string() && p.get<std::string>() == "absolute", ErrorCode::UNSUPPORTED,
-          origin, ": field position_embedding_type: ", brief(p),
-              " is not supported (only \"absolute\")");
+    check(p.is_string() && p.get<std::string>() == "absolute", ErrorCode::UNSUPPORTED, origin,
+          ": field position_embedding_type: ", brief(p), " is not supported (only \"absolute\")");
   }
   read_int(j, origin, "vocab_size", c.vocab_size);
   read_int(j, origin, "hidden_size", c.hidden_size);
@@ -142,8 +161,8 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
     read_int(j, origin, "pad_token_id", c.pad_token_id);
   if (j.contains("hidden_act")) {
     const json& a = j["hidden_act"];
-    check(a.is_string(), ErrorCode::CORRUPT_FILE,
-          origin, ": field hidden_act: expected a string, got ", brief(a));
+    check(a.is_string(), ErrorCode::CORRUPT_FILE, origin,
+          ": field hidden_act: expected a string, got ", brief(a));
     try {
       c.hidden_act = parse_activation(a.get<std::string>());
     } catch (const Error& e) {
@@ -164,7 +183,8 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
   if (j.contains("num_labels")) read_int(j, origin, "num_labels", num_labels);
   if (j.contains("id2label")) {
     const json& m = j["id2label"];
-    if (!m.is_object()) throw field_error(origin, "id2label", cat("expected an object, got ", brief(m)));
+    if (!m.is_object())
+      throw field_error(origin, "id2label", cat("expected an object, got ", brief(m)));
     std::vector<std::string> labels(m.size());
     std::vector<bool> seen(m.size(), false);
     for (auto it = m.begin(); it != m.end(); ++it) {
@@ -179,7 +199,8 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
         throw field_error(origin, "id2label",
                           cat("key \"", it.key(), "\" is not a label id in 0..", m.size() - 1));
       if (!it.value().is_string())
-        throw field_error(origin, "id2label", cat("label ", id, " must be a string, got ", brief(it.value())));
+        throw field_error(origin, "id2label",
+                          cat("label ", id, " must be a string, got ", brief(it.value())));
       if (seen[id]) throw field_error(origin, "id2label", cat("label id ", id, " given twice"));
       seen[id] = true;
       labels[id] = it.value().get<std::string>();
@@ -198,18 +219,23 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
   }
   if (j.contains("label2id")) {
     const json& m = j["label2id"];
-    if (!m.is_object()) throw field_error(origin, "label2id", cat("expected an object, got ", brief(m)));
+    if (!m.is_object())
+      throw field_error(origin, "label2id", cat("expected an object, got ", brief(m)));
     for (auto it = m.begin(); it != m.end(); ++it) {
       if (!it.value().is_number_integer())
-        throw field_error(origin, "label2id", cat("\"", it.key(), "\" must map to an integer, got ", brief(it.value())));
+        throw field_error(
+            origin, "label2id",
+            cat("\"", it.key(), "\" must map to an integer, got ", brief(it.value())));
       const int64_t id = it.value().get<int64_t>();
       if (id < 0 || id >= c.num_labels() || c.id2label[id] != it.key())
-        throw field_error(origin, "label2id",
-                          cat("\"", it.key(), "\": ", id, " disagrees with id2label (",
-                              id >= 0 && id < c.num_labels() ? "\"" + c.id2label[id] + "\"" : "no such id", ")"));
+        throw field_error(
+            origin, "label2id",
+            cat("\"", it.key(), "\": ", id, " disagrees with id2label (",
+                id >= 0 && id < c.num_labels() ? "\"" + c.id2label[id] + "\"" : "no such id", ")"));
     }
     if (static_cast<int>(m.size()) != c.num_labels())
-      throw field_error(origin, "label2id", cat(m.size(), " labels, but id2label has ", c.num_labels()));
+      throw field_error(origin, "label2id",
+                        cat(m.size(), " labels, but id2label has ", c.num_labels()));
   }
 
   if (j.contains(kRecipeKey)) c.recipe = TokenizationRecipe::from_json(j[kRecipeKey], origin);
@@ -273,7 +299,8 @@ void BertConfig::save(const std::string& path) const {
 void BertConfig::validate(const std::string& origin) const {
   const std::string pre = origin.empty() ? "config" : origin;
   auto positive = [&](int v, const char* field) {
-    check(v > 0, ErrorCode::INVALID_ARGUMENT, pre, ": field ", field, ": must be positive, got ", v);
+    check(v > 0, ErrorCode::INVALID_ARGUMENT, pre, ": field ", field, ": must be positive, got ",
+          v);
   };
   positive(vocab_size, "vocab_size");
   positive(hidden_size, "hidden_size");
@@ -282,30 +309,30 @@ void BertConfig::validate(const std::string& origin) const {
   positive(intermediate_size, "intermediate_size");
   positive(max_position_embeddings, "max_position_embeddings");
   positive(type_vocab_size, "type_vocab_size");
-  check(hidden_size % num_attention_heads == 0, ErrorCode::INVALID_ARGUMENT,
-        pre, ": field hidden_size: ", hidden_size, " is not a multiple of num_attention_heads ",
-            num_attention_heads);
-  check(pad_token_id >= 0 && pad_token_id < vocab_size, ErrorCode::INVALID_ARGUMENT,
-        pre, ": field pad_token_id: ", pad_token_id, " outside the vocabulary [0, ", vocab_size, ")");
-  check(std::isfinite(layer_norm_eps) && layer_norm_eps > 0, ErrorCode::INVALID_ARGUMENT,
-        pre, ": field layer_norm_eps: must be positive, got ", layer_norm_eps);
+  check(hidden_size % num_attention_heads == 0, ErrorCode::INVALID_ARGUMENT, pre,
+        ": field hidden_size: ", hidden_size, " is not a multiple of num_attention_heads ",
+        num_attention_heads);
+  check(pad_token_id >= 0 && pad_token_id < vocab_size, ErrorCode::INVALID_ARGUMENT, pre,
+        ": field pad_token_id: ", pad_token_id, " outside the vocabulary [0, ", vocab_size, ")");
+  check(std::isfinite(layer_norm_eps) && layer_norm_eps > 0, ErrorCode::INVALID_ARGUMENT, pre,
+        ": field layer_norm_eps: must be positive, got ", layer_norm_eps);
   auto prob = [&](float p, const char* field) {
-    check(p >= 0 && p < 1, ErrorCode::INVALID_ARGUMENT,
-          pre, ": field ", field, ": must be in [0, 1), got ", p);
+    check(p >= 0 && p < 1, ErrorCode::INVALID_ARGUMENT, pre, ": field ", field,
+          ": must be in [0, 1), got ", p);
   };
   prob(hidden_dropout_prob, "hidden_dropout_prob");
   prob(attention_probs_dropout_prob, "attention_probs_dropout_prob");
   if (classifier_dropout) prob(*classifier_dropout, "classifier_dropout");
   if (recipe && recipe->max_length)
-    check(*recipe->max_length <= max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-          pre, ": field bertq.max_length: ", *recipe->max_length,
-              " exceeds max_position_embeddings ", max_position_embeddings);
+    check(*recipe->max_length <= max_position_embeddings, ErrorCode::INVALID_ARGUMENT, pre,
+          ": field bertq.max_length: ", *recipe->max_length, " exceeds max_position_embeddings ",
+          max_position_embeddings);
   check(!id2label.empty(), ErrorCode::INVALID_ARGUMENT, pre, ": field id2label: no labels");
   std::set<std::string> seen;
   for (const auto& l : id2label) {
     check(!l.empty(), ErrorCode::INVALID_ARGUMENT, pre, ": field id2label: empty label");
-    check(seen.insert(l).second, ErrorCode::INVALID_ARGUMENT,
-          pre, ": field id2label: label \"", l, "\" given twice");
+    check(seen.insert(l).second, ErrorCode::INVALID_ARGUMENT, pre, ": field id2label: label \"", l,
+          "\" given twice");
   }
 }
 

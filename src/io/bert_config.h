@@ -63,8 +63,8 @@ struct BertConfig {
   float hidden_dropout_prob = 0.1f, attention_probs_dropout_prob = 0.1f;
   std::optional<float> classifier_dropout;
   std::vector<std::string> id2label = {"LABEL_0", "LABEL_1"};  // size num_labels
-  nlohmann::json extra = nlohmann::json::object();  // every other config.json field
-  std::optional<TokenizationRecipe> recipe;           // the "bertq" block, when present
+  nlohmann::json extra = nlohmann::json::object();             // every other config.json field
+  std::optional<TokenizationRecipe> recipe;                    // the "bertq" block, when present
 
   int num_labels() const { return static_cast<int>(id2label.size()); }
   int label_id(std::string_view label) const;  // -1 if absent

@@ -58,9 +58,13 @@ bool is_layer_tensor(BertTensor t) {
 
 bool is_linear_weight(BertTensor t) {
   switch (t) {
-    case BertTensor::Q_WEIGHT: case BertTensor::K_WEIGHT: case BertTensor::V_WEIGHT:
-    case BertTensor::ATTN_OUT_WEIGHT: case BertTensor::FFN_IN_WEIGHT:
-    case BertTensor::FFN_OUT_WEIGHT: case BertTensor::POOLER_WEIGHT:
+    case BertTensor::Q_WEIGHT:
+    case BertTensor::K_WEIGHT:
+    case BertTensor::V_WEIGHT:
+    case BertTensor::ATTN_OUT_WEIGHT:
+    case BertTensor::FFN_IN_WEIGHT:
+    case BertTensor::FFN_OUT_WEIGHT:
+    case BertTensor::POOLER_WEIGHT:
     case BertTensor::CLASSIFIER_WEIGHT:
       return true;
     default:
@@ -81,26 +85,38 @@ bool is_layer_norm_weight(BertTensor t) {
 std::string tensor_name(BertTensor t, int layer) {
   const Entry& e = entry(t);
   if (!is_layer_tensor(t)) return e.suffix;
-  check(layer >= 0, ErrorCode::INVALID_ARGUMENT,
-        "tensor_name: ", e.suffix, " is a layer tensor and needs a layer index");
+  check(layer >= 0, ErrorCode::INVALID_ARGUMENT, "tensor_name: ", e.suffix,
+        " is a layer tensor and needs a layer index");
   return cat(kLayerPrefix, layer, ".", e.suffix);
 }
 
 std::vector<int64_t> expected_shape(BertTensor t, const BertConfig& c) {
   const int64_t H = c.hidden_size, I = c.intermediate_size;
   switch (t) {
-    case BertTensor::WORD_EMBEDDINGS: return {c.vocab_size, H};
-    case BertTensor::POSITION_EMBEDDINGS: return {c.max_position_embeddings, H};
-    case BertTensor::TOKEN_TYPE_EMBEDDINGS: return {c.type_vocab_size, H};
-    case BertTensor::Q_WEIGHT: case BertTensor::K_WEIGHT: case BertTensor::V_WEIGHT:
-    case BertTensor::ATTN_OUT_WEIGHT: case BertTensor::POOLER_WEIGHT:
+    case BertTensor::WORD_EMBEDDINGS:
+      return {c.vocab_size, H};
+    case BertTensor::POSITION_EMBEDDINGS:
+      return {c.max_position_embeddings, H};
+    case BertTensor::TOKEN_TYPE_EMBEDDINGS:
+      return {c.type_vocab_size, H};
+    case BertTensor::Q_WEIGHT:
+    case BertTensor::K_WEIGHT:
+    case BertTensor::V_WEIGHT:
+    case BertTensor::ATTN_OUT_WEIGHT:
+    case BertTensor::POOLER_WEIGHT:
       return {H, H};
-    case BertTensor::FFN_IN_WEIGHT: return {I, H};
-    case BertTensor::FFN_IN_BIAS: return {I};
-    case BertTensor::FFN_OUT_WEIGHT: return {H, I};
-    case BertTensor::CLASSIFIER_WEIGHT: return {c.num_labels(), H};
-    case BertTensor::CLASSIFIER_BIAS: return {c.num_labels()};
-    default: return {H};  // biases and LayerNorm parameters of width H
+    case BertTensor::FFN_IN_WEIGHT:
+      return {I, H};
+    case BertTensor::FFN_IN_BIAS:
+      return {I};
+    case BertTensor::FFN_OUT_WEIGHT:
+      return {H, I};
+    case BertTensor::CLASSIFIER_WEIGHT:
+      return {c.num_labels(), H};
+    case BertTensor::CLASSIFIER_BIAS:
+      return {c.num_labels()};
+    default:
+      return {H};  // biases and LayerNorm parameters of width H
   }
 }
 
@@ -108,7 +124,8 @@ std::optional<TensorId> parse_tensor_name(const std::string& name) {
   const std::string prefix = kLayerPrefix;
   if (name.compare(0, prefix.size(), prefix) == 0) {
     const size_t dot = name.find('.', prefix.size());
-    if (dot == std::string::npos || dot == prefix.size() || dot - prefix.size() > 6) return std::nullopt;
+    if (dot == std::string::npos || dot == prefix.size() || dot - prefix.size() > 6)
+      return std::nullopt;
     int layer = 0;
     for (size_t i = prefix.size(); i < dot; ++i) {
       if (name[i] < '0' || name[i] > '9') return std::nullopt;
@@ -131,7 +148,8 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> all_tensor_names(const
     if (e.tensor < BertTensor::Q_WEIGHT) out.emplace_back(e.suffix, expected_shape(e.tensor, c));
   for (int l = 0; l < c.num_hidden_layers; ++l)
     for (const Entry& e : kTable)
-      if (is_layer_tensor(e.tensor)) out.emplace_back(tensor_name(e.tensor, l), expected_shape(e.tensor, c));
+      if (is_layer_tensor(e.tensor))
+        out.emplace_back(tensor_name(e.tensor, l), expected_shape(e.tensor, c));
   for (const Entry& e : kTable)
     if (e.tensor > BertTensor::FFN_LN_BIAS) out.emplace_back(e.suffix, expected_shape(e.tensor, c));
   return out;

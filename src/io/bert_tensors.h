@@ -22,15 +22,28 @@ enum class BertTensor {
   WORD_EMBEDDINGS,        // [V, H]
   POSITION_EMBEDDINGS,    // [P, H]
   TOKEN_TYPE_EMBEDDINGS,  // [TV, H]
-  EMB_LN_WEIGHT, EMB_LN_BIAS,  // [H]
-  Q_WEIGHT, Q_BIAS, K_WEIGHT, K_BIAS, V_WEIGHT, V_BIAS,  // [H, H], [H]
-  ATTN_OUT_WEIGHT, ATTN_OUT_BIAS,                        // [H, H], [H]
-  ATTN_LN_WEIGHT, ATTN_LN_BIAS,                          // [H]
-  FFN_IN_WEIGHT, FFN_IN_BIAS,                            // [I, H], [I]
-  FFN_OUT_WEIGHT, FFN_OUT_BIAS,                          // [H, I], [H]
-  FFN_LN_WEIGHT, FFN_LN_BIAS,                            // [H]
-  POOLER_WEIGHT, POOLER_BIAS,                            // [H, H], [H]
-  CLASSIFIER_WEIGHT, CLASSIFIER_BIAS,                    // [L, H], [L]
+  EMB_LN_WEIGHT,
+  EMB_LN_BIAS,  // [H]
+  Q_WEIGHT,
+  Q_BIAS,
+  K_WEIGHT,
+  K_BIAS,
+  V_WEIGHT,
+  V_BIAS,  // [H, H], [H]
+  ATTN_OUT_WEIGHT,
+  ATTN_OUT_BIAS,  // [H, H], [H]
+  ATTN_LN_WEIGHT,
+  ATTN_LN_BIAS,  // [H]
+  FFN_IN_WEIGHT,
+  FFN_IN_BIAS,  // [I, H], [I]
+  FFN_OUT_WEIGHT,
+  FFN_OUT_BIAS,  // [H, I], [H]
+  FFN_LN_WEIGHT,
+  FFN_LN_BIAS,  // [H]
+  POOLER_WEIGHT,
+  POOLER_BIAS,  // [H, H], [H]
+  CLASSIFIER_WEIGHT,
+  CLASSIFIER_BIAS,  // [L, H], [L]
 };
 constexpr int kNumBertTensors = static_cast<int>(BertTensor::CLASSIFIER_BIAS) + 1;
 
@@ -56,6 +69,7 @@ struct TensorId {
 std::optional<TensorId> parse_tensor_name(const std::string& name);
 
 // Every canonical tensor with its shape: embeddings, layers 0..N-1, pooler, classifier.
-std::vector<std::pair<std::string, std::vector<int64_t>>> all_tensor_names(const BertConfig& config);
+std::vector<std::pair<std::string, std::vector<int64_t>>> all_tensor_names(
+    const BertConfig& config);
 
 }  // namespace bertq::io

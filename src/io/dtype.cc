@@ -17,9 +17,9 @@ struct DTypeInfo {
 };
 
 constexpr DTypeInfo kDTypes[] = {
-    {DType::F64, "F64", 8}, {DType::F32, "F32", 4}, {DType::F16, "F16", 2},
+    {DType::F64, "F64", 8},   {DType::F32, "F32", 4}, {DType::F16, "F16", 2},
     {DType::BF16, "BF16", 2}, {DType::I64, "I64", 8}, {DType::I32, "I32", 4},
-    {DType::I16, "I16", 2}, {DType::I8, "I8", 1}, {DType::U8, "U8", 1},
+    {DType::I16, "I16", 2},   {DType::I8, "I8", 1},   {DType::U8, "U8", 1},
     {DType::BOOL, "BOOL", 1},
 };
 
@@ -43,8 +43,12 @@ float bits_f32(uint32_t u) {
 
 }  // namespace
 
-size_t dtype_size(DType t) { return info(t).size; }
-std::string_view dtype_name(DType t) { return info(t).name; }
+size_t dtype_size(DType t) {
+  return info(t).size;
+}
+std::string_view dtype_name(DType t) {
+  return info(t).name;
+}
 
 std::optional<DType> try_parse_dtype(std::string_view name) {
   for (const auto& d : kDTypes)
@@ -54,8 +58,9 @@ std::optional<DType> try_parse_dtype(std::string_view name) {
 
 DType parse_dtype(std::string_view name) {
   if (auto t = try_parse_dtype(name)) return *t;
-  throw Error(ErrorCode::INVALID_ARGUMENT,
-              cat("unknown dtype \"", name, "\" (F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)"));
+  throw Error(
+      ErrorCode::INVALID_ARGUMENT,
+      cat("unknown dtype \"", name, "\" (F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)"));
 }
 
 bool is_float_dtype(DType t) {
@@ -74,7 +79,9 @@ float f16_to_f32(uint16_t h) {
   return bits_f32(sign | ((exp + 112) << 23) | (mant << 13));        // rebias 15 -> 127
 }
 
-float bf16_to_f32(uint16_t b) { return bits_f32(static_cast<uint32_t>(b) << 16); }
+float bf16_to_f32(uint16_t b) {
+  return bits_f32(static_cast<uint32_t>(b) << 16);
+}
 
 uint16_t f32_to_bf16(float f) {
   const uint32_t x = f32_bits(f);
@@ -88,7 +95,8 @@ uint16_t f32_to_f16(float f) {
   const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000);
   x &= 0x7fffffff;
   if (x >= 0x7f800000) {  // inf / NaN
-    return static_cast<uint16_t>(sign | 0x7c00 | (x > 0x7f800000 ? 0x200 | ((x >> 13) & 0x3ff) : 0));
+    return static_cast<uint16_t>(sign | 0x7c00 |
+                                 (x > 0x7f800000 ? 0x200 | ((x >> 13) & 0x3ff) : 0));
   }
   // 65520 = halfway between the largest F16 (65504) and 65536; ties go to even = infinity.
   if (x >= 0x477ff000) return static_cast<uint16_t>(sign | 0x7c00);
@@ -98,7 +106,7 @@ uint16_t f32_to_f16(float f) {
     return static_cast<uint16_t>(sign | static_cast<uint16_t>(std::nearbyint(scaled)));
   }
   uint32_t h = ((((x >> 23) - 112) << 10) | ((x & 0x7fffff) >> 13));
-  const uint32_t rest = x & 0x1fff;  // the 13 dropped mantissa bits
+  const uint32_t rest = x & 0x1fff;                       // the 13 dropped mantissa bits
   if (rest > 0x1000 || (rest == 0x1000 && (h & 1))) ++h;  // a carry into the exponent is right
   return static_cast<uint16_t>(sign | h);
 }

@@ -28,8 +28,8 @@ int tokenizer_vocab_size(const std::string& dir) {
   if (j.contains("added_tokens") && j["added_tokens"].is_array())
     for (const auto& t : j["added_tokens"])
       if (t.is_object() && t.contains("id")) see(t["id"]);
-  check(max_id >= 0 && max_id < INT32_MAX, ErrorCode::CORRUPT_FILE,
-        tok, ": field model.vocab: no token ids found");
+  check(max_id >= 0 && max_id < INT32_MAX, ErrorCode::CORRUPT_FILE, tok,
+        ": field model.vocab: no token ids found");
   return static_cast<int>(max_id + 1);
 }
 
@@ -47,15 +47,16 @@ InitFolderResult init_model_folder(const std::string& dir, InitFolderOptions o) 
   if (vocab > 0) {
     check(!o.vocab_size_given || config.vocab_size == vocab, ErrorCode::INVALID_ARGUMENT,
           "--vocab-size ", config.vocab_size, " disagrees with ", vocab_origin, " (", vocab,
-              " tokens)");
+          " tokens)");
     config.vocab_size = vocab;
   } else {
     check(o.vocab_size_given, ErrorCode::INVALID_ARGUMENT,
           "init: give a vocabulary (--vocab FILE or --copy-tokenizer-from DIR) or --vocab-size N");
   }
   config.validate();
-  check(o.overwrite || !file_exists(join_path(dir, "model.safetensors")), ErrorCode::INVALID_ARGUMENT,
-        dir, ": already holds a model.safetensors (use --force to replace it)");
+  check(o.overwrite || !file_exists(join_path(dir, "model.safetensors")),
+        ErrorCode::INVALID_ARGUMENT, dir,
+        ": already holds a model.safetensors (use --force to replace it)");
 
   // Read the vocabulary before writing anything.
   std::string vocab_text;

@@ -21,7 +21,8 @@ std::vector<float> init_tensor_values(BertTensor t, const BertConfig& config, No
     for (float& x : v) x = static_cast<float>(std * rng.normal());
     if (t == BertTensor::WORD_EMBEDDINGS) {  // nn.Embedding(padding_idx=pad_token_id)
       const int64_t h = shape[1];
-      std::fill(v.begin() + config.pad_token_id * h, v.begin() + (config.pad_token_id + 1) * h, 0.0f);
+      std::fill(v.begin() + config.pad_token_id * h, v.begin() + (config.pad_token_id + 1) * h,
+                0.0f);
     }
   }
   return v;

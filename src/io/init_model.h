@@ -34,11 +34,12 @@ std::vector<float> init_tensor_values(BertTensor t, const BertConfig& config, No
 
 // A new model folder for tests and from-scratch training (what `bertq init` does).
 struct InitFolderOptions {
-  InitOptions init;              // init.config.vocab_size is replaced by the vocabulary's size
-  std::string vocab_file;        // vocab.txt to copy into the folder
-  std::string tokenizer_from;    // folder whose tokenizer files are copied
-  bool vocab_size_given = false; // init.config.vocab_size was set explicitly (checked, not replaced)
-  bool overwrite = false;        // replace an existing model in `dir`
+  InitOptions init;            // init.config.vocab_size is replaced by the vocabulary's size
+  std::string vocab_file;      // vocab.txt to copy into the folder
+  std::string tokenizer_from;  // folder whose tokenizer files are copied
+  bool vocab_size_given =
+      false;               // init.config.vocab_size was set explicitly (checked, not replaced)
+  bool overwrite = false;  // replace an existing model in `dir`
 };
 struct InitFolderResult {
   BertConfig config;

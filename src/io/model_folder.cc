@@ -14,18 +14,18 @@ const char* const kTokenizerFiles[4] = {"vocab.txt", "tokenizer.json", "tokenize
                                         "special_tokens_map.json"};
 
 ModelFolder ModelFolder::load(const std::string& dir) {
-  check(dir_exists(dir), ErrorCode::NOT_FOUND,
-        dir, ": no such model folder (download one with `bertq download model NAME` or create "
-                 "one with `bertq init`)");
+  check(dir_exists(dir), ErrorCode::NOT_FOUND, dir,
+        ": no such model folder (download one with `bertq download model NAME` or create "
+        "one with `bertq init`)");
   const std::string config_path = join_path(dir, "config.json");
-  check(file_exists(config_path), ErrorCode::NOT_FOUND,
-        dir, ": no config.json; download with `bertq download model NAME` or create a model "
-                 "with `bertq init`");
+  check(file_exists(config_path), ErrorCode::NOT_FOUND, dir,
+        ": no config.json; download with `bertq download model NAME` or create a model "
+        "with `bertq init`");
   const std::string weights_path = join_path(dir, "model.safetensors");
   if (!file_exists(weights_path)) {
-    check(!file_exists(join_path(dir, "model.safetensors.index.json")), ErrorCode::UNSUPPORTED,
-          dir, ": sharded checkpoints (model.safetensors.index.json) are not supported; save "
-                   "the model as one model.safetensors");
+    check(!file_exists(join_path(dir, "model.safetensors.index.json")), ErrorCode::UNSUPPORTED, dir,
+          ": sharded checkpoints (model.safetensors.index.json) are not supported; save "
+          "the model as one model.safetensors");
     const std::string bin_path = join_path(dir, "pytorch_model.bin");
     check(file_exists(bin_path), ErrorCode::NOT_FOUND, dir, ": no model.safetensors");
     // A torch.save checkpoint, read without running its pickle (torch_bin.h) and converted in
@@ -33,8 +33,10 @@ ModelFolder ModelFolder::load(const std::string& dir) {
     ModelFolder m;
     m.dir = dir;
     m.config = BertConfig::load(config_path);
-    log_info(cat(bin_path, ": no model.safetensors, reading the PyTorch checkpoint (`bertq convert "
-                 "--model ", dir, " --out ", dir, "` makes a model.safetensors)"));
+    log_info(cat(bin_path,
+                 ": no model.safetensors, reading the PyTorch checkpoint (`bertq convert "
+                 "--model ",
+                 dir, " --out ", dir, "` makes a model.safetensors)"));
     SafeTensorsWriter converted;
     add_torch_tensors(converted, read_torch_bin(bin_path));
     m.weights =
@@ -60,17 +62,18 @@ void write_model_folder(const std::string& dir, const BertConfig& config,
   for (auto& t : weights.tensors()) have.emplace(t.name, t);
   for (const auto& [name, shape] : all_tensor_names(config)) {
     auto it = have.find(name);
-    check(it != have.end(), ErrorCode::INVALID_ARGUMENT,
-          dir, ": cannot write model: tensor ", name, " missing");
-    check(it->second.shape == shape, ErrorCode::INVALID_ARGUMENT,
-          dir, ": cannot write model: tensor ", name, ": expected ", shape_str(shape), ", got ",
-              it->second.shape_str());
+    check(it != have.end(), ErrorCode::INVALID_ARGUMENT, dir, ": cannot write model: tensor ", name,
+          " missing");
+    check(it->second.shape == shape, ErrorCode::INVALID_ARGUMENT, dir,
+          ": cannot write model: tensor ", name, ": expected ", shape_str(shape), ", got ",
+          it->second.shape_str());
   }
   // Read the tokenizer files first, so a bad source leaves nothing half written.
   std::vector<std::pair<std::string, std::string>> tok;
   if (!tokenizer_from.empty()) {
     std::error_code ec;
-    const bool same = std::filesystem::exists(dir) && std::filesystem::equivalent(dir, tokenizer_from, ec);
+    const bool same =
+        std::filesystem::exists(dir) && std::filesystem::equivalent(dir, tokenizer_from, ec);
     bool has_vocab = false;
     for (const char* f : kTokenizerFiles) {
       const std::string p = join_path(tokenizer_from, f);
@@ -78,8 +81,8 @@ void write_model_folder(const std::string& dir, const BertConfig& config,
       has_vocab = has_vocab || std::string(f) == "vocab.txt" || std::string(f) == "tokenizer.json";
       if (!same) tok.emplace_back(f, read_file(p));
     }
-    check(has_vocab, ErrorCode::NOT_FOUND,
-          tokenizer_from, ": no vocab.txt or tokenizer.json to copy");
+    check(has_vocab, ErrorCode::NOT_FOUND, tokenizer_from,
+          ": no vocab.txt or tokenizer.json to copy");
   }
   make_dirs(dir);
   config.save(join_path(dir, "config.json"));

@@ -16,19 +16,19 @@ void SafeTensorsWriter::add(const std::string& name, DType dtype, std::vector<in
                             const void* data, size_t nbytes) {
   check(!name.empty() && name != "__metadata__", ErrorCode::INVALID_ARGUMENT,
         "safetensors writer: invalid tensor name \"", name, "\"");
-  check(index_.count(name) == 0, ErrorCode::INVALID_ARGUMENT,
-        "safetensors writer: tensor ", name, " added twice");
+  check(index_.count(name) == 0, ErrorCode::INVALID_ARGUMENT, "safetensors writer: tensor ", name,
+        " added twice");
   uint64_t numel = 1;
   for (int64_t d : shape) {
-    check(d >= 0, ErrorCode::INVALID_ARGUMENT,
-          "safetensors writer: tensor ", name, ": negative dimension in ", shape_str(shape));
+    check(d >= 0, ErrorCode::INVALID_ARGUMENT, "safetensors writer: tensor ", name,
+          ": negative dimension in ", shape_str(shape));
     numel *= static_cast<uint64_t>(d);
   }
   check(numel * dtype_size(dtype) == nbytes, ErrorCode::INVALID_ARGUMENT,
         "safetensors writer: tensor ", name, ": ", dtype_name(dtype), " ", shape_str(shape),
-            " needs ", numel * dtype_size(dtype), " bytes, got ", nbytes);
-  check(data != nullptr || nbytes == 0, ErrorCode::INVALID_ARGUMENT,
-        "safetensors writer: tensor ", name, ": null data");
+        " needs ", numel * dtype_size(dtype), " bytes, got ", nbytes);
+  check(data != nullptr || nbytes == 0, ErrorCode::INVALID_ARGUMENT, "safetensors writer: tensor ",
+        name, ": null data");
   index_[name] = entries_.size();
   entries_.push_back({name, dtype, std::move(shape), data, nbytes, nullptr});
 }
@@ -51,7 +51,9 @@ void SafeTensorsWriter::set_metadata(const std::string& key, const std::string& 
   metadata_[key] = value;
 }
 
-bool SafeTensorsWriter::contains(const std::string& name) const { return index_.count(name) > 0; }
+bool SafeTensorsWriter::contains(const std::string& name) const {
+  return index_.count(name) > 0;
+}
 
 std::vector<TensorView> SafeTensorsWriter::tensors() const {
   std::vector<TensorView> out;

@@ -27,10 +27,12 @@ void check_magic(std::string_view head, const std::string& origin) {
   const bool legacy = (!head.empty() && static_cast<uint8_t>(head[0]) == 0x80) ||
                       (head.size() >= 262 && head.substr(257, 5) == "ustar");
   throw Error(ErrorCode::UNSUPPORTED,
-              legacy ? cat(origin, ": the legacy (PyTorch < 1.6) torch.save format is not "
+              legacy ? cat(origin,
+                           ": the legacy (PyTorch < 1.6) torch.save format is not "
                            "supported; re-save it with torch.save in PyTorch >= 1.6, or as "
                            "model.safetensors")
-                     : cat(origin, ": not a torch.save zip archive (only the zip format of "
+                     : cat(origin,
+                           ": not a torch.save zip archive (only the zip format of "
                            "PyTorch >= 1.6 is supported)"));
 }
 
@@ -71,8 +73,8 @@ std::map<std::string, Bytes> read_entries(archive* a, const std::string& origin,
     const char* p = archive_entry_pathname(entry);
     const std::string name = p ? p : "";
     const size_t slash = name.find('/');
-    check(slash != std::string::npos && slash > 0, ErrorCode::CORRUPT_FILE,
-          origin, ": zip entry '", name, "' is not inside the checkpoint's folder");
+    check(slash != std::string::npos && slash > 0, ErrorCode::CORRUPT_FILE, origin, ": zip entry '",
+          name, "' is not inside the checkpoint's folder");
     // torch.save writes every entry under one folder, data.pkl first.
     if (prefix.empty()) prefix = name.substr(0, slash + 1);
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
@@ -91,8 +93,8 @@ std::map<std::string, Bytes> read_entries(archive* a, const std::string& origin,
       if (n < 0) archive_fail(a, origin, cat("reading zip entry ", name));
       if (n == 0) break;
       total += static_cast<uint64_t>(n);
-      check(total <= limit, ErrorCode::CORRUPT_FILE,
-            origin, ": zip entries decompress to more than ", limit, " bytes");
+      check(total <= limit, ErrorCode::CORRUPT_FILE, origin,
+            ": zip entries decompress to more than ", limit, " bytes");
       bytes.insert(bytes.end(), buf, buf + n);
     }
     check(!archive_entry_size_is_set(entry) ||
@@ -101,9 +103,8 @@ std::map<std::string, Bytes> read_entries(archive* a, const std::string& origin,
     const bool fresh = out.emplace(rel, std::move(bytes)).second;
     check(fresh, ErrorCode::CORRUPT_FILE, origin, ": zip entry ", name, " appears twice");
   }
-  check(out.count("data.pkl") == 1, ErrorCode::CORRUPT_FILE,
-        origin, ": no ", prefix.empty() ? "ARCHIVE/" : prefix,
-            "data.pkl in the zip (not a torch.save checkpoint)");
+  check(out.count("data.pkl") == 1, ErrorCode::CORRUPT_FILE, origin, ": no ",
+        prefix.empty() ? "ARCHIVE/" : prefix, "data.pkl in the zip (not a torch.save checkpoint)");
   return out;
 }
 
@@ -153,10 +154,10 @@ std::vector<TorchBinTensor> read_checkpoint(archive* a, const std::string& origi
   std::map<std::string, Bytes> entries = read_entries(a, origin, size);
   if (auto it = entries.find("byteorder"); it != entries.end()) {
     const std::string order(it->second.begin(), it->second.end());
-    check(order != "big", ErrorCode::UNSUPPORTED,
-          origin, ": big-endian checkpoints are not supported");
-    check(order == "little", ErrorCode::CORRUPT_FILE,
-          origin, ": byteorder entry is neither little nor big");
+    check(order != "big", ErrorCode::UNSUPPORTED, origin,
+          ": big-endian checkpoints are not supported");
+    check(order == "little", ErrorCode::CORRUPT_FILE, origin,
+          ": byteorder entry is neither little nor big");
   }
   const Bytes& pkl = entries.at("data.pkl");
   const std::string_view pkl_text(reinterpret_cast<const char*>(pkl.data()), pkl.size());
@@ -170,9 +171,9 @@ std::vector<TorchBinTensor> read_checkpoint(archive* a, const std::string& origi
     auto it = entries.find("data/" + r.storage_key);
     check(it != entries.end(), ErrorCode::CORRUPT_FILE, where, " is missing from the zip");
     const uint64_t want = static_cast<uint64_t>(r.storage_numel) * dtype_size(r.dtype);
-    check(it->second.size() == want, ErrorCode::CORRUPT_FILE,
-          where, " has ", it->second.size(), " bytes, the pickle says ", r.storage_numel, " x ",
-              dtype_name(r.dtype), " (", want, " bytes)");
+    check(it->second.size() == want, ErrorCode::CORRUPT_FILE, where, " has ", it->second.size(),
+          " bytes, the pickle says ", r.storage_numel, " x ", dtype_name(r.dtype), " (", want,
+          " bytes)");
     ++uses[r.storage_key];
   }
   std::vector<TorchBinTensor> out;
@@ -216,7 +217,8 @@ std::vector<TorchBinTensor> read_torch_bin(const std::string& path) {
   return read_checkpoint(a.get(), path, size);
 }
 
-std::vector<TorchBinTensor> read_torch_bin_bytes(std::string_view bytes, const std::string& origin) {
+std::vector<TorchBinTensor> read_torch_bin_bytes(std::string_view bytes,
+                                                 const std::string& origin) {
   check_magic(bytes.substr(0, 512), origin);
   ArchivePtr a = new_reader();
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)

@@ -51,7 +51,7 @@ namespace bertq::io {
 // One tensor as data.pkl describes it (element units, not bytes).
 struct TorchTensorRecord {
   std::string name;
-  std::string storage_key;    // KEY: the bytes are entry ARCHIVE/data/KEY
+  std::string storage_key;  // KEY: the bytes are entry ARCHIVE/data/KEY
   DType dtype = DType::F32;
   int64_t storage_numel = 0;  // elements in the storage (from the persistent id)
   std::string location;       // "cpu", "cuda:0": informational
@@ -63,7 +63,8 @@ struct TorchTensorRecord {
 // Interprets the bytes of data.pkl; `origin` starts every error message (e.g.
 // "m/pytorch_model.bin: data.pkl"). The records are validated against their storage's numel
 // from the pickle (offset + extent, strides, overflow), in the dict's order.
-std::vector<TorchTensorRecord> parse_torch_pickle(std::string_view bytes, const std::string& origin);
+std::vector<TorchTensorRecord> parse_torch_pickle(std::string_view bytes,
+                                                  const std::string& origin);
 
 struct TorchBinTensor {
   std::string name;

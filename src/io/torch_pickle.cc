@@ -24,27 +24,37 @@ enum class Callable : uint8_t { ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMET
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::NONE: return "None";
-    case Kind::BOOL: return "bool";
-    case Kind::INT: return "int";
-    case Kind::STR: return "str";
-    case Kind::TUPLE: return "tuple";
-    case Kind::LIST: return "list";
-    case Kind::DICT: return "dict";
-    case Kind::CALLABLE: return "global";
-    case Kind::STORAGE: return "storage";
-    case Kind::TENSOR: return "tensor";
+    case Kind::NONE:
+      return "None";
+    case Kind::BOOL:
+      return "bool";
+    case Kind::INT:
+      return "int";
+    case Kind::STR:
+      return "str";
+    case Kind::TUPLE:
+      return "tuple";
+    case Kind::LIST:
+      return "list";
+    case Kind::DICT:
+      return "dict";
+    case Kind::CALLABLE:
+      return "global";
+    case Kind::STORAGE:
+      return "storage";
+    case Kind::TENSOR:
+      return "tensor";
   }
   return "?";
 }
 
 struct Value {
   Kind kind = Kind::NONE;
-  int64_t i = 0;               // INT, BOOL; STORAGE: numel; TENSOR: index into tensors_
-  std::string s;               // STR; CALLABLE: "module.name"; STORAGE: key
-  std::string s2;              // STORAGE: location
-  std::string type_name;       // STORAGE: its class, "torch.FloatStorage"
-  std::vector<uint32_t> items; // TUPLE, LIST; DICT: key, value, key, value, ...
+  int64_t i = 0;                // INT, BOOL; STORAGE: numel; TENSOR: index into tensors_
+  std::string s;                // STR; CALLABLE: "module.name"; STORAGE: key
+  std::string s2;               // STORAGE: location
+  std::string type_name;        // STORAGE: its class, "torch.FloatStorage"
+  std::vector<uint32_t> items;  // TUPLE, LIST; DICT: key, value, key, value, ...
   Callable callable = Callable::ORDERED_DICT;
   std::optional<DType> dtype;  // CALLABLE storage class / STORAGE: nullopt if unsupported
 };
@@ -52,13 +62,23 @@ struct Value {
 // The storage classes torch.save names, with our dtype (nullopt: known but unsupported).
 std::optional<std::optional<DType>> storage_class(std::string_view name) {
   static const std::pair<const char*, std::optional<DType>> kTable[] = {
-      {"FloatStorage", DType::F32},   {"HalfStorage", DType::F16},  {"BFloat16Storage", DType::BF16},
-      {"DoubleStorage", DType::F64},  {"LongStorage", DType::I64},  {"IntStorage", DType::I32},
-      {"ShortStorage", DType::I16},   {"CharStorage", DType::I8},   {"ByteStorage", DType::U8},
-      {"BoolStorage", DType::BOOL},   {"ComplexFloatStorage", std::nullopt},
-      {"ComplexDoubleStorage", std::nullopt}, {"QInt8Storage", std::nullopt},
-      {"QUInt8Storage", std::nullopt}, {"QInt32Storage", std::nullopt},
-      {"QUInt4x2Storage", std::nullopt}, {"QUInt2x4Storage", std::nullopt}};
+      {"FloatStorage", DType::F32},
+      {"HalfStorage", DType::F16},
+      {"BFloat16Storage", DType::BF16},
+      {"DoubleStorage", DType::F64},
+      {"LongStorage", DType::I64},
+      {"IntStorage", DType::I32},
+      {"ShortStorage", DType::I16},
+      {"CharStorage", DType::I8},
+      {"ByteStorage", DType::U8},
+      {"BoolStorage", DType::BOOL},
+      {"ComplexFloatStorage", std::nullopt},
+      {"ComplexDoubleStorage", std::nullopt},
+      {"QInt8Storage", std::nullopt},
+      {"QUInt8Storage", std::nullopt},
+      {"QInt32Storage", std::nullopt},
+      {"QUInt4x2Storage", std::nullopt},
+      {"QUInt2x4Storage", std::nullopt}};
   for (const auto& [n, t] : kTable)
     if (name == n) return t;
   return std::nullopt;
@@ -67,75 +87,144 @@ std::optional<std::optional<DType>> storage_class(std::string_view name) {
 // Names of every pickle opcode (protocols 0-5), for messages about refused ones.
 const char* opcode_name(uint8_t op) {
   switch (op) {
-    case '(': return "MARK";
-    case '.': return "STOP";
-    case '0': return "POP";
-    case '1': return "POP_MARK";
-    case '2': return "DUP";
-    case 'F': return "FLOAT";
-    case 'I': return "INT";
-    case 'J': return "BININT";
-    case 'K': return "BININT1";
-    case 'L': return "LONG";
-    case 'M': return "BININT2";
-    case 'N': return "NONE";
-    case 'P': return "PERSID";
-    case 'Q': return "BINPERSID";
-    case 'R': return "REDUCE";
-    case 'S': return "STRING";
-    case 'T': return "BINSTRING";
-    case 'U': return "SHORT_BINSTRING";
-    case 'V': return "UNICODE";
-    case 'X': return "BINUNICODE";
-    case 'a': return "APPEND";
-    case 'b': return "BUILD";
-    case 'c': return "GLOBAL";
-    case 'd': return "DICT";
-    case '}': return "EMPTY_DICT";
-    case 'e': return "APPENDS";
-    case 'g': return "GET";
-    case 'h': return "BINGET";
-    case 'i': return "INST";
-    case 'j': return "LONG_BINGET";
-    case 'l': return "LIST";
-    case ']': return "EMPTY_LIST";
-    case 'o': return "OBJ";
-    case 'p': return "PUT";
-    case 'q': return "BINPUT";
-    case 'r': return "LONG_BINPUT";
-    case 's': return "SETITEM";
-    case 't': return "TUPLE";
-    case ')': return "EMPTY_TUPLE";
-    case 'u': return "SETITEMS";
-    case 'G': return "BINFLOAT";
-    case 0x80: return "PROTO";
-    case 0x81: return "NEWOBJ";
-    case 0x82: return "EXT1";
-    case 0x83: return "EXT2";
-    case 0x84: return "EXT4";
-    case 0x85: return "TUPLE1";
-    case 0x86: return "TUPLE2";
-    case 0x87: return "TUPLE3";
-    case 0x88: return "NEWTRUE";
-    case 0x89: return "NEWFALSE";
-    case 0x8a: return "LONG1";
-    case 0x8b: return "LONG4";
-    case 'C': return "SHORT_BINBYTES";
-    case 'B': return "BINBYTES";
-    case 0x8c: return "SHORT_BINUNICODE";
-    case 0x8d: return "BINUNICODE8";
-    case 0x8e: return "BINBYTES8";
-    case 0x8f: return "EMPTY_SET";
-    case 0x90: return "ADDITEMS";
-    case 0x91: return "FROZENSET";
-    case 0x92: return "NEWOBJ_EX";
-    case 0x93: return "STACK_GLOBAL";
-    case 0x94: return "MEMOIZE";
-    case 0x95: return "FRAME";
-    case 0x96: return "BYTEARRAY8";
-    case 0x97: return "NEXT_BUFFER";
-    case 0x98: return "READONLY_BUFFER";
-    default: return nullptr;
+    case '(':
+      return "MARK";
+    case '.':
+      return "STOP";
+    case '0':
+      return "POP";
+    case '1':
+      return "POP_MARK";
+    case '2':
+      return "DUP";
+    case 'F':
+      return "FLOAT";
+    case 'I':
+      return "INT";
+    case 'J':
+      return "BININT";
+    case 'K':
+      return "BININT1";
+    case 'L':
+      return "LONG";
+    case 'M':
+      return "BININT2";
+    case 'N':
+      return "NONE";
+    case 'P':
+      return "PERSID";
+    case 'Q':
+      return "BINPERSID";
+    case 'R':
+      return "REDUCE";
+    case 'S':
+      return "STRING";
+    case 'T':
+      return "BINSTRING";
+    case 'U':
+      return "SHORT_BINSTRING";
+    case 'V':
+      return "UNICODE";
+    case 'X':
+      return "BINUNICODE";
+    case 'a':
+      return "APPEND";
+    case 'b':
+      return "BUILD";
+    case 'c':
+      return "GLOBAL";
+    case 'd':
+      return "DICT";
+    case '}':
+      return "EMPTY_DICT";
+    case 'e':
+      return "APPENDS";
+    case 'g':
+      return "GET";
+    case 'h':
+      return "BINGET";
+    case 'i':
+      return "INST";
+    case 'j':
+      return "LONG_BINGET";
+    case 'l':
+      return "LIST";
+    case ']':
+      return "EMPTY_LIST";
+    case 'o':
+      return "OBJ";
+    case 'p':
+      return "PUT";
+    case 'q':
+      return "BINPUT";
+    case 'r':
+      return "LONG_BINPUT";
+    case 's':
+      return "SETITEM";
+    case 't':
+      return "TUPLE";
+    case ')':
+      return "EMPTY_TUPLE";
+    case 'u':
+      return "SETITEMS";
+    case 'G':
+      return "BINFLOAT";
+    case 0x80:
+      return "PROTO";
+    case 0x81:
+      return "NEWOBJ";
+    case 0x82:
+      return "EXT1";
+    case 0x83:
+      return "EXT2";
+    case 0x84:
+      return "EXT4";
+    case 0x85:
+      return "TUPLE1";
+    case 0x86:
+      return "TUPLE2";
+    case 0x87:
+      return "TUPLE3";
+    case 0x88:
+      return "NEWTRUE";
+    case 0x89:
+      return "NEWFALSE";
+    case 0x8a:
+      return "LONG1";
+    case 0x8b:
+      return "LONG4";
+    case 'C':
+      return "SHORT_BINBYTES";
+    case 'B':
+      return "BINBYTES";
+    case 0x8c:
+      return "SHORT_BINUNICODE";
+    case 0x8d:
+      return "BINUNICODE8";
+    case 0x8e:
+      return "BINBYTES8";
+    case 0x8f:
+      return "EMPTY_SET";
+    case 0x90:
+      return "ADDITEMS";
+    case 0x91:
+      return "FROZENSET";
+    case 0x92:
+      return "NEWOBJ_EX";
+    case 0x93:
+      return "STACK_GLOBAL";
+    case 0x94:
+      return "MEMOIZE";
+    case 0x95:
+      return "FRAME";
+    case 0x96:
+      return "BYTEARRAY8";
+    case 0x97:
+      return "NEXT_BUFFER";
+    case 0x98:
+      return "READONLY_BUFFER";
+    default:
+      return nullptr;
   }
 }
 
@@ -169,10 +258,10 @@ class Unpickler {
       if (op == '.') break;
       step(op);
     }
-    if (pos_ != b_.size())
-      corrupt(cat(b_.size() - pos_, " bytes after STOP"));
+    if (pos_ != b_.size()) corrupt(cat(b_.size() - pos_, " bytes after STOP"));
     if (!marks_.empty()) corrupt("STOP with an open MARK");
-    if (stack_.size() != 1) corrupt(cat("STOP with ", stack_.size(), " values on the stack (want 1)"));
+    if (stack_.size() != 1)
+      corrupt(cat("STOP with ", stack_.size(), " values on the stack (want 1)"));
     return records(stack_[0]);
   }
 
@@ -236,7 +325,8 @@ class Unpickler {
   }
   std::vector<uint32_t> pop_mark(const char* op) {
     if (marks_.empty()) corrupt(cat(op, " without a MARK"));
-    std::vector<uint32_t> items(stack_.begin() + static_cast<ptrdiff_t>(marks_.back()), stack_.end());
+    std::vector<uint32_t> items(stack_.begin() + static_cast<ptrdiff_t>(marks_.back()),
+                                stack_.end());
     stack_.resize(marks_.back());
     marks_.pop_back();
     return items;
@@ -307,7 +397,8 @@ class Unpickler {
           r.shape.push_back(expect(i, Kind::INT, "a size").i);
         for (const uint32_t i : expect(args[3], Kind::TUPLE, "_rebuild_tensor_v2's stride").items)
           r.stride.push_back(expect(i, Kind::INT, "a stride").i);
-        if (at(args[4]).kind != Kind::BOOL) corrupt("_rebuild_tensor_v2's requires_grad is not a bool");
+        if (at(args[4]).kind != Kind::BOOL)
+          corrupt("_rebuild_tensor_v2's requires_grad is not a bool");
         const Kind hooks = at(args[5]).kind;
         if (hooks != Kind::DICT && hooks != Kind::NONE)
           corrupt("_rebuild_tensor_v2's backward_hooks is not a dict");
@@ -320,7 +411,8 @@ class Unpickler {
       }
       case Callable::REBUILD_PARAMETER: {
         // (tensor, requires_grad, backward_hooks): the parameter is its tensor.
-        if (args.size() != 3) corrupt(cat("_rebuild_parameter takes 3 arguments, got ", args.size()));
+        if (args.size() != 3)
+          corrupt(cat("_rebuild_parameter takes 3 arguments, got ", args.size()));
         expect(args[0], Kind::TENSOR, "_rebuild_parameter's data");
         stack_.push_back(args[0]);
         return;
@@ -333,7 +425,8 @@ class Unpickler {
   void persistent_id() {
     // ('storage', torch.FloatStorage, KEY, location, numel)
     const Value& pid = expect(pop("BINPERSID"), Kind::TUPLE, "the persistent id");
-    if (pid.items.size() != 5 || at(pid.items[0]).kind != Kind::STR || at(pid.items[0]).s != "storage")
+    if (pid.items.size() != 5 || at(pid.items[0]).kind != Kind::STR ||
+        at(pid.items[0]).s != "storage")
       corrupt("the persistent id is not a ('storage', class, key, location, numel) tuple");
     const Value& cls = expect(pid.items[1], Kind::CALLABLE, "the storage class");
     if (cls.callable != Callable::STORAGE_CLASS) corrupt(cat(cls.s, " is not a storage class"));
@@ -411,7 +504,8 @@ class Unpickler {
       }
       case 0x93: {  // STACK_GLOBAL
         const std::string name = expect(pop("STACK_GLOBAL"), Kind::STR, "STACK_GLOBAL's name").s;
-        const std::string module = expect(pop("STACK_GLOBAL"), Kind::STR, "STACK_GLOBAL's module").s;
+        const std::string module =
+            expect(pop("STACK_GLOBAL"), Kind::STR, "STACK_GLOBAL's module").s;
         global(module, name);
         return;
       }
@@ -483,9 +577,9 @@ class Unpickler {
       }
       default: {
         const char* name = opcode_name(op);
-        if (name == nullptr)
-          corrupt(cat("unknown pickle opcode 0x", std::hex, int{op}));
-        unsupported(cat("refused pickle opcode ", name, " (only what torch.save writes for a state "
+        if (name == nullptr) corrupt(cat("unknown pickle opcode 0x", std::hex, int{op}));
+        unsupported(cat("refused pickle opcode ", name,
+                        " (only what torch.save writes for a state "
                         "dict is accepted)"));
       }
     }
@@ -506,9 +600,9 @@ class Unpickler {
         unsupported(cat("a key of the checkpoint is a ", kind_name(key.kind), ", not a str"));
       const std::string where = cat(origin_, ": tensor ", printable(key.s));
       if (value.kind != Kind::TENSOR)
-        throw Error(ErrorCode::UNSUPPORTED,
-                    cat(where, ": is a ", kind_name(value.kind), ", not a tensor (only a flat "
-                        "state dict of tensors is supported)"));
+        throw Error(ErrorCode::UNSUPPORTED, cat(where, ": is a ", kind_name(value.kind),
+                                                ", not a tensor (only a flat "
+                                                "state dict of tensors is supported)"));
       if (!seen.insert(key.s).second)
         throw Error(ErrorCode::CORRUPT_FILE, cat(where, ": appears twice"));
       const size_t ti = static_cast<size_t>(value.i);
@@ -521,8 +615,8 @@ class Unpickler {
       auto [it, fresh] = storages.emplace(r.storage_key, std::make_pair(r.dtype, r.storage_numel));
       if (!fresh && it->second != std::make_pair(r.dtype, r.storage_numel))
         throw Error(ErrorCode::CORRUPT_FILE,
-                    cat(where, ": storage ", printable(r.storage_key), " is ", r.storage_numel, " x ",
-                        dtype_name(r.dtype), " here but ", it->second.second, " x ",
+                    cat(where, ": storage ", printable(r.storage_key), " is ", r.storage_numel,
+                        " x ", dtype_name(r.dtype), " here but ", it->second.second, " x ",
                         dtype_name(it->second.first), " for another tensor"));
       out.push_back(std::move(r));
     }
@@ -535,7 +629,8 @@ class Unpickler {
     };
     if (r.shape.size() != r.stride.size())
       fail(cat(r.shape.size(), " sizes but ", r.stride.size(), " strides"));
-    if (r.shape.size() > kMaxDims) fail(cat(r.shape.size(), " dimensions (at most ", kMaxDims, ")"));
+    if (r.shape.size() > kMaxDims)
+      fail(cat(r.shape.size(), " dimensions (at most ", kMaxDims, ")"));
     if (r.storage_offset < 0) fail(cat("negative storage offset ", r.storage_offset));
     int64_t numel = 1, last = 0;  // last: the largest element index reached, minus the offset
     for (size_t d = 0; d < r.shape.size(); ++d) {
@@ -579,7 +674,8 @@ class Unpickler {
 
 }  // namespace
 
-std::vector<TorchTensorRecord> parse_torch_pickle(std::string_view bytes, const std::string& origin) {
+std::vector<TorchTensorRecord> parse_torch_pickle(std::string_view bytes,
+                                                  const std::string& origin) {
   return Unpickler(bytes, origin).run();
 }
 

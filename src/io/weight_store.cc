@@ -12,14 +12,17 @@
 namespace bertq::io {
 namespace {
 
-bool starts_with(const std::string& s, std::string_view p) { return s.compare(0, p.size(), p) == 0; }
+bool starts_with(const std::string& s, std::string_view p) {
+  return s.compare(0, p.size(), p) == 0;
+}
 bool ends_with(const std::string& s, std::string_view p) {
   return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
 }
 
 float init_std(const BertConfig& config) {
   const auto it = config.extra.find("initializer_range");
-  if (it != config.extra.end() && it->is_number() && it->get<double>() >= 0) return it->get<float>();
+  if (it != config.extra.end() && it->is_number() && it->get<double>() >= 0)
+    return it->get<float>();
   return 0.02f;
 }
 
@@ -28,8 +31,10 @@ float init_std(const BertConfig& config) {
 std::string canonical_tensor_name(const std::string& name) {
   if (starts_with(name, "cls.") || ends_with(name, "position_ids")) return "";
   std::string n = name;
-  if (ends_with(n, "LayerNorm.gamma")) n = n.substr(0, n.size() - 5) + "weight";
-  else if (ends_with(n, "LayerNorm.beta")) n = n.substr(0, n.size() - 4) + "bias";
+  if (ends_with(n, "LayerNorm.gamma"))
+    n = n.substr(0, n.size() - 5) + "weight";
+  else if (ends_with(n, "LayerNorm.beta"))
+    n = n.substr(0, n.size() - 4) + "bias";
   if (starts_with(n, "embeddings.") || starts_with(n, "encoder.") || starts_with(n, "pooler."))
     n = "bert." + n;
   return n;
@@ -40,7 +45,8 @@ void WeightStore::add(TensorView v) {
   views_.push_back(std::move(v));
 }
 
-WeightStore WeightStore::load(const std::string& path, const BertConfig& config, uint64_t init_seed) {
+WeightStore WeightStore::load(const std::string& path, const BertConfig& config,
+                              uint64_t init_seed) {
   return load(SafeTensorsFile(path), config, init_seed);
 }
 
@@ -58,8 +64,8 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
     const std::string name = canonical_tensor_name(t.name);
     if (name.empty()) continue;
     auto [it, fresh] = by_name.emplace(name, &t);
-    check(fresh, ErrorCode::CORRUPT_FILE,
-          src, ": tensor ", name, " appears twice (as ", it->second->name, " and ", t.name, ")");
+    check(fresh, ErrorCode::CORRUPT_FILE, src, ": tensor ", name, " appears twice (as ",
+          it->second->name, " and ", t.name, ")");
   }
 
   // 2. Check and adopt every tensor: canonical ones in table order, then the extras.
@@ -75,27 +81,30 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
   for (const auto& [name, t] : by_name) ordered.emplace_back(name, t);
 
   for (const auto& [name, t] : ordered) {
-    const std::string where = cat(src, ": tensor ", name,
-                                  name == t->name ? std::string() : cat(" (stored as ", t->name, ")"));
+    const std::string where =
+        cat(src, ": tensor ", name,
+            name == t->name ? std::string() : cat(" (stored as ", t->name, ")"));
     const auto id = parse_tensor_name(name);
     if (id) {
       check(!is_layer_tensor(id->tensor) || id->layer < config.num_hidden_layers,
-            ErrorCode::CORRUPT_FILE,
-            where, ": layer ", id->layer, " but config.json has num_hidden_layers ",
-                config.num_hidden_layers);
+            ErrorCode::CORRUPT_FILE, where, ": layer ", id->layer,
+            " but config.json has num_hidden_layers ", config.num_hidden_layers);
       const auto want = expected_shape(id->tensor, config);
       if (t->shape != want) {
         std::string hint;
-        if (id->tensor == BertTensor::CLASSIFIER_WEIGHT || id->tensor == BertTensor::CLASSIFIER_BIAS)
+        if (id->tensor == BertTensor::CLASSIFIER_WEIGHT ||
+            id->tensor == BertTensor::CLASSIFIER_BIAS)
           hint = cat(" (config.json has ", config.num_labels(), " labels)");
         throw Error(ErrorCode::CORRUPT_FILE,
                     cat(where, ": expected ", shape_str(want), ", got ", t->shape_str(), hint));
       }
-      const bool ok = is_float_dtype(t->dtype) || (t->dtype == DType::I8 && is_matrix_tensor(id->tensor));
-      check(ok, ErrorCode::UNSUPPORTED,
-            where, ": dtype ", dtype_name(t->dtype), " is not supported for this tensor (",
-                is_matrix_tensor(id->tensor) ? "F32, F16, BF16, F64 or quantized I8" : "F32, F16, BF16 or F64",
-                ")");
+      const bool ok =
+          is_float_dtype(t->dtype) || (t->dtype == DType::I8 && is_matrix_tensor(id->tensor));
+      check(ok, ErrorCode::UNSUPPORTED, where, ": dtype ", dtype_name(t->dtype),
+            " is not supported for this tensor (",
+            is_matrix_tensor(id->tensor) ? "F32, F16, BF16, F64 or quantized I8"
+                                         : "F32, F16, BF16 or F64",
+            ")");
     }
     TensorView v = *t;
     v.name = name;
@@ -116,14 +125,16 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
   for (const auto& [name, shape] : canonical) {
     if (ws.find(name)) continue;
     const auto id = parse_tensor_name(name);
-    const bool head = id && (id->tensor == BertTensor::POOLER_WEIGHT || id->tensor == BertTensor::POOLER_BIAS ||
-                             id->tensor == BertTensor::CLASSIFIER_WEIGHT ||
-                             id->tensor == BertTensor::CLASSIFIER_BIAS);
-    check(head, ErrorCode::NOT_FOUND,
-          src, ": tensor ", name, " not found (", ws.file_->tensors().size(),
-              " tensors in the file; a BERT checkpoint matching config.json?)");
+    const bool head =
+        id &&
+        (id->tensor == BertTensor::POOLER_WEIGHT || id->tensor == BertTensor::POOLER_BIAS ||
+         id->tensor == BertTensor::CLASSIFIER_WEIGHT || id->tensor == BertTensor::CLASSIFIER_BIAS);
+    check(head, ErrorCode::NOT_FOUND, src, ": tensor ", name, " not found (",
+          ws.file_->tensors().size(),
+          " tensors in the file; a BERT checkpoint matching config.json?)");
     const float std = init_std(config);
-    auto buf = std::make_shared<std::vector<float>>(init_tensor_values(id->tensor, config, rng, std));
+    auto buf =
+        std::make_shared<std::vector<float>>(init_tensor_values(id->tensor, config, rng, std));
     ws.add({name, DType::F32, shape, buf->data(), buf->size() * sizeof(float)});
     ws.owned_.push_back(std::move(buf));
     ws.initialized_.push_back(name);
@@ -144,22 +155,25 @@ const TensorView* WeightStore::find(const std::string& name) const {
 
 const TensorView& WeightStore::get(const std::string& name) const {
   const TensorView* t = find(name);
-  check(t != nullptr, ErrorCode::NOT_FOUND,
-        source_.empty() ? "weights" : source_, ": tensor ", name, " not found");
+  check(t != nullptr, ErrorCode::NOT_FOUND, source_.empty() ? "weights" : source_, ": tensor ",
+        name, " not found");
   return *t;
 }
 
-const TensorView& WeightStore::get(BertTensor t, int layer) const { return get(tensor_name(t, layer)); }
+const TensorView& WeightStore::get(BertTensor t, int layer) const {
+  return get(tensor_name(t, layer));
+}
 
 const float* WeightStore::f32(const std::string& name) const {
   const TensorView& v = get(name);
-  check(v.dtype == DType::F32, ErrorCode::UNSUPPORTED,
-        source_, ": tensor ", name, " is ", dtype_name(v.dtype),
-            ", not F32 (a quantized model needs the INT8 engine)");
+  check(v.dtype == DType::F32, ErrorCode::UNSUPPORTED, source_, ": tensor ", name, " is ",
+        dtype_name(v.dtype), ", not F32 (a quantized model needs the INT8 engine)");
   return static_cast<const float*>(v.data);
 }
 
-const float* WeightStore::f32(BertTensor t, int layer) const { return f32(tensor_name(t, layer)); }
+const float* WeightStore::f32(BertTensor t, int layer) const {
+  return f32(tensor_name(t, layer));
+}
 
 std::vector<std::string> WeightStore::names() const {
   std::vector<std::string> out;

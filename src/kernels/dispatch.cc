@@ -39,9 +39,8 @@ const Tables& tables() {
 }  // namespace
 
 const KernelTable& kernels_for(Isa isa) {
-  check(
-      static_cast<int>(isa) <= static_cast<int>(best_isa()), ErrorCode::UNSUPPORTED,
-      "kernels for ISA ", isa_name(isa), ": this CPU supports at most ", isa_name(best_isa()));
+  check(static_cast<int>(isa) <= static_cast<int>(best_isa()), ErrorCode::UNSUPPORTED,
+        "kernels for ISA ", isa_name(isa), ": this CPU supports at most ", isa_name(best_isa()));
   switch (isa) {
     case Isa::GENERIC:
       return tables().generic;

@@ -37,9 +37,9 @@
 
 namespace bertq::kernels {
 
-constexpr int kWeightQMax = 127;          // weights in [-127, 127]
-constexpr int kActQMaxFull = 255;         // u8 activations with VNNI (no saturation)
-constexpr int kActQMaxReduced = 127;      // u7 activations without VNNI
-constexpr float kActClamp = 65536.f;      // x * inv is clamped to ±kActClamp before rounding
+constexpr int kWeightQMax = 127;      // weights in [-127, 127]
+constexpr int kActQMaxFull = 255;     // u8 activations with VNNI (no saturation)
+constexpr int kActQMaxReduced = 127;  // u7 activations without VNNI
+constexpr float kActClamp = 65536.f;  // x * inv is clamped to ±kActClamp before rounding
 
 }  // namespace bertq::kernels

@@ -25,8 +25,8 @@ DemoModelShape demo_model_shape(const std::string& size) {
 }
 
 bool demo_uses_imdb(const DemoOptions& o) {
-  check(o.data == "auto" || o.data == "synthetic", ErrorCode::INVALID_ARGUMENT,
-        "demo --data ", o.data, ": expected auto or synthetic");
+  check(o.data == "auto" || o.data == "synthetic", ErrorCode::INVALID_ARGUMENT, "demo --data ",
+        o.data, ": expected auto or synthetic");
   return o.model != "scratch" && o.data == "auto" && !data::find_imdb().empty();
 }
 
@@ -85,7 +85,8 @@ PipelineOptions demo_pipeline_options(const DemoOptions& o, bool imdb) {
 namespace {
 
 // Runs `body` as stage `name` unless its marker matches `inputs`.
-StageOutcome setup_stage(const StageStore& store, const std::string& name, const nlohmann::json& inputs,
+StageOutcome setup_stage(const StageStore& store, const std::string& name,
+                         const nlohmann::json& inputs,
                          const std::function<StageOutcome(void)>& body,
                          const std::function<void(const StageOutcome&)>& on_stage) {
   StageOutcome out;
@@ -109,7 +110,8 @@ StageOutcome setup_stage(const StageStore& store, const std::string& name, const
 
 }  // namespace
 
-DemoResult run_demo(const DemoOptions& o, const std::function<void(const StageOutcome&)>& on_stage) {
+DemoResult run_demo(const DemoOptions& o,
+                    const std::function<void(const StageOutcome&)>& on_stage) {
   const bool scratch = o.model == "scratch";
   const bool imdb = demo_uses_imdb(o);
   const DemoModelShape s = demo_model_shape(o.size);
@@ -117,16 +119,19 @@ DemoResult run_demo(const DemoOptions& o, const std::function<void(const StageOu
     try {
       data::resolve_model(o.model);
     } catch (const Error& e) {
-      throw Error(e.code(), cat(e.what(), o.model == kDemoModel
-                                              ? "; `scripts/setup.sh --pretrained` places it offline"
-                                              : ""));
+      throw Error(
+          e.code(),
+          cat(e.what(),
+              o.model == kDemoModel ? "; `scripts/setup.sh --pretrained` places it offline" : ""));
     }
   }
   make_dirs(o.out);
   StageStore store(fs::absolute(o.out).lexically_normal().string());
   DemoResult res;
   using Clock = std::chrono::steady_clock;
-  auto secs = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  auto secs = [](Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
 
   const PipelineOptions p = demo_pipeline_options(o, imdb);
   if (imdb) {
@@ -142,19 +147,24 @@ DemoResult run_demo(const DemoOptions& o, const std::function<void(const StageOu
                          : (o.data == "auto" ? "; no IMDB on this machine" : ""),
                  ")");
   log_info(cat("demo data: ", res.data));
-  const nlohmann::json corpus_in = {{"train", s.train_size}, {"test", s.test_size}, {"seed", o.seed}};
+  const nlohmann::json corpus_in = {
+      {"train", s.train_size}, {"test", s.test_size}, {"seed", o.seed}};
   const std::string corpus = join_path(o.out, "corpus");
-  res.setup.push_back(setup_stage(store, "corpus", corpus_in, [&] {
-    const auto t0 = Clock::now();
-    data::SyntheticOptions so;
-    so.train_size = s.train_size;
-    so.test_size = s.test_size;
-    so.seed = o.seed;
-    const auto paths = data::write_synthetic_corpus(corpus, so);
-    StageOutcome out{"corpus", false, secs(t0), {{"train", s.train_size}, {"test", s.test_size}}};
-    store.mark_done("corpus", corpus_in, paths, out.result, out.wall_s);
-    return out;
-  }, on_stage));
+  res.setup.push_back(setup_stage(
+      store, "corpus", corpus_in,
+      [&] {
+        const auto t0 = Clock::now();
+        data::SyntheticOptions so;
+        so.train_size = s.train_size;
+        so.test_size = s.test_size;
+        so.seed = o.seed;
+        const auto paths = data::write_synthetic_corpus(corpus, so);
+        StageOutcome out{
+            "corpus", false, secs(t0), {{"train", s.train_size}, {"test", s.test_size}}};
+        store.mark_done("corpus", corpus_in, paths, out.result, out.wall_s);
+        return out;
+      },
+      on_stage));
 
   if (!scratch) {
     res.pipeline = run_pipeline(p, on_stage);
@@ -164,46 +174,59 @@ DemoResult run_demo(const DemoOptions& o, const std::function<void(const StageOu
   const std::string vocab_dir = join_path(o.out, "vocab");
   const nlohmann::json vocab_in = {{"vocab_size", s.vocab_size},
                                    {"corpus", fingerprint(join_path(corpus, "train.jsonl"))}};
-  res.setup.push_back(setup_stage(store, "vocab", vocab_in, [&] {
-    const auto t0 = Clock::now();
-    text::VocabTrainerOptions vo;
-    vo.vocab_size = s.vocab_size;
-    vo.min_frequency = 2;
-    text::VocabTrainer trainer(vo);
-    trainer.add_file(join_path(corpus, "train.jsonl"));
-    const auto vocab = trainer.train();
-    std::string body;
-    for (const auto& t : vocab) body += t + "\n";
-    make_dirs(vocab_dir);
-    write_file_atomic(join_path(vocab_dir, "vocab.txt"), body);
-    StageOutcome out{"vocab", false, secs(t0), {{"tokens", vocab.size()}}};
-    store.mark_done("vocab", vocab_in, {join_path(vocab_dir, "vocab.txt")}, out.result, out.wall_s);
-    return out;
-  }, on_stage));
+  res.setup.push_back(setup_stage(
+      store, "vocab", vocab_in,
+      [&] {
+        const auto t0 = Clock::now();
+        text::VocabTrainerOptions vo;
+        vo.vocab_size = s.vocab_size;
+        vo.min_frequency = 2;
+        text::VocabTrainer trainer(vo);
+        trainer.add_file(join_path(corpus, "train.jsonl"));
+        const auto vocab = trainer.train();
+        std::string body;
+        for (const auto& t : vocab) body += t + "\n";
+        make_dirs(vocab_dir);
+        write_file_atomic(join_path(vocab_dir, "vocab.txt"), body);
+        StageOutcome out{"vocab", false, secs(t0), {{"tokens", vocab.size()}}};
+        store.mark_done("vocab", vocab_in, {join_path(vocab_dir, "vocab.txt")}, out.result,
+                        out.wall_s);
+        return out;
+      },
+      on_stage));
 
   const std::string model_dir = join_path(o.out, "init-model");
-  const nlohmann::json init_in = {{"layers", s.layers}, {"hidden", s.hidden}, {"heads", s.heads},
-                                  {"intermediate", s.intermediate}, {"max_position", s.max_position},
+  const nlohmann::json init_in = {{"layers", s.layers},
+                                  {"hidden", s.hidden},
+                                  {"heads", s.heads},
+                                  {"intermediate", s.intermediate},
+                                  {"max_position", s.max_position},
                                   {"seed", o.seed},
                                   {"vocab", fingerprint(join_path(vocab_dir, "vocab.txt"))}};
-  res.setup.push_back(setup_stage(store, "init", init_in, [&] {
-    const auto t0 = Clock::now();
-    io::InitFolderOptions io_opts;
-    io::BertConfig& c = io_opts.init.config;
-    c.num_hidden_layers = s.layers;
-    c.hidden_size = s.hidden;
-    c.num_attention_heads = s.heads;
-    c.intermediate_size = s.intermediate;
-    c.max_position_embeddings = s.max_position;
-    c.id2label = data::synthetic_labels();
-    io_opts.init.seed = o.seed;
-    io_opts.vocab_file = join_path(vocab_dir, "vocab.txt");
-    io_opts.overwrite = true;
-    const auto r = io::init_model_folder(model_dir, io_opts);
-    StageOutcome out{"init", false, secs(t0), {{"parameters", r.parameters}, {"vocab_size", r.config.vocab_size}}};
-    store.mark_done("init", init_in, {model_dir}, out.result, out.wall_s);
-    return out;
-  }, on_stage));
+  res.setup.push_back(setup_stage(
+      store, "init", init_in,
+      [&] {
+        const auto t0 = Clock::now();
+        io::InitFolderOptions io_opts;
+        io::BertConfig& c = io_opts.init.config;
+        c.num_hidden_layers = s.layers;
+        c.hidden_size = s.hidden;
+        c.num_attention_heads = s.heads;
+        c.intermediate_size = s.intermediate;
+        c.max_position_embeddings = s.max_position;
+        c.id2label = data::synthetic_labels();
+        io_opts.init.seed = o.seed;
+        io_opts.vocab_file = join_path(vocab_dir, "vocab.txt");
+        io_opts.overwrite = true;
+        const auto r = io::init_model_folder(model_dir, io_opts);
+        StageOutcome out{"init",
+                         false,
+                         secs(t0),
+                         {{"parameters", r.parameters}, {"vocab_size", r.config.vocab_size}}};
+        store.mark_done("init", init_in, {model_dir}, out.result, out.wall_s);
+        return out;
+      },
+      on_stage));
 
   res.pipeline = run_pipeline(p, on_stage);
   return res;

@@ -28,10 +28,10 @@ struct DemoOptions {
   std::string out = "runs/demo";
   std::string model = kDemoModel;  // a model folder or hub name to fine-tune, or "scratch"
   std::string data = "auto";       // auto (IMDB where on the machine, else synthetic) | synthetic
-  std::string size = "small";  // scratch only: small (a few minutes) | tiny (tests, seconds)
+  std::string size = "small";      // scratch only: small (a few minutes) | tiny (tests, seconds)
   int threads = 0;
   uint64_t seed = 1;
-  std::string stop_after;      // as PipelineOptions::stop_after
+  std::string stop_after;          // as PipelineOptions::stop_after
   int64_t train_stop_at_step = 0;  // tests: interrupt training after this step
   bool progress = true;
 };

@@ -37,15 +37,21 @@ namespace {
 // loop flags) appear only when set, so the markers of earlier runs still match.
 nlohmann::json train_inputs(const PipelineOptions& o) {
   const auto& t = o.train;
-  nlohmann::json j = {{"epochs", t.epochs},           {"lr", t.lr},
-                      {"batch_size", t.batch_size},   {"grad_accum", t.grad_accum},
-                      {"max_length", t.max_length},   {"truncation", t.truncation},
+  nlohmann::json j = {{"epochs", t.epochs},
+                      {"lr", t.lr},
+                      {"batch_size", t.batch_size},
+                      {"grad_accum", t.grad_accum},
+                      {"max_length", t.max_length},
+                      {"truncation", t.truncation},
                       {"head_tokens", t.head_tokens},
-                      {"warmup_ratio", t.warmup_ratio}, {"weight_decay", t.weight_decay},
+                      {"warmup_ratio", t.warmup_ratio},
+                      {"weight_decay", t.weight_decay},
                       {"validation_split", t.validation_split},
                       {"dropout", t.dropout ? nlohmann::json(*t.dropout) : nlohmann::json()},
-                      {"bf16", t.bf16},               {"seed", o.seed},
-                      {"eval_every", t.eval_every},   {"save_every", t.save_every}};
+                      {"bf16", t.bf16},
+                      {"seed", o.seed},
+                      {"eval_every", t.eval_every},
+                      {"save_every", t.save_every}};
   const PipelineTrainOptions d;
   if (t.max_steps != d.max_steps) j["max_steps"] = t.max_steps;
   if (t.max_grad_norm != d.max_grad_norm) j["max_grad_norm"] = t.max_grad_norm;
@@ -62,7 +68,8 @@ StageWork run_report_stage(const RunContext& ctx, const std::vector<StageOutcome
       if (d.stage == s) return d.result;
     throw Error(ErrorCode::INTERNAL, cat("report: stage ", s, " has no result"));
   };
-  auto model_entry = [&](const std::string& name, const std::string& stage, const std::string& rel) {
+  auto model_entry = [&](const std::string& name, const std::string& stage,
+                         const std::string& rel) {
     const auto& r = result_of(stage);
     nlohmann::json m = {{"name", name},
                         {"dir", ctx.path(rel)},
@@ -78,15 +85,15 @@ StageWork run_report_stage(const RunContext& ctx, const std::vector<StageOutcome
     if (r.contains("disagreements")) m["disagreements"] = r["disagreements"];
     return m;
   };
-  nlohmann::json summary = {
-      {"model", ctx.options.model},
-      {"data", ctx.options.data},
-      {"run_dir", ctx.store.run_dir()},
-      {"models", {model_entry("FP32", "eval_fp32", "model-fp32"),
-                  model_entry("INT8", "eval_int8", "model-int8")}},
-      {"bench", result_of("bench")},
-      {"train", result_of("train")},
-      {"data_summary", result_of("data")}};
+  nlohmann::json summary = {{"model", ctx.options.model},
+                            {"data", ctx.options.data},
+                            {"run_dir", ctx.store.run_dir()},
+                            {"models",
+                             {model_entry("FP32", "eval_fp32", "model-fp32"),
+                              model_entry("INT8", "eval_int8", "model-int8")}},
+                            {"bench", result_of("bench")},
+                            {"train", result_of("train")},
+                            {"data_summary", result_of("data")}};
   summary["bench_markdown"] = summary["bench"].value("markdown", "");
   summary["bench"].erase("markdown");
   StageWork w;
@@ -102,9 +109,9 @@ PipelineResult run_pipeline(const PipelineOptions& o,
   check(!o.out.empty(), ErrorCode::INVALID_ARGUMENT, "pipeline: --out is required");
   const auto& names = stage_names();
   check(o.stop_after.empty() || std::find(names.begin(), names.end(), o.stop_after) != names.end(),
-        ErrorCode::INVALID_ARGUMENT,
-        "pipeline: --stop-after ", o.stop_after, ": not a stage (data, train, eval_fp32, "
-            "quantize, eval_int8, bench, report)");
+        ErrorCode::INVALID_ARGUMENT, "pipeline: --stop-after ", o.stop_after,
+        ": not a stage (data, train, eval_fp32, "
+        "quantize, eval_int8, bench, report)");
   make_dirs(o.out);
   RunContext ctx{o, StageStore(fs::absolute(o.out).lexically_normal().string())};
   PipelineResult res;
@@ -120,8 +127,11 @@ PipelineResult run_pipeline(const PipelineOptions& o,
   for (const std::string& name : names) {
     nlohmann::json inputs;
     if (name == "data") {
-      inputs = {{"model", o.model}, {"data", o.data}, {"train_limit", o.train_limit},
-                {"test_limit", o.test_limit}, {"seed", o.seed}};
+      inputs = {{"model", o.model},
+                {"data", o.data},
+                {"train_limit", o.train_limit},
+                {"test_limit", o.test_limit},
+                {"seed", o.seed}};
       // Local folders and files are fingerprinted, so changing them reruns everything.
       std::error_code ec;
       if (fs::exists(o.model, ec)) inputs["model_files"] = fingerprint(o.model);
@@ -131,18 +141,21 @@ PipelineResult run_pipeline(const PipelineOptions& o,
     } else if (name == "eval_fp32") {
       inputs = {{"options", eval_opts}, {"data", upstream["data"]}, {"model", upstream["train"]}};
     } else if (name == "quantize") {
-      inputs = {{"scheme", o.quant.scheme}, {"calibration_size", o.quant.calibration_size},
+      inputs = {{"scheme", o.quant.scheme},
+                {"calibration_size", o.quant.calibration_size},
                 {"model", upstream["train"]},
                 {"data", upstream["data"]}};
     } else if (name == "eval_int8") {
-      inputs = {{"options", eval_opts}, {"model", upstream["quantize"]}, {"fp32", upstream["eval_fp32"]}};
+      inputs = {
+          {"options", eval_opts}, {"model", upstream["quantize"]}, {"fp32", upstream["eval_fp32"]}};
     } else if (name == "bench") {
-      inputs = {{"texts", o.bench.texts}, {"batch_sizes", o.bench.batch_sizes},
-                {"repeats", o.bench.repeats}, {"threads", o.bench.threads},
-                {"tokenization", eval_opts}, {"fp32", upstream["train"]},
+      inputs = {{"texts", o.bench.texts},      {"batch_sizes", o.bench.batch_sizes},
+                {"repeats", o.bench.repeats},  {"threads", o.bench.threads},
+                {"tokenization", eval_opts},   {"fp32", upstream["train"]},
                 {"int8", upstream["quantize"]}};
     } else {
-      inputs = {{"eval_fp32", upstream["eval_fp32"]}, {"eval_int8", upstream["eval_int8"]},
+      inputs = {{"eval_fp32", upstream["eval_fp32"]},
+                {"eval_int8", upstream["eval_int8"]},
                 {"bench", upstream["bench"]}};
     }
 
@@ -164,13 +177,20 @@ PipelineResult run_pipeline(const PipelineOptions& o,
       StageWork w;
       try {
         throw_if_interrupted(("stage " + name).c_str());
-        if (name == "data") w = run_data_stage(ctx);
-        else if (name == "train") w = run_train_stage(ctx, inputs);
-        else if (name == "eval_fp32") w = run_eval_stage(ctx, "model-fp32", "fp32");
-        else if (name == "quantize") w = run_quantize_stage(ctx);
-        else if (name == "eval_int8") w = run_eval_stage(ctx, "model-int8", "int8");
-        else if (name == "bench") w = run_bench_stage(ctx);
-        else w = run_report_stage(ctx, res.stages);
+        if (name == "data")
+          w = run_data_stage(ctx);
+        else if (name == "train")
+          w = run_train_stage(ctx, inputs);
+        else if (name == "eval_fp32")
+          w = run_eval_stage(ctx, "model-fp32", "fp32");
+        else if (name == "quantize")
+          w = run_quantize_stage(ctx);
+        else if (name == "eval_int8")
+          w = run_eval_stage(ctx, "model-int8", "int8");
+        else if (name == "bench")
+          w = run_bench_stage(ctx);
+        else
+          w = run_report_stage(ctx, res.stages);
       } catch (const Error& e) {
         rethrow_with_context(e, "stage " + name);
       } catch (const fs::filesystem_error& e) {

@@ -49,21 +49,22 @@ struct PipelineTrainOptions : train::LoopOptions {
   }
   int max_length = 256;
   std::string truncation = "head+tail";
-  int head_tokens = 0;  // head+tail: content tokens kept from the start; 0 = a quarter of the budget
+  int head_tokens =
+      0;  // head+tail: content tokens kept from the start; 0 = a quarter of the budget
   double validation_split = 0.1;  // of the train split, for choosing the best checkpoint
   bool bf16 = false;
 };
 
-struct PipelineQuantOptions {  // forwarded to the quantizer
+struct PipelineQuantOptions {      // forwarded to the quantizer
   std::string scheme = "dynamic";  // dynamic | static (see quant/quantizer.h)
   size_t calibration_size = 256;   // train examples used for activation ranges (static)
 };
 
-struct PipelineBenchOptions {  // forwarded to eval::run_bench (see eval/bench.h)
-  size_t texts = 64;                 // first N test texts, the same for both models
+struct PipelineBenchOptions {             // forwarded to eval::run_bench (see eval/bench.h)
+  size_t texts = 64;                      // first N test texts, the same for both models
   std::vector<int> batch_sizes = {1, 8};  // latency per batch; throughput at the largest
-  int repeats = 3;                   // timed runs at least per model and workload (median)
-  int threads = 0;                   // 0 = default_num_threads()
+  int repeats = 3;                        // timed runs at least per model and workload (median)
+  int threads = 0;                        // 0 = default_num_threads()
 };
 
 struct PipelineOptions {
@@ -73,7 +74,7 @@ struct PipelineOptions {
   bool download = true;                     // fetch a missing model / IMDB
   size_t train_limit = 0, test_limit = 0;   // stratified subsets; 0 = all
   uint64_t seed = 42;
-  int threads = 0;                          // training and evaluation threads; 0 = all
+  int threads = 0;  // training and evaluation threads; 0 = all
   int eval_batch_size = 32;
   PipelineTrainOptions train;
   PipelineQuantOptions quant;
@@ -93,7 +94,7 @@ struct PipelineResult {
   std::vector<StageOutcome> stages;  // in order, up to the last stage run
   bool stopped_early = false;        // stop_after ended the run
   std::string run_dir;
-  std::string table;                 // the final FP32 vs INT8 table (after report)
+  std::string table;  // the final FP32 vs INT8 table (after report)
   const StageOutcome* find(const std::string& stage) const;
 };
 

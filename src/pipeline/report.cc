@@ -29,7 +29,8 @@ const nlohmann::json* find_workload(const nlohmann::json& summary, bool throughp
   const nlohmann::json* best = nullptr;
   for (const auto& w : workloads(summary)) {
     const std::string kind = w.value("kind", "");
-    if (throughput ? kind == "throughput" && w.value("padding", "") == "bucketed" : kind == "real") {
+    if (throughput ? kind == "throughput" && w.value("padding", "") == "bucketed"
+                   : kind == "real") {
       if (best == nullptr || w.value("batch_size", 0) < best->value("batch_size", 0)) best = &w;
     }
   }
@@ -65,9 +66,8 @@ std::string final_table(const nlohmann::json& summary) {
     const auto* rl = result_of(lat, name);
     const auto* rh = result_of(thr, name);
     t += "| " + name + " | " + fmt("%.4f", m.value("accuracy", 0.0)) + " | " +
-         fmt("%.4f", m.value("macro_f1", 0.0)) + " | " +
-         fmt("%.2f", m.value("bytes", 0.0) / 1e6) + " | " +
-         (rl ? fmt("%.3f", ms_per_text(*lat, *rl)) : std::string("-")) + " | " +
+         fmt("%.4f", m.value("macro_f1", 0.0)) + " | " + fmt("%.2f", m.value("bytes", 0.0) / 1e6) +
+         " | " + (rl ? fmt("%.3f", ms_per_text(*lat, *rl)) : std::string("-")) + " | " +
          (rh ? fmt("%.1f", rh->value("sequences_per_s", 0.0)) : std::string("-")) + " | " +
          (m.contains("agreement") ? fmt("%.4f", m["agreement"].get<double>()) : std::string("-")) +
          " |\n";
@@ -79,20 +79,24 @@ std::string svg_bar_chart(const std::string& title, const std::vector<std::strin
                           const std::vector<double>& values, const std::string& unit) {
   check(labels.size() == values.size(), ErrorCode::INVALID_ARGUMENT, "svg_bar_chart: sizes differ");
   const int bar_h = 26, left = 170, width = 640, top = 40;
-  const double vmax = values.empty() ? 1 : std::max(1e-12, *std::max_element(values.begin(), values.end()));
+  const double vmax =
+      values.empty() ? 1 : std::max(1e-12, *std::max_element(values.begin(), values.end()));
   const int height = top + static_cast<int>(values.size()) * (bar_h + 8) + 20;
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
-                  "\" height=\"" + std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"13\">\n";
+                  "\" height=\"" + std::to_string(height) +
+                  "\" font-family=\"sans-serif\" font-size=\"13\">\n";
   s += "<text x=\"10\" y=\"22\" font-size=\"16\">" + eval::xml_escape(title) + "</text>\n";
   for (size_t i = 0; i < values.size(); ++i) {
     const int y = top + static_cast<int>(i) * (bar_h + 8);
     const int w = static_cast<int>((width - left - 90) * (values[i] / vmax));
-    s += "<text x=\"10\" y=\"" + std::to_string(y + 18) + "\">" + eval::xml_escape(labels[i]) + "</text>\n";
+    s += "<text x=\"10\" y=\"" + std::to_string(y + 18) + "\">" + eval::xml_escape(labels[i]) +
+         "</text>\n";
     s += "<rect x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
-         std::to_string(std::max(w, 1)) + "\" height=\"" + std::to_string(bar_h) +
-         "\" fill=\"" + (i % 2 ? "#e07b39" : "#3b6ea8") + "\"/>\n";
-    s += "<text x=\"" + std::to_string(left + std::max(w, 1) + 6) + "\" y=\"" + std::to_string(y + 18) +
-         "\">" + fmt("%.4g", values[i]) + " " + eval::xml_escape(unit) + "</text>\n";
+         std::to_string(std::max(w, 1)) + "\" height=\"" + std::to_string(bar_h) + "\" fill=\"" +
+         (i % 2 ? "#e07b39" : "#3b6ea8") + "\"/>\n";
+    s += "<text x=\"" + std::to_string(left + std::max(w, 1) + 6) + "\" y=\"" +
+         std::to_string(y + 18) + "\">" + fmt("%.4g", values[i]) + " " + eval::xml_escape(unit) +
+         "</text>\n";
   }
   s += "</svg>\n";
   return s;
@@ -125,20 +129,23 @@ std::vector<std::string> write_report(const std::string& run_dir, const nlohmann
 
   std::string md = "# bertq run: " + summary.value("model", std::string("?")) + " on " +
                    summary.value("data", std::string("?")) + "\n\n" + table + "\n";
-  md += "Accuracy and macro-F1 on the test split; agreement = share of test examples where the "
-        "model predicts the same label as FP32. Speed (eval::run_bench, both models interleaved "
-        "in one run, tokenization timed apart): ms/text = median latency of a batch of real "
-        "test texts / batch size; texts/s = one pass over all bench texts sorted by length and "
-        "packed without padding.\n\n";
+  md +=
+      "Accuracy and macro-F1 on the test split; agreement = share of test examples where the "
+      "model predicts the same label as FP32. Speed (eval::run_bench, both models interleaved "
+      "in one run, tokenization timed apart): ms/text = median latency of a batch of real "
+      "test texts / batch size; texts/s = one pass over all bench texts sorted by length and "
+      "packed without padding.\n\n";
   const auto& models = summary["models"];
-  if (!models.empty() && models[0].contains("tokenization") && models[0]["tokenization"].is_object()) {
+  if (!models.empty() && models[0].contains("tokenization") &&
+      models[0]["tokenization"].is_object()) {
     const auto& tk = models[0]["tokenization"];
-    md += "Tokenization (evaluation and benchmark): max length " +
-          std::to_string(tk.value("max_length", 0)) + ", truncation " + tk.value("truncation", "?") +
-          (tk.value("truncation", "") == "head+tail"
-               ? ", " + std::to_string(tk.value("head_tokens", 0)) + " head tokens"
-               : std::string()) +
-          " (from " + tk.value("from", nlohmann::json::object()).value("max_length", "?") + ").\n\n";
+    md +=
+        "Tokenization (evaluation and benchmark): max length " +
+        std::to_string(tk.value("max_length", 0)) + ", truncation " + tk.value("truncation", "?") +
+        (tk.value("truncation", "") == "head+tail"
+             ? ", " + std::to_string(tk.value("head_tokens", 0)) + " head tokens"
+             : std::string()) +
+        " (from " + tk.value("from", nlohmann::json::object()).value("max_length", "?") + ").\n\n";
   }
   for (const auto& m : models) {
     const std::string e = m.value("eval_markdown", "");
@@ -146,13 +153,16 @@ std::vector<std::string> write_report(const std::string& run_dir, const nlohmann
   }
   const std::string bench_md = summary.value("bench_markdown", "");
   if (!bench_md.empty()) md += "## Benchmark\n\n" + bench_md + "\n";
-  if (summary.contains("train")) md += "## Training\n\n```json\n" + summary["train"].dump(2) + "\n```\n\n";
+  if (summary.contains("train"))
+    md += "## Training\n\n```json\n" + summary["train"].dump(2) + "\n```\n\n";
   md += "![accuracy](plots/accuracy.svg)\n![throughput](plots/throughput.svg)\n";
   if (file_exists(join_path(run_dir, "plots/latency.svg"))) md += "![latency](plots/latency.svg)\n";
-  if (file_exists(join_path(run_dir, "train/curves.svg"))) md += "![training curves](train/curves.svg)\n";
+  if (file_exists(join_path(run_dir, "train/curves.svg")))
+    md += "![training curves](train/curves.svg)\n";
 
   put(join_path(plots, "accuracy.svg"), svg_bar_chart("Test accuracy", acc_labels, acc, ""));
-  put(join_path(plots, "throughput.svg"), svg_bar_chart("Throughput (model only)", thr_labels, thr, "texts/s"));
+  put(join_path(plots, "throughput.svg"),
+      svg_bar_chart("Throughput (model only)", thr_labels, thr, "texts/s"));
   put(join_path(run_dir, "report.json"), summary.dump(2) + "\n");
   put(join_path(run_dir, "report.md"), md);
   return written;

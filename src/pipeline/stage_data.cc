@@ -33,9 +33,11 @@ std::string resolve_model_dir(const PipelineOptions& o) {
 void write_jsonl(const std::string& path, const data::Dataset& ds) {
   std::string body;
   for (const auto& ex : ds.examples) {
-    check(ex.label >= 0, ErrorCode::INVALID_ARGUMENT,
-          ds.source, ": example ", ex.id, " has no label (the pipeline needs labelled data)");
-    body += nlohmann::json{{"text", ex.text}, {"label", ds.labels.names.at(ex.label)}, {"id", ex.id}}.dump();
+    check(ex.label >= 0, ErrorCode::INVALID_ARGUMENT, ds.source, ": example ", ex.id,
+          " has no label (the pipeline needs labelled data)");
+    body +=
+        nlohmann::json{{"text", ex.text}, {"label", ds.labels.names.at(ex.label)}, {"id", ex.id}}
+            .dump();
     body += '\n';
   }
   write_file_atomic(path, body);
@@ -63,8 +65,8 @@ StageWork run_data_stage(const RunContext& ctx) {
   }
   if (o.train_limit > 0) train = data::stratified_limit(train, o.train_limit, o.seed);
   if (o.test_limit > 0) test = data::stratified_limit(test, o.test_limit, o.seed);
-  check(!train.examples.empty() && !test.examples.empty(), ErrorCode::INVALID_ARGUMENT,
-        "data ", spec, ": the train and test splits must not be empty");
+  check(!train.examples.empty() && !test.examples.empty(), ErrorCode::INVALID_ARGUMENT, "data ",
+        spec, ": the train and test splits must not be empty");
   // One label set for both splits: the train split's (the test labels are mapped into it).
   data::map_labels(test, train.labels.names);
 

@@ -61,7 +61,8 @@ StageWork run_eval_stage(const RunContext& ctx, const std::string& model_rel,
   opts.progress = o.progress;
   const auto t0 = std::chrono::steady_clock::now();
   const eval::EvalResult r = eval::evaluate(clf, test, opts);
-  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   nlohmann::json result = r.metrics.to_json();
   result["wall_s"] = wall_s;
@@ -71,8 +72,8 @@ StageWork run_eval_stage(const RunContext& ctx, const std::string& model_rel,
   const std::vector<int> ids = r.predicted_ids();
   if (name != "fp32") {
     const std::vector<int> ref = load_predicted_ids(ctx.path("eval/fp32.json"));
-    check(ref.size() == ids.size(), ErrorCode::CORRUPT_FILE,
-          ctx.path("eval/fp32.json"), ": ", ref.size(), " predictions, expected ", ids.size());
+    check(ref.size() == ids.size(), ErrorCode::CORRUPT_FILE, ctx.path("eval/fp32.json"), ": ",
+          ref.size(), " predictions, expected ", ids.size());
     result["agreement"] = eval::agreement(ids, ref);
     int64_t differ = 0;
     for (size_t i = 0; i < ids.size(); ++i) differ += ids[i] != ref[i];
@@ -113,7 +114,8 @@ StageWork run_quantize_stage(const RunContext& ctx) {
 StageWork run_bench_stage(const RunContext& ctx) {
   const PipelineOptions& o = ctx.options;
   const PipelineBenchOptions& b = o.bench;
-  check(b.repeats > 0, ErrorCode::INVALID_ARGUMENT, "bench: repeats ", b.repeats, " must be positive");
+  check(b.repeats > 0, ErrorCode::INVALID_ARGUMENT, "bench: repeats ", b.repeats,
+        " must be positive");
   eval::BenchOptions bo;
   const data::Dataset test = data::load_dataset(ctx.path("data/test.jsonl"));
   for (const auto& ex : test.examples) {

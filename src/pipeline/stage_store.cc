@@ -16,7 +16,8 @@ nlohmann::json file_entry(const fs::path& p) {
   const auto t = fs::last_write_time(p).time_since_epoch();
   return {{"path", p.string()},
           {"bytes", static_cast<uint64_t>(fs::file_size(p))},
-          {"mtime_ns", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t).count())}};
+          {"mtime_ns",
+           static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t).count())}};
 }
 
 }  // namespace
@@ -73,12 +74,13 @@ nlohmann::json StageStore::mark_done(const std::string& stage, const nlohmann::j
   for (const auto& o : outputs)
     for (auto& f : fingerprint(o)) files.push_back(std::move(f));
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  nlohmann::json m = {{"stage", stage},
-                      {"inputs", inputs},
-                      {"outputs", files},
-                      {"result", result},
-                      {"wall_s", wall_s},
-                      {"finished_at", std::chrono::duration_cast<std::chrono::seconds>(now).count()}};
+  nlohmann::json m = {
+      {"stage", stage},
+      {"inputs", inputs},
+      {"outputs", files},
+      {"result", result},
+      {"wall_s", wall_s},
+      {"finished_at", std::chrono::duration_cast<std::chrono::seconds>(now).count()}};
   make_dirs(join_path(run_dir_, "stages"));
   write_file_atomic(marker_path(stage), m.dump(2) + "\n");
   return m;

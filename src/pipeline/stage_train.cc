@@ -55,7 +55,8 @@ StageWork run_train_stage(const RunContext& ctx, const nlohmann::json& inputs) {
   const std::string stamp = join_path(to.out_dir, "pipeline_inputs.json");
   const bool have_ckpt = file_exists(join_path(to.out_dir, "checkpoint/state.json")) ||
                          file_exists(join_path(to.out_dir, "checkpoint.old/state.json"));
-  const bool same = file_exists(stamp) && nlohmann::json::parse(read_file(stamp), nullptr, false) == inputs;
+  const bool same =
+      file_exists(stamp) && nlohmann::json::parse(read_file(stamp), nullptr, false) == inputs;
   if (have_ckpt && same) {
     to.resume = true;
     log_info(cat("stage train: resuming from ", to.out_dir, "/checkpoint"));
@@ -67,9 +68,9 @@ StageWork run_train_stage(const RunContext& ctx, const nlohmann::json& inputs) {
   }
   const train::TrainResult r = train::train(to);
   if (r.interrupted)
-    throw Error(ErrorCode::INTERRUPTED,
-                cat("interrupted at step ", r.steps, " of ", r.total_steps, "; the checkpoint is in ",
-                    to.out_dir, "/checkpoint: rerun the same command to resume"));
+    throw Error(ErrorCode::INTERRUPTED, cat("interrupted at step ", r.steps, " of ", r.total_steps,
+                                            "; the checkpoint is in ", to.out_dir,
+                                            "/checkpoint: rerun the same command to resume"));
   const std::string best = join_path(to.out_dir, "best");
   const std::string from = dir_exists(best) ? best : join_path(to.out_dir, "last");
   replace_folder_with_copy(from, ctx.path("model-fp32"));

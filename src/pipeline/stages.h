@@ -32,7 +32,6 @@ StageWork run_eval_stage(const RunContext& ctx, const std::string& model_rel,
 StageWork run_quantize_stage(const RunContext& ctx);
 StageWork run_bench_stage(const RunContext& ctx);
 
-
 // Replaces folder `dst` by a copy of `src` (copied to dst.tmp, then renamed).
 void replace_folder_with_copy(const std::string& src, const std::string& dst);
 

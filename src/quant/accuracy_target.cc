@@ -6,12 +6,15 @@
 namespace bertq::quant {
 namespace {
 
-double drop(const Fidelity& f) { return f.accuracy_fp32 - f.accuracy_int8; }
+double drop(const Fidelity& f) {
+  return f.accuracy_fp32 - f.accuracy_int8;
+}
 
 }  // namespace
 
 bool AccuracyTarget::met(const Fidelity& f) const {
-  return (max_drop < 0 || drop(f) <= max_drop) && (min_agreement < 0 || f.agreement >= min_agreement);
+  return (max_drop < 0 || drop(f) <= max_drop) &&
+         (min_agreement < 0 || f.agreement >= min_agreement);
 }
 
 void AccuracyTarget::rank(std::vector<LayerSensitivity>& layers) const {

@@ -84,12 +84,13 @@ std::string Fidelity::to_string() const {
   return buf;
 }
 
-std::string layer_glob(int layer) { return cat("bert.encoder.layer.", layer, ".*"); }
+std::string layer_glob(int layer) {
+  return cat("bert.encoder.layer.", layer, ".*");
+}
 
-std::vector<LayerSensitivity> layer_sensitivity(const io::ModelFolder& fp32,
-                                                const QuantizeOptions& o, const Ranges* ranges,
-                                                const EvalSet& set,
-                                                const std::vector<std::vector<float>>& fp32_logits) {
+std::vector<LayerSensitivity> layer_sensitivity(
+    const io::ModelFolder& fp32, const QuantizeOptions& o, const Ranges* ranges, const EvalSet& set,
+    const std::vector<std::vector<float>>& fp32_logits) {
   std::vector<LayerSensitivity> out;
   const int L = fp32.config.num_hidden_layers;
   for (int l = 0; l < L; ++l) {

@@ -38,7 +38,7 @@ std::vector<std::vector<float>> run_logits(std::shared_ptr<const engine::Model> 
 
 struct Fidelity {
   size_t n = 0;
-  double agreement = 0;                   // % of examples with the same argmax
+  double agreement = 0;  // % of examples with the same argmax
   double rel_err_mean = 0, rel_err_max = 0;
   double accuracy_fp32 = 0, accuracy_int8 = 0;  // % (labelled examples)
   std::string to_string() const;

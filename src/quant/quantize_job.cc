@@ -30,8 +30,8 @@ eval::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
   if (job.max_length) {
     const int max_pos = config.max_position_embeddings;
     s.max_length = std::min(*job.max_length, max_pos);
-    s.max_length_from = *job.max_length > max_pos ? eval::SettingSource::MODEL_LIMIT
-                                                  : eval::SettingSource::OPTION;
+    s.max_length_from =
+        *job.max_length > max_pos ? eval::SettingSource::MODEL_LIMIT : eval::SettingSource::OPTION;
     text::check_max_length(s.max_length, max_pos, "--max-length");
   }
   return s;
@@ -41,7 +41,8 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
                                 const std::function<void(const std::string&)>& print) {
   const io::ModelFolder fp32 = io::ModelFolder::load(job.model);
   QuantizeOptions o = job.options;
-  nlohmann::json report = {{"model", job.model}, {"out", job.out},
+  nlohmann::json report = {{"model", job.model},
+                           {"out", job.out},
                            {"scheme", scheme_name(o.scheme)},
                            {"embeddings", o.int8_embeddings ? "int8" : "fp32"},
                            {"keep_fp32", o.keep_fp32},
@@ -72,7 +73,8 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
     ranges = calibrate(*fp32_model, cal.ids, o);
     print(cat("calibrated ", ranges.size(), " Linear inputs on ", cal.ids.size(), " sequences of ",
               job.calibration, " (observer ", observer_name(o.observer), ")"));
-    report["calibration"] = {{"data", job.calibration}, {"samples", cal.ids.size()},
+    report["calibration"] = {{"data", job.calibration},
+                             {"samples", cal.ids.size()},
                              {"observer", observer_name(o.observer)}};
   }
   const Ranges* rp = o.scheme == Scheme::STATIC ? &ranges : nullptr;
@@ -121,7 +123,8 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
   write_quantized_folder(job.out, q, fp32.has_tokenizer() ? job.model : "", job.force);
   write_file_atomic(join_path(job.out, "quantization_report.json"), report.dump(2) + "\n");
   print(cat("wrote ", job.out, " (", q.int8.size(), " int8 tensors, ", q.kept_fp32.size(),
-            " kept fp32, model.safetensors ", q.bytes() / 1e6, " MB payload) + quantization_report.json"));
+            " kept fp32, model.safetensors ", q.bytes() / 1e6,
+            " MB payload) + quantization_report.json"));
   return report;
 }
 

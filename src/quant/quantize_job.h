@@ -1,10 +1,11 @@
 // The whole `bertq quantize` job: load FP32 -> (calibrate) -> quantize -> (fidelity on --eval,
-// per-layer sensitivity, accuracy-aware FP32 fallback on accuracy drop and/or agreement) -> write the folder + report.
-// The report (printed and written as OUT/quantization_report.json) holds the options, sizes,
-// the tokenization, the fidelity of the final model and the sensitivity table when computed.
-// Calibration and the fidelity report tokenize with the model's training recipe (config.json
-// "bertq" block, e.g. head+tail 128 + 382) when it has one, else 256 tokens, head truncation;
-// max_length, when given, overrides the recipe's max_length, cut to max_position_embeddings.
+// per-layer sensitivity, accuracy-aware FP32 fallback on accuracy drop and/or agreement) -> write
+// the folder + report. The report (printed and written as OUT/quantization_report.json) holds the
+// options, sizes, the tokenization, the fidelity of the final model and the sensitivity table when
+// computed. Calibration and the fidelity report tokenize with the model's training recipe
+// (config.json "bertq" block, e.g. head+tail 128 + 382) when it has one, else 256 tokens, head
+// truncation; max_length, when given, overrides the recipe's max_length, cut to
+// max_position_embeddings.
 //
 //   bertq::quant::QuantizeJob job;  job.model = "models/imdb";  job.out = "models/imdb-int8";
 //   job.eval = "imdb:test";  job.eval_samples = 2000;
@@ -27,9 +28,9 @@ namespace bertq::quant {
 struct QuantizeJob {
   std::string model, out;
   QuantizeOptions options;
-  std::string calibration;        // dataset spec (static scheme)
+  std::string calibration;  // dataset spec (static scheme)
   size_t calibration_samples = 256;
-  std::string eval;               // dataset spec for the fidelity report ("" = none)
+  std::string eval;  // dataset spec for the fidelity report ("" = none)
   size_t eval_samples = 2000;
   uint64_t seed = 0;              // stratified sampling of calibration / eval sets
   std::optional<int> max_length;  // tokens per calibration / eval sequence (see above)

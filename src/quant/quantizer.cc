@@ -30,7 +30,8 @@ std::vector<uint8_t> to_bytes(const void* p, size_t n) {
 Scheme parse_scheme(const std::string& s) {
   if (s == "dynamic") return Scheme::DYNAMIC;
   if (s == "static") return Scheme::STATIC;
-  throw Error(ErrorCode::INVALID_ARGUMENT, cat("--scheme: expected dynamic or static, got '", s, "'"));
+  throw Error(ErrorCode::INVALID_ARGUMENT,
+              cat("--scheme: expected dynamic or static, got '", s, "'"));
 }
 ObserverKind parse_observer(const std::string& s) {
   if (s == "minmax") return ObserverKind::MINMAX;
@@ -39,9 +40,13 @@ ObserverKind parse_observer(const std::string& s) {
   throw Error(ErrorCode::INVALID_ARGUMENT,
               cat("--observer: expected minmax, percentile or mse, got '", s, "'"));
 }
-const char* scheme_name(Scheme s) { return s == Scheme::STATIC ? "static" : "dynamic"; }
+const char* scheme_name(Scheme s) {
+  return s == Scheme::STATIC ? "static" : "dynamic";
+}
 const char* observer_name(ObserverKind o) {
-  return o == ObserverKind::MINMAX ? "minmax" : o == ObserverKind::PERCENTILE ? "percentile" : "mse";
+  return o == ObserverKind::MINMAX       ? "minmax"
+         : o == ObserverKind::PERCENTILE ? "percentile"
+                                         : "mse";
 }
 
 bool matches_any(const std::string& name, const std::vector<std::string>& globs) {
@@ -56,7 +61,8 @@ size_t QuantizedModel::bytes() const {
   return n;
 }
 
-QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o, const Ranges* ranges) {
+QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o,
+                        const Ranges* ranges) {
   check(o.scheme == Scheme::DYNAMIC || ranges != nullptr, ErrorCode::INVALID_ARGUMENT,
         "quantize: the static scheme needs calibration ranges (--calibration DATA)");
   QuantizedModel q;
@@ -67,9 +73,9 @@ QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o, c
     const auto id = io::parse_tensor_name(name);
     check(id.has_value(), ErrorCode::INTERNAL, "quantize: unknown tensor ", name);
     const io::TensorView& v = w.get(name);
-    check(v.dtype == io::DType::F32, ErrorCode::INVALID_ARGUMENT,
-          w.source(), ": tensor ", name, " is ", io::dtype_name(v.dtype),
-              ": quantize an FP32 model (this one is already quantized)");
+    check(v.dtype == io::DType::F32, ErrorCode::INVALID_ARGUMENT, w.source(), ": tensor ", name,
+          " is ", io::dtype_name(v.dtype),
+          ": quantize an FP32 model (this one is already quantized)");
     const BertTensor t = id->tensor;
     const bool linear = io::is_linear_weight(t) && t != BertTensor::CLASSIFIER_WEIGHT;
     const bool table = o.int8_embeddings &&
@@ -100,11 +106,15 @@ QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o, c
       {"format_version", 1},
       {"scheme", scheme_name(o.scheme)},
       {"weights",
-       {{"dtype", "int8"}, {"symmetric", true}, {"granularity", "per_output_channel"},
-        {"range", {-kernels::kWeightQMax, kernels::kWeightQMax}}, {"rounding", "half_to_even"},
+       {{"dtype", "int8"},
+        {"symmetric", true},
+        {"granularity", "per_output_channel"},
+        {"range", {-kernels::kWeightQMax, kernels::kWeightQMax}},
+        {"rounding", "half_to_even"},
         {"scale", "max_abs / 127, stored as F32 <name>_scale [out]"}}},
       {"activations",
-       {{"dtype", "uint8"}, {"symmetric", false},
+       {{"dtype", "uint8"},
+        {"symmetric", false},
         {"granularity", o.scheme == Scheme::STATIC ? "per_tensor" : "per_token_row"},
         {"range", "[0, 255] with VNNI, [0, 127] without (no vpmaddubsw saturation)"},
         {"zero_point", "round(-lo / scale)"}}},
@@ -133,8 +143,8 @@ std::shared_ptr<const engine::Model> load_in_memory(const QuantizedModel& q,
 void write_quantized_folder(const std::string& out, const QuantizedModel& q,
                             const std::string& tokenizer_from, bool overwrite) {
   namespace fs = std::filesystem;
-  check(overwrite || !fs::exists(out), ErrorCode::INVALID_ARGUMENT,
-        out, ": already exists (pass --force to replace it)");
+  check(overwrite || !fs::exists(out), ErrorCode::INVALID_ARGUMENT, out,
+        ": already exists (pass --force to replace it)");
   const fs::path target = fs::absolute(out);
   if (target.has_parent_path()) fs::create_directories(target.parent_path());
   const std::string tmp = target.string() + ".tmp-" + std::to_string(std::random_device{}());

@@ -29,7 +29,7 @@ namespace bertq::quant {
 enum class Scheme { DYNAMIC, STATIC };
 enum class ObserverKind { MINMAX, PERCENTILE, MSE };
 
-Scheme parse_scheme(const std::string& s);        // "dynamic" | "static"
+Scheme parse_scheme(const std::string& s);          // "dynamic" | "static"
 ObserverKind parse_observer(const std::string& s);  // "minmax" | "percentile" | "mse"
 const char* scheme_name(Scheme s);
 const char* observer_name(ObserverKind o);
@@ -46,10 +46,10 @@ struct QuantizeOptions {
 using Ranges = std::map<std::string, std::pair<float, float>>;
 
 struct QuantizedModel {
-  io::BertConfig config;                      // with quantization_config
+  io::BertConfig config;  // with quantization_config
   std::shared_ptr<io::SafeTensorsWriter> tensors;
-  std::vector<std::string> int8, kept_fp32;   // weight / table names
-  size_t bytes() const;                       // safetensors payload
+  std::vector<std::string> int8, kept_fp32;  // weight / table names
+  size_t bytes() const;                      // safetensors payload
 };
 
 // Quantizes `fp32` (F32 weights). ranges: required for Scheme::STATIC.

@@ -59,13 +59,13 @@ const char* batch_status_name(BatchStatus s) {
 
 Batcher::Batcher(Backend& backend, BatcherOptions options, Metrics* metrics)
     : backend_(backend), options_(options), metrics_(metrics) {
-  check(options_.max_batch >= 1, ErrorCode::INVALID_ARGUMENT,
-        "max batch ", options_.max_batch, ": must be at least 1");
+  check(options_.max_batch >= 1, ErrorCode::INVALID_ARGUMENT, "max batch ", options_.max_batch,
+        ": must be at least 1");
   check(options_.max_wait.count() >= 0, ErrorCode::INVALID_ARGUMENT,
         "max wait: must not be negative");
   check(options_.max_queue >= 1, ErrorCode::INVALID_ARGUMENT, "max queue: must be at least 1");
-  check(options_.workers >= 1, ErrorCode::INVALID_ARGUMENT,
-        "workers ", options_.workers, ": must be at least 1");
+  check(options_.workers >= 1, ErrorCode::INVALID_ARGUMENT, "workers ", options_.workers,
+        ": must be at least 1");
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 

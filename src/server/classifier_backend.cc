@@ -18,8 +18,8 @@ class ClassifierBackend : public Backend {
  public:
   ClassifierBackend(const std::string& model_dir, int threads, int head_tokens)
       : classifier_(model_dir, make_options(threads)), head_tokens_(head_tokens) {
-    check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
-          "head tokens ", head_tokens, ": must be >= 0");
+    check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT, "head tokens ", head_tokens,
+          ": must be >= 0");
     classifier_.tokenizer();  // NOT_FOUND now, at load time, if the folder has no tokenizer
   }
 

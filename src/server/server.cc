@@ -50,8 +50,9 @@ const char* code_for_status(int status) {
 
 // httplib stopped reading at the body limit (set_payload_max_length).
 std::string body_too_large(const Limits& limits) {
-  return error_body({413, "body_too_large", cat("request body exceeds the limit of ",
-                                                limits.max_body_bytes, " bytes per request body")});
+  return error_body({413, "body_too_large",
+                     cat("request body exceeds the limit of ", limits.max_body_bytes,
+                         " bytes per request body")});
 }
 
 void set_error(httplib::Response& res, int status, const std::string& code,
@@ -85,10 +86,10 @@ constexpr Route kRoutes[] = {{"/v1/classify", "POST"},
 
 Server::Server(Backend& backend, ServerOptions options)
     : backend_(backend), options_(std::move(options)) {
-  check(options_.port >= 0 && options_.port <= 65535, ErrorCode::INVALID_ARGUMENT,
-        "port ", options_.port, ": must be in [0, 65535]");
-  check(options_.http_threads >= 1, ErrorCode::INVALID_ARGUMENT,
-        "http threads ", options_.http_threads, ": must be at least 1");
+  check(options_.port >= 0 && options_.port <= 65535, ErrorCode::INVALID_ARGUMENT, "port ",
+        options_.port, ": must be in [0, 65535]");
+  check(options_.http_threads >= 1, ErrorCode::INVALID_ARGUMENT, "http threads ",
+        options_.http_threads, ": must be at least 1");
   check(options_.request_timeout.count() > 0, ErrorCode::INVALID_ARGUMENT,
         "request timeout: must be positive");
   labels_ = backend_.labels();
@@ -222,13 +223,14 @@ void Server::install_routes() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // httplib's own errors (404, 413, 400 for an unparsable request) get a JSON body too.
-  h.set_error_handler(
-      httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+  h.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         std::string message = cat("HTTP ", res.status);
         if (res.status == 404) message = cat(req.path, ": no such route");
-        res.set_content(res.status == 413 ? body_too_large(options_.limits)
-                                          : error_body({res.status, code_for_status(res.status), message}),
+        res.set_content(res.status == 413
+                            ? body_too_large(options_.limits)
+                            : error_body({res.status, code_for_status(res.status), message}),
                         kJson);
         return httplib::Server::HandlerResponse::Handled;
       }));
@@ -257,12 +259,10 @@ int Server::bind() {
   port_ = options_.port == 0
               ? http_->bind_to_any_port(options_.host)
               : (http_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
-  check(port_ > 0, ErrorCode::IO,
-        "cannot listen on ", options_.host, ":", options_.port,
-            " (address in use, or not a local address?)");
-  check(static_cast<HttpServer&>(*http_).raise_backlog(SOMAXCONN), ErrorCode::IO,
-        "listen on ", options_.host, ":", port_,
-            ": cannot raise the backlog: ", std::strerror(errno));
+  check(port_ > 0, ErrorCode::IO, "cannot listen on ", options_.host, ":", options_.port,
+        " (address in use, or not a local address?)");
+  check(static_cast<HttpServer&>(*http_).raise_backlog(SOMAXCONN), ErrorCode::IO, "listen on ",
+        options_.host, ":", port_, ": cannot raise the backlog: ", std::strerror(errno));
   return port_;
 }
 
@@ -295,8 +295,8 @@ void Server::serve() {
       rethrow_with_context(e, "warming up the model");
     }
   }
-  check(ok || stopping_.load(), ErrorCode::IO,
-        "listening on ", options_.host, ":", port_, " failed");
+  check(ok || stopping_.load(), ErrorCode::IO, "listening on ", options_.host, ":", port_,
+        " failed");
 }
 
 void Server::stop() {

@@ -109,8 +109,8 @@ FastEncoder::FastEncoder(const NormalizerConfig& cfg, const WordPiece* wordpiece
 
 void FastEncoder::encode(std::string_view text, uint32_t base, bool replace_invalid,
                          std::vector<int32_t>& ids, Offsets& offsets) const {
-  check(text.size() + base < (1ull << 32), ErrorCode::INVALID_ARGUMENT,
-        "text of ", text.size(), " bytes: texts are limited to 4 GiB");
+  check(text.size() + base < (1ull << 32), ErrorCode::INVALID_ARGUMENT, "text of ", text.size(),
+        " bytes: texts are limited to 4 GiB");
   WordBuilder w(*wp_, static_cast<uint32_t>(wp_->config().max_input_chars_per_word), ids, offsets);
   const char* s = text.data();
   const size_t n = text.size();

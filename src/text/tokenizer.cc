@@ -23,8 +23,8 @@ struct Content {
 };
 
 Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool replace_invalid) {
-  check(text.size() < std::numeric_limits<uint32_t>::max(), ErrorCode::INVALID_ARGUMENT,
-        "text of ", text.size(), " bytes: texts are limited to 4 GiB");
+  check(text.size() < std::numeric_limits<uint32_t>::max(), ErrorCode::INVALID_ARGUMENT, "text of ",
+        text.size(), " bytes: texts are limited to 4 GiB");
   Content c;
   c.ids.reserve(text.size() / 4 + 4);
   c.offsets.reserve(text.size() / 4 + 4);
@@ -95,13 +95,12 @@ Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b,
 
 // Content-token budget for max_length, or SIZE_MAX without truncation.
 size_t budget_for(const Tokenizer::Impl& m, const EncodeOptions& o, bool pair) {
-  check(o.max_length >= 0, ErrorCode::INVALID_ARGUMENT,
-        "max_length must be >= 0, got ", o.max_length);
+  check(o.max_length >= 0, ErrorCode::INVALID_ARGUMENT, "max_length must be >= 0, got ",
+        o.max_length);
   if (o.max_length == 0) return std::numeric_limits<size_t>::max();
   const size_t specials = o.add_special_tokens ? m.post.added(pair) : 0;
-  check(static_cast<size_t>(o.max_length) > specials, ErrorCode::INVALID_ARGUMENT,
-        "max_length ", o.max_length, " leaves no room for text after ", specials,
-            " special tokens");
+  check(static_cast<size_t>(o.max_length) > specials, ErrorCode::INVALID_ARGUMENT, "max_length ",
+        o.max_length, " leaves no room for text after ", specials, " special tokens");
   return static_cast<size_t>(o.max_length) - specials;
 }
 
@@ -122,11 +121,10 @@ Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& o) const 
   const Content a = content_tokens(m, text, o.replace_invalid_utf8);
   const size_t budget = budget_for(m, o, false);
   if (o.return_overflow && o.max_length > 0) {
-    check(
-        o.truncation == Truncation::HEAD || o.truncation == Truncation::TAIL ||
-            o.truncation == Truncation::LONGEST_FIRST,
-        ErrorCode::INVALID_ARGUMENT,
-        "overflow windows need truncation head or tail, not ", truncation_name(o.truncation));
+    check(o.truncation == Truncation::HEAD || o.truncation == Truncation::TAIL ||
+              o.truncation == Truncation::LONGEST_FIRST,
+          ErrorCode::INVALID_ARGUMENT, "overflow windows need truncation head or tail, not ",
+          truncation_name(o.truncation));
     check(o.stride >= 0, ErrorCode::INVALID_ARGUMENT, "stride must be >= 0, got ", o.stride);
     const auto windows = overflow_windows(a.ids.size(), budget, static_cast<size_t>(o.stride),
                                           o.truncation == Truncation::TAIL);
@@ -274,8 +272,7 @@ void pad_batch(std::vector<Encoding>& batch, int32_t pad_id, int length) {
   for (const auto& e : batch) target = std::max(target, e.ids.size());
   if (length > 0) {
     check(target <= static_cast<size_t>(length), ErrorCode::INVALID_ARGUMENT,
-          "pad_batch: an encoding has ", target, " tokens, more than the padding length ",
-              length);
+          "pad_batch: an encoding has ", target, " tokens, more than the padding length ", length);
     target = static_cast<size_t>(length);
   }
   for (auto& e : batch) {

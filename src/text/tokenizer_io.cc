@@ -62,8 +62,8 @@ void add_default_specials(Tokenizer::Impl& m) {
 
 void set_bert_template(Tokenizer::Impl& m, const std::string& what) {
   const int32_t cls = m.vocab.find(m.cls_token), sep = m.vocab.find(m.sep_token);
-  check(cls >= 0 && sep >= 0, ErrorCode::CORRUPT_FILE,
-        what, ": the vocabulary has no ", cls < 0 ? m.cls_token : m.sep_token, " token");
+  check(cls >= 0 && sep >= 0, ErrorCode::CORRUPT_FILE, what, ": the vocabulary has no ",
+        cls < 0 ? m.cls_token : m.sep_token, " token");
   m.post = PostProcessor::bert(cls, sep, m.cls_token, m.sep_token);
 }
 
@@ -165,13 +165,12 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
     }
     bool has_a = false, has_b = false;
     for (const auto& it : m.post.pair) (it.sequence == 0 ? has_a : has_b) |= it.sequence >= 0;
-    check(has_a && has_b, ErrorCode::CORRUPT_FILE,
-          path, ": post_processor.pair: needs $A and $B");
+    check(has_a && has_b, ErrorCode::CORRUPT_FILE, path, ": post_processor.pair: needs $A and $B");
   } else if (type == "BertProcessing") {
     auto pair_of = [&](const char* key) {
       const json& v = p.at(key);
-      check(v.is_array() && v.size() == 2, ErrorCode::CORRUPT_FILE,
-            path, ": post_processor.", key, ": expected [token, id]");
+      check(v.is_array() && v.size() == 2, ErrorCode::CORRUPT_FILE, path, ": post_processor.", key,
+            ": expected [token, id]");
       return std::pair{v[0].get<std::string>(), v[1].get<int32_t>()};
     };
     const auto [cls, cls_id] = pair_of("cls");
@@ -251,8 +250,8 @@ std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
   std::vector<std::pair<std::string, int64_t>> pairs;
   pairs.reserve(vocab.size());
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-    check(it.value().is_number_integer(), ErrorCode::CORRUPT_FILE,
-          path, ": model.vocab.", it.key(), ": expected an integer id");
+    check(it.value().is_number_integer(), ErrorCode::CORRUPT_FILE, path, ": model.vocab.", it.key(),
+          ": expected an integer id");
     pairs.emplace_back(it.key(), it.value().get<int64_t>());
   }
   m->vocab = Vocab::from_pairs(pairs, path + ": model.vocab");
@@ -328,8 +327,8 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
     return TokenizerLoader::make(std::move(m));
   }
   const std::string vocab = join_path(dir, "vocab.txt");
-  check(file_exists(vocab), ErrorCode::NOT_FOUND,
-        "tokenizer folder ", dir, ": neither tokenizer.json nor vocab.txt found");
+  check(file_exists(vocab), ErrorCode::NOT_FOUND, "tokenizer folder ", dir,
+        ": neither tokenizer.json nor vocab.txt found");
   auto m = std::make_shared<Impl>();
   m->source = vocab;
   m->vocab = Vocab::from_file(vocab);

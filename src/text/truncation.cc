@@ -36,8 +36,8 @@ KeepRange truncate_single(size_t n, size_t budget, Truncation strategy, int head
     case Truncation::TAIL:
       return {0, budget};
     case Truncation::HEAD_TAIL: {
-      check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT,
-            "head_tokens must be >= 0, got ", head_tokens);
+      check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT, "head_tokens must be >= 0, got ",
+            head_tokens);
       const size_t head = std::min(static_cast<size_t>(head_tokens), budget);
       return {head, budget - head};
     }
@@ -61,8 +61,8 @@ std::vector<std::pair<size_t, size_t>> overflow_windows(size_t n, size_t budget,
                                                         bool from_end) {
   check(budget > 0, ErrorCode::INVALID_ARGUMENT,
         "overflow windows need max_length above the number of special tokens");
-  check(stride < budget, ErrorCode::INVALID_ARGUMENT,
-        "stride ", stride, " must be smaller than the window of ", budget, " tokens");
+  check(stride < budget, ErrorCode::INVALID_ARGUMENT, "stride ", stride,
+        " must be smaller than the window of ", budget, " tokens");
   std::vector<std::pair<size_t, size_t>> windows;
   const size_t step = budget - stride;
   for (size_t i = 0;; ++i) {

@@ -38,9 +38,8 @@ struct HeapEntry {
 }  // namespace
 
 VocabTrainer::VocabTrainer(VocabTrainerOptions opts) : opts_(std::move(opts)) {
-  check(opts_.vocab_size > opts_.special_tokens.size(), ErrorCode::INVALID_ARGUMENT,
-        "vocab_size ", opts_.vocab_size, " must exceed the ", opts_.special_tokens.size(),
-            " special tokens");
+  check(opts_.vocab_size > opts_.special_tokens.size(), ErrorCode::INVALID_ARGUMENT, "vocab_size ",
+        opts_.vocab_size, " must exceed the ", opts_.special_tokens.size(), " special tokens");
 }
 
 void VocabTrainer::add_text(std::string_view text) {
@@ -57,8 +56,8 @@ void VocabTrainer::add_file(const std::string& path, const std::string& text_fie
       const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
       if (j.is_object()) {
         const auto it = j.find(text_field);
-        check(it != j.end() && it->is_string(), ErrorCode::INVALID_ARGUMENT,
-              path, ": line ", r.line_number(), ": no string field \"", text_field, "\"");
+        check(it != j.end() && it->is_string(), ErrorCode::INVALID_ARGUMENT, path, ": line ",
+              r.line_number(), ": no string field \"", text_field, "\"");
         add_text(it->get_ref<const std::string&>());
         continue;
       }

@@ -9,8 +9,8 @@ namespace bertq::text {
 
 WordPiece::WordPiece(const Vocab& vocab, WordPieceConfig cfg) : cfg_(std::move(cfg)) {
   unk_id_ = vocab.find(cfg_.unk_token);
-  check(unk_id_ >= 0, ErrorCode::CORRUPT_FILE,
-        "WordPiece: unk_token \"", cfg_.unk_token, "\" is not in the vocabulary");
+  check(unk_id_ >= 0, ErrorCode::CORRUPT_FILE, "WordPiece: unk_token \"", cfg_.unk_token,
+        "\" is not in the vocabulary");
   check(cfg_.max_input_chars_per_word > 0, ErrorCode::CORRUPT_FILE,
         "WordPiece: max_input_chars_per_word must be positive");
   const std::string& prefix = cfg_.continuing_subword_prefix;

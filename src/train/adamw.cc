@@ -68,9 +68,9 @@ void AdamW::load_state(const std::vector<std::pair<std::string, torch::Tensor>>&
       const std::string key = (pair == &s.exp_avg ? "exp_avg." : "exp_avg_sq.") + s.name;
       auto it = m.find(key);
       check(it != m.end(), ErrorCode::CORRUPT_FILE, where, ": missing optimizer tensor ", key);
-      check(it->second.sizes() == pair->sizes(), ErrorCode::CORRUPT_FILE,
-            where, ": optimizer tensor ", key, ": shape ", it->second.sizes(), ", expected ",
-                pair->sizes());
+      check(it->second.sizes() == pair->sizes(), ErrorCode::CORRUPT_FILE, where,
+            ": optimizer tensor ", key, ": shape ", it->second.sizes(), ", expected ",
+            pair->sizes());
       pair->copy_(it->second);
     }
   }

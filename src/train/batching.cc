@@ -27,10 +27,12 @@ std::vector<std::vector<size_t>> length_grouped_batches(const std::vector<int>& 
   return batches;
 }
 
-std::vector<std::vector<size_t>> sorted_batches(const std::vector<int>& lengths, size_t batch_size) {
+std::vector<std::vector<size_t>> sorted_batches(const std::vector<int>& lengths,
+                                                size_t batch_size) {
   std::vector<size_t> idx(lengths.size());
   std::iota(idx.begin(), idx.end(), 0);
-  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return lengths[a] > lengths[b]; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](size_t a, size_t b) { return lengths[a] > lengths[b]; });
   std::vector<std::vector<size_t>> batches;
   for (size_t b = 0; b < idx.size(); b += batch_size)
     batches.emplace_back(idx.begin() + b, idx.begin() + std::min(idx.size(), b + batch_size));
@@ -38,8 +40,10 @@ std::vector<std::vector<size_t>> sorted_batches(const std::vector<int>& lengths,
 }
 
 double linear_schedule_lr(int64_t step, int64_t total, int64_t warmup, double base_lr) {
-  if (step < warmup) return base_lr * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
-  const double frac = static_cast<double>(total - step) / static_cast<double>(std::max<int64_t>(1, total - warmup));
+  if (step < warmup)
+    return base_lr * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
+  const double frac =
+      static_cast<double>(total - step) / static_cast<double>(std::max<int64_t>(1, total - warmup));
   return base_lr * std::max(0.0, frac);
 }
 

@@ -21,9 +21,15 @@ BertPredictionHeadTransformImpl::BertPredictionHeadTransformImpl(const ModelConf
 torch::Tensor BertPredictionHeadTransformImpl::forward(const torch::Tensor& x) {
   auto h = dense(x);
   switch (act_) {
-    case io::Activation::GELU_NEW: h = torch::gelu(h, "tanh"); break;
-    case io::Activation::RELU: h = torch::relu(h); break;
-    case io::Activation::GELU: h = torch::gelu(h); break;
+    case io::Activation::GELU_NEW:
+      h = torch::gelu(h, "tanh");
+      break;
+    case io::Activation::RELU:
+      h = torch::relu(h);
+      break;
+    case io::Activation::GELU:
+      h = torch::gelu(h);
+      break;
   }
   return LayerNorm(h);
 }
@@ -73,7 +79,8 @@ MlmOutput BertForMaskedLMImpl::forward(const torch::Tensor& ids, const torch::Te
   return out;
 }
 
-torch::Tensor BertForMaskedLMImpl::all_logits(const torch::Tensor& ids, const torch::Tensor& type_ids,
+torch::Tensor BertForMaskedLMImpl::all_logits(const torch::Tensor& ids,
+                                              const torch::Tensor& type_ids,
                                               const torch::Tensor& mask) {
   auto x = bert->sequence_output(ids, type_ids, mask);
   return head(x.reshape({-1, x.size(2)})).view({x.size(0), x.size(1), -1});
@@ -83,14 +90,15 @@ std::vector<std::string> load_mlm_weights(BertForMaskedLMImpl& m, const std::str
   return load_module_weights(m, path, [](const std::string& n) { return n.rfind("cls.", 0) == 0; });
 }
 
-void save_mlm_folder(const std::string& dir, BertForMaskedLMImpl& m, const std::string& tokenizer_from) {
+void save_mlm_folder(const std::string& dir, BertForMaskedLMImpl& m,
+                     const std::string& tokenizer_from) {
   write_dir_atomic(dir, [&](const std::string& tmp) {
     save_module_weights(m, tmp + "/model.safetensors");
     nlohmann::json j = m.config_.to_json();
     j["architectures"] = {"BertForMaskedLM"};
     write_file_atomic(tmp + "/config.json", j.dump(2) + "\n");
-    for (const char* name : {"vocab.txt", "tokenizer.json", "tokenizer_config.json",
-                             "special_tokens_map.json"}) {
+    for (const char* name :
+         {"vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"}) {
       const std::string src = join_path(tokenizer_from, name);
       if (file_exists(src)) write_file_atomic(join_path(tmp, name), read_file(src));
     }

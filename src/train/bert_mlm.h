@@ -51,10 +51,10 @@ struct BertOnlyMLMHeadImpl : torch::nn::Module {
 TORCH_MODULE(BertOnlyMLMHead);
 
 struct MlmOutput {
-  torch::Tensor loss;     // scalar, mean over chosen positions (0 when none)
-  torch::Tensor logits;   // [N,V] at the chosen positions (row-major order)
-  int64_t chosen = 0;     // N
-  int64_t correct = 0;    // argmax == label among the chosen
+  torch::Tensor loss;    // scalar, mean over chosen positions (0 when none)
+  torch::Tensor logits;  // [N,V] at the chosen positions (row-major order)
+  int64_t chosen = 0;    // N
+  int64_t correct = 0;   // argmax == label among the chosen
 };
 
 struct BertForMaskedLMImpl : torch::nn::Module {
@@ -85,6 +85,7 @@ std::vector<std::string> load_mlm_weights(BertForMaskedLMImpl& m, const std::str
 // A Hugging Face BertForMaskedLM folder, written atomically: model.safetensors (bert.* and
 // cls.*, F32), config.json (architectures ["BertForMaskedLM"], the labels of the source
 // config kept so `bertq train` finds them) and the tokenizer files of `tokenizer_from`.
-void save_mlm_folder(const std::string& dir, BertForMaskedLMImpl& m, const std::string& tokenizer_from);
+void save_mlm_folder(const std::string& dir, BertForMaskedLMImpl& m,
+                     const std::string& tokenizer_from);
 
 }  // namespace bertq::train

@@ -29,8 +29,8 @@ BertEmbeddingsImpl::BertEmbeddingsImpl(const ModelConfig& c, std::shared_ptr<Dro
   word_embeddings = register_module(
       "word_embeddings",
       nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.hidden_size).padding_idx(c.pad_token_id)));
-  position_embeddings = register_module(
-      "position_embeddings", nn::Embedding(c.max_position_embeddings, c.hidden_size));
+  position_embeddings = register_module("position_embeddings",
+                                        nn::Embedding(c.max_position_embeddings, c.hidden_size));
   token_type_embeddings =
       register_module("token_type_embeddings", nn::Embedding(c.type_vocab_size, c.hidden_size));
   LayerNorm = register_module("LayerNorm", make_ln(c.hidden_size, c.layer_norm_eps));
@@ -51,7 +51,8 @@ BertSelfAttentionImpl::BertSelfAttentionImpl(const ModelConfig& c, std::shared_p
   value = register_module("value", nn::Linear(c.hidden_size, c.hidden_size));
 }
 
-torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& ext_mask) {
+torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x,
+                                             const torch::Tensor& ext_mask) {
   const int64_t b = x.size(0), t = x.size(1), h = x.size(2), hs = h / heads_;
   auto split = [&](const torch::Tensor& y) { return y.view({b, t, heads_, hs}).transpose(1, 2); };
   auto q = split(query(x)), k = split(key(x)), v = split(value(x));  // [B,NH,T,HS]
@@ -69,14 +70,15 @@ BertResidualOutputImpl::BertResidualOutputImpl(int64_t in, int64_t out, double e
   LayerNorm = register_module("LayerNorm", make_ln(out, eps));
 }
 
-torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& h, const torch::Tensor& residual) {
+torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& h,
+                                              const torch::Tensor& residual) {
   return LayerNorm(apply_dropout(dense(h), p_->hidden, is_training()) + residual);
 }
 
 BertAttentionImpl::BertAttentionImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p) {
   self = register_module("self", BertSelfAttention(c, p));
-  output = register_module(
-      "output", BertResidualOutput(c.hidden_size, c.hidden_size, c.layer_norm_eps, p));
+  output = register_module("output",
+                           BertResidualOutput(c.hidden_size, c.hidden_size, c.layer_norm_eps, p));
 }
 
 torch::Tensor BertAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& ext_mask) {
@@ -90,9 +92,12 @@ BertIntermediateImpl::BertIntermediateImpl(const ModelConfig& c) : act_(c.hidden
 torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) {
   auto h = dense(x);
   switch (act_) {
-    case io::Activation::GELU_NEW: return torch::gelu(h, "tanh");  // HF "gelu_new"
-    case io::Activation::RELU: return torch::relu(h);
-    case io::Activation::GELU: break;
+    case io::Activation::GELU_NEW:
+      return torch::gelu(h, "tanh");  // HF "gelu_new"
+    case io::Activation::RELU:
+      return torch::relu(h);
+    case io::Activation::GELU:
+      break;
   }
   return torch::gelu(h);  // exact erf GELU, as HF "gelu"
 }
@@ -136,11 +141,13 @@ BertModelImpl::BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs>
 
 torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& type_ids,
                                      const torch::Tensor& mask) {
-  check(!pooler.is_empty(), ErrorCode::INTERNAL, "BertModel built without a pooler: use sequence_output()");
+  check(!pooler.is_empty(), ErrorCode::INTERNAL,
+        "BertModel built without a pooler: use sequence_output()");
   return pooler(sequence_output(ids, type_ids, mask));
 }
 
-torch::Tensor BertModelImpl::sequence_output(const torch::Tensor& ids, const torch::Tensor& type_ids,
+torch::Tensor BertModelImpl::sequence_output(const torch::Tensor& ids,
+                                             const torch::Tensor& type_ids,
                                              const torch::Tensor& mask) {
   auto x = embeddings(ids, type_ids);
   // Additive mask as in HF: 0 where attended, the dtype's lowest value at padding.
@@ -182,7 +189,9 @@ bool is_no_decay(const std::string& name) {
   return ends(".bias") || ends("LayerNorm.weight");
 }
 
-void init_weights(BertClassifierImpl& m, uint64_t seed) { init_bert_parameters(m, m.config_, seed); }
+void init_weights(BertClassifierImpl& m, uint64_t seed) {
+  init_bert_parameters(m, m.config_, seed);
+}
 
 void init_bert_parameters(torch::nn::Module& m, const ModelConfig& c, uint64_t seed) {
   torch::NoGradGuard ng;
@@ -209,11 +218,16 @@ namespace {
 
 torch::ScalarType st_to_torch(io::DType dtype, const std::string& where) {
   switch (dtype) {
-    case io::DType::F32: return torch::kFloat;
-    case io::DType::F64: return torch::kDouble;
-    case io::DType::F16: return torch::kHalf;
-    case io::DType::BF16: return torch::kBFloat16;
-    default: break;
+    case io::DType::F32:
+      return torch::kFloat;
+    case io::DType::F64:
+      return torch::kDouble;
+    case io::DType::F16:
+      return torch::kHalf;
+    case io::DType::BF16:
+      return torch::kBFloat16;
+    default:
+      break;
   }
   throw Error(ErrorCode::UNSUPPORTED,
               cat(where, ": dtype ", io::dtype_name(dtype), " is not a float type"));
@@ -227,8 +241,9 @@ std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& 
   });
 }
 
-std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::string& path,
-                                             const std::function<bool(const std::string&)>& optional) {
+std::vector<std::string> load_module_weights(
+    torch::nn::Module& m, const std::string& path,
+    const std::function<bool(const std::string&)>& optional) {
   io::SafeTensorsFile f(path);
   auto has = [&](const std::string& n) { return f.find(n) != nullptr; };
   torch::NoGradGuard ng;
@@ -245,9 +260,8 @@ std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::st
     const io::TensorView& t = f.get(key);
     const std::string where = cat(path, ": tensor ", key);
     std::vector<int64_t> want = p.value().sizes().vec();
-    check(t.shape == want, ErrorCode::CORRUPT_FILE,
-          where, ": expected shape ", torch::IntArrayRef(want), ", got ",
-              torch::IntArrayRef(t.shape));
+    check(t.shape == want, ErrorCode::CORRUPT_FILE, where, ": expected shape ",
+          torch::IntArrayRef(want), ", got ", torch::IntArrayRef(t.shape));
     auto src = torch::from_blob(const_cast<void*>(t.data), t.shape,
                                 torch::TensorOptions().dtype(st_to_torch(t.dtype, where)));
     p.value().copy_(src);
@@ -255,7 +269,9 @@ std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::st
   return missing;
 }
 
-void save_weights(BertClassifierImpl& m, const std::string& path) { save_module_weights(m, path); }
+void save_weights(BertClassifierImpl& m, const std::string& path) {
+  save_module_weights(m, path);
+}
 
 void save_module_weights(torch::nn::Module& m, const std::string& path) {
   io::SafeTensorsWriter w;

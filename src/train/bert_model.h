@@ -110,7 +110,8 @@ TORCH_MODULE(BertPooler);
 struct BertModelImpl : torch::nn::Module {
   // add_pooling_layer false: no bert.pooler.* parameters (HF BertForMaskedLM); forward() then
   // throws and only sequence_output() is available.
-  BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p, bool add_pooling_layer = true);
+  BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p,
+                bool add_pooling_layer = true);
   // -> pooled [B,H]
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& type_ids,
                         const torch::Tensor& mask);
@@ -153,8 +154,9 @@ void init_bert_parameters(torch::nn::Module& m, const ModelConfig& c, uint64_t s
 std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path);
 // The same for any module: a parameter for which optional(name) is true may be missing (it is
 // then listed in the result); tensors of the file the module does not have are ignored.
-std::vector<std::string> load_module_weights(torch::nn::Module& m, const std::string& path,
-                                             const std::function<bool(const std::string&)>& optional);
+std::vector<std::string> load_module_weights(
+    torch::nn::Module& m, const std::string& path,
+    const std::function<bool(const std::string&)>& optional);
 
 // Writes every parameter as F32 (atomic).
 void save_weights(BertClassifierImpl& m, const std::string& path);

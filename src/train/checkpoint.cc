@@ -50,8 +50,11 @@ nlohmann::json state_to_json(const TrainState& s) {
           {"next_batch", s.next_batch},
           {"best_metric", s.best_metric},
           {"best_step", s.best_step},
-          {"best_eval", {{"loss", s.best_eval.loss}, {"accuracy", s.best_eval.accuracy},
-                         {"f1", s.best_eval.f1}, {"examples", s.best_eval.examples}}},
+          {"best_eval",
+           {{"loss", s.best_eval.loss},
+            {"accuracy", s.best_eval.accuracy},
+            {"f1", s.best_eval.f1},
+            {"examples", s.best_eval.examples}}},
           {"evals_without_improvement", s.evals_without_improvement},
           {"elapsed_s", s.elapsed_s},
           {"tokens", s.tokens},
@@ -109,14 +112,17 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Mod
   std::vector<std::pair<std::string, torch::Tensor>> named;
   for (const auto& t : f.tensors()) {
     if (t.name == "rng.torch") continue;
-    check(t.dtype == io::DType::F32, ErrorCode::CORRUPT_FILE,
-          f.path(), ": tensor ", t.name, ": expected F32");
-    named.emplace_back(t.name, torch::from_blob(const_cast<void*>(t.data), t.shape, torch::kFloat).clone());
+    check(t.dtype == io::DType::F32, ErrorCode::CORRUPT_FILE, f.path(), ": tensor ", t.name,
+          ": expected F32");
+    named.emplace_back(t.name,
+                       torch::from_blob(const_cast<void*>(t.data), t.shape, torch::kFloat).clone());
   }
-  const int64_t adam_step = std::stoll(f.metadata().count("adamw_step") ? f.metadata().at("adamw_step") : "0");
+  const int64_t adam_step =
+      std::stoll(f.metadata().count("adamw_step") ? f.metadata().at("adamw_step") : "0");
   opt.load_state(named, adam_step, f.path());
   const io::TensorView& rng = f.get("rng.torch");
-  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, f.path(), ": tensor rng.torch: expected U8");
+  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, f.path(),
+        ": tensor rng.torch: expected U8");
   auto rng_t = torch::from_blob(const_cast<void*>(rng.data), {rng.numel()}, torch::kUInt8).clone();
   at::Generator gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
@@ -130,11 +136,12 @@ void load_start_weights(torch::nn::Module& model, const std::string& model_dir, 
   const std::string weights = join_path(model_dir, "model.safetensors");
   // A PyTorch-only folder must not silently train from random weights.
   check(file_exists(weights) || !file_exists(join_path(model_dir, "pytorch_model.bin")),
-        ErrorCode::UNSUPPORTED,
-        model_dir, ": has pytorch_model.bin but no model.safetensors; run `bertq convert --model ",
-            model_dir, " --out ", model_dir, "` first (it reads the checkpoint without running it)");
+        ErrorCode::UNSUPPORTED, model_dir,
+        ": has pytorch_model.bin but no model.safetensors; run `bertq convert --model ", model_dir,
+        " --out ", model_dir, "` first (it reads the checkpoint without running it)");
   if (file_exists(weights)) {
-    for (const auto& n : load(weights)) log_info(cat(weights, ": no ", n, ", initialised at random"));
+    for (const auto& n : load(weights))
+      log_info(cat(weights, ": no ", n, ", initialised at random"));
   } else {
     log_info(cat(model_dir, ": no model.safetensors, ", activity, " from random weights (seed ",
                  seed, ")"));
@@ -170,15 +177,16 @@ TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model,
   TrainState st;
   st.options_json = options_json;
   if (!resume) {
-    check(find_complete_dir(ckpt_dir).empty(), ErrorCode::INVALID_ARGUMENT,
-          out_dir, " holds a checkpoint: pass --resume to continue it or choose another --out");
+    check(find_complete_dir(ckpt_dir).empty(), ErrorCode::INVALID_ARGUMENT, out_dir,
+          " holds a checkpoint: pass --resume to continue it or choose another --out");
     write_file_atomic(mlog.path(), "");
     return st;
   }
   auto loaded = load_checkpoint(ckpt_dir, model, opt);
   check(loaded.has_value(), ErrorCode::NOT_FOUND, cat(ckpt_dir, ": no checkpoint to resume from"));
-  check(options_json_matches(loaded->options_json, options_json), ErrorCode::INVALID_ARGUMENT,
-        cat(ckpt_dir, "/state.json: the run was started with other options: ", loaded->options_json));
+  check(
+      options_json_matches(loaded->options_json, options_json), ErrorCode::INVALID_ARGUMENT,
+      cat(ckpt_dir, "/state.json: the run was started with other options: ", loaded->options_json));
   mlog.truncate_after(loaded->step);
   log_info(cat("resuming at step ", loaded->step, " (epoch ", loaded->epoch + 1, ", batch ",
                loaded->next_batch, ")"));
@@ -190,8 +198,8 @@ void save_model_folder(const std::string& dir, BertClassifierImpl& model,
   write_dir_atomic(dir, [&](const std::string& tmp) {
     save_weights(model, tmp + "/model.safetensors");
     model.config_.save(tmp + "/config.json");
-    for (const char* name : {"vocab.txt", "tokenizer.json", "tokenizer_config.json",
-                             "special_tokens_map.json"}) {
+    for (const char* name :
+         {"vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"}) {
       const std::string src = join_path(tokenizer_from, name);
       if (file_exists(src)) write_file_atomic(join_path(tmp, name), read_file(src));
     }

@@ -30,10 +30,10 @@ struct TrainState {
   int64_t next_batch = 0;  // first batch of `epoch` not yet used
   double best_metric = -1e300;
   int64_t best_step = -1;
-  EvalMetrics best_eval;   // the evaluation that made RUN/best (restored on resume)
+  EvalMetrics best_eval;  // the evaluation that made RUN/best (restored on resume)
   int64_t evals_without_improvement = 0;
-  double elapsed_s = 0;    // training wall time before this process
-  uint64_t tokens = 0;     // tokens processed (non-padding)
+  double elapsed_s = 0;      // training wall time before this process
+  uint64_t tokens = 0;       // tokens processed (non-padding)
   std::string options_json;  // the options the run started with (checked on resume)
 };
 
@@ -68,8 +68,8 @@ bool options_json_matches(const std::string& stored, const std::string& current)
 
 // Starts the run in `out_dir` (metrics log emptied; INVALID_ARGUMENT when out_dir/checkpoint
 // exists) or, with `resume`, loads out_dir/checkpoint into model and opt (NOT_FOUND when there is
-// none; INVALID_ARGUMENT when it was started with other options, see options_json_matches) and cuts the metrics log
-// after its step. Returns the state to continue from.
+// none; INVALID_ARGUMENT when it was started with other options, see options_json_matches) and cuts
+// the metrics log after its step. Returns the state to continue from.
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
                            const std::string& options_json, bool resume, const MetricsLog& mlog);
 

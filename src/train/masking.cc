@@ -25,8 +25,8 @@ Masker::Masker(MaskingOptions o) : o_(std::move(o)) {
   need(o_.prob > 0 && o_.prob < 1, cat("--mlm-prob: must be in (0, 1), got ", o_.prob));
   need(o_.mask_fraction >= 0 && o_.random_fraction >= 0 &&
            o_.mask_fraction + o_.random_fraction <= 1,
-       cat("masking: [MASK] fraction ", o_.mask_fraction, " + random fraction ",
-           o_.random_fraction, " must be fractions summing to at most 1"));
+       cat("masking: [MASK] fraction ", o_.mask_fraction, " + random fraction ", o_.random_fraction,
+           " must be fractions summing to at most 1"));
   need(o_.vocab_size > 0, cat("masking: vocab_size must be > 0, got ", o_.vocab_size));
   need(o_.mask_id >= 0 && o_.mask_id < o_.vocab_size,
        cat("masking: the [MASK] id ", o_.mask_id, " is outside the vocabulary of ", o_.vocab_size));
@@ -38,8 +38,8 @@ Masker::Masker(MaskingOptions o) : o_(std::move(o)) {
   }
 }
 
-int64_t Masker::apply(int64_t* ids, int64_t* labels, const int64_t* mask, int64_t n,
-                      uint64_t seed, uint64_t epoch, uint64_t batch) const {
+int64_t Masker::apply(int64_t* ids, int64_t* labels, const int64_t* mask, int64_t n, uint64_t seed,
+                      uint64_t epoch, uint64_t batch) const {
   std::mt19937_64 rng(mix(mix(mix(seed) ^ epoch) ^ batch));
   std::uniform_real_distribution<double> unif(0.0, 1.0);
   const double keep_above = o_.mask_fraction + o_.random_fraction;
@@ -50,7 +50,8 @@ int64_t Masker::apply(int64_t* ids, int64_t* labels, const int64_t* mask, int64_
     const double u1 = unif(rng), u2 = unif(rng);
     const int64_t random_id = static_cast<int64_t>(rng() % static_cast<uint64_t>(o_.vocab_size));
     const int64_t id = ids[i];
-    const bool maskable = mask[i] != 0 && id >= 0 && id < o_.vocab_size && !special_[static_cast<size_t>(id)];
+    const bool maskable =
+        mask[i] != 0 && id >= 0 && id < o_.vocab_size && !special_[static_cast<size_t>(id)];
     if (!maskable || u1 >= o_.prob) {
       labels[i] = kIgnoreLabel;
       continue;

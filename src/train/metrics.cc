@@ -100,8 +100,10 @@ void write_loss_plot(const std::string& metrics_jsonl, const std::string& svg_pa
     if (!j.contains("step")) continue;
     const double step = j["step"].get<double>();
     const std::string kind = j.value("kind", "");
-    if (kind == "train" && j.contains("loss")) train.pts.emplace_back(step, j["loss"].get<double>());
-    if (kind == "eval" && j.contains("loss")) eval_loss.pts.emplace_back(step, j["loss"].get<double>());
+    if (kind == "train" && j.contains("loss"))
+      train.pts.emplace_back(step, j["loss"].get<double>());
+    if (kind == "eval" && j.contains("loss"))
+      eval_loss.pts.emplace_back(step, j["loss"].get<double>());
     if (kind == "eval" && j.contains("accuracy"))
       eval_acc.pts.emplace_back(step, j["accuracy"].get<double>());
   }
@@ -115,23 +117,31 @@ void write_loss_plot(const std::string& metrics_jsonl, const std::string& svg_pa
   ymax *= 1.05;
   std::ostringstream o;
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H
-    << "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' fill='white'/>\n";
-  o << "<line x1='" << L << "' y1='" << H - B << "' x2='" << W - R << "' y2='" << H - B << "' stroke='black'/>\n";
-  o << "<line x1='" << L << "' y1='" << T << "' x2='" << L << "' y2='" << H - B << "' stroke='black'/>\n";
-  o << "<line x1='" << W - R << "' y1='" << T << "' x2='" << W - R << "' y2='" << H - B << "' stroke='black'/>\n";
+    << "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' "
+       "fill='white'/>\n";
+  o << "<line x1='" << L << "' y1='" << H - B << "' x2='" << W - R << "' y2='" << H - B
+    << "' stroke='black'/>\n";
+  o << "<line x1='" << L << "' y1='" << T << "' x2='" << L << "' y2='" << H - B
+    << "' stroke='black'/>\n";
+  o << "<line x1='" << W - R << "' y1='" << T << "' x2='" << W - R << "' y2='" << H - B
+    << "' stroke='black'/>\n";
   for (int k = 0; k <= 4; ++k) {
     const double f = k / 4.0, y = H - B - f * (H - T - B);
-    o << "<text x='" << L - 5 << "' y='" << y + 4 << "' text-anchor='end'>" << std::round(f * ymax * 100) / 100 << "</text>\n";
+    o << "<text x='" << L - 5 << "' y='" << y + 4 << "' text-anchor='end'>"
+      << std::round(f * ymax * 100) / 100 << "</text>\n";
     o << "<text x='" << W - R + 5 << "' y='" << y + 4 << "'>" << f << "</text>\n";
     o << "<text x='" << L + f * (W - L - R) << "' y='" << H - B + 18 << "' text-anchor='middle'>"
       << static_cast<int64_t>(f * xmax) << "</text>\n";
   }
   o << "<text x='" << W / 2 << "' y='" << H - 10 << "' text-anchor='middle'>step</text>\n";
-  o << "<text x='15' y='" << H / 2 << "' transform='rotate(-90 15 " << H / 2 << ")' text-anchor='middle'>loss</text>\n";
-  o << "<text x='" << W - 15 << "' y='" << H / 2 << "' transform='rotate(90 " << W - 15 << " " << H / 2 << ")' text-anchor='middle'>accuracy</text>\n";
+  o << "<text x='15' y='" << H / 2 << "' transform='rotate(-90 15 " << H / 2
+    << ")' text-anchor='middle'>loss</text>\n";
+  o << "<text x='" << W - 15 << "' y='" << H / 2 << "' transform='rotate(90 " << W - 15 << " "
+    << H / 2 << ")' text-anchor='middle'>accuracy</text>\n";
   int legend = 0;
   for (const Series* s : {&train, &eval_loss, &eval_acc}) {
-    o << "<text x='" << L + 10 << "' y='" << T + 15 * (legend++) << "' fill='" << s->color << "'>" << s->name << "</text>\n";
+    o << "<text x='" << L + 10 << "' y='" << T + 15 * (legend++) << "' fill='" << s->color << "'>"
+      << s->name << "</text>\n";
     if (s->pts.empty()) continue;
     o << "<polyline fill='none' stroke='" << s->color << "' stroke-width='1.5' points='";
     for (auto& [x, y] : s->pts) {

@@ -40,7 +40,8 @@ MlmCorpus load_mlm_corpus(const std::vector<std::string>& specs, const text::Tok
   MlmCorpus out;
   for (const auto& spec : specs) {
     data::ReadOptions ro;
-    ro.on_bad_row = skip_bad_rows ? data::ReadOptions::OnBadRow::SKIP : data::ReadOptions::OnBadRow::ERROR;
+    ro.on_bad_row =
+        skip_bad_rows ? data::ReadOptions::OnBadRow::SKIP : data::ReadOptions::OnBadRow::ERROR;
     data::Dataset ds = data::load_dataset(spec, ro, limit, seed);
     if (ds.bad_rows > 0) log_warn(cat(spec, ": skipped ", ds.bad_rows, " malformed rows"));
     out.bad_rows += ds.bad_rows;
@@ -51,17 +52,19 @@ MlmCorpus load_mlm_corpus(const std::vector<std::string>& specs, const text::Tok
     // In slices, so the encodings of 50k reviews never sit in memory all at once.
     const size_t slice = 4096;
     for (size_t i = 0; i < texts.size(); i += slice) {
-      std::vector<std::string> part(texts.begin() + static_cast<std::ptrdiff_t>(i),
-                                    texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), i + slice)));
+      std::vector<std::string> part(
+          texts.begin() + static_cast<std::ptrdiff_t>(i),
+          texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), i + slice)));
       for (const auto& enc : tok.encode_batch(part, eo, pool)) {
-        if (!enc.ids.empty()) pack_text(enc.ids, max_length, min_tokens, tok.cls_id(), tok.sep_id(), out);
+        if (!enc.ids.empty())
+          pack_text(enc.ids, max_length, min_tokens, tok.cls_id(), tok.sep_id(), out);
       }
     }
     out.texts += texts.size();
     log_info(cat(spec, ": ", texts.size(), " texts"));
   }
-  check(!out.sequences.empty(), ErrorCode::INVALID_ARGUMENT,
-        "--data: no text to pre-train on in ", specs.front(), specs.size() > 1 ? " ..." : "");
+  check(!out.sequences.empty(), ErrorCode::INVALID_ARGUMENT, "--data: no text to pre-train on in ",
+        specs.front(), specs.size() > 1 ? " ..." : "");
   return out;
 }
 

@@ -24,7 +24,7 @@ struct MlmCorpus {
   std::vector<std::vector<int32_t>> sequences;
   std::vector<int> lengths;  // sequences[i].size()
   size_t texts = 0;
-  uint64_t tokens = 0;       // content tokens (no [CLS] / [SEP])
+  uint64_t tokens = 0;  // content tokens (no [CLS] / [SEP])
   size_t bad_rows = 0;
   size_t size() const { return sequences.size(); }
 };

@@ -83,7 +83,8 @@ void validate(const PretrainOptions& o) {
   validate_loop_options(o, {"loss", "accuracy"});
   need(o.mlm_prob > 0 && o.mlm_prob < 1, cat("--mlm-prob: must be in (0, 1), got ", o.mlm_prob));
   need(o.validation_split >= 0 && o.validation_split < 1, "--validation-split: must be in [0, 1)");
-  need(o.max_length > 2, cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", o.max_length));
+  need(o.max_length > 2,
+       cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", o.max_length));
   need(o.min_tokens >= 1, cat("--min-tokens: must be >= 1, got ", o.min_tokens));
 }
 
@@ -91,7 +92,8 @@ void validate(const PretrainOptions& o) {
 // (at least one when fraction > 0). Both keep the corpus order.
 std::pair<Sequences, Sequences> split_sequences(MlmCorpus&& c, double fraction, uint64_t seed) {
   const size_t n = c.size();
-  size_t n_eval = fraction > 0 ? std::max<size_t>(1, static_cast<size_t>(std::llround(fraction * n))) : 0;
+  size_t n_eval =
+      fraction > 0 ? std::max<size_t>(1, static_cast<size_t>(std::llround(fraction * n))) : 0;
   n_eval = std::min(n_eval, n > 0 ? n - 1 : 0);
   std::vector<size_t> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
@@ -111,9 +113,14 @@ std::pair<Sequences, Sequences> split_sequences(MlmCorpus&& c, double fraction, 
 }  // namespace
 
 std::string pretrain_options_to_json(const PretrainOptions& o) {
-  nlohmann::json j{{"model", o.model_dir}, {"data", o.data}, {"max_length", o.max_length},
-                   {"min_tokens", o.min_tokens}, {"mlm_prob", o.mlm_prob}, {"limit", o.limit},
-                   {"skip_bad_rows", o.skip_bad_rows}, {"validation_split", o.validation_split}};
+  nlohmann::json j{{"model", o.model_dir},
+                   {"data", o.data},
+                   {"max_length", o.max_length},
+                   {"min_tokens", o.min_tokens},
+                   {"mlm_prob", o.mlm_prob},
+                   {"limit", o.limit},
+                   {"skip_bad_rows", o.skip_bad_rows},
+                   {"validation_split", o.validation_split}};
   add_loop_options_json(j, o);
   return j.dump();
 }
@@ -129,12 +136,14 @@ PretrainResult pretrain(const PretrainOptions& o) {
   if (o.dropout) cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
   const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
   check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,
-        o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size);
-  check(o.max_length <= cfg.max_position_embeddings, ErrorCode::INVALID_ARGUMENT,
-        "--max-length ", o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings);
+        o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ",
+        cfg.vocab_size);
+  check(o.max_length <= cfg.max_position_embeddings, ErrorCode::INVALID_ARGUMENT, "--max-length ",
+        o.max_length, " exceeds max_position_embeddings ", cfg.max_position_embeddings);
   const int32_t pad = tok.pad_id();
   check(pad >= 0 && tok.mask_id() >= 0 && tok.cls_id() >= 0 && tok.sep_id() >= 0,
-        ErrorCode::INVALID_ARGUMENT, o.model_dir, ": the tokenizer needs [PAD], [MASK], [CLS] and [SEP]");
+        ErrorCode::INVALID_ARGUMENT, o.model_dir,
+        ": the tokenizer needs [PAD], [MASK], [CLS] and [SEP]");
   MaskingOptions mo;
   mo.prob = o.mlm_prob;
   mo.mask_id = tok.mask_id();
@@ -144,9 +153,9 @@ PretrainResult pretrain(const PretrainOptions& o) {
   const Masker masker(mo);
 
   ThreadPool pool(threads);
-  auto split = split_sequences(
-      load_mlm_corpus(o.data, tok, o.max_length, o.min_tokens, o.limit, o.seed, o.skip_bad_rows, pool),
-      o.validation_split, o.seed);
+  auto split = split_sequences(load_mlm_corpus(o.data, tok, o.max_length, o.min_tokens, o.limit,
+                                               o.seed, o.skip_bad_rows, pool),
+                               o.validation_split, o.seed);
   const Sequences train_data = std::move(split.first), eval_data = std::move(split.second);
   log_info(cat("pre-training on ", train_data.size(), " sequences (", eval_data.size(),
                " held out), max length ", o.max_length, ", threads ", threads));
@@ -160,8 +169,10 @@ PretrainResult pretrain(const PretrainOptions& o) {
   PretrainResult res;
   res.sequences = train_data.size();
   res.eval_sequences = eval_data.size();
-  LoopTask task{.name = "pretrain", .out_dir = o.out_dir,
-                .options_json = pretrain_options_to_json(o), .lengths = &train_data.lengths,
+  LoopTask task{.name = "pretrain",
+                .out_dir = o.out_dir,
+                .options_json = pretrain_options_to_json(o),
+                .lengths = &train_data.lengths,
                 .model = model.ptr().get()};
   task.collate = [&](const std::vector<size_t>& idx, int64_t epoch, int64_t batch) {
     return collate_masked(train_data, idx, pad, masker, o.seed, static_cast<uint64_t>(epoch),
@@ -179,7 +190,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
     m.loss = e.loss;
     m.accuracy = e.accuracy;
     m.examples = e.tokens;
-    return LoopEval{m, {{"loss", e.loss}, {"accuracy", e.accuracy}, {"examples", e.tokens}},
+    return LoopEval{m,
+                    {{"loss", e.loss}, {"accuracy", e.accuracy}, {"examples", e.tokens}},
                     cat("masked-LM loss ", e.loss, " accuracy ", e.accuracy, " on ", e.tokens,
                         " masked tokens")};
   };

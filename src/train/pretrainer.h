@@ -42,9 +42,9 @@ struct PretrainOptions : LoopOptions {
   int max_length = 128;           // tokens per sequence, [CLS] and [SEP] included
   int min_tokens = 8;             // shortest tail window kept (see mlm_data.h)
   double mlm_prob = 0.15;
-  size_t limit = 0;               // texts kept per spec (0 = all; else chosen by seed)
+  size_t limit = 0;  // texts kept per spec (0 = all; else chosen by seed)
   bool skip_bad_rows = false;
-  double validation_split = 0;    // fraction of sequences held out for the masked-LM eval loss
+  double validation_split = 0;  // fraction of sequences held out for the masked-LM eval loss
 };
 
 struct MlmEval {

@@ -36,13 +36,13 @@ c10::Device training_device(const std::string& spec) {
   if (spec == "auto") return cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
   check(spec == "cuda" || spec.rfind("cuda:", 0) == 0, ErrorCode::INVALID_ARGUMENT,
         "--device: expected auto, cpu, cuda or cuda:N, got \"", spec, "\"");
-  check(cuda, ErrorCode::UNSUPPORTED,
-        "--device ", spec, ": CUDA is not available (this libtorch was built without CUDA, ",
-            "or no GPU is visible); use --device cpu, or build against a CUDA libtorch (README)");
+  check(cuda, ErrorCode::UNSUPPORTED, "--device ", spec,
+        ": CUDA is not available (this libtorch was built without CUDA, ",
+        "or no GPU is visible); use --device cpu, or build against a CUDA libtorch (README)");
   c10::Device d(spec);  // parses "cuda" / "cuda:N"
   const int64_t n = static_cast<int64_t>(torch::cuda::device_count());
-  check(!d.has_index() || d.index() < n, ErrorCode::INVALID_ARGUMENT,
-        "--device ", spec, ": only ", n, " CUDA device(s) visible");
+  check(!d.has_index() || d.index() < n, ErrorCode::INVALID_ARGUMENT, "--device ", spec, ": only ",
+        n, " CUDA device(s) visible");
   return d;
 }
 

@@ -56,13 +56,14 @@ Tokenized tokenize_all(const text::Tokenizer& tok, const data::Dataset& ds,
 data::Dataset load_labelled(const std::string& spec, const ModelConfig& cfg, size_t limit,
                             uint64_t seed, bool skip_bad_rows) {
   data::ReadOptions ro;
-  ro.on_bad_row = skip_bad_rows ? data::ReadOptions::OnBadRow::SKIP : data::ReadOptions::OnBadRow::ERROR;
+  ro.on_bad_row =
+      skip_bad_rows ? data::ReadOptions::OnBadRow::SKIP : data::ReadOptions::OnBadRow::ERROR;
   data::Dataset ds = data::load_dataset(spec, ro, limit, seed);
   data::map_labels(ds, cfg.id2label);
   for (const auto& ex : ds.examples)
-    check(ex.label >= 0 && ex.label < cfg.num_labels(), ErrorCode::INVALID_ARGUMENT,
-          spec, ": example ", ex.id, " has no label (label \"", ex.label_name,
-              "\"); training needs labelled data");
+    check(ex.label >= 0 && ex.label < cfg.num_labels(), ErrorCode::INVALID_ARGUMENT, spec,
+          ": example ", ex.id, " has no label (label \"", ex.label_name,
+          "\"); training needs labelled data");
   if (ds.bad_rows > 0) log_warn(cat(spec, ": skipped ", ds.bad_rows, " malformed rows"));
   check(!ds.examples.empty(), ErrorCode::INVALID_ARGUMENT, spec, ": no examples");
   return ds;
@@ -126,7 +127,8 @@ EvalMetrics evaluate(BertClassifierImpl& m, const Tokenized& d, int batch_size, 
     logits = logits.to(torch::kFloat);
     loss_sum += torch::cross_entropy_loss(logits, b.labels, {}, at::Reduction::Sum).item<double>();
     auto am = logits.argmax(1).to(torch::kCPU);
-    for (size_t r = 0; r < idx.size(); ++r) pred[idx[r]] = static_cast<int32_t>(am[r].item<int64_t>());
+    for (size_t r = 0; r < idx.size(); ++r)
+      pred[idx[r]] = static_cast<int32_t>(am[r].item<int64_t>());
   }
   EvalMetrics e = classification_metrics(pred, gold, static_cast<int>(m.config_.num_labels()));
   e.loss = d.size() > 0 ? loss_sum / d.size() : 0;
@@ -140,7 +142,8 @@ void validate(const TrainOptions& o) {
   need(!o.out_dir.empty(), "--out is required");
   validate_loop_options(o, {"accuracy", "f1", "loss"});
   need(o.validation_split >= 0 && o.validation_split < 1, "--validation-split: must be in [0, 1)");
-  need(o.eval_path.empty() || o.validation_split == 0, "--eval and --validation-split exclude each other");
+  need(o.eval_path.empty() || o.validation_split == 0,
+       "--eval and --validation-split exclude each other");
   (void)text::parse_truncation(o.truncation);  // throws listing the choices
   need(o.head_tokens >= 0, cat("--head-tokens: must be >= 0, got ", o.head_tokens));
   need(o.max_length >= text::TokenizationRecipe::kMinTrainedMaxLength,
@@ -171,11 +174,17 @@ text::EncodeOptions training_encoding(const TrainOptions& o, const text::Tokeniz
 }  // namespace
 
 std::string options_to_json(const TrainOptions& o) {
-  nlohmann::json j{{"model", o.model_dir}, {"train", o.train_path}, {"eval", o.eval_path},
-                   {"validation_split", o.validation_split}, {"max_length", o.max_length},
-                   {"truncation", o.truncation}, {"head_tokens", o.head_tokens},
-                   {"skip_bad_rows", o.skip_bad_rows}, {"bf16", o.bf16},
-                   {"train_limit", o.train_limit}, {"eval_limit", o.eval_limit},
+  nlohmann::json j{{"model", o.model_dir},
+                   {"train", o.train_path},
+                   {"eval", o.eval_path},
+                   {"validation_split", o.validation_split},
+                   {"max_length", o.max_length},
+                   {"truncation", o.truncation},
+                   {"head_tokens", o.head_tokens},
+                   {"skip_bad_rows", o.skip_bad_rows},
+                   {"bf16", o.bf16},
+                   {"train_limit", o.train_limit},
+                   {"eval_limit", o.eval_limit},
                    {"metric", o.metric}};
   add_loop_options_json(j, o);
   return j.dump();
@@ -194,10 +203,12 @@ TrainResult train(const TrainOptions& o) {
   }
   const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
   check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,
-        cat(o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ", cfg.vocab_size));
+        cat(o.model_dir, ": the tokenizer has ", tok.vocab_size(), " tokens, config vocab_size is ",
+            cfg.vocab_size));
   const text::EncodeOptions eo = training_encoding(o, tok, cfg);
   const int32_t pad = tok.pad_id();
-  check(pad >= 0, ErrorCode::INVALID_ARGUMENT, cat(o.model_dir, ": the tokenizer has no [PAD] token"));
+  check(pad >= 0, ErrorCode::INVALID_ARGUMENT,
+        cat(o.model_dir, ": the tokenizer has no [PAD] token"));
 
   data::Dataset train_ds = load_labelled(o.train_path, cfg, o.train_limit, o.seed, o.skip_bad_rows);
   data::Dataset eval_ds;
@@ -221,8 +232,11 @@ TrainResult train(const TrainOptions& o) {
                      [&](const std::string& path) { return load_weights(*model, path); });
 
   TrainResult res;
-  LoopTask task{.name = "train", .out_dir = o.out_dir, .options_json = options_to_json(o),
-                .lengths = &train_data.lengths, .model = model.ptr().get()};
+  LoopTask task{.name = "train",
+                .out_dir = o.out_dir,
+                .options_json = options_to_json(o),
+                .lengths = &train_data.lengths,
+                .model = model.ptr().get()};
   task.collate = [&](const std::vector<size_t>& idx, int64_t, int64_t) {
     return collate(train_data, idx, pad, dev);
   };
@@ -238,9 +252,10 @@ TrainResult train(const TrainOptions& o) {
     if (eval_data.size() == 0) return std::nullopt;
     const EvalMetrics e = evaluate(*model, eval_data, o.batch_size * 2, o.bf16, pad, dev);
     res.last_eval = e;
-    return LoopEval{e,
-                    {{"loss", e.loss}, {"accuracy", e.accuracy}, {"f1", e.f1}, {"examples", e.examples}},
-                    cat("loss ", e.loss, " accuracy ", e.accuracy, " f1 ", e.f1)};
+    return LoopEval{
+        e,
+        {{"loss", e.loss}, {"accuracy", e.accuracy}, {"f1", e.f1}, {"examples", e.examples}},
+        cat("loss ", e.loss, " accuracy ", e.accuracy, " f1 ", e.f1)};
   };
   task.on_best = [&] { save_model_folder(join_path(o.out_dir, "best"), *model, o.model_dir); };
   if (o.write_last)

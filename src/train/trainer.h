@@ -36,11 +36,11 @@ struct TrainOptions : LoopOptions {
   double validation_split = 0;  // used when eval_path is empty (0 = no evaluation)
   int max_length = 256;
   std::string truncation = "head";  // head | tail | head+tail
-  int head_tokens = 0;              // head+tail: tokens kept from the start; 0 = a quarter of the budget
-  bool skip_bad_rows = false;       // --on-bad-row skip: count malformed rows instead of failing
+  int head_tokens = 0;         // head+tail: tokens kept from the start; 0 = a quarter of the budget
+  bool skip_bad_rows = false;  // --on-bad-row skip: count malformed rows instead of failing
   bool bf16 = false;
   size_t train_limit = 0, eval_limit = 0;  // 0 = all; else a stratified sample chosen by seed
-  bool write_last = true;           // write OUT/last at the end
+  bool write_last = true;                  // write OUT/last at the end
 };
 
 // LoopResult (steps, losses, best_eval / best_step by `metric`, ...) and the last evaluation.

@@ -100,7 +100,8 @@ class ShortModel : public ::testing::Test {
  protected:
   void SetUp() override {
     eval::testing::make_tiny_model(tmp_.path(), "model", 7, /*max_position=*/128);
-    for (int i = 0; i < 100; ++i) long_text_ += "the movie was great and fun but the plot was dull ";
+    for (int i = 0; i < 100; ++i)
+      long_text_ += "the movie was great and fun but the plot was dull ";
   }
   // POST /v1/classify with a text longer than the model's positions: 200 and one result.
   void expect_classifies(ServeProcess& s, const std::string& log) {
@@ -108,7 +109,8 @@ class ShortModel : public ::testing::Test {
                                 << "): " << read_file(log);
     httplib::Client c("127.0.0.1", s.port());
     c.set_read_timeout(30, 0);
-    auto r = c.Post("/v1/classify", nlohmann::json{{"text", long_text_}}.dump(), "application/json");
+    auto r =
+        c.Post("/v1/classify", nlohmann::json{{"text", long_text_}}.dump(), "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200) << r->body;
     EXPECT_EQ(nlohmann::json::parse(r->body)["results"].size(), 1u) << r->body;

@@ -71,7 +71,8 @@ TEST_F(Recipe, PredictFollowsTheBlockAndOptionsWin) {
 
 TEST_F(Recipe, EvalRecordsTheSettingsAndTheirSource) {
   set_block({{"max_length", 12}, {"truncation", "head+tail"}, {"head_tokens", 3}});
-  const std::string base = "eval --json --threads 1 --model " + dir_ + " --data " + tmp_.file("test.jsonl");
+  const std::string base =
+      "eval --json --threads 1 --model " + dir_ + " --data " + tmp_.file("test.jsonl");
   Output o = run(base);
   ASSERT_EQ(o.status, 0) << o.text;
   nlohmann::json j = nlohmann::json::parse(o.text);
@@ -91,11 +92,12 @@ TEST_F(Recipe, EvalRecordsTheSettingsAndTheirSource) {
 
 TEST_F(Recipe, MalformedBlockIsAnErrorNamingTheField) {
   set_block({{"max_length", 12}, {"head_tokens", "many"}});
-  for (const std::string& cmd : {"predict " + model(),
-                                "eval --model " + dir_ + " --data " + tmp_.file("test.jsonl")}) {
+  for (const std::string& cmd :
+       {"predict " + model(), "eval --model " + dir_ + " --data " + tmp_.file("test.jsonl")}) {
     const Output o = run(cmd, /*with_stderr=*/true);
     EXPECT_NE(o.status, 0) << cmd;
-    EXPECT_NE(o.text.find(dir_ + "/config.json: field bertq.head_tokens"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find(dir_ + "/config.json: field bertq.head_tokens"), std::string::npos)
+        << o.text;
   }
 }
 
@@ -104,7 +106,8 @@ TEST(RecipeHelp, SaysExplicitOptionsWin) {
     const Output o = run(std::string(sub) + " --help");
     EXPECT_NE(o.text.find("--head-tokens"), std::string::npos) << sub << ":\n" << o.text;
     EXPECT_NE(o.text.find("an explicit value wins over the model's config.json"), std::string::npos)
-        << sub << ":\n" << o.text;
+        << sub << ":\n"
+        << o.text;
   }
 }
 

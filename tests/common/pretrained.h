@@ -28,12 +28,12 @@ inline std::string find_pretrained(std::string* why) {
 
 }  // namespace bertq::testing
 
-#define BERTQ_REQUIRE_PRETRAINED(var)                                                        \
-  std::string var;                                                                           \
-  {                                                                                          \
-    std::string why_;                                                                        \
-    var = ::bertq::testing::find_pretrained(&why_);                                          \
-    if (var.empty())                                                                         \
-      GTEST_SKIP() << ::bertq::testing::kPretrainedModel                                     \
+#define BERTQ_REQUIRE_PRETRAINED(var)                                                             \
+  std::string var;                                                                                \
+  {                                                                                               \
+    std::string why_;                                                                             \
+    var = ::bertq::testing::find_pretrained(&why_);                                               \
+    if (var.empty())                                                                              \
+      GTEST_SKIP() << ::bertq::testing::kPretrainedModel                                          \
                    << " is not in the cache (scripts/setup.sh --pretrained places it): " << why_; \
   }

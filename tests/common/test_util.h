@@ -28,10 +28,11 @@ inline std::string shared_path(const std::string& rel) {
   return std::filesystem::exists(p) ? p : "";
 }
 
-#define BERTQ_REQUIRE_SHARED(var, rel)                                                    \
-  const std::string var = ::bertq::testing::shared_path(rel);                            \
-  if (var.empty()) GTEST_SKIP() << "../shared/" << (rel) << " is absent (a user's machine): " \
-                                << "skipping this reference test"
+#define BERTQ_REQUIRE_SHARED(var, rel)                                       \
+  const std::string var = ::bertq::testing::shared_path(rel);                \
+  if (var.empty())                                                           \
+  GTEST_SKIP() << "../shared/" << (rel) << " is absent (a user's machine): " \
+               << "skipping this reference test"
 
 // A fresh temp folder removed when the object dies.
 class TempDir {
@@ -69,9 +70,9 @@ inline ::testing::AssertionResult all_close(const float* a, const float* b, size
   for (size_t i = 0; i < n; ++i) {
     const double d = std::fabs(double(a[i]) - b[i]);
     if (!(d <= atol + rtol * std::fabs(double(b[i])))) {
-      return ::testing::AssertionFailure() << "index " << i << ": got " << a[i] << ", expected "
-                                           << b[i] << " (diff " << d << ", max diff " << max_diff
-                                           << ", rtol " << rtol << ", atol " << atol << ")";
+      return ::testing::AssertionFailure()
+             << "index " << i << ": got " << a[i] << ", expected " << b[i] << " (diff " << d
+             << ", max diff " << max_diff << ", rtol " << rtol << ", atol " << atol << ")";
     }
   }
   return ::testing::AssertionSuccess();

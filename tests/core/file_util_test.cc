@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
+#include "common/test_util.h"
 #include "core/error.h"
 #include "core/line_reader.h"
-#include "common/test_util.h"
 
 namespace bertq {
 namespace {
@@ -55,7 +55,9 @@ TEST(FileUtil, MappedFileSeesContents) {
 TEST(LineReader, SplitsOnNewlineOnlyPlainAndGzip) {
   testing::TempDir dir;
   // U+0085 (C2 85) and a lone CR are text, not line breaks; last line has no newline.
-  const std::string text = "a\xc2\x85" "b\nc\rd\n\nlast";
+  const std::string text =
+      "a\xc2\x85"
+      "b\nc\rd\n\nlast";
   write_file_atomic(dir.file("p.txt"), text);
   gzFile gz = gzopen(dir.file("g.gz").c_str(), "wb");
   gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
@@ -66,7 +68,9 @@ TEST(LineReader, SplitsOnNewlineOnlyPlainAndGzip) {
     std::string l;
     while (r.next(l)) lines.push_back(l);
     ASSERT_EQ(lines.size(), 4u) << name;
-    EXPECT_EQ(lines[0], "a\xc2\x85" "b");
+    EXPECT_EQ(lines[0],
+              "a\xc2\x85"
+              "b");
     EXPECT_EQ(lines[1], "c\rd");
     EXPECT_EQ(lines[2], "");
     EXPECT_EQ(lines[3], "last");
@@ -85,7 +89,12 @@ TEST(LineReader, TruncatedGzipIsAnError) {
   write_file_atomic(dir.file("t.gz"), bytes.substr(0, bytes.size() / 2));
   LineReader r(dir.file("t.gz"));
   std::string l;
-  EXPECT_THROW({ while (r.next(l)) {} }, Error);
+  EXPECT_THROW(
+      {
+        while (r.next(l)) {
+        }
+      },
+      Error);
 }
 
 TEST(LineReader, LineLimitNamesFileAndLine) {

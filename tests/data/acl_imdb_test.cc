@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <map>
 
+#include "acl_imdb_fixture.h"
 #include "common/test_util.h"
 #include "core/file_util.h"
 #include "data/dataset.h"
-#include "acl_imdb_fixture.h"
 #include "data_test_util.h"
 
 namespace bertq::data {
@@ -41,10 +41,10 @@ TEST(AclImdb, FolderReadsSplitsInNumericOrder) {
   const auto ex = drain(*open_acl_imdb(root, {"train", "test"}));
   std::vector<std::string> ids;
   for (const auto& e : ex) ids.push_back(e.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"train/neg/0_4.txt", "train/neg/2_3.txt",
-                                           "train/neg/10_1.txt", "train/pos/1_9.txt",
-                                           "train/pos/3_10.txt", "test/neg/0_2.txt",
-                                           "test/pos/4_8.txt"}));
+  EXPECT_EQ(
+      ids, (std::vector<std::string>{"train/neg/0_4.txt", "train/neg/2_3.txt", "train/neg/10_1.txt",
+                                     "train/pos/1_9.txt", "train/pos/3_10.txt", "test/neg/0_2.txt",
+                                     "test/pos/4_8.txt"}));
   for (const auto& e : ex) {
     EXPECT_EQ(e.text, fixture().at(e.id)) << e.id;
     EXPECT_EQ(e.label_name, e.id.find("/neg/") != std::string::npos ? "neg" : "pos") << e.id;
@@ -110,7 +110,10 @@ TEST(AclImdb, ImdbSpecUsesCacheFolder) {
   const std::string msg = error_of([] { open_dataset("imdb"); });
   EXPECT_NE(msg.find("IMDB not found"), std::string::npos) << msg;
   EXPECT_NE(msg.find("bertq download imdb"), std::string::npos) << msg;
-  if (old_home) setenv("BERTQ_HOME", saved_home.c_str(), 1); else unsetenv("BERTQ_HOME");
+  if (old_home)
+    setenv("BERTQ_HOME", saved_home.c_str(), 1);
+  else
+    unsetenv("BERTQ_HOME");
   if (old_imdb) setenv("BERTQ_IMDB_DIR", saved_imdb.c_str(), 1);
 }
 

@@ -92,7 +92,8 @@ TEST(CsvReader, BadQuotingAndUnterminatedQuote) {
 }
 
 TEST(CsvReader, InvalidUtf8IsABadRow) {
-  const std::string msg = error_of([&] { drain(*read_csv_buffer("text\nab\xC0\xAF\n", {}, "u.csv")); });
+  const std::string msg =
+      error_of([&] { drain(*read_csv_buffer("text\nab\xC0\xAF\n", {}, "u.csv")); });
   EXPECT_NE(msg.find("u.csv:2: text is not valid UTF-8"), std::string::npos) << msg;
 }
 

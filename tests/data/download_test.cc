@@ -121,7 +121,8 @@ TEST(Download, LfsChecksumMismatchRejected) {
   ErrorCode code{};
   const std::string msg = error_of([&] { download_model("bert-tiny", o); }, &code);
   EXPECT_EQ(code, ErrorCode::CORRUPT_FILE);
-  EXPECT_NE(msg.find("sha256 mismatch: expected " + sha256_hex(hub.weights)), std::string::npos) << msg;
+  EXPECT_NE(msg.find("sha256 mismatch: expected " + sha256_hex(hub.weights)), std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("model.safetensors"), std::string::npos) << msg;
   EXPECT_FALSE(file_exists(dir.file("m/model.safetensors")));
   EXPECT_FALSE(file_exists(dir.file("m/model.safetensors.part")));
@@ -137,7 +138,8 @@ TEST(Download, NotFoundIsReportedClearly) {
   bertq::testing::TempDir dir;
   ErrorCode code{};
   const std::string url = server.url("/nope/resolve/main/config.json");
-  const std::string msg = error_of([&] { download_file(url, dir.file("config.json"), quiet()); }, &code);
+  const std::string msg =
+      error_of([&] { download_file(url, dir.file("config.json"), quiet()); }, &code);
   EXPECT_EQ(code, ErrorCode::NOT_FOUND);
   EXPECT_NE(msg.find(url + ": HTTP 404"), std::string::npos) << msg;
   EXPECT_NE(msg.find("Repository not found"), std::string::npos) << msg;
@@ -218,7 +220,8 @@ TEST(Download, ChecksumMismatchRemovesEverything) {
   ErrorCode code{};
   const std::string msg = error_of([&] { download_imdb(o); }, &code);
   EXPECT_EQ(code, ErrorCode::CORRUPT_FILE);
-  EXPECT_NE(msg.find(std::string("sha256 mismatch: expected ") + kImdbSha256), std::string::npos) << msg;
+  EXPECT_NE(msg.find(std::string("sha256 mismatch: expected ") + kImdbSha256), std::string::npos)
+      << msg;
   EXPECT_EQ(count_files(dir.path()), 0u);
 }
 
@@ -228,7 +231,10 @@ TEST(Download, ImdbTarballDownloadedThenReadAsImdbSpec) {
   const std::string tarball = read_file(src.file("fake.tar.gz"));
   HttpTestServer server([&](const HttpRequest& req) {
     HttpResponse r;
-    if (req.path == "/aclImdb_v1.tar.gz") r.body = tarball; else r.status = 404;
+    if (req.path == "/aclImdb_v1.tar.gz")
+      r.body = tarball;
+    else
+      r.status = 404;
     return r;
   });
   bertq::testing::TempDir home;

@@ -70,13 +70,20 @@ class HttpTestServer {
  private:
   static std::string reason(int status) {
     switch (status) {
-      case 200: return "OK";
-      case 206: return "Partial Content";
-      case 302: return "Found";
-      case 401: return "Unauthorized";
-      case 404: return "Not Found";
-      case 416: return "Range Not Satisfiable";
-      default: return "Status";
+      case 200:
+        return "OK";
+      case 206:
+        return "Partial Content";
+      case 302:
+        return "Found";
+      case 401:
+        return "Unauthorized";
+      case 404:
+        return "Not Found";
+      case 416:
+        return "Range Not Satisfiable";
+      default:
+        return "Status";
     }
   }
 

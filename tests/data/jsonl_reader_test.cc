@@ -61,8 +61,10 @@ TEST(JsonlReader, BadRowsNameFileLineAndReason) {
       {"[1, 2]", "expected a JSON object, got array"},
       {"{\"label\": 1}", "missing field \"text\""},
       {"{\"text\": 5, \"label\": 1}", "field \"text\" must be a string, got number"},
-      {"{\"text\": \"x\", \"label\": [1]}", "field \"label\" must be an integer or a string, got array"},
-      {"{\"text\": \"x\", \"label\": 1.5}", "field \"label\" must be an integer or a string, got number"},
+      {"{\"text\": \"x\", \"label\": [1]}",
+       "field \"label\" must be an integer or a string, got array"},
+      {"{\"text\": \"x\", \"label\": 1.5}",
+       "field \"label\" must be an integer or a string, got number"},
   };
   for (const auto& c : cases) {
     const std::string data = "{\"text\": \"ok\", \"label\": 0}\n" + c.line + "\n";
@@ -84,8 +86,10 @@ TEST(JsonlReader, BadRowsNameFileLineAndReason) {
 TEST(JsonlReader, MaxTextBytes) {
   ReadOptions o;
   o.max_text_bytes = 4;
-  const std::string msg = error_of([&] { drain(*read_jsonl_buffer("{\"text\":\"12345\"}\n", o, "m.jsonl")); });
-  EXPECT_NE(msg.find("m.jsonl:1: text of 5 bytes exceeds the limit of 4 bytes"), std::string::npos) << msg;
+  const std::string msg =
+      error_of([&] { drain(*read_jsonl_buffer("{\"text\":\"12345\"}\n", o, "m.jsonl")); });
+  EXPECT_NE(msg.find("m.jsonl:1: text of 5 bytes exceeds the limit of 4 bytes"), std::string::npos)
+      << msg;
 }
 
 TEST(JsonlReader, GzipFileAndSplitFolder) {

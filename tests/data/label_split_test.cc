@@ -63,8 +63,10 @@ TEST(LabelMap, MapLabelsThroughModelAndRejectUnknown) {
   ds.examples[0].label_name = "neutral";
   ds.examples[0].id = "f.csv:7";
   const std::string msg = error_of([&] { map_labels(ds, {"NEGATIVE", "POSITIVE"}); });
-  EXPECT_NE(msg.find("f.csv:7: label \"neutral\" is not one of the model's labels (NEGATIVE, POSITIVE)"),
-            std::string::npos) << msg;
+  EXPECT_NE(
+      msg.find("f.csv:7: label \"neutral\" is not one of the model's labels (NEGATIVE, POSITIVE)"),
+      std::string::npos)
+      << msg;
 }
 
 Dataset make_dataset(size_t neg, size_t pos, size_t unlabelled) {
@@ -102,12 +104,15 @@ TEST(StratifiedSplit, DeterministicStratifiedAndDisjoint) {
   EXPECT_EQ(ids.size(), ds.examples.size());
   const auto [train2, val2] = stratified_split(ds, 0.1, 42);
   ASSERT_EQ(val2.examples.size(), val.examples.size());
-  for (size_t i = 0; i < val.examples.size(); ++i) EXPECT_EQ(val.examples[i].id, val2.examples[i].id);
+  for (size_t i = 0; i < val.examples.size(); ++i)
+    EXPECT_EQ(val.examples[i].id, val2.examples[i].id);
   const auto [train3, val3] = stratified_split(ds, 0.1, 43);
   bool differs = false;
-  for (size_t i = 0; i < val.examples.size(); ++i) differs |= val.examples[i].id != val3.examples[i].id;
+  for (size_t i = 0; i < val.examples.size(); ++i)
+    differs |= val.examples[i].id != val3.examples[i].id;
   EXPECT_TRUE(differs) << "another seed should pick other examples";
-  EXPECT_NE(error_of([&] { stratified_split(ds, 1.0, 1); }).find("validation split"), std::string::npos);
+  EXPECT_NE(error_of([&] { stratified_split(ds, 1.0, 1); }).find("validation split"),
+            std::string::npos);
 }
 
 TEST(StratifiedLimit, KeepsSharesAndExactSize) {
@@ -117,7 +122,8 @@ TEST(StratifiedLimit, KeepsSharesAndExactSize) {
   // 41 * 3/4 = 30.75 -> 31 neg, 41 / 4 = 10.25 -> 10 pos.
   EXPECT_EQ(label_counts(small), (std::map<int, size_t>{{0, 31}, {1, 10}}));
   const Dataset again = stratified_limit(ds, 41, 7);
-  for (size_t i = 0; i < small.examples.size(); ++i) EXPECT_EQ(small.examples[i].id, again.examples[i].id);
+  for (size_t i = 0; i < small.examples.size(); ++i)
+    EXPECT_EQ(small.examples[i].id, again.examples[i].id);
   EXPECT_EQ(stratified_limit(ds, 1000, 7).examples.size(), 400u);
 }
 

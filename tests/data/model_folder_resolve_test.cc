@@ -45,9 +45,11 @@ TEST(ResolveModel, BrokenLayoutsNameTheFile) {
   bertq::testing::TempDir tmp;
   const std::string d = tmp.file("m");
   make_dirs(d);
-  EXPECT_NE(error_of([&] { resolve_model(d); }).find(d + ": not a model folder"), std::string::npos);
+  EXPECT_NE(error_of([&] { resolve_model(d); }).find(d + ": not a model folder"),
+            std::string::npos);
   write_file_atomic(d + "/modules.json", "{not json");
-  EXPECT_NE(error_of([&] { resolve_model(d); }).find(d + "/modules.json: not JSON"), std::string::npos);
+  EXPECT_NE(error_of([&] { resolve_model(d); }).find(d + "/modules.json: not JSON"),
+            std::string::npos);
   write_file_atomic(d + "/modules.json", modules_json("../elsewhere"));
   EXPECT_NE(error_of([&] { resolve_model(d); }).find("leaves the folder"), std::string::npos);
   write_file_atomic(d + "/modules.json", modules_json("0_Transformer"));  // no such folder

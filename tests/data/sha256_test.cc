@@ -20,7 +20,8 @@ TEST(Sha256, StreamingAndFile) {
   std::string big(1 << 21, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 31 + 7);
   Sha256 h;
-  for (size_t i = 0; i < big.size(); i += 1000) h.update(big.data() + i, std::min<size_t>(1000, big.size() - i));
+  for (size_t i = 0; i < big.size(); i += 1000)
+    h.update(big.data() + i, std::min<size_t>(1000, big.size() - i));
   const std::string streamed = h.hex_digest();
   EXPECT_EQ(streamed, sha256_hex(big));
   bertq::testing::TempDir dir;

@@ -33,7 +33,8 @@ TEST(Stats, CountsAndTokens) {
   auto r = read_jsonl_buffer(data, {}, "dir/dev.jsonl");
   const TokenCounter words = [](const std::vector<std::string>& texts) {
     std::vector<size_t> n;
-    for (const auto& t : texts) n.push_back(1 + static_cast<size_t>(std::count(t.begin(), t.end(), ' ')));
+    for (const auto& t : texts)
+      n.push_back(1 + static_cast<size_t>(std::count(t.begin(), t.end(), ' ')));
     return n;
   };
   const DatasetStats s = compute_stats(*r, words, 3);

@@ -44,7 +44,8 @@ TEST(Synthetic, BalancedLabelsAndFields) {
   for (size_t n : {1u, 2u, 101u, 1000u}) {
     const auto ex = generate_synthetic("test", n, 3);
     ASSERT_EQ(ex.size(), n);
-    const auto pos = std::count_if(ex.begin(), ex.end(), [](const Example& e) { return e.label == 1; });
+    const auto pos =
+        std::count_if(ex.begin(), ex.end(), [](const Example& e) { return e.label == 1; });
     EXPECT_EQ(static_cast<size_t>(pos), (n + 1) / 2) << n;
     for (const auto& e : ex) {
       EXPECT_EQ(e.label_name, synthetic_labels()[e.label]);
@@ -92,13 +93,15 @@ TEST(Synthetic, TestFramesAreHeldOut) {
 }
 
 // Reviews made of the single frame "the {S} was {A}" (id 0) carry an adjective of their label;
-// contrast reviews (frames 21/22, "{X} but {Y}") carry one after the connector. The word lists here are
-// restated independently of the generator's.
+// contrast reviews (frames 21/22, "{X} but {Y}") carry one after the connector. The word lists here
+// are restated independently of the generator's.
 TEST(Synthetic, LabelsFollowTheText) {
-  const std::set<std::string> pos = {"great", "superb", "wonderful", "brilliant", "moving", "delightful",
-                                     "gripping", "charming", "excellent", "fun", "beautiful", "clever"};
-  const std::set<std::string> neg = {"dull", "boring", "awful", "terrible", "clumsy", "tedious",
-                                     "bland", "weak", "predictable", "messy", "forgettable", "silly"};
+  const std::set<std::string> pos = {"great",     "superb",     "wonderful", "brilliant",
+                                     "moving",    "delightful", "gripping",  "charming",
+                                     "excellent", "fun",        "beautiful", "clever"};
+  const std::set<std::string> neg = {"dull",        "boring",  "awful",       "terrible",
+                                     "clumsy",      "tedious", "bland",       "weak",
+                                     "predictable", "messy",   "forgettable", "silly"};
   int plain = 0, contrast = 0;
   for (const auto& e : generate_synthetic("train", 20000, 5)) {
     const auto f = frames_of(e);
@@ -117,7 +120,8 @@ TEST(Synthetic, LabelsFollowTheText) {
     // "the S was A but the S was A" (21) or "the S was A. however, the S was A" (22)
     if (f.size() == 3 && f[0] == 0 && f[1] == 0 && (f[2] == 21 || f[2] == 22)) {
       const std::string first = t.substr(0, t.find(f[2] == 21 ? " but " : ". however, "));
-      EXPECT_EQ(e.label == 1 ? neg.count(last_word(first)) : pos.count(last_word(first)), 1u) << e.text;
+      EXPECT_EQ(e.label == 1 ? neg.count(last_word(first)) : pos.count(last_word(first)), 1u)
+          << e.text;
       EXPECT_EQ(e.label == 1 ? pos.count(last_word(t)) : neg.count(last_word(t)), 1u) << e.text;
       ++contrast;
     }

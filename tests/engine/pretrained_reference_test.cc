@@ -25,10 +25,12 @@ class PretrainedReference : public ::testing::TestWithParam<Isa> {};
 
 TEST_P(PretrainedReference, MatchesTransformersLayerByLayer) {
   if (!std::filesystem::exists(kReferenceDir + "/forward.safetensors"))
-    GTEST_SKIP() << kReferenceDir << " is absent: scripts/test.sh makes it "
-                 << "(scripts/setup.sh --reference, then scripts/reference/pretrained_reference.py)";
-  testing::expect_matches_reference(kReferenceDir + "/model", kReferenceDir + "/forward.safetensors",
-                                    GetParam(), "all-MiniLM-L6-v2");
+    GTEST_SKIP()
+        << kReferenceDir << " is absent: scripts/test.sh makes it "
+        << "(scripts/setup.sh --reference, then scripts/reference/pretrained_reference.py)";
+  testing::expect_matches_reference(kReferenceDir + "/model",
+                                    kReferenceDir + "/forward.safetensors", GetParam(),
+                                    "all-MiniLM-L6-v2");
 }
 
 INSTANTIATE_TEST_SUITE_P(Isas, PretrainedReference, ::testing::ValuesIn(supported_isas()),

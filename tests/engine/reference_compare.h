@@ -63,8 +63,8 @@ inline GoldenBatch read_batch(const io::SafeTensorsFile& f) {
 
 // Compares packed [T_packed, H] against the padded reference [B, T, H] at unpadded positions.
 inline ::testing::AssertionResult compare_hidden(const std::vector<float>& got,
-                                          const std::vector<float>& want_padded,
-                                          const PackedBatch& batch, size_t T, size_t H) {
+                                                 const std::vector<float>& want_padded,
+                                                 const PackedBatch& batch, size_t T, size_t H) {
   std::vector<float> want(got.size());
   for (size_t b = 0; b < batch.size(); ++b)
     for (size_t t = 0; t < batch.length(b); ++t)
@@ -113,7 +113,8 @@ inline void expect_matches_reference(const std::string& model_dir, const std::st
   const auto want_logits = read_f32(f.get("logits"));
   ASSERT_EQ(logits.size(), want_logits.size());
   const double rel = rel_l2(logits.data(), want_logits.data(), logits.size());
-  std::printf("%s/%s: logits rel L2 %.3g\n", label.c_str(), std::string(isa_name(isa)).c_str(), rel);
+  std::printf("%s/%s: logits rel L2 %.3g\n", label.c_str(), std::string(isa_name(isa)).c_str(),
+              rel);
   EXPECT_LE(rel, kLogitsRelL2);
 }
 

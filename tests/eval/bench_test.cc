@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "eval_test_util.h"
-#include "eval/system_info.h"
 #include "core/thread_pool.h"
+#include "eval/system_info.h"
+#include "eval_test_util.h"
 
 namespace bertq::eval {
 namespace {
@@ -36,8 +36,9 @@ TEST(Bench, MeasuresEveryModelOnEveryWorkload) {
   const BenchOptions o = small_options(ds);
   const BenchReport r = run_bench({{"A", a}, {"", b}}, o);
 
-  const std::vector<std::string> names = {"s8 b1", "s8 b3", "s16 b1", "s16 b3", "real b1", "real b3",
-                                          "tokenize", "bucketed b3", "pad-batch b3", "pad-max b3"};
+  const std::vector<std::string> names = {"s8 b1",        "s8 b3",     "s16 b1",   "s16 b3",
+                                          "real b1",      "real b3",   "tokenize", "bucketed b3",
+                                          "pad-batch b3", "pad-max b3"};
   ASSERT_EQ(r.workloads.size(), names.size());
   for (size_t w = 0; w < names.size(); ++w) {
     EXPECT_EQ(r.workloads[w].workload.name, names[w]);
@@ -82,14 +83,15 @@ TEST(Bench, JsonHasEveryFigure) {
   o.batch_sizes = {2};
   const BenchReport r = run_bench({{"A", a}}, o);
   const nlohmann::json j = r.to_json();
-  for (const char* k : {"machine", "reviews", "process_peak_rss_mb", "protocol", "models", "workloads"})
+  for (const char* k :
+       {"machine", "reviews", "process_peak_rss_mb", "protocol", "models", "workloads"})
     EXPECT_TRUE(j.contains(k)) << k;
   EXPECT_EQ(j["reviews"], 4);
   for (const char* k : {"cpu", "isa", "threads", "cpus", "load_average_1m", "compute"})
     EXPECT_TRUE(j["machine"].contains(k)) << k;
   EXPECT_EQ(j["machine"]["threads"], default_num_threads());
-  for (const char* k : {"name", "dir", "weights_mb", "folder_mb", "load_s", "load_rss_mb", "run_rss_mb",
-                        "peak_rss_mb", "layers", "hidden", "vocab"})
+  for (const char* k : {"name", "dir", "weights_mb", "folder_mb", "load_s", "load_rss_mb",
+                        "run_rss_mb", "peak_rss_mb", "layers", "hidden", "vocab"})
     EXPECT_TRUE(j["models"][0].contains(k)) << k;
   ASSERT_EQ(j["workloads"].size(), r.workloads.size());
   for (const auto& w : j["workloads"]) {

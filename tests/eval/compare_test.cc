@@ -56,7 +56,8 @@ TEST(Compare, ReportsBothModelsAndWritesPlots) {
   EXPECT_EQ(r.bench.models[0].name, "FP32");
 
   const nlohmann::json j = r.to_json();
-  for (const char* k : {"data", "command", "examples", "agreement", "disagreements", "models", "bench"})
+  for (const char* k :
+       {"data", "command", "examples", "agreement", "disagreements", "models", "bench"})
     EXPECT_TRUE(j.contains(k)) << k;
   EXPECT_EQ(j["examples"], 8);
   EXPECT_EQ(j["models"][1]["name"], "INT8");

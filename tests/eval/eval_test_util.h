@@ -38,8 +38,8 @@ inline std::string make_tiny_model(const std::string& parent, const std::string&
 // Hand-made reviews of varied lengths, labels alternating pos / neg ("pos" / "neg" names
 // as in aclImdb).
 inline data::Dataset tiny_dataset(size_t n = 14) {
-  const std::vector<std::string> words = {"the", "movie", "was", "great", "bad", "plot",
-                                          "dull", "fun", "and", "not", ".", "!"};
+  const std::vector<std::string> words = {"the",  "movie", "was", "great", "bad", "plot",
+                                          "dull", "fun",   "and", "not",   ".",   "!"};
   data::Dataset ds;
   for (size_t i = 0; i < n; ++i) {
     data::Example ex;
@@ -96,7 +96,8 @@ inline ::testing::AssertionResult well_formed_xml(const std::string& xml) {
     if (stack.empty()) ++roots;
     if (!self) stack.push_back(name);
   }
-  if (!stack.empty()) return ::testing::AssertionFailure() << "<" << stack.back() << "> never closed";
+  if (!stack.empty())
+    return ::testing::AssertionFailure() << "<" << stack.back() << "> never closed";
   if (roots != 1) return ::testing::AssertionFailure() << roots << " root elements";
   return ::testing::AssertionSuccess();
 }

@@ -38,7 +38,8 @@ TEST(Evaluator, MetricsEqualThoseFromPredict) {
   const EvalResult rh = evaluate(clf, ds, o);
   const std::vector<Prediction> preds = clf.predict(texts, po);
   MetricsAccumulator acc(clf.config().id2label);
-  for (size_t i = 0; i < preds.size(); ++i) acc.add(ds.examples[i].label_name == "pos", preds[i].logits);
+  for (size_t i = 0; i < preds.size(); ++i)
+    acc.add(ds.examples[i].label_name == "pos", preds[i].logits);
   const Metrics want = acc.compute();
   EXPECT_EQ(rh.metrics.n, int64_t(ds.examples.size()));
   EXPECT_EQ(rh.metrics.confusion, want.confusion);
@@ -48,13 +49,15 @@ TEST(Evaluator, MetricsEqualThoseFromPredict) {
   for (size_t i = 0; i < preds.size(); ++i) {
     EXPECT_EQ(rh.predictions[i].predicted, preds[i].label_id) << i;
     EXPECT_TRUE(bertq::testing::all_close(rh.predictions[i].logits.data(), preds[i].logits.data(),
-                                          2, 1e-5, 1e-6)) << "example " << i;
+                                          2, 1e-5, 1e-6))
+        << "example " << i;
     EXPECT_EQ(rh.predictions[i].windows, 1);
     EXPECT_LE(rh.predictions[i].tokens, o.max_length);
   }
   // HEAD_TAIL with 4 head tokens keeps other tokens than HEAD for the cut texts.
   bool differs = false;
-  for (size_t i = 0; i < preds.size(); ++i) differs |= r.predictions[i].logits != rh.predictions[i].logits;
+  for (size_t i = 0; i < preds.size(); ++i)
+    differs |= r.predictions[i].logits != rh.predictions[i].logits;
   EXPECT_TRUE(differs) << "head+tail gave the same logits as head on every text";
 }
 
@@ -63,7 +66,8 @@ TEST(Evaluator, WindowModeAveragesWindowLogits) {
   const Classifier clf(testing::make_tiny_model(tmp.path(), "m", 5));
   data::Dataset ds;
   data::Example ex;
-  for (int w = 0; w < 40; ++w) ex.text += (w ? " " : "") + std::string(w % 3 ? "great" : "dull plot");
+  for (int w = 0; w < 40; ++w)
+    ex.text += (w ? " " : "") + std::string(w % 3 ? "great" : "dull plot");
   ex.label_name = "POSITIVE";
   ex.id = "long";
   ds.examples.push_back(ex);
@@ -96,7 +100,9 @@ TEST(Evaluator, WindowModeAveragesWindowLogits) {
   for (size_t j = 0; j < 2; ++j) EXPECT_NEAR(r.predictions[0].logits[j], mean[j], 1e-5) << j;
   // The average differs from the first window alone (the windows disagree).
   const auto first = clf.logits({windows[0]})[0];
-  EXPECT_GT(std::fabs(first[0] - r.predictions[0].logits[0]) + std::fabs(first[1] - r.predictions[0].logits[1]), 1e-4);
+  EXPECT_GT(std::fabs(first[0] - r.predictions[0].logits[0]) +
+                std::fabs(first[1] - r.predictions[0].logits[1]),
+            1e-4);
   o.stride = 14;  // not smaller than a window's 14 content tokens
   EXPECT_THROW(evaluate(clf, ds, o), Error);
 }
@@ -150,8 +156,8 @@ TEST(Evaluator, PredictionsFileAndJsonCarryEveryField) {
   size_t n = 0;
   while (std::getline(f, line)) {
     const auto j = nlohmann::json::parse(line);
-    for (const char* k : {"id", "label", "label_id", "predicted", "predicted_id", "correct", "probs",
-                          "logits", "windows", "tokens"}) {
+    for (const char* k : {"id", "label", "label_id", "predicted", "predicted_id", "correct",
+                          "probs", "logits", "windows", "tokens"}) {
       EXPECT_TRUE(j.contains(k)) << k << " missing in line " << n;
     }
     EXPECT_EQ(j["id"], ds.examples[n].id);
@@ -168,8 +174,8 @@ TEST(Evaluator, PredictionsFileAndJsonCarryEveryField) {
     EXPECT_TRUE(j.contains(k)) << k;
   }
   EXPECT_EQ(j["examples"], 5);
-  for (const char* k : {"examples", "unlabelled", "accuracy", "macro_f1", "mean_loss", "confusion",
-                        "per_class"}) {
+  for (const char* k :
+       {"examples", "unlabelled", "accuracy", "macro_f1", "mean_loss", "confusion", "per_class"}) {
     EXPECT_TRUE(j["metrics"].contains(k)) << k;
   }
   for (const char* k : {"precision", "recall", "f1", "support", "predicted", "label"}) {

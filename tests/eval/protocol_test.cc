@@ -17,7 +17,9 @@ TEST(Protocol, InterleavesModelsWithARotatingStart) {
   o.min_runs = 3;
   o.max_runs = 3;
   std::vector<std::pair<size_t, size_t>> calls;
-  const ProtocolResult r = run_interleaved(2, 3, o, [&](size_t w, size_t m) { calls.push_back({w, m}); });
+  const ProtocolResult r = run_interleaved(2, 3, o, [&](size_t w, size_t m) {
+    calls.push_back({w, m});
+  });
   ASSERT_EQ(calls.size(), 2u * 3u * (2u + 3u));
   ASSERT_EQ(r.steps.size(), calls.size());
   // Workload 0 entirely before workload 1; per round, each model once, starting at round % 3.
@@ -65,7 +67,9 @@ TEST(Protocol, ProgressEndsAtItsTotal) {
   for (double budget : {0.0, 1e9}) {
     o.budget_s = budget;
     Progress bar("bench", 2 * progress_calls(3, o), "runs", 1.0, false);
-    for (int w = 0; w < 2; ++w) run_interleaved(1, 3, o, [](size_t, size_t) {}, &bar);
+    for (int w = 0; w < 2; ++w)
+      run_interleaved(
+          1, 3, o, [](size_t, size_t) {}, &bar);
     EXPECT_EQ(bar.done(), 2 * progress_calls(3, o)) << "budget " << budget;
   }
 }

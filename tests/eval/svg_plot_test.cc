@@ -28,9 +28,9 @@ TEST(SvgPlot, LineChartHasOnePolylinePerSeries) {
 }
 
 TEST(SvgPlot, ScatterLabelsEveryPoint) {
-  const std::string svg = scatter_chart({"size vs accuracy", "MB", "%"},
-                                        {{"FP32", {438}, {91.2}, {"FP32 438 MB"}},
-                                         {"INT8", {113}, {90.9}, {"INT8 \"q\" 113 MB"}}});
+  const std::string svg = scatter_chart(
+      {"size vs accuracy", "MB", "%"},
+      {{"FP32", {438}, {91.2}, {"FP32 438 MB"}}, {"INT8", {113}, {90.9}, {"INT8 \"q\" 113 MB"}}});
   EXPECT_TRUE(well_formed_xml(svg));
   EXPECT_EQ(count_of(svg, "<circle"), 2u);
   EXPECT_NE(svg.find("INT8 &quot;q&quot; 113 MB"), std::string::npos);
@@ -38,8 +38,8 @@ TEST(SvgPlot, ScatterLabelsEveryPoint) {
 
 TEST(SvgPlot, BoxChartDrawsABoxPerCategoryAndSeries) {
   const std::vector<BoxStats> a = {box_stats({1, 2, 3, 4, 5}), box_stats({2, 2.5, 3})};
-  const std::string svg = box_chart({"latency", "workload", "ms"}, {"s128 b1", "s256 b1", "real b1"},
-                                    {"FP32", "INT8"}, {a, a, a});
+  const std::string svg = box_chart({"latency", "workload", "ms"},
+                                    {"s128 b1", "s256 b1", "real b1"}, {"FP32", "INT8"}, {a, a, a});
   EXPECT_TRUE(well_formed_xml(svg));
   // 3 categories x 2 series boxes, plus the background and 2 legend squares.
   EXPECT_EQ(count_of(svg, "<rect"), 3u * 2u + 1u + 2u);

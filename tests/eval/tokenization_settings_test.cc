@@ -35,9 +35,11 @@ TEST(TokenizationSettings, Precedence) {
   EXPECT_EQ(s.truncation, text::Truncation::HEAD_TAIL);
   EXPECT_EQ(s.head_tokens, 32);
   EXPECT_EQ(s.truncation_from, SettingSource::CONFIG);
-  EXPECT_EQ(s.describe(), "max length 128 (config.json), truncation head+tail (config.json), "
-                          "32 head tokens (config.json)");
-  s = resolve_tokenization(with_recipe(io::TokenizationRecipe{std::nullopt, "tail", std::nullopt, {}}), {});
+  EXPECT_EQ(s.describe(),
+            "max length 128 (config.json), truncation head+tail (config.json), "
+            "32 head tokens (config.json)");
+  s = resolve_tokenization(
+      with_recipe(io::TokenizationRecipe{std::nullopt, "tail", std::nullopt, {}}), {});
   EXPECT_EQ(s.max_length, 512);
   EXPECT_EQ(s.max_length_from, SettingSource::DEFAULT);
   EXPECT_EQ(s.truncation, text::Truncation::TAIL);
@@ -103,7 +105,8 @@ TEST(TokenizationSettings, MalformedBlockNamesConfigAndField) {
     FAIL() << "a malformed block was accepted";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::CORRUPT_FILE);
-    EXPECT_NE(std::string(e.what()).find(dir + "/config.json: field bertq.truncation"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find(dir + "/config.json: field bertq.truncation"),
+              std::string::npos)
         << e.what();
   }
 }

@@ -1,9 +1,9 @@
 // BertConfig: HF config.json parsing, defaults, label maps, extra fields kept, errors naming
 // the field, and the golden model configs.
+#include "io/bert_config.h"
 #include "common/test_util.h"
 #include "core/error.h"
 #include "core/file_util.h"
-#include "io/bert_config.h"
 
 namespace bertq::io {
 namespace {
@@ -90,24 +90,32 @@ TEST(BertConfig, RejectsBadFields) {
     j[k] = std::move(v);
     return j;
   };
-  expect_error(with("hidden_size", "32"), ErrorCode::CORRUPT_FILE, "field hidden_size: expected an integer");
+  expect_error(with("hidden_size", "32"), ErrorCode::CORRUPT_FILE,
+               "field hidden_size: expected an integer");
   expect_error(with("hidden_size", 32.5), ErrorCode::CORRUPT_FILE, "field hidden_size");
-  expect_error(with("hidden_size", 30), ErrorCode::CORRUPT_FILE, "not a multiple of num_attention_heads");
-  expect_error(with("num_hidden_layers", 0), ErrorCode::CORRUPT_FILE, "field num_hidden_layers: must be positive");
+  expect_error(with("hidden_size", 30), ErrorCode::CORRUPT_FILE,
+               "not a multiple of num_attention_heads");
+  expect_error(with("num_hidden_layers", 0), ErrorCode::CORRUPT_FILE,
+               "field num_hidden_layers: must be positive");
   expect_error(with("vocab_size", 1e12), ErrorCode::CORRUPT_FILE, "field vocab_size");
   expect_error(with("vocab_size", int64_t{1} << 40), ErrorCode::CORRUPT_FILE, "out of range");
   expect_error(with("layer_norm_eps", -1), ErrorCode::CORRUPT_FILE, "field layer_norm_eps");
   expect_error(with("hidden_dropout_prob", 1.5), ErrorCode::CORRUPT_FILE, "hidden_dropout_prob");
   expect_error(with("pad_token_id", 100), ErrorCode::CORRUPT_FILE, "pad_token_id");
-  expect_error(with("hidden_act", "swish"), ErrorCode::UNSUPPORTED, "hidden_act: activation \"swish\"");
+  expect_error(with("hidden_act", "swish"), ErrorCode::UNSUPPORTED,
+               "hidden_act: activation \"swish\"");
   expect_error(with("hidden_act", 3), ErrorCode::CORRUPT_FILE, "hidden_act");
   expect_error(with("model_type", "roberta"), ErrorCode::UNSUPPORTED, "model_type");
-  expect_error(with("position_embedding_type", "relative_key"), ErrorCode::UNSUPPORTED, "position_embedding_type");
-  expect_error(with("id2label", json{{"0", "A"}, {"2", "B"}}), ErrorCode::CORRUPT_FILE, "key \"2\"");
+  expect_error(with("position_embedding_type", "relative_key"), ErrorCode::UNSUPPORTED,
+               "position_embedding_type");
+  expect_error(with("id2label", json{{"0", "A"}, {"2", "B"}}), ErrorCode::CORRUPT_FILE,
+               "key \"2\"");
   expect_error(with("id2label", json{{"x", "A"}}), ErrorCode::CORRUPT_FILE, "key \"x\"");
-  expect_error(with("id2label", json{{"0", "A"}, {"1", "A"}}), ErrorCode::CORRUPT_FILE, "given twice");
+  expect_error(with("id2label", json{{"0", "A"}, {"1", "A"}}), ErrorCode::CORRUPT_FILE,
+               "given twice");
   expect_error(with("id2label", json{{"0", 5}}), ErrorCode::CORRUPT_FILE, "must be a string");
-  expect_error(with("label2id", json{{"NEG", 1}, {"POS", 0}, {"MIXED", 2}}), ErrorCode::CORRUPT_FILE, "label2id");
+  expect_error(with("label2id", json{{"NEG", 1}, {"POS", 0}, {"MIXED", 2}}),
+               ErrorCode::CORRUPT_FILE, "label2id");
   expect_error(with("label2id", json{{"NEG", 0}}), ErrorCode::CORRUPT_FILE, "label2id");
   expect_error(with("num_labels", 2), ErrorCode::CORRUPT_FILE, "num_labels");
   expect_error(json::array(), ErrorCode::CORRUPT_FILE, "must be a JSON object");
@@ -115,7 +123,8 @@ TEST(BertConfig, RejectsBadFields) {
 
 TEST(BertConfig, RecipeBlock) {
   json j = tiny_json();
-  j["bertq"] = {{"max_length", 48}, {"truncation", "head+tail"}, {"head_tokens", 12}, {"note", "kept"}};
+  j["bertq"] = {
+      {"max_length", 48}, {"truncation", "head+tail"}, {"head_tokens", 12}, {"note", "kept"}};
   const BertConfig c = BertConfig::from_json(j, "x");
   ASSERT_TRUE(c.recipe.has_value());
   EXPECT_EQ(c.recipe->max_length, 48);
@@ -147,13 +156,17 @@ TEST(BertConfig, RecipeBlockErrorsNameTheField) {
     return j;
   };
   expect_error(with(json::array()), ErrorCode::CORRUPT_FILE, "field bertq: expected an object");
-  expect_error(with({{"max_length", "128"}}), ErrorCode::CORRUPT_FILE, "field bertq.max_length: expected an integer");
-  expect_error(with({{"max_length", 2}}), ErrorCode::CORRUPT_FILE, "field bertq.max_length: must be >= 3");
+  expect_error(with({{"max_length", "128"}}), ErrorCode::CORRUPT_FILE,
+               "field bertq.max_length: expected an integer");
+  expect_error(with({{"max_length", 2}}), ErrorCode::CORRUPT_FILE,
+               "field bertq.max_length: must be >= 3");
   expect_error(with({{"max_length", 65}}), ErrorCode::CORRUPT_FILE,
                "field bertq.max_length: 65 exceeds max_position_embeddings 64");
-  expect_error(with({{"truncation", "middle"}}), ErrorCode::CORRUPT_FILE, "field bertq.truncation: expected");
+  expect_error(with({{"truncation", "middle"}}), ErrorCode::CORRUPT_FILE,
+               "field bertq.truncation: expected");
   expect_error(with({{"truncation", 1}}), ErrorCode::CORRUPT_FILE, "field bertq.truncation");
-  expect_error(with({{"head_tokens", -1}}), ErrorCode::CORRUPT_FILE, "field bertq.head_tokens: must be >= 0");
+  expect_error(with({{"head_tokens", -1}}), ErrorCode::CORRUPT_FILE,
+               "field bertq.head_tokens: must be >= 0");
   expect_error(with({{"head_tokens", 1.5}}), ErrorCode::CORRUPT_FILE, "field bertq.head_tokens");
 }
 

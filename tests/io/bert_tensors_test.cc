@@ -11,12 +11,17 @@ namespace {
 
 TEST(BertTensors, CanonicalNames) {
   EXPECT_EQ(tensor_name(BertTensor::WORD_EMBEDDINGS), "bert.embeddings.word_embeddings.weight");
-  EXPECT_EQ(tensor_name(BertTensor::Q_WEIGHT, 3), "bert.encoder.layer.3.attention.self.query.weight");
-  EXPECT_EQ(tensor_name(BertTensor::ATTN_OUT_WEIGHT, 3), "bert.encoder.layer.3.attention.output.dense.weight");
-  EXPECT_EQ(tensor_name(BertTensor::ATTN_LN_WEIGHT, 3), "bert.encoder.layer.3.attention.output.LayerNorm.weight");
-  EXPECT_EQ(tensor_name(BertTensor::FFN_IN_WEIGHT, 3), "bert.encoder.layer.3.intermediate.dense.weight");
+  EXPECT_EQ(tensor_name(BertTensor::Q_WEIGHT, 3),
+            "bert.encoder.layer.3.attention.self.query.weight");
+  EXPECT_EQ(tensor_name(BertTensor::ATTN_OUT_WEIGHT, 3),
+            "bert.encoder.layer.3.attention.output.dense.weight");
+  EXPECT_EQ(tensor_name(BertTensor::ATTN_LN_WEIGHT, 3),
+            "bert.encoder.layer.3.attention.output.LayerNorm.weight");
+  EXPECT_EQ(tensor_name(BertTensor::FFN_IN_WEIGHT, 3),
+            "bert.encoder.layer.3.intermediate.dense.weight");
   EXPECT_EQ(tensor_name(BertTensor::FFN_OUT_WEIGHT, 3), "bert.encoder.layer.3.output.dense.weight");
-  EXPECT_EQ(tensor_name(BertTensor::FFN_LN_BIAS, 11), "bert.encoder.layer.11.output.LayerNorm.bias");
+  EXPECT_EQ(tensor_name(BertTensor::FFN_LN_BIAS, 11),
+            "bert.encoder.layer.11.output.LayerNorm.bias");
   EXPECT_EQ(tensor_name(BertTensor::POOLER_WEIGHT), "bert.pooler.dense.weight");
   EXPECT_EQ(tensor_name(BertTensor::CLASSIFIER_WEIGHT, 5), "classifier.weight");
   EXPECT_THROW(tensor_name(BertTensor::Q_BIAS), Error);

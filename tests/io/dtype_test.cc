@@ -36,10 +36,17 @@ TEST(DType, NamesAndSizes) {
 }
 
 TEST(DType, F16KnownValues) {
-  struct Case { uint16_t h; float f; };
+  struct Case {
+    uint16_t h;
+    float f;
+  };
   const Case cases[] = {
-      {0x0000, 0.0f},        {0x3c00, 1.0f},          {0xc000, -2.0f},
-      {0x3555, 0.333251953125f}, {0x7bff, 65504.0f},  {0x0400, 6.103515625e-05f},  // min normal
+      {0x0000, 0.0f},
+      {0x3c00, 1.0f},
+      {0xc000, -2.0f},
+      {0x3555, 0.333251953125f},
+      {0x7bff, 65504.0f},
+      {0x0400, 6.103515625e-05f},        // min normal
       {0x0001, 5.960464477539063e-08f},  // min subnormal 2^-24
       {0x03ff, 6.097555160522461e-05f},  // max subnormal
       {0x7c00, std::numeric_limits<float>::infinity()},

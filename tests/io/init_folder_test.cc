@@ -32,7 +32,8 @@ TEST(InitFolder, WritesLoadableModelWithVocabulary) {
   EXPECT_EQ(r.files.size(), 4u);
   // 5x16 + 64x16 + 2x16 + 2x16 (embeddings) + one layer + pooler + classifier.
   const int64_t layer = 4 * (16 * 16 + 16) + 2 * 16 + (32 * 16 + 32) + (16 * 32 + 16) + 2 * 16;
-  EXPECT_EQ(r.parameters, 5 * 16 + 64 * 16 + 2 * 16 + 2 * 16 + layer + (16 * 16 + 16) + (3 * 16 + 3));
+  EXPECT_EQ(r.parameters,
+            5 * 16 + 64 * 16 + 2 * 16 + 2 * 16 + layer + (16 * 16 + 16) + (3 * 16 + 3));
   EXPECT_EQ(read_file(join_path(dir, "vocab.txt")), read_file(tmp.file("vocab.txt")));
   const auto tc = nlohmann::json::parse(read_file(join_path(dir, "tokenizer_config.json")));
   EXPECT_EQ(tc["do_lower_case"], true);

@@ -65,7 +65,8 @@ TEST(SafeTensors, RoundTripEveryDtype) {
     ASSERT_EQ(v.nbytes, want[name].size());
     EXPECT_EQ(std::memcmp(v.data, want[name].data(), v.nbytes), 0) << name;
     // Widest first: every tensor is aligned to its element size within the file.
-    const auto off = static_cast<const uint8_t*>(v.data) - static_cast<const uint8_t*>(f.tensors()[0].data);
+    const auto off =
+        static_cast<const uint8_t*>(v.data) - static_cast<const uint8_t*>(f.tensors()[0].data);
     EXPECT_EQ(off % static_cast<ptrdiff_t>(dtype_size(t)), 0) << name;
   }
   EXPECT_EQ(f.get("empty").numel(), 0);
@@ -151,7 +152,8 @@ TEST(SafeTensors, WriteIsAtomic) {
   EXPECT_EQ(SafeTensorsFile(path).tensors().size(), 1u);
   // No temp files left behind.
   int files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(tmp.path())) files += e.is_regular_file();
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path()))
+    files += e.is_regular_file();
   EXPECT_EQ(files, 1);
   // Writing into a missing folder fails with an error naming the path.
   EXPECT_THROW(w.write(tmp.file("no/such/dir/m.safetensors")), Error);
@@ -176,7 +178,8 @@ TEST(SafeTensorsHostile, Truncated) {
   EXPECT_TRUE(rejects(good.substr(0, good.size() - 1), ErrorCode::CORRUPT_FILE,
                       {"bad.safetensors: tensor b", "past the end", "truncated"}));
   // Cut inside the header.
-  EXPECT_TRUE(rejects(good.substr(0, 20), ErrorCode::CORRUPT_FILE, {"runs past the end of the file"}));
+  EXPECT_TRUE(
+      rejects(good.substr(0, 20), ErrorCode::CORRUPT_FILE, {"runs past the end of the file"}));
 }
 
 TEST(SafeTensorsHostile, HeaderTooLong) {
@@ -192,11 +195,15 @@ TEST(SafeTensorsHostile, HeaderTooLong) {
 }
 
 TEST(SafeTensorsHostile, HeaderNotJsonOrNotObject) {
-  EXPECT_TRUE(rejects(testing::build_file("{\"a\": ", ""), ErrorCode::CORRUPT_FILE, {"not valid JSON"}));
+  EXPECT_TRUE(
+      rejects(testing::build_file("{\"a\": ", ""), ErrorCode::CORRUPT_FILE, {"not valid JSON"}));
   EXPECT_TRUE(rejects(testing::build_file("", ""), ErrorCode::CORRUPT_FILE, {"not valid JSON"}));
-  EXPECT_TRUE(rejects(testing::build_file("{} x", ""), ErrorCode::CORRUPT_FILE, {"not valid JSON"}));
-  EXPECT_TRUE(rejects(testing::build_file("\"\xff\xfe\"", ""), ErrorCode::CORRUPT_FILE, {"not valid JSON"}));
-  EXPECT_TRUE(rejects(testing::build_file("[1, 2]", ""), ErrorCode::CORRUPT_FILE, {"must be a JSON object"}));
+  EXPECT_TRUE(
+      rejects(testing::build_file("{} x", ""), ErrorCode::CORRUPT_FILE, {"not valid JSON"}));
+  EXPECT_TRUE(rejects(testing::build_file("\"\xff\xfe\"", ""), ErrorCode::CORRUPT_FILE,
+                      {"not valid JSON"}));
+  EXPECT_TRUE(rejects(testing::build_file("[1, 2]", ""), ErrorCode::CORRUPT_FILE,
+                      {"must be a JSON object"}));
   EXPECT_TRUE(rejects(testing::build_file(std::string(100000, '[') + std::string(100000, ']'), ""),
                       ErrorCode::CORRUPT_FILE, {"nested deeper"}));
   // Padding spaces and an empty object are fine.
@@ -212,13 +219,20 @@ TEST(SafeTensorsHostile, EntryMissingFieldsOrWrongTypes) {
   auto with = [&](const char* field, OJson value) {
     return testing::edit_header(good, [&](OJson& h) { h["b"][field] = value; });
   };
-  EXPECT_TRUE(rejects(with("dtype", 4), ErrorCode::CORRUPT_FILE, {"tensor b", "dtype must be a string"}));
-  EXPECT_TRUE(rejects(with("shape", "4"), ErrorCode::CORRUPT_FILE, {"tensor b", "shape must be an array"}));
-  EXPECT_TRUE(rejects(with("shape", OJson::array({4.0})), ErrorCode::CORRUPT_FILE, {"tensor b", "non-negative integer"}));
-  EXPECT_TRUE(rejects(with("shape", OJson::array({"4"})), ErrorCode::CORRUPT_FILE, {"tensor b", "non-negative integer"}));
-  EXPECT_TRUE(rejects(with("data_offsets", OJson::array({24})), ErrorCode::CORRUPT_FILE, {"tensor b", "[begin, end]"}));
-  EXPECT_TRUE(rejects(with("data_offsets", OJson::array({24, 40, 56})), ErrorCode::CORRUPT_FILE, {"[begin, end]"}));
-  EXPECT_TRUE(rejects(with("data_offsets", OJson::array({24, "40"})), ErrorCode::CORRUPT_FILE, {"data offset"}));
+  EXPECT_TRUE(
+      rejects(with("dtype", 4), ErrorCode::CORRUPT_FILE, {"tensor b", "dtype must be a string"}));
+  EXPECT_TRUE(
+      rejects(with("shape", "4"), ErrorCode::CORRUPT_FILE, {"tensor b", "shape must be an array"}));
+  EXPECT_TRUE(rejects(with("shape", OJson::array({4.0})), ErrorCode::CORRUPT_FILE,
+                      {"tensor b", "non-negative integer"}));
+  EXPECT_TRUE(rejects(with("shape", OJson::array({"4"})), ErrorCode::CORRUPT_FILE,
+                      {"tensor b", "non-negative integer"}));
+  EXPECT_TRUE(rejects(with("data_offsets", OJson::array({24})), ErrorCode::CORRUPT_FILE,
+                      {"tensor b", "[begin, end]"}));
+  EXPECT_TRUE(rejects(with("data_offsets", OJson::array({24, 40, 56})), ErrorCode::CORRUPT_FILE,
+                      {"[begin, end]"}));
+  EXPECT_TRUE(rejects(with("data_offsets", OJson::array({24, "40"})), ErrorCode::CORRUPT_FILE,
+                      {"data offset"}));
   EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"] = OJson::array({1}); }),
                       ErrorCode::CORRUPT_FILE, {"tensor b", "entry must be an object"}));
   EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["__metadata__"] = "x"; }),
@@ -239,19 +253,26 @@ TEST(SafeTensorsHostile, NegativeDimsAndOverflow) {
   const std::string good = two_tensor_file();
   EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["shape"] = {-4}; }),
                       ErrorCode::CORRUPT_FILE, {"tensor b", "negative dimension -4"}));
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["shape"] = {-2, -2}; }),
+  EXPECT_TRUE(rejects(testing::edit_header(good,
+                                           [](OJson& h) {
+                                             h["b"]["shape"] = {-2, -2};
+                                           }),
                       ErrorCode::CORRUPT_FILE, {"negative dimension"}));
   // 2^32 * 2^32 wraps to 0 in 64 bits: must be caught, not accepted as an empty tensor.
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) {
-                        h["b"]["shape"] = {uint64_t{1} << 32, uint64_t{1} << 32};
-                        h["b"]["data_offsets"] = {24, 24};
-                      }),
-                      ErrorCode::CORRUPT_FILE, {"tensor b", "too many elements"}));
+  EXPECT_TRUE(
+      rejects(testing::edit_header(good,
+                                   [](OJson& h) {
+                                     h["b"]["shape"] = {uint64_t{1} << 32, uint64_t{1} << 32};
+                                     h["b"]["data_offsets"] = {24, 24};
+                                   }),
+              ErrorCode::CORRUPT_FILE, {"tensor b", "too many elements"}));
   // numel fits but numel * 4 bytes does not.
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["shape"] = {uint64_t{1} << 62}; }),
-                      ErrorCode::CORRUPT_FILE, {"too many elements"}));
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["shape"] = {~uint64_t{0}}; }),
-                      ErrorCode::CORRUPT_FILE, {"too large"}));
+  EXPECT_TRUE(
+      rejects(testing::edit_header(good, [](OJson& h) { h["b"]["shape"] = {uint64_t{1} << 62}; }),
+              ErrorCode::CORRUPT_FILE, {"too many elements"}));
+  EXPECT_TRUE(
+      rejects(testing::edit_header(good, [](OJson& h) { h["b"]["shape"] = {~uint64_t{0}}; }),
+              ErrorCode::CORRUPT_FILE, {"too large"}));
 }
 
 TEST(SafeTensorsHostile, ByteCountDisagreesWithShape) {
@@ -266,28 +287,44 @@ TEST(SafeTensorsHostile, ByteCountDisagreesWithShape) {
 
 TEST(SafeTensorsHostile, OffsetsOutOfRange) {
   const std::string good = two_tensor_file();
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["data_offsets"] = {40, 56}; }),
-                      ErrorCode::CORRUPT_FILE, {"tensor b", "[40, 56]", "past the end of the data"}));
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["data_offsets"] = {40, 24}; }),
+  EXPECT_TRUE(rejects(testing::edit_header(good,
+                                           [](OJson& h) {
+                                             h["b"]["data_offsets"] = {40, 56};
+                                           }),
+                      ErrorCode::CORRUPT_FILE,
+                      {"tensor b", "[40, 56]", "past the end of the data"}));
+  EXPECT_TRUE(rejects(testing::edit_header(good,
+                                           [](OJson& h) {
+                                             h["b"]["data_offsets"] = {40, 24};
+                                           }),
                       ErrorCode::CORRUPT_FILE, {"tensor b", "begin after end"}));
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) {
-                        h["b"]["data_offsets"] = {~uint64_t{0} - 7, uint64_t{7}};
-                      }),
-                      ErrorCode::CORRUPT_FILE, {"begin after end"}));
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["data_offsets"] = {-16, 0}; }),
+  EXPECT_TRUE(
+      rejects(testing::edit_header(good,
+                                   [](OJson& h) {
+                                     h["b"]["data_offsets"] = {~uint64_t{0} - 7, uint64_t{7}};
+                                   }),
+              ErrorCode::CORRUPT_FILE, {"begin after end"}));
+  EXPECT_TRUE(rejects(testing::edit_header(good,
+                                           [](OJson& h) {
+                                             h["b"]["data_offsets"] = {-16, 0};
+                                           }),
                       ErrorCode::CORRUPT_FILE, {"negative data offset"}));
 }
 
 TEST(SafeTensorsHostile, OverlappingRanges) {
   const std::string good = two_tensor_file();
   // b [4] moved onto the tail of a [2, 3].
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) { h["b"]["data_offsets"] = {8, 24}; }),
+  EXPECT_TRUE(rejects(testing::edit_header(good,
+                                           [](OJson& h) {
+                                             h["b"]["data_offsets"] = {8, 24};
+                                           }),
                       ErrorCode::CORRUPT_FILE, {"overlap", "tensor a", "tensor b"}));
   // Identical ranges.
-  EXPECT_TRUE(rejects(testing::edit_header(good, [](OJson& h) {
-                        h["b"]["shape"] = {2, 3};
-                        h["b"]["data_offsets"] = {0, 24};
-                      }),
+  EXPECT_TRUE(rejects(testing::edit_header(good,
+                                           [](OJson& h) {
+                                             h["b"]["shape"] = {2, 3};
+                                             h["b"]["data_offsets"] = {0, 24};
+                                           }),
                       ErrorCode::CORRUPT_FILE, {"overlap"}));
   // Gaps are accepted (b moved later, data padded).
   const testing::Split s = testing::split_file(good);
@@ -305,7 +342,8 @@ TEST(SafeTensorsHostile, DuplicateNames) {
   std::string text = s.header.dump();
   // Append a second "a" entry by hand (a JSON library would merge them).
   text.insert(text.size() - 1, ",\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[24,40]}");
-  EXPECT_TRUE(rejects(testing::build_file(text, s.data), ErrorCode::CORRUPT_FILE, {"duplicate key \"a\""}));
+  EXPECT_TRUE(
+      rejects(testing::build_file(text, s.data), ErrorCode::CORRUPT_FILE, {"duplicate key \"a\""}));
 }
 
 TEST(SafeTensorsHostile, UnalignedHeaderIsFine) {

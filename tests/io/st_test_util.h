@@ -59,7 +59,8 @@ inline ::testing::AssertionResult rejects(const std::string& bytes, ErrorCode co
   } catch (const Error& e) {
     const std::string msg = e.what();
     if (e.code() != code)
-      return ::testing::AssertionFailure() << "wrong code " << error_code_name(e.code()) << ": " << msg;
+      return ::testing::AssertionFailure()
+             << "wrong code " << error_code_name(e.code()) << ": " << msg;
     for (const auto& f : fragments)
       if (msg.find(f) == std::string::npos)
         return ::testing::AssertionFailure() << "message lacks \"" << f << "\": " << msg;

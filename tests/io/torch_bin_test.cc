@@ -107,7 +107,8 @@ std::string make_zip(const std::vector<std::pair<std::string, std::string>>& ent
     archive_entry_set_perm(e, 0644);
     archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
     EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    EXPECT_EQ(archive_write_data(a, data.data(), data.size()), static_cast<la_ssize_t>(data.size()));
+    EXPECT_EQ(archive_write_data(a, data.data(), data.size()),
+              static_cast<la_ssize_t>(data.size()));
     archive_entry_free(e);
   }
   archive_write_close(a);
@@ -203,7 +204,7 @@ TEST(TorchBin, ReadsStateDictExactly) {
   EXPECT_EQ(floats(ts[0]), (std::vector<float>{0, 1, 2, 3, 4, 5}));
   EXPECT_EQ(ts[1].name, "tail");  // offset 6 into the shared storage
   EXPECT_EQ(floats(ts[1]), (std::vector<float>{6, 7}));
-  EXPECT_EQ(ts[2].name, "t");     // a transposed (non-contiguous) view, gathered
+  EXPECT_EQ(ts[2].name, "t");  // a transposed (non-contiguous) view, gathered
   EXPECT_EQ(ts[2].shape, (std::vector<int64_t>{3, 2}));
   EXPECT_EQ(floats(ts[2]), (std::vector<float>{0, 3, 1, 4, 2, 5}));
   EXPECT_EQ(ts[3].name, "h");
@@ -258,10 +259,12 @@ TEST(TorchBin, RefusesCodeExecution) {
   for (const auto& [m, n] : refused) {
     Pickle g;
     g.proto().global(m, n).stop();
-    EXPECT_TRUE(pickle_refused(g.bytes(), ErrorCode::UNSUPPORTED, {cat(m, ".", n)})) << m << "." << n;
+    EXPECT_TRUE(pickle_refused(g.bytes(), ErrorCode::UNSUPPORTED, {cat(m, ".", n)}))
+        << m << "." << n;
     Pickle s;  // the same through STACK_GLOBAL
     s.proto().str(m).str(n).op(0x93).stop();
-    EXPECT_TRUE(pickle_refused(s.bytes(), ErrorCode::UNSUPPORTED, {cat(m, ".", n)})) << m << "." << n;
+    EXPECT_TRUE(pickle_refused(s.bytes(), ErrorCode::UNSUPPORTED, {cat(m, ".", n)}))
+        << m << "." << n;
   }
   // Calling a storage class is refused as well; so are the object-building opcodes.
   Pickle c;
@@ -271,7 +274,8 @@ TEST(TorchBin, RefusesCodeExecution) {
   for (uint8_t op : std::vector<uint8_t>{'i', 'o', 0x81, 0x92, 0x82, 'P', 'S', 'F', '2', 'd'}) {
     Pickle o;
     o.proto().op(op).stop();
-    EXPECT_TRUE(pickle_refused(o.bytes(), ErrorCode::UNSUPPORTED, {"refused pickle opcode", "byte 2"}))
+    EXPECT_TRUE(
+        pickle_refused(o.bytes(), ErrorCode::UNSUPPORTED, {"refused pickle opcode", "byte 2"}))
         << int{op};
   }
 }
@@ -279,8 +283,8 @@ TEST(TorchBin, RefusesCodeExecution) {
 TEST(TorchBin, RefusesUnknownOpcode) {
   Pickle p;
   p.proto().op(0xff).stop();
-  EXPECT_TRUE(pickle_refused(p.bytes(), ErrorCode::CORRUPT_FILE,
-                             {"unknown pickle opcode 0xff", "byte 2"}));
+  EXPECT_TRUE(
+      pickle_refused(p.bytes(), ErrorCode::CORRUPT_FILE, {"unknown pickle opcode 0xff", "byte 2"}));
   Pickle q;
   q.proto().op(0x99).stop();  // protocol 6 and beyond
   EXPECT_TRUE(pickle_refused(q.bytes(), ErrorCode::CORRUPT_FILE, {"unknown pickle opcode 0x99"}));
@@ -316,7 +320,8 @@ TEST(TorchBin, RefusesMalformedPickles) {
                              {"memo key 7 was never stored"}));
   EXPECT_TRUE(pickle_refused(pk([](Pickle& p) { p.op('R'); }), ErrorCode::CORRUPT_FILE,
                              {"REDUCE: stack underflow"}));
-  EXPECT_TRUE(pickle_refused(pk([](Pickle& p) { p.op('}').op('(').op('s'); }), ErrorCode::CORRUPT_FILE,
+  EXPECT_TRUE(pickle_refused(pk([](Pickle& p) { p.op('}').op('(').op('s'); }),
+                             ErrorCode::CORRUPT_FILE,
                              {"SETITEM: stack underflow"}));  // cannot reach below the MARK
   EXPECT_TRUE(pickle_refused(pk([](Pickle& p) { p.op('t'); }), ErrorCode::CORRUPT_FILE,
                              {"TUPLE without a MARK"}));
@@ -335,16 +340,21 @@ TEST(TorchBin, RefusesMalformedPickles) {
   // The persistent id must be a storage tuple.
   EXPECT_TRUE(pickle_refused(pk([](Pickle& p) { p.str("0").op('Q'); }), ErrorCode::CORRUPT_FILE,
                              {"the persistent id is a str, not a tuple"}));
-  EXPECT_TRUE(pickle_refused(
-      pk([](Pickle& p) {
-        p.op('(').str("storage").global("collections", "OrderedDict").str("0").str("cpu").integer(1);
-        p.op('t').op('Q');
-      }),
-      ErrorCode::CORRUPT_FILE, {"collections.OrderedDict is not a storage class"}));
+  EXPECT_TRUE(pickle_refused(pk([](Pickle& p) {
+                               p.op('(')
+                                   .str("storage")
+                                   .global("collections", "OrderedDict")
+                                   .str("0")
+                                   .str("cpu")
+                                   .integer(1);
+                               p.op('t').op('Q');
+                             }),
+                             ErrorCode::CORRUPT_FILE,
+                             {"collections.OrderedDict is not a storage class"}));
 
   // Tensor records: each bad field, named with the tensor.
-  auto one = [](const std::string& cls, int64_t numel, int64_t offset, const std::vector<int64_t>& size,
-                const std::vector<int64_t>& stride) {
+  auto one = [](const std::string& cls, int64_t numel, int64_t offset,
+                const std::vector<int64_t>& size, const std::vector<int64_t>& stride) {
     Pickle p;
     p.proto().op('}').str("w").tensor(cls, "0", numel, offset, size, stride).op('s').stop();
     return p.bytes();
@@ -363,8 +373,7 @@ TEST(TorchBin, RefusesMalformedPickles) {
   EXPECT_TRUE(pickle_refused(one("FloatStorage", 8, 0, {2, 3}, {1}), ErrorCode::CORRUPT_FILE,
                              {"tensor w: 2 sizes but 1 strides"}));
   EXPECT_TRUE(pickle_refused(one("FloatStorage", 8, 0, {1LL << 40, 1LL << 40}, {0, 0}),
-                             ErrorCode::CORRUPT_FILE,
-                             {"tensor w: size", "overflows"}));
+                             ErrorCode::CORRUPT_FILE, {"tensor w: size", "overflows"}));
   EXPECT_TRUE(pickle_refused(one("FloatStorage", 8, 0, {1LL << 40, 2}, {1LL << 40, 1LL << 40}),
                              ErrorCode::CORRUPT_FILE, {"tensor w:"}));
   EXPECT_TRUE(pickle_refused(one("FloatStorage", 2, 0, {4, 2}, {0, 1}), ErrorCode::UNSUPPORTED,
@@ -423,8 +432,8 @@ TEST(TorchBin, RefusesBadArchives) {
     }
   }
   bertq::testing::TempDir tmp;
-  EXPECT_TRUE(refuses([&] { read_torch_bin(tmp.file("none.bin")); }, ErrorCode::NOT_FOUND,
-                      {"none.bin"}));
+  EXPECT_TRUE(
+      refuses([&] { read_torch_bin(tmp.file("none.bin")); }, ErrorCode::NOT_FOUND, {"none.bin"}));
 }
 
 TEST(TorchBin, ModelFolderReadsPytorchModelBin) {

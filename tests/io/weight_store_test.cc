@@ -26,7 +26,9 @@ BertConfig small_config() {
 }
 
 // A complete random model's tensors, as (name, values) in canonical order.
-std::vector<std::pair<std::string, std::vector<int64_t>>> names() { return all_tensor_names(small_config()); }
+std::vector<std::pair<std::string, std::vector<int64_t>>> names() {
+  return all_tensor_names(small_config());
+}
 
 // Builds a file from the canonical random model, letting `rename` change (or drop, by returning
 // "") each name and `extra` add tensors.
@@ -48,10 +50,13 @@ std::string build(const std::function<std::string(const std::string&)>& rename,
   return w.serialize();
 }
 
-std::string same(const std::string& n) { return n; }
+std::string same(const std::string& n) {
+  return n;
+}
 
 WeightStore load_bytes(const std::string& bytes, uint64_t seed = 0) {
-  return WeightStore::load(SafeTensorsFile::from_buffer(bytes, "m.safetensors"), small_config(), seed);
+  return WeightStore::load(SafeTensorsFile::from_buffer(bytes, "m.safetensors"), small_config(),
+                           seed);
 }
 
 ::testing::AssertionResult load_fails(const std::string& bytes, ErrorCode code,
@@ -84,7 +89,8 @@ TEST(WeightStore, LoadsCanonicalCheckpoint) {
   }
   const float* ln = ws.f32(BertTensor::FFN_LN_WEIGHT, 1);
   EXPECT_EQ(ln[0], 1.0f);
-  EXPECT_EQ(ws.get(BertTensor::Q_WEIGHT, 1).name, "bert.encoder.layer.1.attention.self.query.weight");
+  EXPECT_EQ(ws.get(BertTensor::Q_WEIGHT, 1).name,
+            "bert.encoder.layer.1.attention.self.query.weight");
   EXPECT_THROW(ws.get("bert.nothing"), Error);
   // Copies share the data.
   const WeightStore copy = ws;
@@ -145,8 +151,9 @@ TEST(WeightStore, MissingEncoderTensorIsNotFound) {
   const std::string bytes = build([](const std::string& n) {
     return n == "bert.encoder.layer.1.attention.self.key.bias" ? "" : n;
   });
-  EXPECT_TRUE(load_fails(bytes, ErrorCode::NOT_FOUND,
-                         {"m.safetensors: tensor bert.encoder.layer.1.attention.self.key.bias not found"}));
+  EXPECT_TRUE(
+      load_fails(bytes, ErrorCode::NOT_FOUND,
+                 {"m.safetensors: tensor bert.encoder.layer.1.attention.self.key.bias not found"}));
 }
 
 TEST(WeightStore, WrongShapeNamesTensor) {
@@ -158,12 +165,14 @@ TEST(WeightStore, WrongShapeNamesTensor) {
                          {"m.safetensors: tensor bert.encoder.layer.1.output.dense.weight: "
                           "expected [8, 16], got [16, 8]"}));
   // Classifier for 3 labels while config.json has 2.
-  const std::string three = build([](const std::string& n) { return n.compare(0, 11, "classifier.") == 0 ? "" : n; },
-                                  [](SafeTensorsWriter& w) {
-                                    w.add_f32("classifier.weight", {3, 8}, std::vector<float>(24));
-                                    w.add_f32("classifier.bias", {3}, std::vector<float>(3));
-                                  });
-  EXPECT_TRUE(load_fails(three, ErrorCode::CORRUPT_FILE, {"classifier", "expected [2, 8], got [3, 8]", "2 labels"}));
+  const std::string three =
+      build([](const std::string& n) { return n.compare(0, 11, "classifier.") == 0 ? "" : n; },
+            [](SafeTensorsWriter& w) {
+              w.add_f32("classifier.weight", {3, 8}, std::vector<float>(24));
+              w.add_f32("classifier.bias", {3}, std::vector<float>(3));
+            });
+  EXPECT_TRUE(load_fails(three, ErrorCode::CORRUPT_FILE,
+                         {"classifier", "expected [2, 8], got [3, 8]", "2 labels"}));
   // A layer beyond num_hidden_layers.
   const std::string deep = build(same, [](SafeTensorsWriter& w) {
     w.add_f32("bert.encoder.layer.2.output.dense.bias", {8}, std::vector<float>(8));
@@ -173,18 +182,22 @@ TEST(WeightStore, WrongShapeNamesTensor) {
 
 TEST(WeightStore, WrongDtypeIsRejected) {
   // I64 word embeddings (same byte count as F32 [50, 8] would not be: 8 bytes each).
-  const std::string i64 = build([](const std::string& n) { return n == "bert.embeddings.word_embeddings.weight" ? "" : n; },
-                                [](SafeTensorsWriter& w) {
-                                  w.add_owned("bert.embeddings.word_embeddings.weight", DType::I64, {50, 8},
-                                              std::vector<uint8_t>(50 * 8 * 8));
-                                });
+  const std::string i64 = build(
+      [](const std::string& n) { return n == "bert.embeddings.word_embeddings.weight" ? "" : n; },
+      [](SafeTensorsWriter& w) {
+        w.add_owned("bert.embeddings.word_embeddings.weight", DType::I64, {50, 8},
+                    std::vector<uint8_t>(50 * 8 * 8));
+      });
   EXPECT_TRUE(load_fails(i64, ErrorCode::UNSUPPORTED, {"word_embeddings.weight", "dtype I64"}));
   // I8 is fine for a Linear weight (quantized) but not for a LayerNorm weight.
-  const std::string i8 = build([](const std::string& n) { return n == "bert.encoder.layer.0.output.LayerNorm.weight" ? "" : n; },
-                               [](SafeTensorsWriter& w) {
-                                 w.add_owned("bert.encoder.layer.0.output.LayerNorm.weight", DType::I8, {8},
-                                             std::vector<uint8_t>(8));
-                               });
+  const std::string i8 = build(
+      [](const std::string& n) {
+        return n == "bert.encoder.layer.0.output.LayerNorm.weight" ? "" : n;
+      },
+      [](SafeTensorsWriter& w) {
+        w.add_owned("bert.encoder.layer.0.output.LayerNorm.weight", DType::I8, {8},
+                    std::vector<uint8_t>(8));
+      });
   EXPECT_TRUE(load_fails(i8, ErrorCode::UNSUPPORTED, {"LayerNorm.weight", "dtype I8"}));
   // Same name twice after normalisation.
   const std::string dup = build(same, [](SafeTensorsWriter& w) {
@@ -198,7 +211,8 @@ TEST(WeightStore, QuantizedWeightsKeptAsIs) {
   const std::string bytes = build([&](const std::string& n) { return n == q ? "" : n; },
                                   [&](SafeTensorsWriter& w) {
                                     std::vector<uint8_t> v(16 * 8);
-                                    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i);
+                                    for (size_t i = 0; i < v.size(); ++i)
+                                      v[i] = static_cast<uint8_t>(i);
                                     w.add_owned(q, DType::I8, {16, 8}, v);
                                     w.add_f32(q + "_scale", {16}, std::vector<float>(16, 0.01f));
                                   });
@@ -214,7 +228,9 @@ TEST(WeightStore, QuantizedWeightsKeptAsIs) {
     EXPECT_NE(std::string(e.what()).find("is I8, not F32"), std::string::npos);
   }
   // A wrong-shaped I8 weight is rejected like an F32 one.
-  const std::string bad = testing::edit_header(bytes, [&](testing::OJson& h) { h[q]["shape"] = {8, 16}; });
+  const std::string bad = testing::edit_header(bytes, [&](testing::OJson& h) {
+    h[q]["shape"] = {8, 16};
+  });
   EXPECT_TRUE(load_fails(bad, ErrorCode::CORRUPT_FILE, {q, "expected [16, 8], got [8, 16]"}));
 }
 
@@ -223,13 +239,14 @@ TEST(WeightStore, F16AndBF16AreConvertedAtLoad) {
   const uint16_t f16[4] = {0x3c00, 0xc000, 0x3555, 0x0001};
   const uint16_t bf16[4] = {0x3f80, 0xc040, 0x3eaa, 0x0001};
   for (DType t : {DType::F16, DType::BF16}) {
-    const std::string bytes = build([&](const std::string& n) { return n == name ? "" : n; },
-                                    [&](SafeTensorsWriter& w) {
-                                      std::vector<uint8_t> v(64 * 2);
-                                      for (int i = 0; i < 64; ++i)
-                                        std::memcpy(&v[2 * i], t == DType::F16 ? &f16[i % 4] : &bf16[i % 4], 2);
-                                      w.add_owned(name, t, {8, 8}, v);
-                                    });
+    const std::string bytes =
+        build([&](const std::string& n) { return n == name ? "" : n; },
+              [&](SafeTensorsWriter& w) {
+                std::vector<uint8_t> v(64 * 2);
+                for (int i = 0; i < 64; ++i)
+                  std::memcpy(&v[2 * i], t == DType::F16 ? &f16[i % 4] : &bf16[i % 4], 2);
+                w.add_owned(name, t, {8, 8}, v);
+              });
     const WeightStore ws = load_bytes(bytes);
     const TensorView& v = ws.get(name);
     EXPECT_EQ(v.dtype, DType::F32);
@@ -251,7 +268,8 @@ TEST(WeightStore, MisalignedF32IsCopiedAligned) {
   for (auto it = s.header.begin(); it != s.header.end(); ++it) {
     if (it.key() == "__metadata__") continue;
     testing::OJson e = it.value();
-    e["data_offsets"] = {e["data_offsets"][0].get<uint64_t>() + 1, e["data_offsets"][1].get<uint64_t>() + 1};
+    e["data_offsets"] = {e["data_offsets"][0].get<uint64_t>() + 1,
+                         e["data_offsets"][1].get<uint64_t>() + 1};
     h[it.key()] = e;
   }
   std::string text = h.dump();

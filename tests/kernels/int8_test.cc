@@ -25,8 +25,8 @@
 namespace bertq::kernels {
 namespace {
 
-const size_t kSizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-                         31, 32, 33, 127, 129, 768, 3072};
+const size_t kSizes[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,   10,  11,  12,
+                         13, 14, 15, 16, 17, 31, 32, 33, 127, 129, 768, 3072};
 constexpr uint8_t kSentinel = 0xA5;
 constexpr int32_t kAccSentinel = 0x5A5A5A5A;
 
@@ -74,9 +74,8 @@ TEST_P(Int8IsaTest, QuantizeRowsEqualsReferenceExactly) {
       k().quantize_rows_u8(x.data(), rows, n, qmax, got.data(), gs.data(), gz.data());
       quantize_rows_u8_ref(x.data(), rows, n, qmax, want.data(), ws.data(), wz.data());
       for (size_t i = 0; i < rows * n; ++i)
-        ASSERT_EQ(int(got[i]), int(want[i]))
-            << "qmax " << qmax << " n " << n << " row " << i / n << " col " << i % n << " x "
-            << x[i];
+        ASSERT_EQ(int(got[i]), int(want[i])) << "qmax " << qmax << " n " << n << " row " << i / n
+                                             << " col " << i % n << " x " << x[i];
       for (size_t r = 0; r < rows; ++r) {
         ASSERT_EQ(gs[r], ws[r]) << "scale row " << r << " n " << n;
         ASSERT_EQ(gz[r], wz[r]) << "zero row " << r << " n " << n;
@@ -150,10 +149,10 @@ TEST_P(Int8IsaTest, DequantEpilogueMatchesReference) {
     for (bool gelu : {false, true})
       for (const float* b : {bias.data(), static_cast<const float*>(nullptr)}) {
         std::vector<float> got(rows * n + 4, 1e30f), want(rows * n);
-        k().dequant_bias_f32(acc.data(), rs.data(), zero.data(), cs.data(), colsum.data(), b,
-                             gelu, got.data(), rows, n);
-        dequant_bias_f32_ref(acc.data(), rs.data(), zero.data(), cs.data(), colsum.data(), b,
-                             gelu, want.data(), rows, n);
+        k().dequant_bias_f32(acc.data(), rs.data(), zero.data(), cs.data(), colsum.data(), b, gelu,
+                             got.data(), rows, n);
+        dequant_bias_f32_ref(acc.data(), rs.data(), zero.data(), cs.data(), colsum.data(), b, gelu,
+                             want.data(), rows, n);
         EXPECT_TRUE(bertq::testing::all_close(got.data(), want.data(), rows * n, 2e-6, 2e-6))
             << "n " << n << " gelu " << gelu;
         for (size_t i = rows * n; i < got.size(); ++i) ASSERT_EQ(got[i], 1e30f);
@@ -186,8 +185,8 @@ TEST(Int8Linear, GemmEqualsIntegerReferenceOnAwkwardShapes) {
           x[i] = i < size_t(k) ? uint8_t(qmax) : uint8_t(dx(g));
         std::vector<int32_t> got(size_t((m + 1) * n), kAccSentinel), want(size_t(m * n));
         fc.forward(x.data(), m, got.data());
-        gemm_u8s8s32_ref(size_t(m), size_t(n), size_t(k), x.data(), size_t(k), w.data(),
-                         size_t(k), want.data(), size_t(n));
+        gemm_u8s8s32_ref(size_t(m), size_t(n), size_t(k), x.data(), size_t(k), w.data(), size_t(k),
+                         want.data(), size_t(n));
         for (size_t i = 0; i < want.size(); ++i)
           ASSERT_EQ(got[i], want[i]) << "m " << m << " n " << n << " k " << k << " at row "
                                      << i / size_t(n) << " col " << i % size_t(n);
@@ -202,7 +201,8 @@ TEST(Int8Linear, GemmEqualsIntegerReferenceOnAwkwardShapes) {
 TEST(Int8Linear, ActivationRangeFollowsTheSaturationProbe) {
   EXPECT_EQ(Int8Linear::activation_qmax(),
             Int8Linear::full_range_exact() ? kActQMaxFull : kActQMaxReduced);
-  if (!cpu_features().avx512_vnni && !cpu_features().avx_vnni) EXPECT_FALSE(Int8Linear::full_range_exact());
+  if (!cpu_features().avx512_vnni && !cpu_features().avx_vnni)
+    EXPECT_FALSE(Int8Linear::full_range_exact());
 }
 
 TEST(Int8Linear, ColumnSumsAndScalesAreKept) {
@@ -230,7 +230,8 @@ TEST(Int8Linear, FullQuantizedLinearMatchesDequantizedMatmul) {
   std::vector<int8_t> wq(wf.size());
   std::vector<float> ws(static_cast<size_t>(n));
   for (int64_t j = 0; j < n; ++j)
-    ws[size_t(j)] = quantize_symmetric_row_s8_ref(&wf[size_t(j * kk)], size_t(kk), &wq[size_t(j * kk)]);
+    ws[size_t(j)] =
+        quantize_symmetric_row_s8_ref(&wf[size_t(j * kk)], size_t(kk), &wq[size_t(j * kk)]);
   const Int8Linear fc(wq.data(), ws.data(), bias.data(), n, kk);
   std::vector<uint8_t> xq(x.size());
   std::vector<float> xs(static_cast<size_t>(m));

@@ -13,9 +13,9 @@
 #include "core/file_util.h"
 #include "data/dataset.h"
 #include "data/synthetic.h"
+#include "eval/metrics.h"
 #include "io/model_folder.h"
 #include "pipeline/demo.h"
-#include "eval/metrics.h"
 
 namespace fs = std::filesystem;
 
@@ -33,24 +33,30 @@ DemoOptions tiny(const std::string& out) {
 }
 
 int64_t mtime_ns(const std::string& p) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(fs::last_write_time(p).time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             fs::last_write_time(p).time_since_epoch())
+      .count();
 }
 
-void expect_file(const std::string& p) { EXPECT_TRUE(fs::is_regular_file(p)) << p << " is missing"; }
+void expect_file(const std::string& p) {
+  EXPECT_TRUE(fs::is_regular_file(p)) << p << " is missing";
+}
 
 #ifndef BERTQ_HAVE_TRAIN
-TEST(Demo, NeedsTrainer) { GTEST_SKIP() << "bertq_train is not built (libtorch absent)"; }
+TEST(Demo, NeedsTrainer) {
+  GTEST_SKIP() << "bertq_train is not built (libtorch absent)";
+}
 #else
 
 TEST(Demo, TinyRunsEveryStage) {
   testing::TempDir dir;
   const std::string run = dir.file("run");
   const DemoResult r = run_demo(tiny(run));
-  for (const char* f : {"corpus/train.jsonl", "corpus/test.jsonl", "vocab/vocab.txt",
-                        "init-model/config.json", "init-model/model.safetensors",
-                        "data/train.jsonl", "data/test.jsonl", "base/config.json",
-                        "train/metrics.jsonl", "model-fp32/model.safetensors",
-                        "model-fp32/config.json", "model-fp32/vocab.txt", "eval/fp32.json"})
+  for (const char* f :
+       {"corpus/train.jsonl", "corpus/test.jsonl", "vocab/vocab.txt", "init-model/config.json",
+        "init-model/model.safetensors", "data/train.jsonl", "data/test.jsonl", "base/config.json",
+        "train/metrics.jsonl", "model-fp32/model.safetensors", "model-fp32/config.json",
+        "model-fp32/vocab.txt", "eval/fp32.json"})
     expect_file(run + "/" + f);
   for (const char* s : {"corpus", "vocab", "init", "data", "train", "eval_fp32"})
     expect_file(run + "/stages/" + s + ".done");
@@ -80,9 +86,9 @@ TEST(Demo, TinyRunsEveryStage) {
   EXPECT_EQ(fp32["options"]["max_length"], 64);
   expect_file(run + "/eval/fp32.predictions.jsonl");
 
-  for (const char* f : {"model-int8/model.safetensors", "model-int8/config.json", "eval/int8.json",
-                        "bench.json", "report.md", "report.json", "plots/accuracy.svg",
-                        "plots/throughput.svg"})
+  for (const char* f :
+       {"model-int8/model.safetensors", "model-int8/config.json", "eval/int8.json", "bench.json",
+        "report.md", "report.json", "plots/accuracy.svg", "plots/throughput.svg"})
     expect_file(run + "/" + f);
   const std::vector<int> int8_ids = load_predicted_ids(run + "/eval/int8.json");
   ASSERT_EQ(int8_ids.size(), fp32_ids.size());
@@ -113,7 +119,8 @@ TEST(Demo, RerunAfterTrainSkipsTraining) {
   ASSERT_TRUE(first.pipeline.find("train"));
   EXPECT_FALSE(first.pipeline.find("train")->skipped);
   EXPECT_FALSE(first.pipeline.find("eval_fp32"));
-  const std::string marker = run + "/stages/train.done", model = run + "/model-fp32/model.safetensors";
+  const std::string marker = run + "/stages/train.done",
+                    model = run + "/model-fp32/model.safetensors";
   const std::string marker_bytes = read_file(marker), model_bytes = read_file(model);
   const int64_t marker_t = mtime_ns(marker), model_t = mtime_ns(model);
 
@@ -149,7 +156,8 @@ TEST(Demo, InterruptedTrainingResumes) {
     FAIL() << "expected INTERRUPTED";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::INTERRUPTED) << e.what();
-    EXPECT_NE(std::string(e.what()).find("stage train: interrupted at step 5"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("stage train: interrupted at step 5"), std::string::npos)
+        << e.what();
   }
   EXPECT_FALSE(fs::exists(run + "/stages/train.done"));
   EXPECT_FALSE(fs::exists(run + "/model-fp32"));

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "common/test_util.h"
-#include "core/file_util.h"
 #include "core/error.h"
+#include "core/file_util.h"
 #include "pipeline/report.h"
 
 namespace bertq::pipeline {
@@ -17,24 +17,51 @@ nlohmann::json summary() {
                           {{"model", "INT8"}, {"median_ms", int8_ms}, {"sequences_per_s", int8_s}}};
   };
   nlohmann::json w = nlohmann::json::array();
-  w.push_back({{"name", "real b1"}, {"kind", "real"}, {"batch_size", 1}, {"sequences_per_run", 1},
+  w.push_back({{"name", "real b1"},
+               {"kind", "real"},
+               {"batch_size", 1},
+               {"sequences_per_run", 1},
                {"results", results(1.25, 800.0, 0.5, 2000.0)}});
-  w.push_back({{"name", "real b16"}, {"kind", "real"}, {"batch_size", 16}, {"sequences_per_run", 16},
+  w.push_back({{"name", "real b16"},
+               {"kind", "real"},
+               {"batch_size", 16},
+               {"sequences_per_run", 16},
                {"results", results(8.0, 2000.0, 3.2, 5000.0)}});
-  w.push_back({{"name", "tokenize"}, {"kind", "tokenize"}, {"batch_size", 0}, {"sequences_per_run", 64},
+  w.push_back({{"name", "tokenize"},
+               {"kind", "tokenize"},
+               {"batch_size", 0},
+               {"sequences_per_run", 64},
                {"results", results(2.0, 32000.0, 2.0, 32000.0)}});
-  w.push_back({{"name", "bucketed b16"}, {"kind", "throughput"}, {"padding", "bucketed"},
-               {"batch_size", 16}, {"sequences_per_run", 64}, {"results", results(16.0, 4000.0, 6.4, 10000.0)}});
-  w.push_back({{"name", "pad-max b16"}, {"kind", "throughput"}, {"padding", "pad-max"},
-               {"batch_size", 16}, {"sequences_per_run", 64}, {"results", results(32.0, 2000.0, 12.8, 5000.0)}});
+  w.push_back({{"name", "bucketed b16"},
+               {"kind", "throughput"},
+               {"padding", "bucketed"},
+               {"batch_size", 16},
+               {"sequences_per_run", 64},
+               {"results", results(16.0, 4000.0, 6.4, 10000.0)}});
+  w.push_back({{"name", "pad-max b16"},
+               {"kind", "throughput"},
+               {"padding", "pad-max"},
+               {"batch_size", 16},
+               {"sequences_per_run", 64},
+               {"results", results(32.0, 2000.0, 12.8, 5000.0)}});
   return {{"model", "m"},
           {"data", "d"},
           {"models",
-           {{{"name", "FP32"}, {"accuracy", 0.91234}, {"macro_f1", 0.9}, {"bytes", 2.5e6},
-             {"tokenization", {{"max_length", 128}, {"truncation", "head+tail"}, {"head_tokens", 32},
-                               {"from", {{"max_length", "config.json"}}}}},
+           {{{"name", "FP32"},
+             {"accuracy", 0.91234},
+             {"macro_f1", 0.9},
+             {"bytes", 2.5e6},
+             {"tokenization",
+              {{"max_length", 128},
+               {"truncation", "head+tail"},
+               {"head_tokens", 32},
+               {"from", {{"max_length", "config.json"}}}}},
              {"eval_markdown", "examples 10, accuracy 0.9123\n"}},
-            {{"name", "INT8"}, {"accuracy", 0.905}, {"macro_f1", 0.89}, {"bytes", 0.7e6}, {"agreement", 0.987}}}},
+            {{"name", "INT8"},
+             {"accuracy", 0.905},
+             {"macro_f1", 0.89},
+             {"bytes", 0.7e6},
+             {"agreement", 0.987}}}},
           {"bench", {{"workloads", w}}},
           {"bench_markdown", "| workload | model |\n"}};
 }
@@ -43,8 +70,11 @@ TEST(Report, FinalTable) {
   const std::string t = final_table(summary());
   EXPECT_NE(t.find("ms/text (batch 1)"), std::string::npos) << t;
   EXPECT_NE(t.find("texts/s (batch 16)"), std::string::npos) << t;
-  EXPECT_NE(t.find("| FP32 | 0.9123 | 0.9000 | 2.50 | 1.250 | 4000.0 | - |"), std::string::npos) << t;
-  EXPECT_NE(t.find("| INT8 | 0.9050 | 0.8900 | 0.70 | 0.500 | 10000.0 | 0.9870 |"), std::string::npos) << t;
+  EXPECT_NE(t.find("| FP32 | 0.9123 | 0.9000 | 2.50 | 1.250 | 4000.0 | - |"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("| INT8 | 0.9050 | 0.8900 | 0.70 | 0.500 | 10000.0 | 0.9870 |"),
+            std::string::npos)
+      << t;
   EXPECT_THROW(final_table(nlohmann::json::object()), bertq::Error);
 }
 
@@ -57,7 +87,8 @@ TEST(Report, WritesFiles) {
   EXPECT_NE(md.find("## Benchmark\n\n| workload | model |"), std::string::npos) << md;
   EXPECT_NE(md.find("## FP32 on the test split\n\nexamples 10"), std::string::npos) << md;
   EXPECT_NE(md.find("max length 128, truncation head+tail, 32 head tokens (from config.json)"),
-            std::string::npos) << md;
+            std::string::npos)
+      << md;
   EXPECT_EQ(nlohmann::json::parse(read_file(dir.file("report.json"))), summary());
   const std::string svg = read_file(dir.file("plots/throughput.svg"));
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);

@@ -97,7 +97,8 @@ TEST(EvalStage, UsesTheModelsRecipe) {
   const std::vector<int> ids = load_predicted_ids(r.run + "/eval/fp32.json");
   ASSERT_EQ(ids.size(), rows().size());
   int correct = 0;
-  for (size_t i = 0; i < ids.size(); ++i) correct += ids[i] == (rows()[i].second == "POSITIVE" ? 1 : 0);
+  for (size_t i = 0; i < ids.size(); ++i)
+    correct += ids[i] == (rows()[i].second == "POSITIVE" ? 1 : 0);
   EXPECT_DOUBLE_EQ(w.result["accuracy"].get<double>(), double(correct) / rows().size());
   EXPECT_EQ(doc["metrics"]["examples"], rows().size());
 
@@ -121,7 +122,8 @@ TEST(EvalStage, WithoutRecipeUsesThePipelineOptions) {
 
 TEST(EvalStage, BadLabelAndMissingReference) {
   RunFixture r;
-  write_file_atomic(r.run + "/data/test.jsonl", R"({"text": "good", "label": "MAYBE"})" "\n");
+  write_file_atomic(r.run + "/data/test.jsonl", R"({"text": "good", "label": "MAYBE"})"
+                                                "\n");
   EXPECT_THROW(run_eval_stage(r.ctx(), "model-fp32", "fp32"), Error);
   RunFixture r2;
   try {  // eval_int8 without eval/fp32.json
@@ -162,8 +164,9 @@ TEST(BenchStage, BothModelsOnTheSameTexts) {
   EXPECT_TRUE(eval::testing::well_formed_xml(svg));
 
   // The report's table reads the latency at batch 1 and the bucketed throughput at batch 3.
-  json summary = {{"models", {{{"name", "FP32"}, {"accuracy", 0.5}}, {{"name", "INT8"}, {"accuracy", 0.5}}}},
-                  {"bench", w.result}};
+  json summary = {
+      {"models", {{{"name", "FP32"}, {"accuracy", 0.5}}, {{"name", "INT8"}, {"accuracy", 0.5}}}},
+      {"bench", w.result}};
   const std::string t = final_table(summary);
   EXPECT_NE(t.find("ms/text (batch 1)"), std::string::npos) << t;
   EXPECT_NE(t.find("texts/s (batch 3)"), std::string::npos) << t;

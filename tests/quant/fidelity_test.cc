@@ -25,8 +25,8 @@ TEST(Fidelity, ComparesLogitsAndLabels) {
   // rel errors: 0, 1/2, sqrt(2)/5, 0
   EXPECT_NEAR(f.rel_err_max, 0.5, 1e-12);
   EXPECT_NEAR(f.rel_err_mean, (0.5 + std::sqrt(2.0) / 5) / 4, 1e-12);
-  EXPECT_NEAR(f.accuracy_fp32, 100.0, 1e-12);        // 3 labelled, all right
-  EXPECT_NEAR(f.accuracy_int8, 200.0 / 3, 1e-9);     // row 2 wrong
+  EXPECT_NEAR(f.accuracy_fp32, 100.0, 1e-12);     // 3 labelled, all right
+  EXPECT_NEAR(f.accuracy_int8, 200.0 / 3, 1e-9);  // row 2 wrong
   const std::vector<int> short_labels = {0};
   EXPECT_THROW(compare(a, b, short_labels), Error);
 }
@@ -45,7 +45,8 @@ TEST(AccuracyTarget, MetNeedsEveryTargetThatIsSet) {
   EXPECT_TRUE(t.met(fid(90, 90.0, 89.8)));
   EXPECT_FALSE(t.met(fid(100, 90.0, 89.6)));
   t.min_agreement = 99.5;
-  EXPECT_FALSE(t.met(fid(99.48, 90.07, 90.09)));  // the MiniLM default: accuracy fine, agreement not
+  EXPECT_FALSE(
+      t.met(fid(99.48, 90.07, 90.09)));  // the MiniLM default: accuracy fine, agreement not
   EXPECT_TRUE(t.met(fid(99.5, 90.07, 90.07)));
   EXPECT_EQ(t.to_json(), (nlohmann::json{{"max_drop", 0.3}, {"min_agreement_pct", 99.5}}));
 }

@@ -134,10 +134,11 @@ TEST_P(QuantGolden, Int8LogitsCloseToGoldenOnEveryIsa) {
       const size_t NL = 2;
       int same = 0;
       for (size_t b = 0; b < logits.size() / NL; ++b)
-        same += eval::argmax({logits.begin() + long(b * NL), logits.begin() + long((b + 1) * NL)}) ==
-                eval::argmax({g.logits.begin() + long(b * NL), g.logits.begin() + long((b + 1) * NL)});
-      std::printf("%s %s %s: logits rel L2 %.4f, argmax agree %d/%zu\n", GetParam().c_str(),
-                  v.name, std::string(isa_name(isa)).c_str(), rel, same, logits.size() / NL);
+        same +=
+            eval::argmax({logits.begin() + long(b * NL), logits.begin() + long((b + 1) * NL)}) ==
+            eval::argmax({g.logits.begin() + long(b * NL), g.logits.begin() + long((b + 1) * NL)});
+      std::printf("%s %s %s: logits rel L2 %.4f, argmax agree %d/%zu\n", GetParam().c_str(), v.name,
+                  std::string(isa_name(isa)).c_str(), rel, same, logits.size() / NL);
       EXPECT_LE(rel, kInt8LogitsRelL2) << v.name << " " << isa_name(isa);
       EXPECT_GE(same, 6) << v.name << " " << isa_name(isa);
       EXPECT_GT(rel, 0.0) << "INT8 logits identical to FP32: is anything quantized?";

@@ -69,8 +69,8 @@ TEST(QuantizedSize, BertBaseInt8FolderIsAtMost110MiB) {
     const io::TensorView& v = q.weights.get(name);
     (v.dtype == io::DType::I8 ? i8 : other) += static_cast<uint64_t>(v.nbytes);
   }
-  const uint64_t expected_i8 = 12ull * (4 * 768 * 768 + 2 * 768 * 3072) + 768ull * 768 +
-                               30522ull * 768 + 512ull * 768;
+  const uint64_t expected_i8 =
+      12ull * (4 * 768 * 768 + 2 * 768 * 3072) + 768ull * 768 + 30522ull * 768 + 512ull * 768;
   EXPECT_EQ(i8, expected_i8);
   EXPECT_LT(other, 1'100'000u);  // ~0.96 MB of F32 side tensors
 }

@@ -10,9 +10,9 @@
 
 #include <httplib.h>
 
+#include "core/error.h"
 #include "fake_backend.h"
 #include "server/server.h"
-#include "core/error.h"
 #include "server/stop_signals.h"
 
 namespace bertq::server {
@@ -89,7 +89,9 @@ void sigterm_drains_and_exits_zero(bool early_thread) {
   EXPECT_EQ(WEXITSTATUS(wstatus), 0);
 }
 
-TEST(StopSignals, SigtermDrainsAndExitsZero) { sigterm_drains_and_exits_zero(false); }
+TEST(StopSignals, SigtermDrainsAndExitsZero) {
+  sigterm_drains_and_exits_zero(false);
+}
 
 TEST(StopSignals, SigtermReachingAThreadStartedEarlierStillDrains) {
   sigterm_drains_and_exits_zero(true);

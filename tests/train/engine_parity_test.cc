@@ -102,7 +102,8 @@ TEST(EngineParity, TrainedFolderGivesTorchLogits) {
     const double rl2 = bertq::testing::rel_l2(flat.data(), w, flat.size());
     std::printf("isa %s: rel L2 %.3g\n", std::string(isa_name(isa)).c_str(), rl2);
     EXPECT_LE(rl2, 1e-4) << isa_name(isa);
-    EXPECT_TRUE(bertq::testing::all_close(flat.data(), w, flat.size(), 1e-4, 1e-5)) << isa_name(isa);
+    EXPECT_TRUE(bertq::testing::all_close(flat.data(), w, flat.size(), 1e-4, 1e-5))
+        << isa_name(isa);
   }
 }
 

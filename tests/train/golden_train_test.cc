@@ -12,9 +12,9 @@
 #include <gtest/gtest.h>
 
 #include "common/test_util.h"
+#include "io/safetensors.h"
 #include "train/adamw.h"
 #include "train/bert_model.h"
-#include "io/safetensors.h"
 
 namespace bertq::train {
 namespace {
@@ -63,7 +63,8 @@ void run_golden(const std::string& name, torch::ScalarType dtype, Tol tol) {
   // every gradient is measured against at least 1e-3 of the batch's largest gradient.
   double grad_floor = 0;
   for (const auto& p : model->named_parameters())
-    grad_floor = std::max(grad_floor, 1e-3 * to_torch(ref.get("grad." + p.key())).abs().max().item<double>());
+    grad_floor = std::max(grad_floor,
+                          1e-3 * to_torch(ref.get("grad." + p.key())).abs().max().item<double>());
   int checked = 0;
   for (const auto& p : model->named_parameters()) {
     auto want = to_torch(ref.get("grad." + p.key()));
@@ -91,10 +92,18 @@ void run_golden(const std::string& name, torch::ScalarType dtype, Tol tol) {
   }
 }
 
-TEST(GoldenTrain, TinyFloat64) { run_golden("tiny", torch::kDouble, {1e-7, 1e-6, 1e-7, 1e-6}); }
-TEST(GoldenTrain, OddFloat64) { run_golden("odd", torch::kDouble, {1e-7, 1e-6, 1e-7, 1e-6}); }
-TEST(GoldenTrain, TinyFloat32) { run_golden("tiny", torch::kFloat, {1e-5, 1e-3, 1e-4, 2e-4}); }
-TEST(GoldenTrain, OddFloat32) { run_golden("odd", torch::kFloat, {1e-5, 1e-3, 1e-4, 2e-4}); }
+TEST(GoldenTrain, TinyFloat64) {
+  run_golden("tiny", torch::kDouble, {1e-7, 1e-6, 1e-7, 1e-6});
+}
+TEST(GoldenTrain, OddFloat64) {
+  run_golden("odd", torch::kDouble, {1e-7, 1e-6, 1e-7, 1e-6});
+}
+TEST(GoldenTrain, TinyFloat32) {
+  run_golden("tiny", torch::kFloat, {1e-5, 1e-3, 1e-4, 2e-4});
+}
+TEST(GoldenTrain, OddFloat32) {
+  run_golden("odd", torch::kFloat, {1e-5, 1e-3, 1e-4, 2e-4});
+}
 
 }  // namespace
 }  // namespace bertq::train

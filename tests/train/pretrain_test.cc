@@ -44,7 +44,8 @@ std::string make_tiny_model(const TempDir& tmp, const std::string& vocab) {
   return dir;
 }
 
-PretrainOptions tiny_pretrain(const std::string& model, const std::string& data, const std::string& out) {
+PretrainOptions tiny_pretrain(const std::string& model, const std::string& data,
+                              const std::string& out) {
   PretrainOptions o;
   o.model_dir = model;
   o.data = {data};
@@ -80,7 +81,10 @@ TEST(Masking, StatisticsSpecialTokensAndSeed) {
     for (int64_t k = 0; k < t; ++k) {
       const int64_t i = r * t + k;
       attn[i] = k < len;
-      ids[i] = k == 0 ? cls : k == len - 1 ? sep : k >= len ? pad : 1000 + static_cast<int64_t>(rng() % 29000);
+      ids[i] = k == 0         ? cls
+               : k == len - 1 ? sep
+               : k >= len     ? pad
+                              : 1000 + static_cast<int64_t>(rng() % 29000);
     }
   }
   auto masked = ids;
@@ -99,9 +103,12 @@ TEST(Masking, StatisticsSpecialTokensAndSeed) {
       continue;
     }
     ASSERT_EQ(labels[i], ids[i]) << "the label is not the original token at " << i;
-    if (masked[i] == mask_id) ++as_mask;
-    else if (masked[i] == ids[i]) ++kept;
-    else ++as_random;
+    if (masked[i] == mask_id)
+      ++as_mask;
+    else if (masked[i] == ids[i])
+      ++kept;
+    else
+      ++as_random;
   }
   ASSERT_EQ(chosen, as_mask + as_random + kept);
   const double p = double(chosen) / maskable;
@@ -193,13 +200,15 @@ TEST(MaskedLm, TiedDecoderAndLoss) {
     torch::NoGradGuard ng;
     auto x = m->bert->sequence_output(ids, types, mask);
     auto h = m->cls->predictions->transform(x[1][4].unsqueeze(0));
-    auto want = torch::matmul(h, m->bert->embeddings->word_embeddings->weight.t()) + m->cls->predictions->bias;
+    auto want = torch::matmul(h, m->bert->embeddings->word_embeddings->weight.t()) +
+                m->cls->predictions->bias;
     EXPECT_TRUE(torch::allclose(full[1][4], want[0], 1e-5, 1e-6));
   }
   out.loss.backward();
   auto g = m->bert->embeddings->word_embeddings->weight.grad();
   ASSERT_TRUE(g.defined());
-  EXPECT_GT(g.slice(0, 40, 50).abs().sum().item<double>(), 0) << "no gradient reached E through the decoder";
+  EXPECT_GT(g.slice(0, 40, 50).abs().sum().item<double>(), 0)
+      << "no gradient reached E through the decoder";
   EXPECT_GT(g[45].abs().sum().item<double>(), 0);
 
   // Saved once: the file holds exactly the parameters, no decoder copy.
@@ -212,7 +221,8 @@ TEST(MaskedLm, TiedDecoderAndLoss) {
   BertForMaskedLM m2(c);
   m2->set_dropout({0, 0, 0});
   EXPECT_TRUE(load_mlm_weights(*m2, tmp.file("m.safetensors")).empty());
-  EXPECT_DOUBLE_EQ(m2->forward(ids, types, mask, labels).loss.item<double>(), out.loss.item<double>());
+  EXPECT_DOUBLE_EQ(m2->forward(ids, types, mask, labels).loss.item<double>(),
+                   out.loss.item<double>());
 }
 
 TEST(Pretrain, LossFallsOnImdbSubset) {

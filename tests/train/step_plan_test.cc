@@ -11,7 +11,7 @@ TEST(StepPlan, BatchesAccumulationCapAndWarmup) {
   StepPlan p = plan_steps(100, 32, 1, 3, 0, 0.1);  // 4 batches per epoch (the last has 4)
   EXPECT_EQ(p.steps_per_epoch, 4);
   EXPECT_EQ(p.total, 12);
-  EXPECT_EQ(p.warmup, 2);  // ceil(1.2)
+  EXPECT_EQ(p.warmup, 2);                 // ceil(1.2)
   p = plan_steps(100, 32, 3, 3, 0, 0.1);  // 4 batches -> 2 steps (3 + 1)
   EXPECT_EQ(p.steps_per_epoch, 2);
   EXPECT_EQ(p.total, 6);

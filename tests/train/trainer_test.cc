@@ -11,11 +11,11 @@
 #include "common/test_util.h"
 #include "core/error.h"
 #include "core/file_util.h"
-#include "train/bert_model.h"
-#include "train/checkpoint.h"
 #include "io/model_folder.h"
 #include "io/safetensors.h"
 #include "train/batching.h"
+#include "train/bert_model.h"
+#include "train/checkpoint.h"
 #include "train/trainer.h"
 
 namespace bertq::train {
@@ -39,7 +39,8 @@ std::string make_tiny_model(const TempDir& tmp, const std::string& vocab) {
   return dir;
 }
 
-TrainOptions tiny_options(const std::string& model, const std::string& data, const std::string& out) {
+TrainOptions tiny_options(const std::string& model, const std::string& data,
+                          const std::string& out) {
   TrainOptions o;
   o.model_dir = model;
   o.train_path = data;

@@ -25,35 +25,69 @@ struct LoopFlagGroups {
 // (--max-minutes --eval-every --save-every --log-every --early-stopping --metric).
 // `o` must outlive the app (the commands keep it in a shared_ptr their callback holds).
 inline void add_loop_flags(CLI::App* cmd, train::LoopOptions& o, const LoopFlagGroups& g) {
-  cmd->add_option("--epochs", o.epochs, "Epochs over the training data")->capture_default_str()->group(g.optimisation);
-  cmd->add_option("--max-steps", o.max_steps, "At most this many updates; the schedule ends there (0 = epochs)")->group(g.optimisation);
-  cmd->add_option("--lr", o.lr, "Peak learning rate")->capture_default_str()->group(g.optimisation);
-  cmd->add_option("--batch-size", o.batch_size, "Examples (sequences) per micro-batch")->capture_default_str()->group(g.optimisation);
-  cmd->add_option("--grad-accum", o.grad_accum, "Micro-batches per optimizer step (each example / masked token weighs the same)")->capture_default_str()->group(g.optimisation);
-  cmd->add_option("--warmup-ratio", o.warmup_ratio, "Fraction of steps with linear warmup")->capture_default_str()->group(g.optimisation);
-  cmd->add_option("--weight-decay", o.weight_decay, "AdamW decoupled weight decay (not on biases / LayerNorm)")->capture_default_str()->group(g.optimisation);
-  cmd->add_option("--max-grad-norm", o.max_grad_norm, "Clip gradients to this global L2 norm (0 = off)")->capture_default_str()->group(g.optimisation);
-  cmd->add_option_function<double>("--dropout", [&o](double p) { o.dropout = p; },
-                                   "Dropout of hidden states and attention (and the classifier) (default: from config.json)")
+  cmd->add_option("--epochs", o.epochs, "Epochs over the training data")
+      ->capture_default_str()
       ->group(g.optimisation);
-  cmd->add_option("--max-minutes", o.max_minutes, "Stop (checkpoint + last/) once the run took this long (0 = no limit)")->group(g.run);
-  cmd->add_option("--eval-every", o.eval_every, "Also evaluate every N steps (0 = at each epoch's end only)")->group(g.run);
-  cmd->add_option("--save-every", o.save_every, "Checkpoint every N steps (default 500)")->group(g.run);
-  cmd->add_option("--log-every", o.log_every, "Steps between training lines in metrics.jsonl")->capture_default_str()->group(g.run);
-  cmd->add_option("--early-stopping", o.early_stopping, "Stop after N evaluations without improvement of --metric (0 = off)")->group(g.run);
-  cmd->add_option("--metric", o.metric, "accuracy | f1 | loss (pretrain: loss | accuracy, masked tokens): picks best/ and drives early stopping")->capture_default_str()->group(g.run);
+  cmd->add_option("--max-steps", o.max_steps,
+                  "At most this many updates; the schedule ends there (0 = epochs)")
+      ->group(g.optimisation);
+  cmd->add_option("--lr", o.lr, "Peak learning rate")->capture_default_str()->group(g.optimisation);
+  cmd->add_option("--batch-size", o.batch_size, "Examples (sequences) per micro-batch")
+      ->capture_default_str()
+      ->group(g.optimisation);
+  cmd->add_option("--grad-accum", o.grad_accum,
+                  "Micro-batches per optimizer step (each example / masked token weighs the same)")
+      ->capture_default_str()
+      ->group(g.optimisation);
+  cmd->add_option("--warmup-ratio", o.warmup_ratio, "Fraction of steps with linear warmup")
+      ->capture_default_str()
+      ->group(g.optimisation);
+  cmd->add_option("--weight-decay", o.weight_decay,
+                  "AdamW decoupled weight decay (not on biases / LayerNorm)")
+      ->capture_default_str()
+      ->group(g.optimisation);
+  cmd->add_option("--max-grad-norm", o.max_grad_norm,
+                  "Clip gradients to this global L2 norm (0 = off)")
+      ->capture_default_str()
+      ->group(g.optimisation);
+  cmd->add_option_function<double>(
+         "--dropout", [&o](double p) { o.dropout = p; },
+         "Dropout of hidden states and attention (and the classifier) (default: from config.json)")
+      ->group(g.optimisation);
+  cmd->add_option("--max-minutes", o.max_minutes,
+                  "Stop (checkpoint + last/) once the run took this long (0 = no limit)")
+      ->group(g.run);
+  cmd->add_option("--eval-every", o.eval_every,
+                  "Also evaluate every N steps (0 = at each epoch's end only)")
+      ->group(g.run);
+  cmd->add_option("--save-every", o.save_every, "Checkpoint every N steps (default 500)")
+      ->group(g.run);
+  cmd->add_option("--log-every", o.log_every, "Steps between training lines in metrics.jsonl")
+      ->capture_default_str()
+      ->group(g.run);
+  cmd->add_option("--early-stopping", o.early_stopping,
+                  "Stop after N evaluations without improvement of --metric (0 = off)")
+      ->group(g.run);
+  cmd->add_option("--metric", o.metric,
+                  "accuracy | f1 | loss (pretrain: loss | accuracy, masked tokens): picks best/ "
+                  "and drives early stopping")
+      ->capture_default_str()
+      ->group(g.run);
 }
 
 // The process: --seed, --threads, --device, --resume (`bertq pipeline` has its own).
 inline void add_process_flags(CLI::App* cmd, train::LoopOptions& o, const std::string& group) {
-  cmd->add_option("--seed", o.seed, "Seed for initialisation, shuffling, masking and dropout")->capture_default_str()->group(group);
+  cmd->add_option("--seed", o.seed, "Seed for initialisation, shuffling, masking and dropout")
+      ->capture_default_str()
+      ->group(group);
   cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->group(group);
   cmd->add_option("--device", o.device,
                   "auto (a CUDA GPU when libtorch has CUDA and one is visible, else the CPU), cpu, "
                   "cuda or cuda:N")
       ->capture_default_str()
       ->group(group);
-  cmd->add_flag("--resume", o.resume, "Continue OUT/checkpoint exactly where it stopped")->group(group);
+  cmd->add_flag("--resume", o.resume, "Continue OUT/checkpoint exactly where it stopped")
+      ->group(group);
 }
 
 // How a run ended, for the summary line.

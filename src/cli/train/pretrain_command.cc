@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "cli/train/loop_flags.h"
 #include "core/progress.h"
 #include "train/pretrainer.h"
@@ -14,37 +14,64 @@ namespace {
 
 void run_pretrain(const train::PretrainOptions& o) {
   const train::PretrainResult r = train::pretrain(o);
-  std::printf("%s after %lld of %lld steps in %s on %zu sequences (%.0f tokens/s at the end)\n", stop_reason(r),
-              static_cast<long long>(r.steps), static_cast<long long>(r.total_steps),
-              format_duration(r.wall_s).c_str(), r.sequences, r.tokens_per_s);
+  std::printf("%s after %lld of %lld steps in %s on %zu sequences (%.0f tokens/s at the end)\n",
+              stop_reason(r), static_cast<long long>(r.steps),
+              static_cast<long long>(r.total_steps), format_duration(r.wall_s).c_str(), r.sequences,
+              r.tokens_per_s);
   if (!r.train_losses.empty())
     std::printf("masked-LM train loss: %.4f (step %lld) -> %.4f (step %lld)\n",
                 r.train_losses.front().second, static_cast<long long>(r.train_losses.front().first),
                 r.train_losses.back().second, static_cast<long long>(r.train_losses.back().first));
   if (r.last_eval.tokens > 0)
-    std::printf("held-out masked-LM loss %.4f, accuracy %.4f on %lld masked tokens (%zu sequences)\n",
-                r.last_eval.loss, r.last_eval.accuracy, static_cast<long long>(r.last_eval.tokens),
-                r.eval_sequences);
+    std::printf(
+        "held-out masked-LM loss %.4f, accuracy %.4f on %lld masked tokens (%zu sequences)\n",
+        r.last_eval.loss, r.last_eval.accuracy, static_cast<long long>(r.last_eval.tokens),
+        r.eval_sequences);
   if (!r.interrupted)
     std::printf("model: %s/last (BertForMaskedLM; fine-tune with bertq train --model %s/last)\n",
                 o.out_dir.c_str(), o.out_dir.c_str());
-  std::printf("metrics: %s/metrics.jsonl, plot: %s/curves.svg\n", o.out_dir.c_str(), o.out_dir.c_str());
+  std::printf("metrics: %s/metrics.jsonl, plot: %s/curves.svg\n", o.out_dir.c_str(),
+              o.out_dir.c_str());
 }
 
 Command reg("pretrain", 39, [](CLI::App& app) {
   auto o = std::make_shared<train::PretrainOptions>();
-  auto* cmd = app.add_subcommand("pretrain", "Masked-LM pre-training of a BERT (libtorch; HF BertForMaskedLM)");
-  add_model_option(cmd, "--model", o->model_dir, "Model to start from (config.json, vocab.txt; model.safetensors optional: without it, from scratch)")->required()->group("Data");
-  cmd->add_option("--data", o->data, "Text: dataset specs (labels ignored): imdb:unsup, imdb:train, FILE.jsonl.gz, ... (repeatable)")->required()->group("Data");
-  cmd->add_option("--out", o->out_dir, "Run folder: last/, checkpoint/, metrics.jsonl, curves.svg")->required()->group("Data");
-  cmd->add_option("--max-length", o->max_length, "Tokens per packed sequence, [CLS] and [SEP] included")->capture_default_str()->group("Data");
-  cmd->add_option("--min-tokens", o->min_tokens, "Shortest tail window of a text that is kept")->capture_default_str()->group("Data");
-  cmd->add_option("--mlm-prob", o->mlm_prob, "Fraction of tokens chosen for prediction (80% [MASK], 10% random, 10% kept)")->capture_default_str()->group("Data");
-  cmd->add_option("--limit", o->limit, "Texts kept from each --data, chosen by --seed (0 = all)")->group("Data");
-  cmd->add_option("--validation-split", o->validation_split, "Hold out this fraction of sequences for the masked-LM eval loss")->group("Data");
-  cmd->add_option_function<std::string>("--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
-                                        "error | skip: what a malformed data row does (default error)")
-      ->check(CLI::IsMember({"error", "skip"}))->group("Data");
+  auto* cmd = app.add_subcommand("pretrain",
+                                 "Masked-LM pre-training of a BERT (libtorch; HF BertForMaskedLM)");
+  add_model_option(cmd, "--model", o->model_dir,
+                   "Model to start from (config.json, vocab.txt; model.safetensors optional: "
+                   "without it, from scratch)")
+      ->required()
+      ->group("Data");
+  cmd->add_option("--data", o->data,
+                  "Text: dataset specs (labels ignored): imdb:unsup, imdb:train, FILE.jsonl.gz, "
+                  "... (repeatable)")
+      ->required()
+      ->group("Data");
+  cmd->add_option("--out", o->out_dir, "Run folder: last/, checkpoint/, metrics.jsonl, curves.svg")
+      ->required()
+      ->group("Data");
+  cmd->add_option("--max-length", o->max_length,
+                  "Tokens per packed sequence, [CLS] and [SEP] included")
+      ->capture_default_str()
+      ->group("Data");
+  cmd->add_option("--min-tokens", o->min_tokens, "Shortest tail window of a text that is kept")
+      ->capture_default_str()
+      ->group("Data");
+  cmd->add_option("--mlm-prob", o->mlm_prob,
+                  "Fraction of tokens chosen for prediction (80% [MASK], 10% random, 10% kept)")
+      ->capture_default_str()
+      ->group("Data");
+  cmd->add_option("--limit", o->limit, "Texts kept from each --data, chosen by --seed (0 = all)")
+      ->group("Data");
+  cmd->add_option("--validation-split", o->validation_split,
+                  "Hold out this fraction of sequences for the masked-LM eval loss")
+      ->group("Data");
+  cmd->add_option_function<std::string>(
+         "--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
+         "error | skip: what a malformed data row does (default error)")
+      ->check(CLI::IsMember({"error", "skip"}))
+      ->group("Data");
   add_loop_flags(cmd, *o, {"Optimisation", "Run"});
   add_process_flags(cmd, *o, "Run");
   cmd->callback([o] { run_pretrain(*o); });

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli/model_option.h"
 #include "cli/command.h"
+#include "cli/model_option.h"
 #include "cli/train/loop_flags.h"
 #include "core/progress.h"
 #include "train/trainer.h"
@@ -21,32 +21,62 @@ void run_train(const train::TrainOptions& o) {
     std::printf("last eval: loss %.4f accuracy %.4f f1 %.4f on %lld examples\n", r.last_eval.loss,
                 r.last_eval.accuracy, r.last_eval.f1, static_cast<long long>(r.last_eval.examples));
   if (r.best_step >= 0) {
-    std::printf("best model (step %lld): %s/best", static_cast<long long>(r.best_step), o.out_dir.c_str());
+    std::printf("best model (step %lld): %s/best", static_cast<long long>(r.best_step),
+                o.out_dir.c_str());
     if (r.best_eval.examples > 0)
-      std::printf(" (accuracy %.4f f1 %.4f loss %.4f)", r.best_eval.accuracy, r.best_eval.f1, r.best_eval.loss);
+      std::printf(" (accuracy %.4f f1 %.4f loss %.4f)", r.best_eval.accuracy, r.best_eval.f1,
+                  r.best_eval.loss);
     std::printf("\n");
   }
   if (!r.interrupted) std::printf("last model: %s/last\n", o.out_dir.c_str());
-  std::printf("metrics: %s/metrics.jsonl, plot: %s/curves.svg\n", o.out_dir.c_str(), o.out_dir.c_str());
+  std::printf("metrics: %s/metrics.jsonl, plot: %s/curves.svg\n", o.out_dir.c_str(),
+              o.out_dir.c_str());
 }
 
 Command reg("train", 40, [](CLI::App& app) {
   auto o = std::make_shared<train::TrainOptions>();
   auto* cmd = app.add_subcommand("train", "Fine-tune a BERT sequence classifier (libtorch)");
-  add_model_option(cmd, "--model", o->model_dir, "Model (config.json, vocab.txt, model.safetensors; without weights: from scratch)")->required()->group("Data");
-  cmd->add_option("--train", o->train_path, "Training data: .jsonl/.csv/.tsv (plain or .gz), an aclImdb folder, imdb:train, ...")->required()->group("Data");
-  cmd->add_option("--eval", o->eval_path, "Evaluation data (same forms, e.g. imdb:test)")->group("Data");
-  cmd->add_option("--validation-split", o->validation_split, "Hold out this fraction of --train for evaluation (stratified)")->group("Data");
-  cmd->add_option("--out", o->out_dir, "Run folder: best/, last/, checkpoint/, metrics.jsonl, curves.svg")->required()->group("Data");
-  cmd->add_option("--max-length", o->max_length, "Tokens per text, [CLS] and [SEP] included")->capture_default_str()->group("Data");
-  cmd->add_option("--truncation", o->truncation, "head | tail | head+tail")->capture_default_str()->group("Data");
-  cmd->add_option("--head-tokens", o->head_tokens, "head+tail: tokens kept from the start (default: a quarter of the budget)")->group("Data");
-  cmd->add_option("--limit,--train-limit", o->train_limit, "Use this many training examples, a stratified sample chosen by --seed (0 = all)")->group("Data");
-  cmd->add_option("--eval-limit", o->eval_limit, "Use this many evaluation examples, stratified (0 = all)")->group("Data");
-  cmd->add_option_function<std::string>("--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
-                                        "error | skip: what a malformed data row does (default error)")
-      ->check(CLI::IsMember({"error", "skip"}))->group("Data");
-  cmd->add_flag("--bf16", o->bf16, "bf16 autocast on CPU (fast only with AVX512_BF16 / AMX)")->group("Optimisation");
+  add_model_option(
+      cmd, "--model", o->model_dir,
+      "Model (config.json, vocab.txt, model.safetensors; without weights: from scratch)")
+      ->required()
+      ->group("Data");
+  cmd->add_option(
+         "--train", o->train_path,
+         "Training data: .jsonl/.csv/.tsv (plain or .gz), an aclImdb folder, imdb:train, ...")
+      ->required()
+      ->group("Data");
+  cmd->add_option("--eval", o->eval_path, "Evaluation data (same forms, e.g. imdb:test)")
+      ->group("Data");
+  cmd->add_option("--validation-split", o->validation_split,
+                  "Hold out this fraction of --train for evaluation (stratified)")
+      ->group("Data");
+  cmd->add_option("--out", o->out_dir,
+                  "Run folder: best/, last/, checkpoint/, metrics.jsonl, curves.svg")
+      ->required()
+      ->group("Data");
+  cmd->add_option("--max-length", o->max_length, "Tokens per text, [CLS] and [SEP] included")
+      ->capture_default_str()
+      ->group("Data");
+  cmd->add_option("--truncation", o->truncation, "head | tail | head+tail")
+      ->capture_default_str()
+      ->group("Data");
+  cmd->add_option("--head-tokens", o->head_tokens,
+                  "head+tail: tokens kept from the start (default: a quarter of the budget)")
+      ->group("Data");
+  cmd->add_option("--limit,--train-limit", o->train_limit,
+                  "Use this many training examples, a stratified sample chosen by --seed (0 = all)")
+      ->group("Data");
+  cmd->add_option("--eval-limit", o->eval_limit,
+                  "Use this many evaluation examples, stratified (0 = all)")
+      ->group("Data");
+  cmd->add_option_function<std::string>(
+         "--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
+         "error | skip: what a malformed data row does (default error)")
+      ->check(CLI::IsMember({"error", "skip"}))
+      ->group("Data");
+  cmd->add_flag("--bf16", o->bf16, "bf16 autocast on CPU (fast only with AVX512_BF16 / AMX)")
+      ->group("Optimisation");
   add_loop_flags(cmd, *o, {"Optimisation", "Run"});
   add_process_flags(cmd, *o, "Run");
   cmd->callback([o] { run_train(*o); });

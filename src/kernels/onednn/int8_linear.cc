@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "core/error.h"
-#include "kernels/onednn/runtime.h"
 #include "core/log.h"
 #include "kernels/int8_scheme.h"
+#include "kernels/onednn/runtime.h"
 
 namespace bertq::kernels {
 namespace {
@@ -35,8 +35,7 @@ struct Int8Linear::Impl {
 Int8Linear::Int8Linear(const int8_t* wq, const float* w_scale, const float* bias, int64_t n,
                        int64_t k)
     : impl_(std::make_unique<Impl>()) {
-  check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT,
-        "Int8Linear: bad shape [", n, ", ", k, "]");
+  check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT, "Int8Linear: bad shape [", n, ", ", k, "]");
   Impl& I = *impl_;
   I.n = n;
   I.k = k;
@@ -69,11 +68,21 @@ Int8Linear::~Int8Linear() = default;
 Int8Linear::Int8Linear(Int8Linear&&) noexcept = default;
 Int8Linear& Int8Linear::operator=(Int8Linear&&) noexcept = default;
 
-int64_t Int8Linear::n() const { return impl_->n; }
-int64_t Int8Linear::k() const { return impl_->k; }
-const float* Int8Linear::col_scale() const { return impl_->scale.data(); }
-const int32_t* Int8Linear::col_sum() const { return impl_->colsum.data(); }
-const float* Int8Linear::bias() const { return impl_->bias.empty() ? nullptr : impl_->bias.data(); }
+int64_t Int8Linear::n() const {
+  return impl_->n;
+}
+int64_t Int8Linear::k() const {
+  return impl_->k;
+}
+const float* Int8Linear::col_scale() const {
+  return impl_->scale.data();
+}
+const int32_t* Int8Linear::col_sum() const {
+  return impl_->colsum.data();
+}
+const float* Int8Linear::bias() const {
+  return impl_->bias.empty() ? nullptr : impl_->bias.data();
+}
 
 void Int8Linear::forward(const uint8_t* xq, int64_t m, int32_t* acc) const {
   if (m == 0) return;
@@ -86,8 +95,8 @@ void Int8Linear::forward(const uint8_t* xq, int64_t m, int32_t* acc) const {
     I.prim.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, I.weights}, {DNNL_ARG_DST, dst}});
     s.wait();
   } catch (const dnnl::error& err) {
-    throw Error(ErrorCode::INTERNAL, cat("oneDNN int8 matmul [", m, " x ", I.k, "] x [", I.k,
-                                         " x ", I.n, "] failed: ", err.what()));
+    throw Error(ErrorCode::INTERNAL, cat("oneDNN int8 matmul [", m, " x ", I.k, "] x [", I.k, " x ",
+                                         I.n, "] failed: ", err.what()));
   }
 }
 

@@ -37,8 +37,7 @@ struct PackedLinear::Impl {
 PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t k, GemmType type,
                            bool fuse_bias, bool borrow_weights)
     : impl_(std::make_unique<Impl>()) {
-  check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT,
-        "PackedLinear: bad shape [", n, ", ", k, "]");
+  check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT, "PackedLinear: bad shape [", n, ", ", k, "]");
   Impl& I = *impl_;
   I.n = n;
   I.k = k;
@@ -124,8 +123,8 @@ void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float
               int64_t ldc) {
   const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a,
                                       lda, b, ldb, beta, c, ldc);
-  check(st == dnnl_success, ErrorCode::INTERNAL,
-        "oneDNN sgemm [", m, " x ", k, "] x [", k, " x ", n, "] failed with status ", int(st));
+  check(st == dnnl_success, ErrorCode::INTERNAL, "oneDNN sgemm [", m, " x ", k, "] x [", k, " x ",
+        n, "] failed with status ", int(st));
 }
 
 bool bf16_gemm_supported() {

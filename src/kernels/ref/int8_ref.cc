@@ -49,8 +49,8 @@ void quantize_rows_u8_fixed_ref(const float* x, size_t rows, size_t k, float inv
   for (size_t i = 0; i < rows * k; ++i) q[i] = quantize_one(x[i], inv, zero, qmax);
 }
 
-void quantize_rows_u8_ref(const float* x, size_t rows, size_t k, int qmax, uint8_t* q,
-                          float* scale, int32_t* zero) noexcept {
+void quantize_rows_u8_ref(const float* x, size_t rows, size_t k, int qmax, uint8_t* q, float* scale,
+                          int32_t* zero) noexcept {
   for (size_t r = 0; r < rows; ++r) {
     const float* xr = x + r * k;
     float lo = 0.f, hi = 0.f;
@@ -70,8 +70,8 @@ void dequant_bias_f32_ref(const int32_t* acc, const float* row_scale, const int3
   for (size_t r = 0; r < rows; ++r) {
     for (size_t c = 0; c < n; ++c) {
       const int32_t a = acc[r * n + c] - row_zero[r] * col_sum[c];
-      const double v = double(a) * double(row_scale[r]) * double(col_scale[c]) +
-                       (bias ? double(bias[c]) : 0.0);
+      const double v =
+          double(a) * double(row_scale[r]) * double(col_scale[c]) + (bias ? double(bias[c]) : 0.0);
       y[r * n + c] = float(v);
     }
     if (gelu) bias_gelu_f32_ref(y + r * n, nullptr, 1, n);

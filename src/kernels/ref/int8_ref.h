@@ -20,8 +20,8 @@ void activation_params_ref(float lo, float hi, int qmax, float* scale, float* in
                            int32_t* zero) noexcept;
 
 // Per row r of x[rows, k]: dynamic range, scale[r], zero[r], q[r, :] in [0, qmax].
-void quantize_rows_u8_ref(const float* x, size_t rows, size_t k, int qmax, uint8_t* q,
-                          float* scale, int32_t* zero) noexcept;
+void quantize_rows_u8_ref(const float* x, size_t rows, size_t k, int qmax, uint8_t* q, float* scale,
+                          int32_t* zero) noexcept;
 // Fixed range (static scheme): q = clamp(rint(clamp(x * inv, ±65536)) + zero, 0, qmax).
 void quantize_rows_u8_fixed_ref(const float* x, size_t rows, size_t k, float inv, int32_t zero,
                                 int qmax, uint8_t* q) noexcept;

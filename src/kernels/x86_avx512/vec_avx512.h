@@ -3,7 +3,8 @@
 // the #error below stops a file compiled with the baseline flags from including it.
 #pragma once
 
-#if !defined(__AVX512F__) || !defined(__AVX512BW__) || !defined(__AVX512DQ__) || !defined(__AVX512VL__)
+#if !defined(__AVX512F__) || !defined(__AVX512BW__) || !defined(__AVX512DQ__) || \
+    !defined(__AVX512VL__)
 #error "vec_avx512.h needs -mavx512f/bw/dq/vl: include it only from x86_avx512/tier_avx512.cc"
 #endif
 

@@ -1,8 +1,8 @@
 // The fused elementwise kernels written once over a SIMD traits type V (x86_avx2/vec_avx2.h,
 // x86_avx512/vec_avx512.h) and instantiated in each ISA's translation unit, whose fill function
-// puts them into the kernel table through fill_bodies<V> (their signatures are the table's). Everything here is
-// in an anonymous namespace and uses no std:: templates, so no function compiled with one ISA's
-// flags can be picked by the linker for another tier.
+// puts them into the kernel table through fill_bodies<V> (their signatures are the table's).
+// Everything here is in an anonymous namespace and uses no std:: templates, so no function compiled
+// with one ISA's flags can be picked by the linker for another tier.
 //
 // Traits V provides: type R, kWidth, load/store (unaligned), set1, add, sub, mul, div, fmadd
 // (a*b+c), max, min, abs, copysign(mag, sign), round_to_int (nearest) -> I, pow2(I) = 2^i as

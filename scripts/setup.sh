@@ -30,6 +30,7 @@ done
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates  # toolchain
   clang libclang-rt-14-dev            # libFuzzer targets and sanitizers
+  libomp-14-dev                       # OpenMP for clang (the fuzz build compiles the engine)
   clang-format                        # the format check (tests/format): clang-format 14
   libutf8proc-dev                     # Unicode data for the tokenizer (NFD, categories, case)
   libcli11-dev                        # command-line parsing

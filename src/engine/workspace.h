@@ -24,6 +24,7 @@ class Workspace {
   float* proj() { return proj_.data(); }      // [T, H] output projections
   float* inter() { return inter_.data(); }    // [T, I]
   float* scores(int thread) { return scores_.data() + size_t(thread) * score_stride_; }  // [L, L]
+  size_t scores_size() const { return scores_.size(); }  // floats behind scores(0)
   float* pooled() { return pooled_.data(); }  // [B, H] (first B*H: [CLS] rows, then pooled)
   uint16_t* bf16() { return bf16_.data(); }   // [T, max(H, I)] bf16 activations
   // INT8 Linear layers: quantized input [T, max(H, I)], int32 accumulators [T, max(3H, I)],

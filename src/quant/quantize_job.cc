@@ -120,8 +120,8 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
   report["kept_fp32_tensors"] = q.kept_fp32;
   report["safetensors_bytes"] = q.bytes();
   // A folder without tokenizer files (e.g. a benchmark model) is quantized all the same.
-  write_quantized_folder(job.out, q, fp32.has_tokenizer() ? job.model : "", job.force);
-  write_file_atomic(join_path(job.out, "quantization_report.json"), report.dump(2) + "\n");
+  write_quantized_folder(job.out, q, fp32.has_tokenizer() ? job.model : "", job.force,
+                         {{"quantization_report.json", report.dump(2) + "\n"}});
   print(cat("wrote ", job.out, " (", q.int8.size(), " int8 tensors, ", q.kept_fp32.size(),
             " kept fp32, model.safetensors ", q.bytes() / 1e6,
             " MB payload) + quantization_report.json"));

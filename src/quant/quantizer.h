@@ -60,11 +60,15 @@ QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& opti
 std::shared_ptr<const engine::Model> load_in_memory(const QuantizedModel& q,
                                                     const engine::EngineOptions& options);
 
-// Writes OUT/{config.json, model.safetensors} plus the tokenizer files of `tokenizer_from`:
-// everything goes to a temporary folder beside OUT that is renamed to OUT at the end (OUT must
-// not exist unless overwrite, in which case the old folder is replaced).
-void write_quantized_folder(const std::string& out, const QuantizedModel& q,
-                            const std::string& tokenizer_from, bool overwrite = false);
+// Writes OUT/{config.json, model.safetensors} plus the tokenizer files of `tokenizer_from` and
+// `extra_files` (name, contents): everything goes to a temporary folder beside OUT that is
+// renamed to OUT at the end, so OUT is complete or absent whenever the process stops (OUT must
+// not exist unless overwrite, in which case the old folder is replaced). Temporary folders a
+// killed earlier write left beside OUT are removed first.
+void write_quantized_folder(
+    const std::string& out, const QuantizedModel& q, const std::string& tokenizer_from,
+    bool overwrite = false,
+    const std::vector<std::pair<std::string, std::string>>& extra_files = {});
 
 // Runs the FP32 model over calibration batches (token ids) and reduces every encoder Linear's
 // input values to a range with the chosen observer.

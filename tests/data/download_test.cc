@@ -17,21 +17,18 @@
 #include "data/hub.h"
 #include "data/sha256.h"
 #include "data_test_util.h"
+#include "fake_hub.h"
 #include "http_test_server.h"
 
 namespace bertq::data {
 namespace {
 
+using testing::blob;
 using testing::error_of;
+using testing::FakeHub;
 using testing::HttpRequest;
 using testing::HttpResponse;
 using testing::HttpTestServer;
-
-std::string blob(size_t n, unsigned seed) {
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 2654435761u + seed) >> 13);
-  return s;
-}
 
 size_t count_files(const std::string& dir) {
   size_t n = 0;
@@ -44,38 +41,6 @@ DownloadOptions quiet() {
   o.progress = false;
   return o;
 }
-
-// A fake hub: bert-tiny@main with config.json, vocab.txt, tokenizer.json and an LFS
-// model.safetensors (302 -> /cdn/..., the sha256 in X-Linked-Etag); tokenizer_config.json
-// is absent (404). `corrupt_lfs` serves other bytes than the announced digest.
-struct FakeHub {
-  std::string weights = blob(300000, 1);
-  bool corrupt_lfs = false;
-  HttpResponse operator()(const HttpRequest& r) const {
-    const std::string prefix = "/bert-tiny/resolve/main/";
-    HttpResponse res;
-    if (r.path == prefix + "config.json") {
-      res.body = "{\"hidden_size\": 32}";
-    } else if (r.path == prefix + "vocab.txt") {
-      res.body = "[PAD]\n[UNK]\nhello\n";
-    } else if (r.path == prefix + "tokenizer.json") {
-      res.body = "{}";
-    } else if (r.path == prefix + "model.safetensors") {
-      res.status = 302;
-      res.headers = {{"Location", "/cdn/blobs/abc"},
-                     {"X-Linked-Etag", "\"" + sha256_hex(weights) + "\""},
-                     {"X-Linked-Size", std::to_string(weights.size())},
-                     {"ETag", "\"0123\""}};
-    } else if (r.path == "/cdn/blobs/abc") {
-      res.body = weights;
-      if (corrupt_lfs) res.body[1000] ^= 0x55;
-    } else {
-      res.status = 404;
-      res.body = "Entry not found";
-    }
-    return res;
-  }
-};
 
 TEST(Download, HubModelFullDownloadCachedOnce) {
   FakeHub hub;

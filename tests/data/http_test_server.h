@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -32,6 +33,8 @@ struct HttpResponse {
   std::string body;
   size_t cut_after = std::string::npos;  // close after this many body bytes
   bool ranges = true;                    // honour Range on a 200
+  size_t chunk = 0;                      // > 0: send the body in pieces of this size ...
+  int chunk_delay_ms = 0;                // ... this far apart (a slow link)
 };
 
 class HttpTestServer {
@@ -151,16 +154,26 @@ class HttpTestServer {
     for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
     head += "Content-Length: " + std::to_string(res.body.size()) + "\r\nConnection: close\r\n\r\n";
     const std::string body = res.body.substr(0, std::min(res.cut_after, res.body.size()));
-    send_all(c, head + body);
+    if (res.chunk == 0) {
+      send_all(c, head + body);
+      return;
+    }
+    if (!send_all(c, head)) return;
+    for (size_t off = 0; off < body.size() && !stop_; off += res.chunk) {
+      if (!send_all(c, body.substr(off, res.chunk))) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(res.chunk_delay_ms));
+    }
   }
 
-  static void send_all(int c, const std::string& s) {
+  // False when the client went away.
+  static bool send_all(int c, const std::string& s) {
     size_t off = 0;
     while (off < s.size()) {
       const ssize_t n = ::send(c, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return;
+      if (n <= 0) return false;
       off += static_cast<size_t>(n);
     }
+    return true;
   }
 
   Handler handler_;

@@ -32,7 +32,8 @@ WRK_THREADS=${WRK_THREADS:-2}
 OUT_DIR=${OUT_DIR:-$ROOT/bench/serve/results}
 SHAPE=${SHAPE:-small}
 
-die() { echo "bench/serve: $*" >&2; exit 1; }
+# shellcheck source=bench/serve/lib.sh
+source "$ROOT/bench/serve/lib.sh"
 [ -x "$BERTQ" ] || die "$BERTQ not found: build it (scripts/build.sh bertq) or set BERTQ"
 command -v wrk >/dev/null || die "wrk not found (scripts/setup.sh installs it)"
 command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq needed: scripts/setup.sh --bench"
@@ -47,52 +48,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -z "${MODEL:-}" ]; then
-  MODEL=$WORK/model
-  case $SHAPE in
-    small) SHAPE_ARGS="--layers 4 --hidden 256 --heads 4" ;;
-    base) SHAPE_ARGS="--layers 12 --hidden 768 --heads 12" ;;
-    *) die "SHAPE: expected small or base, got $SHAPE" ;;
-  esac
-  # shellcheck disable=SC2086
-  "$BERTQ" init --out "$MODEL" $SHAPE_ARGS --seed 1 \
-    --copy-tokenizer-from "$SHARED/data/bert-base-uncased" >/dev/null
-  MODEL_DESC="random FP32 ($SHAPE shape: $SHAPE_ARGS), made with bertq init"
-else
-  MODEL_DESC="$MODEL"
-fi
+make_model
 
 BODIES=$WORK/bodies.jsonl
 python3 "$ROOT/bench/serve/make_bodies.py" "$REVIEWS" "$N_REVIEWS" "$MAX_LENGTH" "$BODIES"
 export BODIES
 
-LOG=$WORK/server.log
-"$BERTQ" serve --model "$MODEL" --port 0 --max-batch "$MAX_BATCH" --max-wait-ms "$MAX_WAIT_MS" \
-  --threads "$THREADS" 2>"$LOG" &
-SERVER_PID=$!
-PORT=
-for _ in $(seq 1 600); do
-  PORT=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$LOG" | head -1)
-  [ -n "$PORT" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG" >&2; die "the server exited"; }
-  sleep 0.1
-done
-[ -n "$PORT" ] || die "the server did not start listening"
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 1 600); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" = 200 ] && break
-  sleep 0.1
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" = 200 ] || die "not ready"
-
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
-run_wrk() {  # connections seconds -> RESULT json on stdout
-  local c=$1 d=$2 t=$WRK_THREADS
-  [ "$c" -lt "$t" ] && t=$c
-  wrk -t "$t" -c "$c" -d "${d}s" --timeout 30s --latency -s "$ROOT/bench/serve/classify.lua" \
-    "$URL/v1/classify" >"$WORK/wrk_${c}_${d}.txt"
-  sed -n 's/^RESULT //p' "$WORK/wrk_${c}_${d}.txt"
-}
+start_server --max-batch "$MAX_BATCH" --max-wait-ms "$MAX_WAIT_MS" --threads "$THREADS"
 
 RSS_START=$(rss_kb)
 INFO=$("$BERTQ" info | tr '\n' ';' | sed 's/"/\\"/g')
@@ -100,11 +62,11 @@ echo "bench/serve: $MODEL_DESC, max_length $MAX_LENGTH, max batch $MAX_BATCH, ma
 RUNS=()
 for c in $CONNS; do
   echo "bench/serve: $c connection(s), ${DURATION} s" >&2
-  RUNS+=("$(run_wrk "$c" "$DURATION" | jq -c --argjson c "$c" '. + {connections: $c}')")
+  RUNS+=("$(run_wrk classify.lua "$c" "$DURATION" | jq -c --argjson c "$c" '. + {connections: $c}')")
 done
 RSS_BEFORE=$(rss_kb)
 echo "bench/serve: soak, $SOAK_CONNS connections, ${SOAK_S} s" >&2
-SOAK=$(run_wrk "$SOAK_CONNS" "$SOAK_S" | jq -c --argjson c "$SOAK_CONNS" '. + {connections: $c}')
+SOAK=$(run_wrk classify.lua "$SOAK_CONNS" "$SOAK_S" | jq -c --argjson c "$SOAK_CONNS" '. + {connections: $c}')
 RSS_AFTER=$(rss_kb)
 METRICS_OK=$(curl -s "$URL/metrics" | grep -c '^bertq_batch_size_count' || true)
 BATCH_MEAN=$(curl -s "$URL/metrics" | awk '/^bertq_batch_size_sum/ {s=$2} /^bertq_batch_size_count/ {n=$2} END {if (n > 0) printf "%.2f", s / n; else print 0}')

@@ -1,0 +1,58 @@
+-- wrk script for bench/serve/soak.sh: POSTs the request bodies of $BODIES (one a line: valid
+-- ones with $TEXTS texts each, mixed with malformed, invalid-UTF-8, oversize and out-of-range
+-- ones) to /v1/classify, each thread from its own offset, and checks every response: a 200
+-- must carry exactly $TEXTS results ("lost" otherwise), any 5xx is counted. done() prints one
+-- RESULT line of JSON: requests, rps, latency percentiles, counts by status, lost, socket errors.
+local bodies = {}
+local threads = {}
+local expected = tonumber(os.getenv("TEXTS") or "0")
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local path = os.getenv("BODIES")
+  if path == nil then error("BODIES is not set") end
+  for line in io.lines(path) do bodies[#bodies + 1] = line end
+  if #bodies == 0 then error(path .. ": no request bodies") end
+  offset = (tonumber(id) or 0) * 7919
+  statuses = {}
+  lost = 0
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+local i = 0
+function request()
+  i = i + 1
+  return wrk.format(nil, nil, nil, bodies[((i + offset) % #bodies) + 1])
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+  if status == 200 then
+    local n = 0
+    for _ in string.gmatch(body, '"label_id"') do n = n + 1 end
+    if n ~= expected then lost = lost + 1 end
+  end
+end
+
+function done(summary, latency, requests)
+  local by, total_lost = {}, 0
+  for _, t in ipairs(threads) do
+    for s, n in pairs(t:get("statuses")) do by[s] = (by[s] or 0) + n end
+    total_lost = total_lost + t:get("lost")
+  end
+  local parts = {}
+  for s, n in pairs(by) do parts[#parts + 1] = string.format('"%d": %d', s, n) end
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_s": %.3f, "rps": %.2f, "p50_ms": %.3f, "p99_ms": %.3f, ' ..
+    '"max_ms": %.3f, "status": {%s}, "lost": %d, "errors": {"connect": %d, "read": %d, ' ..
+    '"write": %d, "timeout": %d}}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1e3, latency:percentile(99) / 1e3, latency.max / 1e3,
+    table.concat(parts, ", "), total_lost, e.connect, e.read, e.write, e.timeout))
+end

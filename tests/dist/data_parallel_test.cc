@@ -21,10 +21,11 @@
 namespace bertq::testing {
 namespace {
 
-// (step, loss) of the train lines and the accuracy of the last eval line of metrics.jsonl.
+// (step, loss) of the train lines and the accuracy and loss of the last eval line of
+// metrics.jsonl.
 struct Curve {
   std::vector<std::pair<int64_t, double>> loss;
-  double accuracy = -1;
+  double accuracy = -1, eval_loss = -1;
 };
 Curve read_curve(const std::string& run) {
   Curve c;
@@ -32,7 +33,10 @@ Curve read_curve(const std::string& run) {
   for (std::string line; std::getline(in, line);) {
     const auto j = nlohmann::json::parse(line);
     if (j["kind"] == "train") c.loss.emplace_back(j["step"], j["loss"]);
-    if (j["kind"] == "eval") c.accuracy = j["accuracy"];
+    if (j["kind"] == "eval") {
+      c.accuracy = j["accuracy"];
+      c.eval_loss = j["loss"];
+    }
   }
   return c;
 }
@@ -61,7 +65,7 @@ TEST(DataParallel, TwoRanksMatchOneProcessOfTheGlobalBatch) {
   BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
   BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
   TempDir tmp;
-  const auto args = tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data);
+  const auto args = tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data, "2");
   const pid_t one =
       spawn(with(args, {"--batch-size", "32", "--out", tmp.file("one")}), {}, tmp.file("one.log"));
   ASSERT_EQ(wait_for(one), 0) << read_file(tmp.file("one.log"));
@@ -77,14 +81,17 @@ TEST(DataParallel, TwoRanksMatchOneProcessOfTheGlobalBatch) {
   for (size_t i = 0; i < a.loss.size(); ++i) {
     EXPECT_EQ(a.loss[i].first, b.loss[i].first);
     // fp32 sums in another order (two half-batch gradients, then the all-reduce).
-    EXPECT_NEAR(a.loss[i].second, b.loss[i].second, 1e-4 * a.loss[i].second)
+    EXPECT_NEAR(a.loss[i].second, b.loss[i].second, 1e-5 * a.loss[i].second)
         << "step " << a.loss[i].first;
   }
+  // The evaluation split across the ranks and summed (this tiny run stays near chance: the
+  // loss is the finer check).
   EXPECT_EQ(a.accuracy, b.accuracy);
   EXPECT_GE(a.accuracy, 0);
+  EXPECT_NEAR(a.eval_loss, b.eval_loss, 1e-5 * a.eval_loss);
   EXPECT_LT(max_weight_diff(tmp.file("one/last/model.safetensors"),
                             tmp.file("two/last/model.safetensors")),
-            1e-4);
+            1e-5);
   // The rank that does not write leaves no trace; the writer's folders are complete.
   EXPECT_TRUE(file_exists(tmp.file("two/best/model.safetensors")));
   EXPECT_FALSE(std::filesystem::exists(tmp.file("two/checkpoint.tmp")));
@@ -107,9 +114,9 @@ TEST(DataParallel, KilledRankIsNamedAndResumeEndsOnTheSameWeights) {
   BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
   BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
   TempDir tmp;
-  // 4 epochs of 4 steps, a checkpoint every 2.
-  const auto args = with(tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data),
-                         {"--batch-size", "16", "--epochs", "4"});
+  // 2 epochs of 4 steps, a checkpoint every 2.
+  const auto args = with(tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data, "2"),
+                         {"--batch-size", "16"});
   auto start_ranks = [&](const std::string& out, bool resume) {
     const int port = free_port();
     std::vector<pid_t> p;
@@ -134,7 +141,7 @@ TEST(DataParallel, KilledRankIsNamedAndResumeEndsOnTheSameWeights) {
   ::kill(part[1], SIGSTOP);
   const int64_t killed_after = checkpoint_step(tmp.file("part"));
   ASSERT_GE(killed_after, 2);
-  ASSERT_LT(killed_after, 16);
+  ASSERT_LT(killed_after, 8);
   ::kill(part[1], SIGKILL);
   wait_for(part[1]);
   const int st0 = wait_for(part[0]);

@@ -60,12 +60,12 @@ TEST(DataParallel, TwoNetworkNamespacesRendezvousOverTcp) {
       << "the veth pair does not carry packets";
 
   TempDir tmp;
-  const auto args = tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data);
+  const auto args = tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data, "1");
   std::vector<pid_t> p;
   for (int r = 0; r < 2; ++r) {
     std::vector<std::string> a{"/usr/bin/env", "ip", "netns", "exec", r == 0 ? ns.a() : ns.b()};
     a.insert(a.end(), args.begin(), args.end());
-    for (const char* f : {"--epochs", "1", "--batch-size", "16", "--out"}) a.push_back(f);
+    for (const char* f : {"--batch-size", "16", "--out"}) a.push_back(f);
     a.push_back(tmp.file("run" + std::to_string(r)));
     p.push_back(spawn(a, rank_env(r, 2, "10.77.0.1", 29517),
                       tmp.file("rank" + std::to_string(r) + ".log")));

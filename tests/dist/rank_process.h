@@ -30,9 +30,10 @@ inline std::string write_tiny_model(const std::string& dir, const std::string& v
   return dir;
 }
 
-// `bertq train` on 160 IMDB reviews (32 held out), 64 tokens, 2 epochs, no dropout (so that
+// `bertq train` on 160 IMDB reviews (32 held out), 64 tokens, `epochs` epochs, no dropout (so that
 // the ranks' dropout streams do not matter), a train line every step; add --batch-size, --out.
-inline std::vector<std::string> tiny_train_args(const std::string& model, const std::string& data) {
+inline std::vector<std::string> tiny_train_args(const std::string& model, const std::string& data,
+                                                const std::string& epochs) {
   return {BERTQ_CLI,
           "train",
           "--model",
@@ -46,7 +47,7 @@ inline std::vector<std::string> tiny_train_args(const std::string& model, const 
           "--max-length",
           "64",
           "--epochs",
-          "2",
+          epochs,
           "--lr",
           "1e-3",
           "--dropout",

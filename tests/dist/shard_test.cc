@@ -31,9 +31,10 @@ TEST(ShardBatches, RanksTogetherCoverEachGlobalBatchInOrder) {
     }
   }
   // A tail shorter than the ranks leaves some ranks an empty batch, never a missing one.
-  const auto tail = shard_batches({{7}}, 1, 2);
-  ASSERT_EQ(tail.size(), 1u);
-  EXPECT_TRUE(tail[0].empty());
+  const auto tail0 = shard_batches({{7}}, 0, 2), tail1 = shard_batches({{7}}, 1, 2);
+  ASSERT_EQ(tail0.size(), 1u);
+  EXPECT_TRUE(tail0[0].empty());
+  EXPECT_EQ(tail1, (std::vector<std::vector<size_t>>{{7}}));
 }
 
 // Sets / clears the variables for one test.

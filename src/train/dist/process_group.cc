@@ -170,9 +170,9 @@ std::unique_ptr<DistGroup> DistGroup::join(const DistEnv& env, double timeout_s)
         c10::make_intrusive<c10d::ProcessGroupGloo>(impl->store, env.rank, env.world_size, opts);
   } catch (const std::exception& e) {
     const auto* c10e = dynamic_cast<const c10::Error*>(&e);
-    throw Error(ErrorCode::IO, cat("rank ", env.rank, " of ", env.world_size, ": rendezvous at ",
-                                   env.host, ":", env.port, " failed (",
-                                   c10e ? c10e->what_without_backtrace() : e.what(), ")"));
+    throw Error(ErrorCode::IO,
+                cat("rank ", env.rank, " of ", env.world_size, ": rendezvous at ", env.host, ":",
+                    env.port, " failed (", c10e ? c10e->what_without_backtrace() : e.what(), ")"));
   }
   impl->start_heartbeat();
   log_info(cat("rank ", env.rank, " of ", env.world_size, " joined at ", env.host, ":", env.port,

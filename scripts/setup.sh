@@ -47,6 +47,9 @@ PACKAGES=(
   libbenchmark-dev                    # micro-benchmarks
   libtorch-dev                        # the trainer (src/train only)
   libopenblas0-openmp                 # libtorch's BLAS: the OpenMP build (see below)
+  libgloo-dev                         # gloo/ headers that c10d's ProcessGroupGloo.hpp includes
+                                      # (data-parallel training, src/train/dist)
+  iproute2                            # `ip netns`: the two-machine test of tests/dist
   wrk                                 # HTTP load generator for bench/serve
 )
 if [ "$pretrained" = 1 ] || [ "$reference" = 1 ]; then

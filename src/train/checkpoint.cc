@@ -172,14 +172,14 @@ bool options_json_matches(const std::string& stored, const std::string& current)
 }
 
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
-                           const std::string& options_json, bool resume, const MetricsLog& mlog) {
+                           const std::string& options_json, bool resume, const MetricsLog* mlog) {
   const std::string ckpt_dir = join_path(out_dir, "checkpoint");
   TrainState st;
   st.options_json = options_json;
   if (!resume) {
     check(find_complete_dir(ckpt_dir).empty(), ErrorCode::INVALID_ARGUMENT, out_dir,
           " holds a checkpoint: pass --resume to continue it or choose another --out");
-    write_file_atomic(mlog.path(), "");
+    if (mlog) write_file_atomic(mlog->path(), "");
     return st;
   }
   auto loaded = load_checkpoint(ckpt_dir, model, opt);
@@ -187,7 +187,7 @@ TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model,
   check(
       options_json_matches(loaded->options_json, options_json), ErrorCode::INVALID_ARGUMENT,
       cat(ckpt_dir, "/state.json: the run was started with other options: ", loaded->options_json));
-  mlog.truncate_after(loaded->step);
+  if (mlog) mlog->truncate_after(loaded->step);
   log_info(cat("resuming at step ", loaded->step, " (epoch ", loaded->epoch + 1, ", batch ",
                loaded->next_batch, ")"));
   return *loaded;

@@ -69,9 +69,10 @@ bool options_json_matches(const std::string& stored, const std::string& current)
 // Starts the run in `out_dir` (metrics log emptied; INVALID_ARGUMENT when out_dir/checkpoint
 // exists) or, with `resume`, loads out_dir/checkpoint into model and opt (NOT_FOUND when there is
 // none; INVALID_ARGUMENT when it was started with other options, see options_json_matches) and cuts
-// the metrics log after its step. Returns the state to continue from.
+// the metrics log after its step. Returns the state to continue from. mlog nullptr: a rank that
+// does not write (train/loop.h), the log is left alone.
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
-                           const std::string& options_json, bool resume, const MetricsLog& mlog);
+                           const std::string& options_json, bool resume, const MetricsLog* mlog);
 
 // The starting weights of a run: model_dir/model.safetensors through `load` (it returns the
 // tensors the file lacked, left at their random initialisation, which are logged), else a log

@@ -12,6 +12,7 @@
 #include "train/adamw.h"
 #include "train/batching.h"
 #include "train/checkpoint.h"
+#include "train/dist/shard.h"
 
 namespace bertq::train {
 
@@ -97,15 +98,21 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
   torch::nn::Module& model = *task.model;
   const std::vector<int>& lengths = *task.lengths;
   AdamW opt(model.named_parameters(), {0.9, 0.999, 1e-8, o.weight_decay});
-  const StepPlan plan =
-      plan_steps(lengths.size(), o.batch_size, o.grad_accum, o.epochs, o.max_steps, o.warmup_ratio);
+  // Data parallel (train/dist/): a step's batch is batch_size on each of `world` ranks; rank 0
+  // alone writes.
+  DistGroup* const dist = task.group;
+  const int world = dist ? dist->size() : 1, rank = dist ? dist->rank() : 0;
+  const bool writer = rank == 0;
+  const StepPlan plan = plan_steps(lengths.size(), o.batch_size * world, o.grad_accum, o.epochs,
+                                   o.max_steps, o.warmup_ratio);
   const int64_t total = plan.total, warmup = plan.warmup;
   const int64_t save_every = o.save_every > 0 ? o.save_every : 500;
 
   make_dirs(task.out_dir);
   const std::string ckpt_dir = join_path(task.out_dir, "checkpoint");
   MetricsLog mlog(join_path(task.out_dir, "metrics.jsonl"));
-  TrainState st = start_or_resume(task.out_dir, model, opt, task.options_json, o.resume, mlog);
+  TrainState st = start_or_resume(task.out_dir, model, opt, task.options_json, o.resume,
+                                  writer ? &mlog : nullptr);
 
   LoopResult res;
   res.total_steps = total;
@@ -123,15 +130,17 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
     line["step"] = st.step;
     line["epoch"] = epoch;
     line["elapsed_s"] = elapsed();
-    mlog.append(line.dump());
-    log_info(cat("eval step ", st.step, ": ", e->summary));
+    if (writer) {
+      mlog.append(line.dump());
+      log_info(cat("eval step ", st.step, ": ", e->summary));
+    }
     const double score = score_of(e->metrics, o.metric);
     if (score > st.best_metric) {
       st.best_metric = score;
       st.best_step = st.step;
       st.evals_without_improvement = 0;
       st.best_eval = e->metrics;
-      if (task.on_best) task.on_best();
+      if (writer && task.on_best) task.on_best();
     } else if (++st.evals_without_improvement >= o.early_stopping && o.early_stopping > 0) {
       log_info(cat("early stopping: no improvement of ", o.metric, " in ", o.early_stopping,
                    " evaluations"));
@@ -139,13 +148,14 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
     }
   };
 
-  Progress bar(task.name, static_cast<uint64_t>(total), "steps", 1.0, o.progress);
+  Progress bar(task.name, static_cast<uint64_t>(total), "steps", 1.0, o.progress && writer);
   bar.resume_at(static_cast<uint64_t>(st.step));  // the rate counts this process only
   double run_loss = 0;
   int64_t run_n = 0, run_tokens = 0, run_units = 0, run_correct = 0;
   auto run_t0 = Clock::now();
   for (int64_t epoch = st.epoch; epoch < o.epochs && !stop; ++epoch) {
-    const auto batches = length_grouped_batches(lengths, o.batch_size, o.seed, epoch);
+    const auto batches = shard_batches(
+        length_grouped_batches(lengths, o.batch_size * world, o.seed, epoch), rank, world);
     int64_t b = epoch == st.epoch ? st.next_batch : 0;
     while (b < static_cast<int64_t>(batches.size()) && !stop) {
       model.train();
@@ -157,22 +167,23 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
         mbs.push_back(task.collate(batches[b + k], epoch, b + k));
         step_units += mbs.back().units;
       }
+      if (dist) step_units = dist->sum(step_units);
       // Weight n_k / Σn (see loop.h): the step minimises the mean over all its units. A
       // weight of exactly 1 (no accumulation) skips the multiplication.
-      double loss_sum = 0;
+      DistGroup::StepTotals sums;  // this step's loss, tokens, ... (of all ranks after dist->sum)
       for (const MicroBatch& mb : mbs) {
-        run_tokens += mb.tokens;
-        st.tokens += static_cast<uint64_t>(mb.tokens);
+        sums.tokens += mb.tokens;
         if (mb.units == 0) continue;
         const MicroLoss out = task.loss(mb);
         const double w = static_cast<double>(mb.units) / static_cast<double>(step_units);
         (w == 1.0 ? out.loss : out.loss * w).backward();
-        loss_sum += out.loss.item<double>() * w;
+        sums.loss += out.loss.item<double>() * w;
         if (out.correct >= 0) {
-          run_units += mb.units;
-          run_correct += out.correct;
+          sums.units += mb.units;
+          sums.correct += out.correct;
         }
       }
+      if (dist) dist->sum_gradients(opt.params());
       b += micro;
       const double gnorm =
           o.max_grad_norm > 0 ? clip_grad_norm(opt.params(), o.max_grad_norm) : 0.0;
@@ -181,10 +192,17 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
       ++st.step;
       const bool epoch_end = b >= static_cast<int64_t>(batches.size());
       const bool done = st.step >= total;
-      const bool out_of_time = o.max_minutes > 0 && elapsed() >= o.max_minutes * 60;
+      sums.out_of_time = o.max_minutes > 0 && elapsed() >= o.max_minutes * 60;
+      sums.interrupted = interrupt_requested() || (o.stop_at_step > 0 && st.step == o.stop_at_step);
+      if (dist) dist->sum(sums);
+      const bool out_of_time = sums.out_of_time, interrupted = sums.interrupted;
       st.epoch = epoch_end ? epoch + 1 : epoch;
       st.next_batch = epoch_end ? 0 : b;
-      run_loss += loss_sum;
+      st.tokens += static_cast<uint64_t>(sums.tokens);
+      run_tokens += sums.tokens;
+      run_units += sums.units;
+      run_correct += sums.correct;
+      run_loss += sums.loss;
       ++run_n;
 
       const double dt = std::chrono::duration<double>(Clock::now() - run_t0).count();
@@ -203,7 +221,7 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
                             {"elapsed_s", elapsed()}};
         if (!task.accuracy_field.empty())
           line[task.accuracy_field] = run_units > 0 ? double(run_correct) / double(run_units) : 0.0;
-        mlog.append(line.dump());
+        if (writer) mlog.append(line.dump());
         res.train_losses.emplace_back(st.step, run_loss / run_n);
         res.tokens_per_s = tps;
         run_loss = 0;
@@ -212,10 +230,8 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
       }
       if ((o.eval_every > 0 && st.step % o.eval_every == 0) || epoch_end || done || out_of_time)
         do_eval(epoch);
-      const bool interrupted =
-          interrupt_requested() || (o.stop_at_step > 0 && st.step == o.stop_at_step);
       stop = stop || done || out_of_time || interrupted;
-      if (stop || st.step % save_every == 0 || epoch_end) {
+      if (writer && (stop || st.step % save_every == 0 || epoch_end)) {
         st.elapsed_s = elapsed();
         save_checkpoint(ckpt_dir, model, opt, st);
       }
@@ -234,8 +250,8 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
   res.steps = st.step;
   res.best_step = st.best_step;
   res.best_eval = st.best_eval;
-  if (!res.interrupted && task.save_last) task.save_last();
-  write_loss_plot(mlog.path(), join_path(task.out_dir, "curves.svg"));
+  if (writer && !res.interrupted && task.save_last) task.save_last();
+  if (writer) write_loss_plot(mlog.path(), join_path(task.out_dir, "curves.svg"));
   res.wall_s = elapsed();
   if (res.tokens_per_s == 0 && run_n > 0) {  // stopped before its first train line
     const double dt = std::chrono::duration<double>(Clock::now() - run_t0).count();

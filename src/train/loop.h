@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "train/dist/process_group.h"
 #include "train/loop_options.h"
 
 namespace bertq::train {
@@ -79,6 +80,12 @@ struct LoopTask {
   std::function<void()> on_best = {};    // optional: a new best evaluation (trainer: OUT/best)
   std::function<void()> save_last = {};  // optional: the run ended without interruption (OUT/last)
   std::string accuracy_field = {};       // train lines: correct / units under this key ("" = none)
+  // The ranks of a data-parallel run (nullptr: one process): each takes its slice of every
+  // step's batches (dist/shard.h), gradients and step figures are summed over the ranks, and
+  // rank 0 alone writes (checkpoint, metrics, best / last through on_best / save_last).
+  // `evaluate` must then evaluate its share (train/dist/process_group.h `evaluates`) and sum the
+  // figures.
+  DistGroup* group = nullptr;
 };
 
 // Checks the settings (INVALID_ARGUMENT naming the flag); `metrics`: the values `metric` may take.

@@ -46,6 +46,12 @@ struct LoopOptions {
   bool resume = false;          // continue OUT/checkpoint exactly
   int64_t stop_at_step = 0;     // > 0: behave as if interrupted after this step (tests)
   bool progress = true;
+  // Data parallelism (train/dist/rendezvous.h): 0 / -1 / "" = torchrun's environment
+  // (WORLD_SIZE, RANK, MASTER_ADDR + MASTER_PORT), and without it one process.
+  int world_size = 0;
+  int rank = -1;
+  std::string master;           // HOST:PORT of rank 0's rendezvous store
+  double dist_timeout_s = 300;  // rendezvous and each collective (a lost rank is seen sooner)
 };
 
 struct LoopResult {

@@ -20,6 +20,8 @@
 #include "train/batching.h"
 #include "train/bert_mlm.h"
 #include "train/checkpoint.h"
+#include "train/dist/process_group.h"
+#include "train/dist/rendezvous.h"
 #include "train/loop.h"
 #include "train/masking.h"
 #include "train/mlm_data.h"
@@ -52,8 +54,9 @@ MicroBatch collate_masked(const Sequences& d, const std::vector<size_t>& idx, in
   return out;
 }
 
+// `g`: the ranks split the batches and sum the figures.
 MlmEval evaluate_mlm(BertForMaskedLMImpl& m, const Sequences& d, int batch_size, int32_t pad,
-                     const Masker& masker, uint64_t seed, const c10::Device& dev) {
+                     const Masker& masker, uint64_t seed, const c10::Device& dev, DistGroup* g) {
   torch::NoGradGuard ng;
   m.eval();
   MlmEval e;
@@ -61,12 +64,20 @@ MlmEval evaluate_mlm(BertForMaskedLMImpl& m, const Sequences& d, int batch_size,
   int64_t correct = 0;
   const auto batches = sorted_batches(d.lengths, static_cast<size_t>(batch_size));
   for (size_t i = 0; i < batches.size(); ++i) {
+    if (!evaluates(g, i)) continue;
     MicroBatch b = collate_masked(d, batches[i], pad, masker, seed, kEvalEpoch, i, dev);
     if (b.units == 0) continue;
     MlmOutput out = m.forward(b.ids, b.types, b.mask, b.labels);
     loss_sum += out.loss.item<double>() * static_cast<double>(out.chosen);
     correct += out.correct;
     e.tokens += out.chosen;
+  }
+  if (g) {
+    std::vector<double> sums{loss_sum, static_cast<double>(correct), static_cast<double>(e.tokens)};
+    g->sum(sums);
+    loss_sum = sums[0];
+    correct = static_cast<int64_t>(sums[1]);
+    e.tokens = static_cast<int64_t>(sums[2]);
   }
   if (e.tokens > 0) {
     e.loss = loss_sum / static_cast<double>(e.tokens);
@@ -128,7 +139,9 @@ std::string pretrain_options_to_json(const PretrainOptions& o) {
 PretrainResult pretrain(const PretrainOptions& o) {
   validate(o);
   const auto t_start = std::chrono::steady_clock::now();
-  const auto [threads, dev] = start_torch_run(o.threads, o.device);
+  const DistEnv env = dist_env(o);
+  const auto [threads, dev] = start_torch_run(threads_per_rank(o.threads, env), o.device);
+  const std::unique_ptr<DistGroup> group = DistGroup::join(env, o.dist_timeout_s);
 
   const std::string cfg_path = join_path(o.model_dir, "config.json");
   ModelConfig cfg = ModelConfig::load(cfg_path);
@@ -173,7 +186,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
                 .out_dir = o.out_dir,
                 .options_json = pretrain_options_to_json(o),
                 .lengths = &train_data.lengths,
-                .model = model.ptr().get()};
+                .model = model.ptr().get(),
+                .group = group.get()};
   task.collate = [&](const std::vector<size_t>& idx, int64_t epoch, int64_t batch) {
     return collate_masked(train_data, idx, pad, masker, o.seed, static_cast<uint64_t>(epoch),
                           static_cast<uint64_t>(batch), dev);
@@ -184,7 +198,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
   };
   task.evaluate = [&]() -> std::optional<LoopEval> {
     if (eval_data.size() == 0) return std::nullopt;
-    const MlmEval e = evaluate_mlm(*model, eval_data, o.batch_size * 2, pad, masker, o.seed, dev);
+    const MlmEval e =
+        evaluate_mlm(*model, eval_data, o.batch_size * 2, pad, masker, o.seed, dev, group.get());
     res.last_eval = e;
     EvalMetrics m;
     m.loss = e.loss;

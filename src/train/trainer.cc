@@ -19,6 +19,8 @@
 #include "train/batching.h"
 #include "train/bert_model.h"
 #include "train/checkpoint.h"
+#include "train/dist/process_group.h"
+#include "train/dist/rendezvous.h"
 #include "train/loop.h"
 #include "train/torch_runtime.h"
 
@@ -111,13 +113,18 @@ class AutocastScope {
   bool on_, cuda_, prev_ = false;
 };
 
+// `g`: the ranks split the batches, then sum the predictions (each made by one rank, 0
+// elsewhere) and the loss.
 EvalMetrics evaluate(BertClassifierImpl& m, const Tokenized& d, int batch_size, bool bf16,
-                     int32_t pad, const c10::Device& dev) {
+                     int32_t pad, const c10::Device& dev, DistGroup* g) {
   torch::NoGradGuard ng;
   m.eval();
   std::vector<int32_t> pred(d.size()), gold(d.labels);
   double loss_sum = 0;
-  for (const auto& idx : sorted_batches(d.lengths, static_cast<size_t>(batch_size))) {
+  const auto batches = sorted_batches(d.lengths, static_cast<size_t>(batch_size));
+  for (size_t i = 0; i < batches.size(); ++i) {
+    if (!evaluates(g, i)) continue;
+    const auto& idx = batches[i];
     MicroBatch b = collate(d, idx, pad, dev);
     torch::Tensor logits;
     {
@@ -129,6 +136,15 @@ EvalMetrics evaluate(BertClassifierImpl& m, const Tokenized& d, int batch_size, 
     auto am = logits.argmax(1).to(torch::kCPU);
     for (size_t r = 0; r < idx.size(); ++r)
       pred[idx[r]] = static_cast<int32_t>(am[r].item<int64_t>());
+  }
+  if (g) {
+    torch::Tensor p = torch::tensor(std::vector<int64_t>(pred.begin(), pred.end()), torch::kLong);
+    g->sum(p);
+    const int64_t* summed = p.data_ptr<int64_t>();
+    for (size_t i = 0; i < pred.size(); ++i) pred[i] = static_cast<int32_t>(summed[i]);
+    std::vector<double> l{loss_sum};
+    g->sum(l);
+    loss_sum = l[0];
   }
   EvalMetrics e = classification_metrics(pred, gold, static_cast<int>(m.config_.num_labels()));
   e.loss = d.size() > 0 ? loss_sum / d.size() : 0;
@@ -193,7 +209,9 @@ std::string options_to_json(const TrainOptions& o) {
 TrainResult train(const TrainOptions& o) {
   validate(o);
   const auto t_start = std::chrono::steady_clock::now();
-  const auto [threads, dev] = start_torch_run(o.threads, o.device);
+  const DistEnv env = dist_env(o);
+  const auto [threads, dev] = start_torch_run(threads_per_rank(o.threads, env), o.device);
+  const std::unique_ptr<DistGroup> group = DistGroup::join(env, o.dist_timeout_s);
 
   ModelConfig cfg = ModelConfig::load(join_path(o.model_dir, "config.json"));
   cfg.validate(join_path(o.model_dir, "config.json"));
@@ -236,7 +254,8 @@ TrainResult train(const TrainOptions& o) {
                 .out_dir = o.out_dir,
                 .options_json = options_to_json(o),
                 .lengths = &train_data.lengths,
-                .model = model.ptr().get()};
+                .model = model.ptr().get(),
+                .group = group.get()};
   task.collate = [&](const std::vector<size_t>& idx, int64_t, int64_t) {
     return collate(train_data, idx, pad, dev);
   };
@@ -250,7 +269,8 @@ TrainResult train(const TrainOptions& o) {
   };
   task.evaluate = [&]() -> std::optional<LoopEval> {
     if (eval_data.size() == 0) return std::nullopt;
-    const EvalMetrics e = evaluate(*model, eval_data, o.batch_size * 2, o.bf16, pad, dev);
+    const EvalMetrics e =
+        evaluate(*model, eval_data, o.batch_size * 2, o.bf16, pad, dev, group.get());
     res.last_eval = e;
     return LoopEval{
         e,

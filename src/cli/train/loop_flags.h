@@ -90,6 +90,22 @@ inline void add_process_flags(CLI::App* cmd, train::LoopOptions& o, const std::s
       ->group(group);
 }
 
+// Data parallelism (train/dist/): --world-size, --rank, --master (torchrun's variables by
+// default) and --nproc (`nproc`: start that many local ranks, train/dist/launch.h).
+inline void add_rank_flags(CLI::App* cmd, train::LoopOptions& o, int& nproc,
+                           const std::string& group) {
+  cmd->add_option("--nproc", nproc,
+                  "Start N data-parallel ranks on this machine (threads: cores / N each)")
+      ->group(group);
+  cmd->add_option("--world-size", o.world_size,
+                  "Data-parallel ranks in all (default: WORLD_SIZE, else 1)")
+      ->group(group);
+  cmd->add_option("--rank", o.rank, "This process's rank, 0-based (default: RANK)")->group(group);
+  cmd->add_option("--master", o.master,
+                  "HOST:PORT of rank 0's rendezvous (default: MASTER_ADDR:MASTER_PORT)")
+      ->group(group);
+}
+
 // How a run ended, for the summary line.
 inline const char* stop_reason(const train::LoopResult& r) {
   if (r.interrupted) return "interrupted";

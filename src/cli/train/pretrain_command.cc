@@ -7,6 +7,7 @@
 #include "cli/model_option.h"
 #include "cli/train/loop_flags.h"
 #include "core/progress.h"
+#include "train/dist/launch.h"
 #include "train/pretrainer.h"
 
 namespace bertq::cli {
@@ -74,7 +75,9 @@ Command reg("pretrain", 39, [](CLI::App& app) {
       ->group("Data");
   add_loop_flags(cmd, *o, {"Optimisation", "Run"});
   add_process_flags(cmd, *o, "Run");
-  cmd->callback([o] { run_pretrain(*o); });
+  auto nproc = std::make_shared<int>(0);
+  add_rank_flags(cmd, *o, *nproc, "Ranks");
+  cmd->callback([o, nproc] { *nproc > 0 ? train::run_local_ranks(*nproc, *o) : run_pretrain(*o); });
 });
 
 }  // namespace

@@ -1,5 +1,6 @@
-// bertq command-line entry point: builds the subcommands from the registry (command.h), runs
-// the chosen one, and is the boundary where errors become messages and exit codes:
+// Entry point of bertq and of the trainer bertq-train (cli/CMakeLists.txt): builds the
+// subcommands from the executable's registry (command.h), runs the chosen one, and is the
+// boundary where errors become messages and exit codes:
 //   0 ok, 1 usage error (CLI11), 2 invalid argument, 3 not found, 4 corrupt file,
 //   5 unsupported, 6 i/o, 130 interrupted, 70 internal error.
 #include <algorithm>

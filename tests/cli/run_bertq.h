@@ -1,4 +1,5 @@
-// Runs the built `bertq` binary (BERTQ_CLI) with arguments and collects what it prints.
+// Runs the built `bertq` binary (BERTQ_CLI), or another, with arguments and collects what it
+// prints.
 #pragma once
 
 #include <array>
@@ -12,10 +13,10 @@ struct CliOutput {
   std::string text;
 };
 
-// `bertq ARGS`; stderr joins stdout when `with_stderr`, else it is dropped.
-inline CliOutput run_bertq(const std::string& args, bool with_stderr = false) {
-  const std::string cmd =
-      std::string(BERTQ_CLI) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+// `BINARY ARGS`; stderr joins stdout when `with_stderr`, else it is dropped.
+inline CliOutput run_binary(const std::string& binary, const std::string& args,
+                            bool with_stderr = false) {
+  const std::string cmd = binary + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   CliOutput o;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return o;
@@ -24,6 +25,11 @@ inline CliOutput run_bertq(const std::string& args, bool with_stderr = false) {
   while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.text.append(buf.data(), n);
   o.status = pclose(p);
   return o;
+}
+
+// `bertq ARGS`, the same way.
+inline CliOutput run_bertq(const std::string& args, bool with_stderr = false) {
+  return run_binary(BERTQ_CLI, args, with_stderr);
 }
 
 }  // namespace bertq::testing

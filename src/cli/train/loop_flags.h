@@ -1,6 +1,6 @@
 // The command-line flags of the training loop's settings (train/loop_options.h), one set for
 // `bertq train`, `bertq pretrain` and `bertq pipeline`. Header-only (it needs no libtorch):
-// cli/pipeline.cc is built without the trainer too. Defaults shown in --help are those of the
+// cli/pipeline/pipeline.cc is built without libtorch too. Defaults shown in --help are those of the
 // struct given (each command's own).
 //
 //   auto o = std::make_shared<train::TrainOptions>();

@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/model_option.h"
 #include "cli/train/loop_flags.h"
+#include "cli/trainer_commands.h"
 #include "core/progress.h"
 #include "train/dist/launch.h"
 #include "train/pretrainer.h"
@@ -35,10 +36,9 @@ void run_pretrain(const train::PretrainOptions& o) {
               o.out_dir.c_str());
 }
 
-Command reg("pretrain", 39, [](CLI::App& app) {
+Command reg(kPretrainCommand.name, kPretrainCommand.order, [](CLI::App& app) {
   auto o = std::make_shared<train::PretrainOptions>();
-  auto* cmd = app.add_subcommand("pretrain",
-                                 "Masked-LM pre-training of a BERT (libtorch; HF BertForMaskedLM)");
+  auto* cmd = add_trainer_subcommand(app, kPretrainCommand);
   add_model_option(cmd, "--model", o->model_dir,
                    "Model to start from (config.json, vocab.txt; model.safetensors optional: "
                    "without it, from scratch)")

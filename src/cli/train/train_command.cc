@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/model_option.h"
 #include "cli/train/loop_flags.h"
+#include "cli/trainer_commands.h"
 #include "core/progress.h"
 #include "train/dist/launch.h"
 #include "train/trainer.h"
@@ -34,9 +35,9 @@ void run_train(const train::TrainOptions& o) {
               o.out_dir.c_str());
 }
 
-Command reg("train", 40, [](CLI::App& app) {
+Command reg(kTrainCommand.name, kTrainCommand.order, [](CLI::App& app) {
   auto o = std::make_shared<train::TrainOptions>();
-  auto* cmd = app.add_subcommand("train", "Fine-tune a BERT sequence classifier (libtorch)");
+  auto* cmd = add_trainer_subcommand(app, kTrainCommand);
   add_model_option(
       cmd, "--model", o->model_dir,
       "Model (config.json, vocab.txt, model.safetensors; without weights: from scratch)")

@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "cli/train/loop_flags.h"
+#include "cli/trainer_commands.h"
 #include "core/interrupt.h"
 #include "core/progress.h"
 #include "pipeline/pipeline.h"
@@ -33,10 +34,9 @@ void print_pipeline_end(const pipeline::PipelineResult& r) {
 
 namespace {
 
-Command reg("pipeline", 5, [](CLI::App& app) {
+Command reg(kPipelineCommand.name, kPipelineCommand.order, [](CLI::App& app) {
   auto o = std::make_shared<pipeline::PipelineOptions>();
-  auto* cmd = app.add_subcommand(
-      "pipeline", "Run the whole job: data, train, eval FP32, quantize, eval INT8, bench, report");
+  auto* cmd = add_trainer_subcommand(app, kPipelineCommand);
   cmd->add_option("--model", o->model, "Model folder or hub name (downloaded when missing)")
       ->capture_default_str()
       ->group("Input");

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/trainer_commands.h"
 #include "core/interrupt.h"
 #include "pipeline/demo.h"
 
@@ -15,11 +16,9 @@ void print_pipeline_end(const pipeline::PipelineResult& r);
 
 namespace {
 
-Command reg("demo", 4, [](CLI::App& app) {
+Command reg(kDemoCommand.name, kDemoCommand.order, [](CLI::App& app) {
   auto o = std::make_shared<pipeline::DemoOptions>();
-  auto* cmd = app.add_subcommand("demo",
-                                 "Offline demo: fine-tune a pretrained MiniLM on IMDB (or a "
-                                 "synthetic corpus), quantize, compare");
+  auto* cmd = add_trainer_subcommand(app, kDemoCommand);
   cmd->add_option("--out", o->out, "Run folder")->capture_default_str();
   cmd->add_option("--model", o->model,
                   "Model to fine-tune (folder or hub name), or scratch: a small BERT trained from "

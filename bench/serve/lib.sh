@@ -3,6 +3,15 @@
 
 die() { echo "bench/serve: $*" >&2; exit 1; }
 
+# The binary, wrk, curl, jq and the IMDB test reviews (sets REVIEWS), or a clear exit.
+check_tools() {
+  [ -x "$BERTQ" ] || die "$BERTQ not found: build it (scripts/build.sh bertq) or set BERTQ"
+  command -v wrk >/dev/null || die "wrk not found (scripts/setup.sh installs it)"
+  command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq needed: scripts/setup.sh --bench"
+  REVIEWS=$SHARED/data/imdb/test.jsonl.gz
+  [ -f "$REVIEWS" ] || die "$REVIEWS not found: set BERTQ_SHARED to the shared data folder"
+}
+
 # MODEL (when unset: a random FP32 model of SHAPE made with bertq init) and MODEL_DESC.
 make_model() {
   if [ -n "${MODEL:-}" ]; then MODEL_DESC="$MODEL"; return; fi

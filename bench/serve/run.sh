@@ -34,11 +34,7 @@ SHAPE=${SHAPE:-small}
 
 # shellcheck source=bench/serve/lib.sh
 source "$ROOT/bench/serve/lib.sh"
-[ -x "$BERTQ" ] || die "$BERTQ not found: build it (scripts/build.sh bertq) or set BERTQ"
-command -v wrk >/dev/null || die "wrk not found (scripts/setup.sh installs it)"
-command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq needed: scripts/setup.sh --bench"
-REVIEWS=$SHARED/data/imdb/test.jsonl.gz
-[ -f "$REVIEWS" ] || die "$REVIEWS not found: set BERTQ_SHARED to the shared data folder"
+check_tools
 
 WORK=$(mktemp -d /tmp/bertq_bench_serve.XXXXXX)
 SERVER_PID=

@@ -34,11 +34,7 @@ MAX_BODY=65536 MAX_TEXT=16384 MAX_TEXTS=16
 
 # shellcheck source=bench/serve/lib.sh
 source "$ROOT/bench/serve/lib.sh"
-[ -x "$BERTQ" ] || die "$BERTQ not found: build it (scripts/build.sh bertq) or set BERTQ"
-command -v wrk >/dev/null || die "wrk not found (scripts/setup.sh installs it)"
-command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq needed: scripts/setup.sh --bench"
-REVIEWS=$SHARED/data/imdb/test.jsonl.gz
-[ -f "$REVIEWS" ] || die "$REVIEWS not found: set BERTQ_SHARED to the shared data folder"
+check_tools
 
 WORK=$(mktemp -d /tmp/bertq_soak.XXXXXX)
 SERVER_PID= SAMPLER_PID=

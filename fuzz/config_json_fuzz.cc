@@ -6,39 +6,29 @@
 // stopping at the first missing key). Only bertq::Error may escape. What loads must survive a
 // save + load round trip unchanged: the config's JSON, and the tokenizer's ids for a few texts.
 //   scripts/fuzz.sh config_json_fuzz 600
-#include <unistd.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
-#include "core/file_util.h"
-#include "core/log.h"
+#include "fuzz_util.h"
 #include "io/bert_config.h"
 #include "text/tokenizer.h"
 
 namespace {
 
 using namespace bertq;
+using fuzz::bug;
 using nlohmann::json;
 
-[[noreturn]] void bug() {
-  __builtin_trap();
-}
-
-// A per-process scratch folder: the valid templates, the current input, the round trips.
+// The scratch folder: the valid templates, the current input, the round trips.
 const std::string& scratch() {
-  static const std::string dir = [] {
-    const std::string d = cat("/tmp/bertq-config-fuzz-", ::getpid());
+  return fuzz::scratch_dir("config-fuzz", [](const std::string& d) {
     make_dirs(join_path(d, "template"));
     text::Tokenizer::from_tokens({"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "##b", "c"})
         .save(join_path(d, "template"));
-    return d;
-  }();
-  return dir;
+  });
 }
 
 json valid_config() {
@@ -96,16 +86,8 @@ void fuzz_tokenizer(const std::string& text, bool patch, bool config_file) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const bool ready = [] {
-    set_log_level(LogLevel::OFF);
-    return !scratch().empty();
-  }();
-  (void)ready;
-  if (size == 0) return 0;
-  const uint8_t mode = data[0];
-  const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const bool patch = mode & 4;
-  try {
+  return fuzz::run_input(data, size, [](uint8_t mode, const std::string& rest) {
+    const bool patch = mode & 4;
     switch (mode % 3) {
       case 0:
         fuzz_config(rest, patch);
@@ -117,7 +99,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         fuzz_tokenizer(rest, patch, true);
         break;
     }
-  } catch (const Error&) {
-  }
-  return 0;
+  });
 }

@@ -17,20 +17,15 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "core/file_util.h"
-#include "core/log.h"
 #include "data/acl_imdb_reader.h"
 #include "data/dataset.h"
+#include "fuzz_util.h"
 #include "text/utf8.h"
 
 namespace {
 
 using namespace bertq;
-
-[[noreturn]] void bug() {
-  __builtin_trap();
-}
+using fuzz::bug;
 
 bool valid_utf8(const std::string& s) {
   try {
@@ -41,10 +36,9 @@ bool valid_utf8(const std::string& s) {
   }
 }
 
-// A per-process scratch folder holding the sandbox datasets and the current input file.
+// The scratch folder holding the sandbox datasets and the current input file.
 const std::string& scratch() {
-  static const std::string dir = [] {
-    const std::string d = cat("/tmp/bertq-dataset-fuzz-", ::getpid());
+  return fuzz::scratch_dir("dataset-fuzz", [](const std::string& d) {
     make_dirs(join_path(d, "d"));
     make_dirs(join_path(d, "aclImdb/train/pos"));
     make_dirs(join_path(d, "aclImdb/test/neg"));
@@ -62,9 +56,7 @@ const std::string& scratch() {
     ::setenv("BERTQ_IMDB_DIR", join_path(d, "imdb").c_str(), 1);
     ::setenv("BERTQ_HOME", join_path(d, "home").c_str(), 1);
     if (::chdir(d.c_str()) != 0) bug();
-    return d;
-  }();
-  return dir;
+  });
 }
 
 void check_examples(data::DatasetReader& reader, const std::vector<std::string>* splits) {
@@ -151,15 +143,10 @@ void load_spec(const std::string& spec, uint8_t mode) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const bool ready = [] {
-    set_log_level(LogLevel::OFF);
-    return !scratch().empty();
-  }();
+  // The sandbox comes first: load_spec resolves relative paths inside it.
+  static const bool ready = !scratch().empty();
   (void)ready;
-  if (size == 0) return 0;
-  const uint8_t mode = data[0];
-  const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  try {
+  return fuzz::run_input(data, size, [&](uint8_t mode, const std::string& rest) {
     switch (mode % 3) {
       case 0:
         read_tarball(rest, mode);
@@ -171,7 +158,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         load_spec(rest, mode);
         break;
     }
-  } catch (const Error&) {
-  }
-  return 0;
+  });
 }

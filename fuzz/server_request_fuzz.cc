@@ -13,15 +13,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fuzz_util.h"
 #include "server/api_json.h"
 
 namespace {
 
 using namespace bertq::server;
-
-[[noreturn]] void bug() {
-  __builtin_trap();
-}
+using bertq::fuzz::bug;
 
 void check_json(const std::string& body) {
   if (!nlohmann::json::accept(body)) bug();

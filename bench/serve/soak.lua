@@ -1,33 +1,19 @@
 -- wrk script for bench/serve/soak.sh: POSTs the request bodies of $BODIES (one a line: valid
 -- ones with $TEXTS texts each, mixed with malformed, invalid-UTF-8, oversize and out-of-range
--- ones) to /v1/classify, each thread from its own offset, and checks every response: a 200
+-- ones) to /v1/classify (bodies.lua), and checks every response: a 200
 -- must carry exactly $TEXTS results ("lost" otherwise), any 5xx is counted. done() prints one
 -- RESULT line of JSON: requests, rps, latency percentiles, counts by status, lost, socket errors.
-local bodies = {}
-local threads = {}
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "bodies.lua")
+local threads = common.threads
 local expected = tonumber(os.getenv("TEXTS") or "0")
 
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
+setup = common.setup
+request = common.request
 
 function init(args)
-  local path = os.getenv("BODIES")
-  if path == nil then error("BODIES is not set") end
-  for line in io.lines(path) do bodies[#bodies + 1] = line end
-  if #bodies == 0 then error(path .. ": no request bodies") end
-  offset = (tonumber(id) or 0) * 7919
+  common.init(id)
   statuses = {}
   lost = 0
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-end
-
-local i = 0
-function request()
-  i = i + 1
-  return wrk.format(nil, nil, nil, bodies[((i + offset) % #bodies) + 1])
 end
 
 function response(status, headers, body)

@@ -143,4 +143,37 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
+void write_dir_atomic(const std::string& dir, const std::function<void(const std::string&)>& fill) {
+  namespace fs = std::filesystem;
+  const std::string tmp = dir + ".tmp", old = dir + ".old";
+  std::error_code ec;
+  // An interrupted earlier swap left the only complete copy in dir.old: put it back first.
+  if (!fs::exists(dir) && fs::exists(old)) {
+    fs::rename(old, dir, ec);
+    check(!ec, ErrorCode::IO, old, ": cannot rename back to ", dir, ": ", ec.message());
+  }
+  fs::remove_all(tmp, ec);
+  make_dirs(tmp);
+  try {
+    fill(tmp);
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  if (fs::exists(dir)) {
+    fs::remove_all(old, ec);
+    fs::rename(dir, old, ec);
+    check(!ec, ErrorCode::IO, dir, ": cannot rename to ", old, ": ", ec.message());
+  }
+  fs::rename(tmp, dir, ec);
+  check(!ec, ErrorCode::IO, tmp, ": cannot rename to ", dir, ": ", ec.message());
+  fs::remove_all(old, ec);
+}
+
+std::string find_complete_dir(const std::string& dir) {
+  if (dir_exists(dir)) return dir;
+  if (dir_exists(dir + ".old")) return dir + ".old";
+  return "";
+}
+
 }  // namespace bertq

@@ -1,7 +1,9 @@
 // Files: whole-file reads, atomic writes (temp file in the same folder + fsync + rename, so a
-// crash leaves either the old file or the new one, never half of one) and read-only mmap.
+// crash leaves either the old file or the new one, never half of one), atomic folder
+// replacement and read-only mmap.
 //
 //   bertq::write_file_atomic("out/config.json", text);
+//   bertq::write_dir_atomic("run/checkpoint", [&](const std::string& tmp) { /* fill tmp */ });
 //   bertq::MappedFile f("model.safetensors");  f.data(), f.size()
 #pragma once
 
@@ -22,6 +24,16 @@ std::string join_path(const std::string& a, const std::string& b);
 
 // Writes `contents` to `path` atomically.
 void write_file_atomic(const std::string& path, std::string_view contents);
+
+// Writes the folder `dir` atomically: fill(dir + ".tmp") builds the new folder, then the old one
+// (if any) is renamed to dir + ".old", the new one renamed into place and the old one removed.
+// A crash leaves dir whole (old or new), or, between the two renames, dir + ".old" alone: the
+// next write_dir_atomic renames it back first, and readers find it with find_complete_dir. A
+// stale dir + ".tmp" is removed first; if fill throws, its partial folder is removed. One
+// writer per `dir` at a time.
+void write_dir_atomic(const std::string& dir, const std::function<void(const std::string&)>& fill);
+// The complete folder to read: dir, or dir + ".old" after an interrupted swap; "" if none.
+std::string find_complete_dir(const std::string& dir);
 
 // Streams a file atomically: the callback writes to the temp file's descriptor through
 // `write(const void*, size_t)`; the file appears at `path` only when it returns normally.

@@ -11,7 +11,6 @@
 // pipeline's training options.
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 
 #include "core/error.h"
 #include "core/file_util.h"
@@ -96,18 +95,14 @@ StageWork run_quantize_stage(const RunContext& ctx) {
   const PipelineOptions& o = ctx.options;
   quant::QuantizeJob job;
   job.model = ctx.path("model-fp32");
-  job.out = ctx.path("model-int8.tmp");  // renamed once complete
+  job.out = ctx.path("model-int8");  // written atomically by the job
   job.options.scheme = quant::parse_scheme(o.quant.scheme);
   job.calibration = ctx.path("data/train.jsonl");
   job.calibration_samples = o.quant.calibration_size;
   job.seed = o.seed;
   job.max_length = o.train.max_length;
   job.force = true;
-  std::error_code ec;
-  std::filesystem::remove_all(job.out, ec);
   nlohmann::json report = quant::run_quantize_job(job, [](const std::string&) {});
-  std::filesystem::remove_all(ctx.path("model-int8"), ec);
-  std::filesystem::rename(job.out, ctx.path("model-int8"));
   return {{ctx.path("model-int8")}, {{"quantize_report", report}}};
 }
 

@@ -19,12 +19,9 @@ namespace fs = std::filesystem;
 namespace bertq::pipeline {
 
 void replace_folder_with_copy(const std::string& src, const std::string& dst) {
-  const std::string tmp = dst + ".tmp";
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  fs::copy(src, tmp, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-  fs::remove_all(dst, ec);
-  fs::rename(tmp, dst);
+  write_dir_atomic(dst, [&](const std::string& tmp) {
+    fs::copy(src, tmp, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  });
 }
 
 StageWork run_train_stage(const RunContext& ctx, const nlohmann::json& inputs) {

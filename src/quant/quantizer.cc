@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <random>
 
 #include "core/error.h"
 #include "core/file_util.h"
@@ -143,33 +142,14 @@ std::shared_ptr<const engine::Model> load_in_memory(const QuantizedModel& q,
 void write_quantized_folder(const std::string& out, const QuantizedModel& q,
                             const std::string& tokenizer_from, bool overwrite,
                             const std::vector<std::pair<std::string, std::string>>& extra_files) {
-  namespace fs = std::filesystem;
-  check(overwrite || !fs::exists(out), ErrorCode::INVALID_ARGUMENT, out,
+  check(overwrite || find_complete_dir(out).empty(), ErrorCode::INVALID_ARGUMENT, out,
         ": already exists (pass --force to replace it)");
-  const fs::path target = fs::absolute(out);
-  if (target.has_parent_path()) fs::create_directories(target.parent_path());
-  // Folders a killed earlier run left beside OUT (one writer per OUT).
-  const std::string stem = target.filename().string();
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(target.parent_path(), ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(stem + ".tmp-", 0) == 0 || name.rfind(stem + ".old-", 0) == 0)
-      fs::remove_all(e.path(), ec);
-  }
-  const std::string suffix = std::to_string(std::random_device{}());
-  const std::string tmp = target.string() + ".tmp-" + suffix;
-  const std::string old = target.string() + ".old-" + suffix;
-  try {
+  const std::filesystem::path target = std::filesystem::absolute(out);
+  if (target.has_parent_path()) make_dirs(target.parent_path().string());
+  write_dir_atomic(out, [&](const std::string& tmp) {
     io::write_model_folder(tmp, q.config, *q.tensors, tokenizer_from);
     for (const auto& [name, text] : extra_files) write_file_atomic(join_path(tmp, name), text);
-    // The old folder is moved aside, not deleted, until the new one is in place.
-    if (fs::exists(target)) fs::rename(target, old);
-    fs::rename(tmp, target);
-    fs::remove_all(old, ec);
-  } catch (...) {
-    fs::remove_all(tmp, ec);
-    throw;
-  }
+  });
 }
 
 }  // namespace bertq::quant

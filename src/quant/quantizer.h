@@ -61,10 +61,9 @@ std::shared_ptr<const engine::Model> load_in_memory(const QuantizedModel& q,
                                                     const engine::EngineOptions& options);
 
 // Writes OUT/{config.json, model.safetensors} plus the tokenizer files of `tokenizer_from` and
-// `extra_files` (name, contents): everything goes to a temporary folder beside OUT that is
-// renamed to OUT at the end, so OUT is complete or absent whenever the process stops (OUT must
-// not exist unless overwrite, in which case the old folder is replaced). Temporary folders a
-// killed earlier write left beside OUT are removed first.
+// `extra_files` (name, contents) with write_dir_atomic (core/file_util.h), so whenever the
+// process stops OUT is the old folder or the new one, whole. OUT must not exist unless
+// overwrite, in which case the old folder is replaced.
 void write_quantized_folder(
     const std::string& out, const QuantizedModel& q, const std::string& tokenizer_from,
     bool overwrite = false,

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "core/error.h"
 #include "core/file_util.h"
@@ -15,32 +14,6 @@
 #include "io/safetensors.h"
 
 namespace bertq::train {
-
-namespace fs = std::filesystem;
-
-void write_dir_atomic(const std::string& dir, const std::function<void(const std::string&)>& fill) {
-  const std::string tmp = dir + ".tmp", old = dir + ".old";
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  make_dirs(tmp);
-  fill(tmp);
-  // If a previous swap was interrupted after its first rename, dir.old is the only complete
-  // copy; keep it until the new folder is in place.
-  if (fs::exists(dir)) {
-    fs::remove_all(old, ec);
-    fs::rename(dir, old, ec);
-    check(!ec, ErrorCode::IO, dir, ": cannot rename to ", old, ": ", ec.message());
-  }
-  fs::rename(tmp, dir, ec);
-  check(!ec, ErrorCode::IO, tmp, ": cannot rename to ", dir, ": ", ec.message());
-  fs::remove_all(old, ec);
-}
-
-std::string find_complete_dir(const std::string& dir) {
-  if (dir_exists(dir)) return dir;
-  if (dir_exists(dir + ".old")) return dir + ".old";
-  return "";
-}
 
 namespace {
 

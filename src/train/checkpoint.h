@@ -3,9 +3,8 @@
 // RUN/checkpoint/ holds model.safetensors (parameters), optimizer.safetensors (AdamW moments
 // "exp_avg.<param>" / "exp_avg_sq.<param>" and the dropout RNG state "rng.torch" as U8) and
 // state.json (TrainState: optimizer step, epoch, next batch of the epoch, best metric, ...).
-// A folder is written completely under NAME.tmp, then swapped in by renames (NAME -> NAME.old,
-// NAME.tmp -> NAME, remove NAME.old); a reader falls back to NAME.old when a crash happened
-// between the two renames, so a kill -9 at any moment leaves one complete checkpoint.
+// Folders are written with write_dir_atomic (core/file_util.h) and read through
+// find_complete_dir, so a kill -9 at any moment leaves one complete checkpoint.
 //
 // A model folder (RUN/best, RUN/last) is a Hugging Face folder: model.safetensors,
 // config.json with id2label / label2id, and the tokenizer files copied from the source model.
@@ -36,11 +35,6 @@ struct TrainState {
   uint64_t tokens = 0;       // tokens processed (non-padding)
   std::string options_json;  // the options the run started with (checked on resume)
 };
-
-// Writes `dir` atomically (see above) by calling fill(tmp_dir).
-void write_dir_atomic(const std::string& dir, const std::function<void(const std::string&)>& fill);
-// The complete folder to read: dir, or dir.old after an interrupted swap; "" if none.
-std::string find_complete_dir(const std::string& dir);
 
 // `model`: the classifier, or any module whose parameters the optimizer holds (the masked-LM
 // pre-training model).

@@ -34,6 +34,37 @@ TEST(FileUtil, AbandonedWriterLeavesOldFile) {
   EXPECT_EQ(read_file(p), "old");
 }
 
+TEST(FileUtil, DirWriteSurvivesAnInterruptedSwap) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.file("ck");
+  write_dir_atomic(dir, [](const std::string& d) { write_file_atomic(d + "/a", "1"); });
+  // A crash after the first rename of a second write leaves only dir.old.
+  std::filesystem::rename(dir, dir + ".old");
+  EXPECT_EQ(find_complete_dir(dir), dir + ".old");
+  write_dir_atomic(dir, [](const std::string& d) { write_file_atomic(d + "/a", "2"); });
+  EXPECT_EQ(find_complete_dir(dir), dir);
+  EXPECT_EQ(read_file(dir + "/a"), "2");
+  EXPECT_FALSE(std::filesystem::exists(dir + ".old"));
+  EXPECT_FALSE(std::filesystem::exists(dir + ".tmp"));
+}
+
+TEST(FileUtil, FailedDirWriteKeepsTheOldCopy) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.file("out");
+  write_dir_atomic(dir, [](const std::string& d) { write_file_atomic(d + "/a", "1"); });
+  std::filesystem::rename(dir, dir + ".old");  // interrupted swap
+  make_dirs(dir + ".tmp");                     // and a killed writer's leftovers
+  auto fail = [](const std::string& d) {
+    write_file_atomic(d + "/a", "half");
+    throw Error(ErrorCode::IO, "disk full");
+  };
+  EXPECT_THROW(write_dir_atomic(dir, fail), Error);
+  // The old copy is back in place, whole, and no temporary folder is left.
+  EXPECT_EQ(read_file(dir + "/a"), "1");
+  EXPECT_FALSE(std::filesystem::exists(dir + ".old"));
+  EXPECT_FALSE(std::filesystem::exists(dir + ".tmp"));
+}
+
 TEST(FileUtil, MissingFileIsNotFound) {
   try {
     read_file("/nonexistent/bertq/file");

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
-#include <filesystem>
 
 #include "common/test_util.h"
 #include "core/error.h"
@@ -192,19 +191,6 @@ TEST(Trainer, BadOptionsAreErrors) {
   o.truncation = "head";
   o.batch_size = 0;
   EXPECT_THROW(train(o), Error);
-}
-
-TEST(Checkpoint, InterruptedSwapFallsBackToOld) {
-  TempDir tmp;
-  const std::string dir = tmp.file("ck");
-  write_dir_atomic(dir, [](const std::string& d) { write_file_atomic(d + "/a", "1"); });
-  // Simulate a crash after the first rename of a second write.
-  std::filesystem::rename(dir, dir + ".old");
-  EXPECT_EQ(find_complete_dir(dir), dir + ".old");
-  write_dir_atomic(dir, [](const std::string& d) { write_file_atomic(d + "/a", "2"); });
-  EXPECT_EQ(find_complete_dir(dir), dir);
-  EXPECT_EQ(read_file(dir + "/a"), "2");
-  EXPECT_FALSE(std::filesystem::exists(dir + ".old"));
 }
 
 }  // namespace

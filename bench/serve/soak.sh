@@ -3,16 +3,19 @@
 # wrk POSTs /v1/classify bodies of TEXTS IMDB reviews each, BAD_PERCENT of them hostile
 # (malformed JSON, invalid UTF-8, oversize body / text / text count, bad max_length, wrong type,
 # empty text, unknown field), at each of CONNS connections for DURATION seconds; the server's
-# RSS is sampled every 5 s. Then wrk runs at the largest level and the server gets SIGTERM
-# TERM_AFTER seconds in. Checks: no 5xx anywhere, every 200 carries TEXTS results (none "lost"),
-# hostile bodies answered 4xx, exit code 0 after SIGTERM. Prints a Markdown table; writes JSON
+# RSS is sampled every 5 s. Then, once the server's queue is empty, wrk runs at the largest
+# level and the server gets SIGTERM TERM_AFTER seconds in; wrk goes on for TERM_DRAIN more
+# seconds, so the requests the server drains are answered while it still listens for them.
+# Checks: no 5xx anywhere, every 200 carries TEXTS results (none "lost"), hostile bodies
+# answered 4xx, requests in flight at SIGTERM answered (200s after it), exit code 0. Prints a Markdown table; writes JSON
 # + Markdown (and the RSS series) to OUT_DIR.
 #
 #   bench/serve/soak.sh                 # 1, 8, 32 connections, 180 s each
 #   QUICK=1 bench/serve/soak.sh         # 10 s each (a smoke run)
 #
 # Environment: BERTQ, MODEL / SHAPE (as run.sh), CONNS ("1 8 32"), DURATION (180), TEXTS (2),
-# BAD_PERCENT (20), MAX_LENGTH (128), N_BODIES (2000), TERM_AFTER (5), THREADS (0), OUT_DIR
+# BAD_PERCENT (20), MAX_LENGTH (128), N_BODIES (2000), TERM_AFTER (5), TERM_DRAIN (60), THREADS
+# (0), OUT_DIR
 # (bench/serve/results), BERTQ_SHARED (../shared).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,6 +30,7 @@ BAD_PERCENT=${BAD_PERCENT:-20}
 MAX_LENGTH=${MAX_LENGTH:-128}
 N_BODIES=${N_BODIES:-2000}
 TERM_AFTER=${TERM_AFTER:-5}
+TERM_DRAIN=${TERM_DRAIN:-60}
 THREADS=${THREADS:-0}
 OUT_DIR=${OUT_DIR:-$ROOT/bench/serve/results}
 SHAPE=${SHAPE:-small}
@@ -68,11 +72,21 @@ for c in $CONNS; do
 done
 RSS_END=$(rss_kb)
 
-# SIGTERM under load: the largest level, the signal TERM_AFTER seconds in.
+# SIGTERM under load: the largest level, the signal TERM_AFTER seconds in. First the requests
+# the last level left queued (wrk closed their connections) are let through.
+for _ in $(seq 1 600); do
+  depth=$(curl -s "$URL/metrics" | awk '$1 == "bertq_queue_depth" {print $2}')
+  [ "$depth" = 0 ] && break
+  sleep 0.5
+done
+[ "$depth" = 0 ] || die "the server's queue did not empty (depth $depth)"
 LAST=${CONNS##* }
 echo "bench/serve/soak: SIGTERM after ${TERM_AFTER} s at $LAST connections" >&2
-(sleep "$TERM_AFTER"; kill -TERM "$SERVER_PID") &
-TERM_RUN=$(run_wrk soak.lua "$LAST" $((TERM_AFTER + 10)) | jq -c --argjson c "$LAST" '. + {connections: $c}')
+# The signal goes out at the start of second TERM_AT, so soak.lua can tell the responses after it.
+export TERM_AT=$(($(date +%s) + TERM_AFTER))
+(sleep "$(date +%s.%N | awk -v t="$TERM_AT" '{print t - $1}')"; kill -TERM "$SERVER_PID") &
+TERM_RUN=$(run_wrk soak.lua "$LAST" $((TERM_AFTER + TERM_DRAIN)) | jq -c --argjson c "$LAST" '. + {connections: $c}')
+unset TERM_AT
 set +e
 wait "$SERVER_PID"
 EXIT_CODE=$?
@@ -105,7 +119,7 @@ row='"| \(.connections) | \(.duration_s | floor) | \(.requests) | \(.status["200
   jq -r ".runs[] | $row" "$JSON"
   jq -r ".sigterm_run | $row" "$JSON" | sed 's/^| \([0-9]*\) /| \1 (SIGTERM) /'
   echo
-  jq -r '"Status counts: \([.runs[], .sigterm_run | .status] | map(to_entries) | add | group_by(.key) | map("\(.[0].key): \(map(.value) | add)") | join(", ")). RSS \(.rss_kb.start / 1024 | floor) MiB at the start, \(.rss_kb.end / 1024 | floor) MiB after the last level (\(.rss_series | length) samples). SIGTERM exit code \(.sigterm_exit_code)."' "$JSON"
+  jq -r '"Status counts: \([.runs[], .sigterm_run | .status] | map(to_entries) | add | group_by(.key) | map("\(.[0].key): \(map(.value) | add)") | join(", ")). RSS \(.rss_kb.start / 1024 | floor) MiB at the start, \(.rss_kb.end / 1024 | floor) MiB after the last level (\(.rss_series | length) samples). SIGTERM: \(.sigterm_run.after_sigterm) requests answered (200, all results) after the signal while the server drained, \(.sigterm_run.errors.read) connections closed before their next request was read, \(.sigterm_run.errors.connect) connections refused after the exit; exit code \(.sigterm_exit_code)."' "$JSON"
 } | tee "${JSON%.json}.md"
 
 # The checks.
@@ -115,5 +129,7 @@ FOURS=$(jq '[.runs[] | .status | to_entries[] | select(.key | startswith("4")) |
 [ "$FIVES" = 0 ] || die "$FIVES responses were 5xx"
 [ "$LOST" = 0 ] || die "$LOST responses with status 200 lacked results"
 [ "$BAD_PERCENT" = 0 ] || [ "$FOURS" -gt 0 ] || die "no hostile body got a 4xx"
+[ "$(jq '.sigterm_run.after_sigterm' "$JSON")" -gt 0 ] ||
+  die "no request in flight at SIGTERM was answered"
 [ "$EXIT_CODE" = 0 ] || die "the server exited with $EXIT_CODE after SIGTERM"
 echo "bench/serve/soak: passed ($JSON)" >&2

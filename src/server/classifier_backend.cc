@@ -28,7 +28,9 @@ class ClassifierBackend : public Backend {
     for (size_t i = 0; i < batch.size(); ++i)
       groups[{batch[i].max_length, batch[i].truncation}].push_back(i);
     std::vector<ClassifyResult> out(batch.size());
-    for (const auto& [key, idx] : groups) {
+    for (const auto& group : groups) {
+      const auto& key = group.first;
+      const std::vector<size_t>& idx = group.second;  // a name the lambda below can capture
       text::TokenizationRecipe recipe;
       recipe.max_length = key.first;
       recipe.truncation = text::parse_truncation(key.second);

@@ -252,6 +252,9 @@ void Server::install_routes() {
       t_request_start = Clock::time_point{};
     }
     metrics_.record_request(req.path, res.status, seconds);
+    // Stopping: this connection closes after the response; say so, so that a keep-alive client
+    // does not send its next request into it.
+    if (stopping_.load()) res.set_header("Connection", "close");
   });
 }
 

@@ -67,7 +67,7 @@ void sigterm_drains_and_exits_zero(bool early_thread) {
   }
   ASSERT_TRUE(ready);
   int status_code = 0;
-  std::string body;
+  std::string body, connection;
   std::thread slow([&] {
     httplib::Client c2("127.0.0.1", port);
     c2.set_read_timeout(10, 0);
@@ -75,6 +75,7 @@ void sigterm_drains_and_exits_zero(bool early_thread) {
     if (r) {
       status_code = r->status;
       body = r->body;
+      connection = r->get_header_value("Connection");
     }
   });
   std::this_thread::sleep_for(150ms);  // the text is inside the (slow) model now
@@ -85,6 +86,9 @@ void sigterm_drains_and_exits_zero(bool early_thread) {
   EXPECT_EQ(status_code, 200) << "in-flight request lost on SIGTERM: " << body;
   const ClassifyResult want = testing::fake_result({"drain me", 512, "head"});
   EXPECT_NE(body.find(want.label), std::string::npos) << body;
+  // The client learns that the connection ends here, instead of sending its next request into
+  // a socket the stopping server closes without reading it.
+  EXPECT_EQ(connection, "close");
   ASSERT_TRUE(WIFEXITED(wstatus)) << "child killed by signal " << WTERMSIG(wstatus);
   EXPECT_EQ(WEXITSTATUS(wstatus), 0);
 }

@@ -88,7 +88,9 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
             views[0]->name, "_input_range: expected lo <= 0 <= hi, got [", r[0], ", ", r[1], "]");
       range = StaticRange{r[0], r[1]};
     }
-    return LinearLayer(kernels::Int8Linear(q.data(), scale.data(), bias.data(), N, K), range);
+    LinearLayer layer(kernels::Int8Linear(q.data(), scale.data(), bias.data(), N, K), range);
+    for (auto* v : views) w.release_pages(*v);  // packed into the layer: the file's copy goes
+    return layer;
   }
   if (views.size() == 1 && views[0]->dtype == DType::F32) {
     return LinearLayer(kernels::PackedLinear(w.f32(ws[0], layer), bias.data(), N, K, gt, fuse_bias,

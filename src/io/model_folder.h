@@ -59,6 +59,10 @@ class WeightStore {
   // Tensors that were missing from the file and got initialised (pooler / classifier).
   const std::vector<std::string>& initialized() const { return initialized_; }
   const std::string& source() const { return source_; }
+  // SafeTensorsFile::release_pages for a tensor of this store (a no-op for one it converted).
+  void release_pages(const TensorView& t) const {
+    if (file_) file_->release_pages(t);
+  }
 
  private:
   void add(TensorView v);

@@ -69,6 +69,11 @@ class SafeTensorsFile {
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   // Size in bytes of the whole file.
   size_t file_size() const { return size_; }
+  // For tensors copied into another form that the process keeps (the engine's packed INT8
+  // matrices), so they do not count twice in its RSS: the whole pages of `t`'s bytes in a
+  // memory-mapped file leave the process (MADV_DONTNEED; a later read maps them again from the
+  // file). A no-op for an in-memory buffer or a view that does not point into this file.
+  void release_pages(const TensorView& t) const;
 
  private:
   SafeTensorsFile() = default;
@@ -76,6 +81,8 @@ class SafeTensorsFile {
 
   std::string path_;
   std::shared_ptr<const void> storage_;  // the mapping or buffer the views point into
+  const uint8_t* base_ = nullptr;        // its first byte
+  bool mapped_ = false;                  // storage_ is a read-only file mapping
   size_t size_ = 0;
   std::vector<TensorView> tensors_;
   std::map<std::string, size_t, std::less<>> index_;

@@ -1,6 +1,10 @@
 // SafeTensorsFile: maps a safetensors file and validates its header and byte ranges before
 // handing out any tensor (see safetensors.h for the format and the list of checks).
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <set>
 
@@ -89,7 +93,17 @@ std::string TensorView::shape_str() const {
 SafeTensorsFile::SafeTensorsFile(const std::string& path) : path_(path) {
   auto map = std::make_shared<MappedFile>(path);
   storage_ = map;
+  mapped_ = true;
   parse(map->data(), map->size());
+}
+
+void SafeTensorsFile::release_pages(const TensorView& t) const {
+  const auto begin = reinterpret_cast<uintptr_t>(t.data), base = reinterpret_cast<uintptr_t>(base_);
+  if (!mapped_ || t.nbytes == 0 || begin < base || begin + t.nbytes > base + size_) return;
+  const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+  const uintptr_t lo = (begin + page - 1) & ~(page - 1), hi = (begin + t.nbytes) & ~(page - 1);
+  // Only whole pages inside the tensor; the mapping is read-only, so nothing can be lost.
+  if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
 }
 
 SafeTensorsFile SafeTensorsFile::from_buffer(std::string bytes, const std::string& name) {
@@ -102,6 +116,7 @@ SafeTensorsFile SafeTensorsFile::from_buffer(std::string bytes, const std::strin
 }
 
 void SafeTensorsFile::parse(const uint8_t* bytes, size_t size) {
+  base_ = bytes;
   size_ = size;
   const std::string& file = path_;
   check(size >= 8, ErrorCode::CORRUPT_FILE, file, ": too short for a safetensors file (", size,

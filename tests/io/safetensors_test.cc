@@ -1,7 +1,9 @@
 // SafeTensorsFile / SafeTensorsWriter: round trips for every dtype, and each hostile file
 // (built by editing a valid one) rejected with a clear error that names file and tensor.
 #include <cstring>
+#include <fstream>
 #include <numeric>
+#include <sstream>
 
 #include "common/test_util.h"
 #include "core/file_util.h"
@@ -82,6 +84,59 @@ TEST(SafeTensors, RoundTripEveryDtype) {
   // Tensors come in file (data offset) order.
   for (size_t i = 1; i < f.tensors().size(); ++i)
     EXPECT_LE(f.tensors()[i - 1].data, f.tensors()[i].data);
+}
+
+// Resident kB of the mappings of `path` in this process (/proc/self/smaps).
+long mapped_rss_kb(const std::string& path) {
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool in = false;
+  long kb = 0;
+  while (std::getline(smaps, line)) {
+    std::istringstream words(line);
+    std::string first, last;
+    words >> first;
+    if (first.find('-') != std::string::npos && first.back() != ':') {  // a mapping's header
+      std::string w;
+      last.clear();
+      while (words >> w) last = w;
+      in = last == path;
+    } else if (in && first == "Rss:") {
+      long v = 0;
+      words >> v;
+      kb += v;
+    }
+  }
+  return kb;
+}
+
+TEST(SafeTensors, ReleasedPagesLeaveTheProcessAndReadBack) {
+  bertq::testing::TempDir tmp;
+  const std::vector<uint8_t> big = pattern_bytes(8 << 20, 7), small = pattern_bytes(100, 9);
+  SafeTensorsWriter w;
+  w.add_owned("big", DType::I8, {8, 1 << 20}, big);
+  w.add_owned("small", DType::U8, {100}, small);
+  const std::string path = tmp.file("x.safetensors");
+  w.write(path);
+
+  SafeTensorsFile f(path);
+  const TensorView& v = f.get("big");
+  long sum = 0;
+  for (size_t i = 0; i < v.nbytes; i += 4096) sum += static_cast<const uint8_t*>(v.data)[i];
+  EXPECT_GT(sum, 0);
+  const long before = mapped_rss_kb(path);
+  EXPECT_GE(before, 8 * 1024 - 8) << "the tensor's pages should be resident after reading it";
+  f.release_pages(v);
+  const long after = mapped_rss_kb(path);
+  EXPECT_LE(after, before - 8 * 1024 + 16) << "released pages still resident";
+  // Nothing is lost: the bytes read back from the file, the neighbour is untouched.
+  EXPECT_EQ(std::memcmp(v.data, big.data(), big.size()), 0);
+  EXPECT_EQ(std::memcmp(f.get("small").data, small.data(), small.size()), 0);
+
+  // An in-memory buffer (what the quantizer hands the engine) keeps its bytes.
+  const SafeTensorsFile b = SafeTensorsFile::from_buffer(w.serialize());
+  b.release_pages(b.get("big"));
+  EXPECT_EQ(std::memcmp(b.get("big").data, big.data(), big.size()), 0);
 }
 
 TEST(SafeTensors, FindAndGet) {

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""`bertq export onnx` run in ONNX Runtime gives bertq's logits.
+
+For each model (a tiny random one made with `bertq init`, and the pretrained MiniLM when it is
+in the cache) the export runs in ONNX Runtime on texts tokenized by `bertq tokenize`, padded
+per batch (right padding, attention_mask 0), at several batch sizes and maximum lengths: the
+dynamic axes at work. The logits must equal those of `bertq predict` (the engine, which packs
+sequences without padding) within 1e-4 relative to each text's largest logit. Texts: a few
+built in, plus 16 IMDB test reviews from ../shared where present.
+
+Exit 77 (CTest: skipped) with a message when ONNX Runtime is not in the project's .venv
+(`scripts/setup.sh --onnx` installs it).
+
+  .venv/bin/python tests/export/onnx_runtime_check.py --bertq build/src/cli/bertq \
+      --shared ../shared [--pretrained DIR (default: scripts/pretrained-dir.sh)] [--json FILE]
+"""
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+try:
+    import numpy as np
+    import onnxruntime as ort
+except ImportError as e:
+    print(f"skipping: {e} (scripts/setup.sh --onnx installs ONNX Runtime into .venv)")
+    sys.exit(SKIP)
+
+TOLERANCE = 1e-4
+BUILTIN_TEXTS = [
+    "a wonderful film",
+    "The plot was thin, the acting wooden, and I walked out before the end.",
+    "Not bad.",
+    "An unexpectedly moving story about two brothers who meet again after thirty years; the "
+    "second half drags, but the final scene is worth the wait and the score is superb.",
+    "Worst. Movie. Ever!!!",
+    "I can't decide whether I loved it or hated it — ask me tomorrow.",
+    "Ça m'a plu : naïve, drôle et très bien jouée.",
+]
+BATCH_SIZES = (1, 5)
+MAX_LENGTHS = (16, 128)
+
+
+def imdb_reviews(shared, n=16):
+    path = os.path.join(shared or "", "data/imdb/test.jsonl.gz")
+    if not shared or not os.path.exists(path):
+        print(f"{path}: absent (a user's machine): built-in texts only")
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line)["text"] for line in f]
+    step = max(1, len(rows) // n)  # spread over the file: both labels
+    return rows[::step][:n]
+
+
+def pretrained_dir():
+    """Where scripts/setup.sh --pretrained places the MiniLM (scripts/pretrained-dir.sh)."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scripts/pretrained-dir.sh")
+    return subprocess.run([script], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def write_texts(texts, folder):
+    path = os.path.join(folder, "texts.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for t in texts:
+            f.write(json.dumps({"text": t}) + "\n")
+    return path
+
+
+def run(bertq, *args):
+    return subprocess.run([bertq, *args], check=True, capture_output=True, text=True).stdout
+
+
+def engine_outputs(bertq, model, texts_file, max_length):
+    """Token ids (bertq tokenize) and logits (bertq predict), same tokenization."""
+    tok = ["--max-length", str(max_length), "--truncation", "head"]
+    ids = [json.loads(l)["ids"] for l in
+           run(bertq, "tokenize", "--tokenizer", model, "--input", texts_file, *tok).splitlines()]
+    preds = run(bertq, "predict", "--model", model, "--input", texts_file, *tok).splitlines()
+    return ids, np.array([json.loads(l)["logits"] for l in preds], dtype=np.float32)
+
+
+def onnx_logits(session, ids, batch_size):
+    out = []
+    for i in range(0, len(ids), batch_size):
+        chunk = ids[i:i + batch_size]
+        length = max(len(s) for s in chunk)
+        input_ids = np.zeros((len(chunk), length), dtype=np.int64)
+        mask = np.zeros_like(input_ids)
+        for r, s in enumerate(chunk):
+            input_ids[r, :len(s)] = s
+            mask[r, :len(s)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask,
+                 "token_type_ids": np.zeros_like(input_ids)}
+        out.append(session.run(["logits"], feeds)[0])
+    return np.concatenate(out)
+
+
+def relative_difference(got, want):
+    """Per text: max |got - want| over its logits / max |want|; the largest over the texts."""
+    scale = np.maximum(np.abs(want).max(axis=1), 1e-30)
+    return float((np.abs(got - want).max(axis=1) / scale).max())
+
+
+def check_model(bertq, name, model, texts_file, tmp):
+    onnx_path = os.path.join(tmp, name + ".onnx")
+    print(run(bertq, "export", "onnx", "--model", model, "--out", onnx_path).strip())
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
+    names = [i.name for i in session.get_inputs()]
+    assert names == ["input_ids", "attention_mask", "token_type_ids"], names
+    results, ok = [], True
+    for max_length in MAX_LENGTHS:
+        ids, want = engine_outputs(bertq, model, texts_file, max_length)
+        for batch_size in BATCH_SIZES:
+            got = onnx_logits(session, ids, batch_size)
+            rel = relative_difference(got, want)
+            good = got.shape == want.shape and rel <= TOLERANCE
+            ok = ok and good
+            results.append({"model": name, "max_length": max_length, "batch_size": batch_size,
+                            "texts": len(ids), "max_relative_difference": rel})
+            print(f"{name}: max length {max_length}, batch {batch_size}, {len(ids)} texts: "
+                  f"max relative logit difference {rel:.2e} {'ok' if good else 'FAIL'}")
+    return ok, results
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bertq", required=True)
+    ap.add_argument("--shared", default="")
+    ap.add_argument("--pretrained", default=pretrained_dir(),
+                    help="the MiniLM folder (skipped when absent)")
+    ap.add_argument("--json", default="", help="write the measurements here")
+    a = ap.parse_args()
+    texts = BUILTIN_TEXTS + imdb_reviews(a.shared)
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_file = write_texts(texts, tmp)
+        # The tiny model: a WordPiece vocabulary trained on the texts, 2 random layers.
+        tiny, vocab = os.path.join(tmp, "tiny"), os.path.join(tmp, "vocab.txt")
+        run(a.bertq, "vocab", "train", "--input", texts_file, "--vocab-size", "300",
+            "--out", vocab)
+        run(a.bertq, "init", "--out", tiny, "--layers", "2", "--hidden", "32", "--heads", "4",
+            "--intermediate", "64", "--vocab", vocab, "--labels", "neg,neutral,pos",
+            "--std", "0.2", "--seed", "7")
+        ok, results = check_model(a.bertq, "tiny", tiny, texts_file, tmp)
+        if os.path.exists(os.path.join(a.pretrained, "config.json")):
+            ok2, more = check_model(a.bertq, "minilm", a.pretrained, texts_file, tmp)
+            ok, results = ok and ok2, results + more
+        else:
+            print(f"pretrained MiniLM absent ({a.pretrained}; "
+                  "scripts/setup.sh --pretrained places it): tiny model only")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"onnxruntime": ort.__version__, "tolerance": TOLERANCE,
+                       "results": results}, f, indent=1)
+    print("max relative logit difference over all runs: "
+          f"{max(r['max_relative_difference'] for r in results):.2e} (tolerance {TOLERANCE:g})")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,9 +10,9 @@
 #include "common/test_util.h"
 #include "core/error.h"
 #include "core/file_util.h"
+#include "eval/eval_test_util.h"
 #include "export/bert_graph.h"
 #include "export/onnx_export.h"
-#include "io/init_model.h"
 #include "io/model_folder.h"
 
 namespace bertq::exporter {
@@ -20,22 +20,13 @@ namespace {
 
 using io::BertTensor;
 
-// A 2-layer random classifier (hidden 8, 2 heads, 3 labels, 6 tokens) in tmp/model.
+// The eval tests' tiny classifier (1 layer, hidden 16, 2 heads, 2 labels, 20 tokens), with
+// `act` as its hidden_act.
 std::string tiny_model(const bertq::testing::TempDir& tmp, const std::string& act = "gelu") {
-  write_file_atomic(tmp.file("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n");
-  io::InitFolderOptions o;
-  io::BertConfig& c = o.init.config;
-  c.hidden_size = 8;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 2;
-  c.intermediate_size = 16;
-  c.max_position_embeddings = 32;
+  const std::string dir = eval::testing::make_tiny_model(tmp.path(), "model", 5);
+  io::BertConfig c = io::BertConfig::load(join_path(dir, "config.json"));
   c.hidden_act = io::parse_activation(act);
-  c.id2label = {"NEG", "POS", "MID"};
-  o.vocab_file = tmp.file("vocab.txt");
-  o.init.seed = 5;
-  const std::string dir = tmp.file("model");
-  io::init_model_folder(dir, o);
+  c.save(join_path(dir, "config.json"));
   return dir;
 }
 
@@ -80,7 +71,7 @@ TEST(BertGraph, HasTheInterfaceOfTransformersExporters) {
   ASSERT_EQ(g.output_size(), 1);
   EXPECT_EQ(g.output(0).name(), "logits");
   EXPECT_EQ(g.output(0).type().tensor_type().elem_type(), onnx::TensorProto::FLOAT);
-  expect_dims(g.output(0), {"batch", "3"});
+  expect_dims(g.output(0), {"batch", "2"});
 }
 
 TEST(BertGraph, ExportsEveryWeightOnceWithLinearWeightsTransposed) {
@@ -97,9 +88,9 @@ TEST(BertGraph, ExportsEveryWeightOnceWithLinearWeightsTransposed) {
     expected += n;
   }
   EXPECT_EQ(exported, expected);
-  // FFN in [16, 8] of layer 1 -> [8, 16]; the classifier [3, 8] -> [8, 3].
-  for (auto [t, layer, rows, cols] : {std::tuple{BertTensor::FFN_IN_WEIGHT, 1, 16, 8},
-                                      std::tuple{BertTensor::CLASSIFIER_WEIGHT, -1, 3, 8}}) {
+  // FFN in [32, 16] -> [16, 32]; the classifier [2, 16] -> [16, 2].
+  for (auto [t, layer, rows, cols] : {std::tuple{BertTensor::FFN_IN_WEIGHT, 0, 32, 16},
+                                      std::tuple{BertTensor::CLASSIFIER_WEIGHT, -1, 2, 16}}) {
     const std::string name = io::tensor_name(t, layer) + "_t";
     const onnx::TensorProto* w = initializer(g, name);
     ASSERT_NE(w, nullptr) << name;
@@ -114,8 +105,9 @@ TEST(BertGraph, ExportsEveryWeightOnceWithLinearWeightsTransposed) {
   }
   const onnx::TensorProto* emb = initializer(g, io::tensor_name(BertTensor::WORD_EMBEDDINGS));
   ASSERT_NE(emb, nullptr);
-  EXPECT_EQ(floats(*emb), std::vector<float>(folder.weights.f32(BertTensor::WORD_EMBEDDINGS),
-                                             folder.weights.f32(BertTensor::WORD_EMBEDDINGS) + 48));
+  EXPECT_EQ(floats(*emb),
+            std::vector<float>(folder.weights.f32(BertTensor::WORD_EMBEDDINGS),
+                               folder.weights.f32(BertTensor::WORD_EMBEDDINGS) + 20 * 16));
 }
 
 TEST(ExportOnnx, FolderGetsModelConfigAndTokenizerFiles) {
@@ -128,7 +120,7 @@ TEST(ExportOnnx, FolderGetsModelConfigAndTokenizerFiles) {
                          join_path(out, "vocab.txt"), join_path(out, "tokenizer_config.json")}));
   EXPECT_EQ(read_file(r.onnx_path).size(), r.bytes);
   EXPECT_EQ(io::BertConfig::load(join_path(out, "config.json")).id2label,
-            (std::vector<std::string>{"NEG", "POS", "MID"}));
+            (std::vector<std::string>{"NEGATIVE", "POSITIVE"}));
   EXPECT_EQ(read_file(join_path(out, "vocab.txt")), read_file(join_path(model, "vocab.txt")));
   onnx::ModelProto m;
   ASSERT_TRUE(m.ParseFromString(read_file(r.onnx_path)));

@@ -15,14 +15,15 @@ namespace bertq::exporter {
 namespace {
 
 // The ONNX checker, then shape inference in strict mode: every node's shapes must infer, and
-// agree with the declared output ["batch", num_labels]. Errors name the output file.
-void validate(const onnx::ModelProto& model, const std::string& path) {
+// agree with the declared output ["batch", num_labels]. Errors name the output file. In place
+// (no second copy of the weights): the inferred shapes are dropped again.
+void validate(onnx::ModelProto& model, const std::string& path) {
   try {
     onnx::checker::check_model(model);
-    onnx::ModelProto inferred = model;
-    onnx::shape_inference::InferShapes(inferred, onnx::OpSchemaRegistry::Instance(),
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
                                        onnx::ShapeInferenceOptions(/*check_type=*/true,
                                                                    /*strict_mode=*/1));
+    model.mutable_graph()->clear_value_info();
   } catch (const std::exception& e) {
     throw Error(ErrorCode::INTERNAL,
                 cat(path, ": the exported graph fails ONNX's checks: ", e.what()));
@@ -39,7 +40,7 @@ OnnxExport export_onnx(const std::string& model_dir, const std::string& out, boo
   check(force || !file_exists(r.onnx_path), ErrorCode::INVALID_ARGUMENT, r.onnx_path,
         " exists (pass --force to replace it)");
 
-  const onnx::ModelProto model = bert_onnx_model(folder);
+  onnx::ModelProto model = bert_onnx_model(folder);
   validate(model, r.onnx_path);
   const onnx::GraphProto& g = model.graph();
   r.nodes = g.node_size();

@@ -1,5 +1,5 @@
-// `bertq export onnx`: writes an FP32 model folder as an ONNX model (export/onnx_export.h) that
-// ONNX Runtime runs with the input names of transformers' exporters.
+// `bertq export onnx`: writes a model folder (FP32 or INT8) as an ONNX model
+// (export/onnx_export.h) that ONNX Runtime runs with the input names of transformers' exporters.
 #include <cstdio>
 #include <memory>
 
@@ -30,9 +30,10 @@ Command reg("export", 42, [](CLI::App& app) {
   auto args = std::make_shared<ExportOnnxArgs>();
   auto* onnx = cmd->add_subcommand(
       "onnx",
-      "Write an FP32 model as ONNX (opset 17) for ONNX Runtime: inputs input_ids, attention_mask, "
-      "token_type_ids (int64 [batch, sequence]), output logits [batch, num_labels]");
-  add_model_option(onnx, "--model", args->model, "FP32 model folder")->required();
+      "Write a model as ONNX (opset 17) for ONNX Runtime: inputs input_ids, attention_mask, "
+      "token_type_ids (int64 [batch, sequence]), output logits [batch, num_labels]; an INT8 "
+      "folder (bertq quantize) keeps its INT8 Linears (MatMulInteger)");
+  add_model_option(onnx, "--model", args->model, "Model folder (FP32 or INT8)")->required();
   onnx->add_option("--out", args->out,
                    "FILE.onnx writes that file only; any other path is a folder that gets "
                    "model.onnx, config.json and the tokenizer files (what Optimum's "

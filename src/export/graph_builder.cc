@@ -20,28 +20,61 @@ std::string GraphBuilder::op(const std::string& type, const std::vector<std::str
   return n->output(0);
 }
 
-std::string GraphBuilder::weight(const std::string& name, const std::vector<int64_t>& dims,
-                                 const float* data) {
+namespace {
+
+size_t element_size(onnx::TensorProto::DataType type) {
+  switch (type) {
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+      return 1;
+    case onnx::TensorProto::INT64:
+      return 8;
+    default:  // FLOAT, INT32
+      return 4;
+  }
+}
+
+template <typename T>
+std::vector<T> transposed(const T* data, int64_t rows, int64_t cols) {
+  std::vector<T> t(size_t(rows * cols));
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) t[size_t(c * rows + r)] = data[r * cols + c];
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string GraphBuilder::tensor(const std::string& name, onnx::TensorProto::DataType type,
+                                 const std::vector<int64_t>& dims, const void* data) {
   onnx::TensorProto* t = graph_->add_initializer();
   t->set_name(name);
-  t->set_data_type(onnx::TensorProto::FLOAT);
+  t->set_data_type(type);
   int64_t n = 1;
   for (int64_t d : dims) {
     t->add_dims(d);
     n *= d;
   }
-  // raw_data is little-endian, as the floats are in memory on x86-64.
-  t->set_raw_data(data, size_t(n) * sizeof(float));
+  // raw_data is little-endian, as the values are in memory on x86-64.
+  t->set_raw_data(data, size_t(n) * element_size(type));
   return name;
+}
+
+std::string GraphBuilder::weight(const std::string& name, const std::vector<int64_t>& dims,
+                                 const float* data) {
+  return tensor(name, onnx::TensorProto::FLOAT, dims, data);
 }
 
 std::string GraphBuilder::weight_transposed(const std::string& name, const float* data,
                                             int64_t rows, int64_t cols) {
-  std::vector<float> t(size_t(rows * cols));
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = 0; c < cols; ++c) t[size_t(c * rows + r)] = data[r * cols + c];
-  }
-  return weight(name + "_t", {cols, rows}, t.data());
+  return tensor(name + "_t", onnx::TensorProto::FLOAT, {cols, rows},
+                transposed(data, rows, cols).data());
+}
+
+std::string GraphBuilder::weight_transposed(const std::string& name, const int8_t* data,
+                                            int64_t rows, int64_t cols) {
+  return tensor(name + "_t", onnx::TensorProto::INT8, {cols, rows},
+                transposed(data, rows, cols).data());
 }
 
 onnx::TensorProto* GraphBuilder::constant(onnx::TensorProto::DataType type) {

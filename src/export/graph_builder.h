@@ -37,11 +37,16 @@ class GraphBuilder {
                  const std::vector<onnx::AttributeProto>& attributes = {},
                  const std::string& output = "");
 
-  // F32 initializer `name` with `dims`, copied from data (row-major).
+  // Initializer `name` of `type` with `dims`, copied from data (row-major, little-endian).
+  std::string tensor(const std::string& name, onnx::TensorProto::DataType type,
+                     const std::vector<int64_t>& dims, const void* data);
+  // F32 initializer (same).
   std::string weight(const std::string& name, const std::vector<int64_t>& dims, const float* data);
-  // F32 initializer "<name>_t" [cols, rows] holding the transpose of data [rows, cols]: a
-  // PyTorch Linear weight [out, in] becomes the right operand of MatMul (x [.., in]).
+  // Initializer "<name>_t" [cols, rows] holding the transpose of data [rows, cols] (F32 or
+  // INT8): a PyTorch Linear weight [out, in] becomes the right operand of MatMul (x [.., in]).
   std::string weight_transposed(const std::string& name, const float* data, int64_t rows,
+                                int64_t cols);
+  std::string weight_transposed(const std::string& name, const int8_t* data, int64_t rows,
                                 int64_t cols);
   // Constant initializers (named after the scope): an INT64 1-D tensor, INT64 and F32 scalars.
   std::string constant_i64(const std::vector<int64_t>& values);

@@ -1,9 +1,11 @@
 // export_onnx and the BERT graph: the interface transformers' exporters use (names, types,
-// dynamic axes, opset), every weight exported once (Linear weights transposed), the files
-// written for a .onnx path and for a folder, and the errors. That ONNX Runtime computes the
-// engine's logits with it is checked by onnx_runtime_check.py.
+// dynamic axes, opset), every weight exported once (Linear weights transposed), INT8 Linears
+// as the engine runs them, the files written for a .onnx path and for a folder, and the
+// errors. That ONNX Runtime computes the engine's logits with it is checked by
+// onnx_runtime_check.py.
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cstring>
 #include <tuple>
 
@@ -156,29 +158,78 @@ TEST(ExportOnnx, RefusesWhatTheGraphDoesNotComputeNamingIt) {
   EXPECT_FALSE(file_exists(tmp.file("m.onnx")));
 }
 
-TEST(ExportOnnx, RefusesAnInt8FolderNamingTheTensor) {
-  bertq::testing::TempDir tmp;
+// The folder as `bertq quantize` writes one: `i8` Linear weights in I8 with F32 scales.
+std::string int8_model(const bertq::testing::TempDir& tmp, const std::vector<std::string>& i8) {
   const std::string model = tiny_model(tmp);
-  io::ModelFolder f = io::ModelFolder::load(model);
-  // The folder as `bertq quantize` writes one: a Linear weight in I8 with its F32 scales.
-  const std::string q = io::tensor_name(BertTensor::Q_WEIGHT, 0);
+  const io::ModelFolder f = io::ModelFolder::load(model);
   io::SafeTensorsWriter w;
   for (const io::TensorView& t : f.weights.tensors()) {
-    if (t.name == q) {
-      w.add_owned(q, io::DType::I8, t.shape, std::vector<uint8_t>(size_t(t.numel()), 1));
-      w.add_f32(q + "_scale", {t.shape[0]}, std::vector<float>(size_t(t.shape[0]), 0.01f));
+    if (std::find(i8.begin(), i8.end(), t.name) != i8.end()) {
+      std::vector<uint8_t> q(size_t(t.numel()));
+      for (size_t i = 0; i < q.size(); ++i) q[i] = uint8_t(int8_t(int(i % 255) - 127));
+      w.add_owned(t.name, io::DType::I8, t.shape, q);
+      w.add_f32(t.name + "_scale", {t.shape[0]}, std::vector<float>(size_t(t.shape[0]), 0.01f));
     } else {
       w.add(t.name, t.dtype, t.shape, t.data, t.nbytes);
     }
   }
-  const std::string int8 = tmp.file("int8");
-  io::write_model_folder(int8, f.config, w, model);
+  io::write_model_folder(tmp.file("int8"), f.config, w, model);
+  return tmp.file("int8");
+}
+
+int count_ops(const onnx::GraphProto& g, const std::string& type) {
+  int n = 0;
+  for (const onnx::NodeProto& node : g.node()) n += node.op_type() == type;
+  return n;
+}
+
+TEST(BertGraph, Int8LinearsRunAsMatMulIntegerOverTransposedInt8Weights) {
+  bertq::testing::TempDir tmp;
+  const std::string ffn = io::tensor_name(BertTensor::FFN_IN_WEIGHT, 0);
+  const io::ModelFolder f = io::ModelFolder::load(int8_model(tmp, {ffn}));
+  const onnx::GraphProto g = bert_onnx_model(f).graph();
+  EXPECT_EQ(count_ops(g, "MatMulInteger"), 1);
+  const onnx::TensorProto* w = initializer(g, ffn + "_t");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->data_type(), onnx::TensorProto::INT8);
+  ASSERT_EQ(w->dims_size(), 2);
+  EXPECT_EQ(w->dims(0), 16);
+  EXPECT_EQ(w->dims(1), 32);
+  const auto* src = static_cast<const int8_t*>(f.weights.get(ffn).data);
+  for (int r = 0; r < 32; ++r) {
+    for (int c = 0; c < 16; ++c) ASSERT_EQ(int8_t(w->raw_data()[c * 32 + r]), src[r * 16 + c]);
+  }
+  EXPECT_NE(initializer(g, ffn + "_scale"), nullptr);
+  EXPECT_NE(initializer(g, ffn + "_colsum"), nullptr);
+}
+
+TEST(BertGraph, QkvIsInt8OnlyWhenAllThreeAre) {
+  const std::string q = io::tensor_name(BertTensor::Q_WEIGHT, 0),
+                    k = io::tensor_name(BertTensor::K_WEIGHT, 0),
+                    v = io::tensor_name(BertTensor::V_WEIGHT, 0);
+  bertq::testing::TempDir all, mixed;
+  EXPECT_EQ(count_ops(bert_onnx_model(io::ModelFolder::load(int8_model(all, {q, k, v}))).graph(),
+                      "MatMulInteger"),
+            3);
+  // Q and K in I8, V kept FP32: the engine dequantizes Q and K and runs all three in FP32.
+  const onnx::GraphProto g =
+      bert_onnx_model(io::ModelFolder::load(int8_model(mixed, {q, k}))).graph();
+  EXPECT_EQ(count_ops(g, "MatMulInteger"), 0);
+  const onnx::TensorProto* wq = initializer(g, q + "_t");
+  ASSERT_NE(wq, nullptr);
+  EXPECT_EQ(wq->data_type(), onnx::TensorProto::FLOAT);
+  EXPECT_FLOAT_EQ(floats(*wq)[0], -127 * 0.01f);  // q[0, 0] · scale[0]
+}
+
+TEST(ExportOnnx, RefusesAnInt8ClassifierNamingIt) {
+  bertq::testing::TempDir tmp;
+  const std::string model = int8_model(tmp, {io::tensor_name(BertTensor::CLASSIFIER_WEIGHT)});
   try {
-    export_onnx(int8, tmp.file("m.onnx"), false);
-    FAIL() << "exported an INT8 folder";
+    export_onnx(model, tmp.file("m.onnx"), false);
+    FAIL() << "exported an I8 classifier";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::UNSUPPORTED);
-    EXPECT_NE(std::string(e.what()).find(q + " is I8"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("classifier.weight is I8"), std::string::npos) << e.what();
   }
 }
 

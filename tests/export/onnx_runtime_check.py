@@ -15,6 +15,8 @@ Exit 77 (CTest: skipped) with a message when ONNX Runtime is not in the project'
 
   .venv/bin/python tests/export/onnx_runtime_check.py --bertq build/src/cli/bertq \
       --shared ../shared [--pretrained DIR (default: scripts/pretrained-dir.sh)] [--json FILE]
+  # one folder only, on more reviews (an INT8 one with the FP32 folder it came from):
+  ... --model INT8_DIR --fp32 FP32_DIR --reviews 200 --max-length 256
 """
 import argparse
 import functools
@@ -48,7 +50,7 @@ BATCH_SIZES = (1, 5)
 MAX_LENGTHS = (16, 128)
 
 
-def imdb_reviews(shared, n=16):
+def imdb_reviews(shared, n):
     path = os.path.join(shared or "", "data/imdb/test.jsonl.gz")
     if not shared or not os.path.exists(path):
         print(f"{path}: absent (a user's machine): built-in texts only")
@@ -129,7 +131,8 @@ def int8_verdict(got, want, fp32):
                            "max_ratio_to_int8_error": float(ratio.max())}
 
 
-def check_model(bertq, name, model, texts_file, tmp, fp32_model=None):
+def check_model(bertq, name, model, texts_file, tmp, fp32_model=None, lengths=MAX_LENGTHS,
+                batch_sizes=BATCH_SIZES):
     """FP32 (fp32_model None): every text within TOLERANCE. INT8: int8_verdict against the
     FP32 folder it was quantized from."""
     onnx_path = os.path.join(tmp, name + ".onnx")
@@ -140,16 +143,18 @@ def check_model(bertq, name, model, texts_file, tmp, fp32_model=None):
     names = [i.name for i in session.get_inputs()]
     assert names == ["input_ids", "attention_mask", "token_type_ids"], names
     results, ok = [], True
-    for max_length in MAX_LENGTHS:
+    for max_length in lengths:
         ids, want = engine_outputs(bertq, model, texts_file, max_length)
         if fp32_model:
             fp32 = engine_outputs(bertq, fp32_model, texts_file, max_length)[1]
         # INT8: the dynamic axes are shown by FP32; one batch size.
-        for batch_size in BATCH_SIZES[-1:] if fp32_model else BATCH_SIZES:
+        for batch_size in batch_sizes[-1:] if fp32_model else batch_sizes:
             got = onnx_logits(session, ids, batch_size)
             r = {"model": name, "max_length": max_length, "batch_size": batch_size,
-                 "texts": len(ids), "max_relative_difference": relative_difference(got, want)}
-            line = f"max relative logit difference {r['max_relative_difference']:.2e}"
+                 "texts": len(ids), "max_relative_difference": relative_difference(got, want),
+                 "labels_equal": int((got.argmax(axis=1) == want.argmax(axis=1)).sum())}
+            line = (f"max relative logit difference {r['max_relative_difference']:.2e}, "
+                    f"labels equal {r['labels_equal']}/{len(ids)}")
             if fp32_model:
                 good, more = int8_verdict(got, want, fp32)
                 r.update(more)
@@ -172,8 +177,18 @@ def main():
     ap.add_argument("--pretrained", default=pretrained_dir(),
                     help="the MiniLM folder (skipped when absent)")
     ap.add_argument("--json", default="", help="write the measurements here")
+    ap.add_argument("--model", default="", help="measure this folder only (README figures)")
+    ap.add_argument("--fp32", default="", help="--model is INT8, quantized from this folder")
+    ap.add_argument("--reviews", type=int, default=16, help="IMDB test reviews")
+    ap.add_argument("--max-length", type=int, default=0, help="--model: tokens per text")
     a = ap.parse_args()
-    texts = BUILTIN_TEXTS + imdb_reviews(a.shared)
+    texts = BUILTIN_TEXTS + imdb_reviews(a.shared, a.reviews)
+    if a.model:
+        with tempfile.TemporaryDirectory() as tmp:
+            ok, results = check_model(a.bertq, os.path.basename(a.model.rstrip("/")), a.model,
+                                      write_texts(texts, tmp), tmp, a.fp32 or None,
+                                      (a.max_length or MAX_LENGTHS[-1],), (8,))
+        finish(a, ok, results)
     with tempfile.TemporaryDirectory() as tmp:
         texts_file = write_texts(texts, tmp)
         # The tiny model: a WordPiece vocabulary trained on the texts, 2 random layers.
@@ -202,13 +217,18 @@ def main():
         else:
             print(f"pretrained MiniLM absent ({a.pretrained}; "
                   "scripts/setup.sh --pretrained places it): tiny model only")
+    finish(a, ok, results)
+
+
+def finish(a, ok, results):
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"onnxruntime": ort.__version__, "tolerance": TOLERANCE,
                        "results": results}, f, indent=1)
     fp32 = [r["max_relative_difference"] for r in results if "equal_share" not in r]
-    print(f"FP32: max relative logit difference over all runs {max(fp32):.2e} "
-          f"(tolerance {TOLERANCE:g})")
+    if fp32:
+        print(f"FP32: max relative logit difference over all runs {max(fp32):.2e} "
+              f"(tolerance {TOLERANCE:g})")
     sys.exit(0 if ok else 1)
 
 

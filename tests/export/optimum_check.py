@@ -42,7 +42,7 @@ def main():
         print(f"skipping: the pretrained MiniLM is absent ({a.pretrained}; "
               "scripts/setup.sh --pretrained places it)")
         sys.exit(common.SKIP)
-    texts = common.BUILTIN_TEXTS + common.imdb_reviews(a.shared)
+    texts = common.BUILTIN_TEXTS + common.imdb_reviews(a.shared, 16)
     with tempfile.TemporaryDirectory() as tmp:
         texts_file = common.write_texts(texts, tmp)
         out = os.path.join(tmp, "onnx")

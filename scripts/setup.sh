@@ -14,16 +14,20 @@
 #                                 # `bertq download model` with internet.
 #   scripts/setup.sh --reference  # also the reference stack of the exactness tests: Debian's
 #                                 # python3-torch and PyPI's transformers in .venv
+#   scripts/setup.sh --onnx       # also what the ONNX export tests run (implies --reference):
+#                                 # PyPI's onnxruntime and optimum in .venv, pinned with hashes
+#                                 # in scripts/onnx-requirements.txt
 # Flags combine. The .venv uses Debian's /usr/bin/python3 and sees its packages (torch, numpy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bench=0 pretrained=0 reference=0
+bench=0 pretrained=0 reference=0 onnx=0
 for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
     --pretrained) pretrained=1 ;;
     --reference) reference=1 ;;
-    *) echo "setup: unknown option $arg (--bench, --pretrained, --reference)" >&2; exit 2 ;;
+    --onnx) onnx=1 reference=1 ;;
+    *) echo "setup: unknown option $arg (--bench, --pretrained, --reference, --onnx)" >&2; exit 2 ;;
   esac
 done
 
@@ -41,6 +45,7 @@ PACKAGES=(
   libcpp-httplib-dev                  # the HTTP server (bertq serve) and test servers
   libarchive-dev                      # reading aclImdb_v1.tar.gz in place
   libcurl4-openssl-dev                # downloads (models, datasets)
+  libonnx-dev libprotobuf-dev         # bertq export onnx: ONNX's protobuf classes and checker
   libssl-dev                          # SHA-256 (OpenSSL EVP) to verify downloads
   zlib1g-dev                          # gzip JSON Lines
   libgtest-dev libgmock-dev googletest  # unit tests
@@ -57,6 +62,9 @@ if [ "$pretrained" = 1 ] || [ "$reference" = 1 ]; then
 fi
 if [ "$reference" = 1 ]; then
   PACKAGES+=(python3-torch)           # the reference forward pass (transformers runs on it)
+fi
+if [ "$onnx" = 1 ]; then
+  PACKAGES+=(python3-numpy)           # onnxruntime's arrays (its other packages come from PyPI)
 fi
 if [ "$bench" = 1 ]; then
   PACKAGES+=(
@@ -110,6 +118,13 @@ if [ "$reference" = 1 ]; then
   .venv/bin/python -c 'import transformers' 2>/dev/null ||
     .venv/bin/pip install -q -r scripts/reference-requirements.txt
   echo "setup: reference stack in .venv ($(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'))"
+fi
+
+if [ "$onnx" = 1 ]; then
+  venv
+  .venv/bin/python -c 'import onnxruntime, onnx, optimum' 2>/dev/null ||
+    .venv/bin/pip install -q --no-deps --require-hashes -r scripts/onnx-requirements.txt
+  echo "setup: ONNX Runtime in .venv ($(.venv/bin/python -c 'import onnxruntime, optimum.version; print("onnxruntime", onnxruntime.__version__, "optimum", optimum.version.__version__)'))"
 fi
 
 if [ "$pretrained" = 1 ]; then

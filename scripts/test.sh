@@ -3,8 +3,9 @@
 # Tests that need ../shared (golden outputs, IMDB) skip with a message where it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The pretrained checkpoint and the reference stack (transformers) for the exactness tests.
-scripts/setup.sh --pretrained --reference
+# The pretrained checkpoint and the reference stack (transformers) for the exactness tests;
+# ONNX Runtime and Optimum for the ONNX export's.
+scripts/setup.sh --pretrained --reference --onnx
 scripts/build.sh
 ref="${BUILD_DIR:-build}/pretrained-reference"
 if [ ! -f "$ref/forward.safetensors" ]; then

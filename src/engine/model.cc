@@ -21,27 +21,12 @@ kernels::GemmType gemm_type(Compute c) {
   return c == Compute::BF16 ? kernels::GemmType::BF16 : kernels::GemmType::F32;
 }
 
-// The F32 "<name>_scale" (or other suffix) sibling of a quantized tensor, copied out of the
-// mapping (which need not be 4-byte aligned); `expected` elements.
-std::vector<float> f32_sibling(const io::WeightStore& w, const std::string& name,
-                               const std::string& suffix, int64_t expected) {
-  const io::TensorView* v = w.find(name + suffix);
-  check(v != nullptr, ErrorCode::NOT_FOUND, w.source(), ": tensor ", name, " is I8 but ", name,
-        suffix, " is missing");
-  check(v->dtype == DType::F32 && v->numel() == expected, ErrorCode::CORRUPT_FILE, w.source(),
-        ": tensor ", name, suffix, ": expected F32 with ", expected, " elements, got ",
-        io::dtype_name(v->dtype), " ", v->shape_str());
-  std::vector<float> out(static_cast<size_t>(expected));
-  std::memcpy(out.data(), v->data, out.size() * sizeof(float));
-  return out;
-}
-
 EmbeddingTable embedding_table(const io::WeightStore& w, BertTensor t, bool* quantized) {
   EmbeddingTable e;
   const io::TensorView& v = w.get(t);
   if (v.dtype == DType::I8) {
     e.i8 = static_cast<const int8_t*>(v.data);
-    e.scale = f32_sibling(w, v.name, "_scale", v.shape[0]);
+    e.scale = w.f32_sibling(v.name, "_scale", v.shape[0]);
     *quantized = true;
   } else {
     e.f32 = w.f32(t);
@@ -78,12 +63,12 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
     for (auto* v : views) {
       const auto* p = static_cast<const int8_t*>(v->data);
       q.insert(q.end(), p, p + v->numel());
-      const auto s = f32_sibling(w, v->name, "_scale", v->shape[0]);
+      const auto s = w.f32_sibling(v->name, "_scale", v->shape[0]);
       scale.insert(scale.end(), s.begin(), s.end());
     }
     std::optional<StaticRange> range;
     if (w.find(views[0]->name + "_input_range")) {
-      const auto r = f32_sibling(w, views[0]->name, "_input_range", 2);
+      const auto r = w.f32_sibling(views[0]->name, "_input_range", 2);
       check(r[0] <= 0.f && r[1] >= 0.f, ErrorCode::CORRUPT_FILE, w.source(), ": tensor ",
             views[0]->name, "_input_range: expected lo <= 0 <= hi, got [", r[0], ", ", r[1], "]");
       range = StaticRange{r[0], r[1]};
@@ -102,7 +87,7 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
     const io::TensorView* v = views[i];
     const size_t n = size_t(v->numel());
     if (v->dtype == DType::I8) {
-      const auto s = f32_sibling(w, v->name, "_scale", v->shape[0]);
+      const auto s = w.f32_sibling(v->name, "_scale", v->shape[0]);
       const auto* p = static_cast<const int8_t*>(v->data);
       for (size_t j = 0; j < n; ++j) f[off + j] = float(p[j]) * s[j / size_t(K)];
     } else {

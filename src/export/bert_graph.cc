@@ -46,17 +46,6 @@ class BertGraph {
 
  private:
   bool is_i8(BertTensor t, int layer = -1) const { return w_.get(t, layer).dtype == io::DType::I8; }
-  // The F32 sibling "<name><suffix>" of an I8 tensor (copied: the mapping need not be aligned).
-  std::vector<float> sibling(const std::string& name, const std::string& suffix,
-                             int64_t expected) const {
-    const io::TensorView* v = w_.find(name + suffix);
-    check(v != nullptr && v->dtype == io::DType::F32 && v->numel() == expected,
-          ErrorCode::CORRUPT_FILE, w_.source(), ": tensor ", name, suffix, ": expected F32 with ",
-          expected, " elements beside the I8 ", name);
-    std::vector<float> out(static_cast<size_t>(expected));
-    std::memcpy(out.data(), v->data, out.size() * sizeof(float));
-    return out;
-  }
   // A tensor under its own name and shape (1-D parameters, F32 embedding tables).
   std::string param(BertTensor t, int layer = -1) {
     return g_.weight(io::tensor_name(t, layer), w_.get(t, layer).shape, w_.f32(t, layer));
@@ -70,7 +59,7 @@ class BertGraph {
     std::vector<float> deq;
     const float* data = nullptr;
     if (v.dtype == io::DType::I8) {
-      const std::vector<float> s = sibling(v.name, "_scale", v.shape[0]);
+      const std::vector<float> s = w_.f32_sibling(v.name, "_scale", v.shape[0]);
       const auto* q = static_cast<const int8_t*>(v.data);
       deq.resize(size_t(v.numel()));
       for (size_t j = 0; j < deq.size(); ++j) deq[j] = float(q[j]) * s[j / size_t(v.shape[1])];
@@ -87,7 +76,7 @@ class BertGraph {
   QuantizedInput quantize(const std::string& x, const std::string& weight_name) {
     const float qmax = float(kQMax);
     if (w_.find(weight_name + "_input_range")) {
-      const std::vector<float> r = sibling(weight_name, "_input_range", 2);
+      const std::vector<float> r = w_.f32_sibling(weight_name, "_input_range", 2);
       float scale = 0, inv = 0;
       int32_t zero = 0;
       kernels::activation_params_ref(r[0], r[1], kQMax, &scale, &inv, &zero);
@@ -137,7 +126,7 @@ class BertGraph {
         g_.tensor(v.name + "_colsum", onnx::TensorProto::INT32, {N}, colsum.data());
     const std::string a = g_.op("Cast", {g_.op("Sub", {acc, g_.op("Mul", {zero, sums})})},
                                 {MakeAttribute("to", int64_t{onnx::TensorProto::FLOAT})});
-    const std::vector<float> ws = sibling(v.name, "_scale", N);
+    const std::vector<float> ws = w_.f32_sibling(v.name, "_scale", N);
     const std::string scaled =
         g_.op("Mul", {g_.op("Mul", {a, in.scale}), g_.weight(v.name + "_scale", {N}, ws.data())});
     return g_.op("Add", {scaled, param(bias, layer)});
@@ -161,7 +150,7 @@ class BertGraph {
     const io::TensorView& v = w_.get(t);
     if (v.dtype != io::DType::I8) return select(param(t));
     const std::string q = g_.tensor(v.name, onnx::TensorProto::INT8, v.shape, v.data);
-    const std::vector<float> s = sibling(v.name, "_scale", v.shape[0]);
+    const std::vector<float> s = w_.f32_sibling(v.name, "_scale", v.shape[0]);
     const std::string scale = g_.weight(v.name + "_scale", {v.shape[0]}, s.data());
     const std::string rows =
         g_.op("Cast", {select(q)}, {MakeAttribute("to", int64_t{onnx::TensorProto::FLOAT})});

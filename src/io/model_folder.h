@@ -51,6 +51,11 @@ class WeightStore {
   // The F32 data of a tensor; UNSUPPORTED if it is stored as another dtype (e.g. I8).
   const float* f32(BertTensor t, int layer = -1) const;
   const float* f32(const std::string& canonical_name) const;
+  // The F32 sibling "<name><suffix>" of an I8 tensor ("_scale", "_input_range"), copied (the
+  // mapping need not be 4-byte aligned); NOT_FOUND / CORRUPT_FILE unless it has `expected`
+  // elements.
+  std::vector<float> f32_sibling(const std::string& name, const std::string& suffix,
+                                 int64_t expected) const;
 
   // File tensors (canonical ones in all_tensor_names order, then extras by name), then the
   // initialised ones.

@@ -175,6 +175,19 @@ const float* WeightStore::f32(BertTensor t, int layer) const {
   return f32(tensor_name(t, layer));
 }
 
+std::vector<float> WeightStore::f32_sibling(const std::string& name, const std::string& suffix,
+                                            int64_t expected) const {
+  const TensorView* v = find(name + suffix);
+  check(v != nullptr, ErrorCode::NOT_FOUND, source_, ": tensor ", name, " is I8 but ", name, suffix,
+        " is missing");
+  check(v->dtype == DType::F32 && v->numel() == expected, ErrorCode::CORRUPT_FILE, source_,
+        ": tensor ", name, suffix, ": expected F32 with ", expected, " elements, got ",
+        dtype_name(v->dtype), " ", v->shape_str());
+  std::vector<float> out(static_cast<size_t>(expected));
+  std::memcpy(out.data(), v->data, out.size() * sizeof(float));
+  return out;
+}
+
 std::vector<std::string> WeightStore::names() const {
   std::vector<std::string> out;
   out.reserve(views_.size());

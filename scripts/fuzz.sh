@@ -2,8 +2,10 @@
 # Coverage-guided fuzzing with clang + libFuzzer (+ASan/UBSan) in build-fuzz/.
 #   scripts/fuzz.sh                     # list the targets
 #   scripts/fuzz.sh tokenizer_fuzz 60   # fuzz one target for 60 s
-#   scripts/fuzz.sh all 600             # every target in turn, 600 s each: a table of runs,
-#                                       # coverage and crashes, and build-fuzz/fuzz-report.json
+#   scripts/fuzz.sh all 600             # every target in turn, 600 s each
+#   scripts/fuzz.sh "csv_fuzz jsonl_fuzz" 600   # some of them
+# Each call updates its targets' rows in build-fuzz/fuzz-report.json (runs, coverage, crashes,
+# seconds, commit) and prints the table of every target run so far.
 # Corpora are kept in build-fuzz/corpus/NAME (grown run after run); fuzz/seeds/NAME, where it
 # exists, seeds them (read only). A crash, leak or timeout leaves its input in
 # build-fuzz/crashes/NAME/ (replay: build-fuzz/fuzz/NAME FILE).
@@ -24,17 +26,19 @@ secs=${2:-60}
 # shellcheck disable=SC2086
 cmake --build build-fuzz -j "$(nproc)" --target $run_list
 
-report=build-fuzz/fuzz-report.json
+# Absolute paths: a target may change its working directory (dataset_fuzz works in a sandbox).
+out=$PWD/build-fuzz
+report=$out/fuzz-report.json
 rows=()
 for t in $run_list; do
-  corpus=build-fuzz/corpus/$t crashes=build-fuzz/crashes/$t log=build-fuzz/logs/$t.log
-  mkdir -p "$corpus" "$crashes" build-fuzz/logs
+  corpus=$out/corpus/$t crashes=$out/crashes/$t log=$out/logs/$t.log
+  mkdir -p "$corpus" "$crashes" "$out/logs"
   seeds=()
-  [ -d "fuzz/seeds/$t" ] && seeds=("fuzz/seeds/$t")
+  [ -d "fuzz/seeds/$t" ] && seeds=("$PWD/fuzz/seeds/$t")
   before=$(ls "$crashes" | wc -l)
   start=$(date +%s)
   set +e
-  "build-fuzz/fuzz/$t" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
+  "$out/fuzz/$t" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$crashes/" "$corpus" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   set -e
@@ -46,19 +50,20 @@ for t in $run_list; do
   found=$(($(ls "$crashes" | wc -l) - before))
   units=$(ls "$corpus" | wc -l)
   echo "$t: ${wall} s, $runs runs, cov $cov, ft $ft, corpus $units, crashes $found (exit $rc; log $log)"
-  rows+=("{\"target\":\"$t\",\"seconds\":$wall,\"runs\":$runs,\"cov\":$cov,\"ft\":$ft,\"corpus\":$units,\"crashes\":$found,\"exit\":$rc}")
+  rows+=("{\"target\":\"$t\",\"seconds\":$wall,\"runs\":$runs,\"cov\":$cov,\"ft\":$ft,\"corpus\":$units,\"crashes\":$found,\"exit\":$rc,\"seconds_asked\":$secs,\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\"}")
 done
-if [ "$1" = all ]; then
-  {
-    echo "{\"seconds_each\": $secs, \"cpu\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\","
-    echo " \"date\": \"$(date -u +%FT%TZ)\", \"targets\": ["
-    (IFS=$',\n'; echo "  ${rows[*]}")
-    echo "]}"
-  } >"$report.tmp"
+
+# Each target's latest row replaces its earlier one in the report (runs of single targets,
+# also in parallel, add up to the table); the table lists every target in the report.
+(
+  flock 9
+  [ -s "$report" ] || echo '{"targets": []}' >"$report"
+  printf '%s\n' "${rows[@]}" | jq -s --slurpfile old "$report" \
+    --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
+    '. as $new | {cpu: $cpu, targets: ([$old[0].targets[] | select(.target as $t | ($new | map(.target) | index($t)) == null)] + $new | sort_by(.target))}' \
+    >"$report.tmp"
   mv "$report.tmp" "$report"
-  printf '\n| target | seconds | runs | cov | corpus | crashes |\n| --- | ---: | ---: | ---: | ---: | ---: |\n'
-  for r in "${rows[@]}"; do
-    echo "$r" | sed -E 's/.*"target":"([^"]+)","seconds":([0-9]+),"runs":([0-9]+),"cov":([0-9]+),"ft":[0-9]+,"corpus":([0-9]+),"crashes":([0-9]+).*/| \1 | \2 | \3 | \4 | \5 | \6 |/'
-  done
-  echo "report: $report"
-fi
+) 9>"$out/fuzz-report.lock"
+printf '\n| target | seconds | runs | cov | corpus | crashes | commit |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n'
+jq -r '.targets[] | "| \(.target) | \(.seconds) | \(.runs) | \(.cov) | \(.corpus) | \(.crashes) | \(.commit // "") |"' "$report"
+echo "report: $report"

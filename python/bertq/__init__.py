@@ -27,10 +27,11 @@ __all__ = [
 
 
 class Classifier(_bertq.Classifier):
-    """A text classifier: Classifier(model, threads=0, compute="fp32", max_length=None,
-    truncation=None, head_tokens=None, batch_size=8). Tokenization follows `bertq predict`:
-    an argument given here, else the model's config.json "bertq" block, else the defaults.
-    Thread-safe: threads may share one Classifier; predictions release the GIL."""
+    """A text classifier: Classifier(model, threads, compute, max_length, truncation,
+    head_tokens, batch_size), with the defaults of `bertq predict` (the C++ library's; see
+    help(bertq._bertq.Classifier)). Tokenization follows `bertq predict`: an argument given
+    here, else the model's config.json "bertq" block, else the defaults. Thread-safe: threads
+    may share one Classifier; predictions release the GIL."""
 
     def predict(self, inputs, return_all=False, return_probs=False):
         """What a transformers text-classification pipeline returns: for a str a list with one

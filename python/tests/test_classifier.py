@@ -107,6 +107,7 @@ def test_predict_releases_the_gil(tiny_model):
     def count():
         while not stop.is_set():
             stamps.append(time.perf_counter())
+            time.sleep(0.001)
 
     counter = threading.Thread(target=count)
     counter.start()

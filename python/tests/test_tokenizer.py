@@ -5,6 +5,7 @@
 import gzip
 import json
 import os
+import re
 
 import pytest
 
@@ -49,14 +50,14 @@ def test_pairs_special_ids_and_decode(tiny_model):
     assert tok.decode(tok.encode("the movie was great!").ids) == "the movie was great!"
     assert tok.tokens(tok.encode("films").ids) == ["[CLS]", "film", "##s", "[SEP]"]
     assert tok.token_to_id("movie") == 6 and tok.token_to_id("nope") is None
-    assert tok.vocab_size == 23 and tok.pad_id == 0
+    assert tok.vocab_size == 22 and tok.pad_id == 0
     over = tok.encode("the movie was great and fun", max_length=5, return_overflow=True)
     assert len(over) == 5 and over.overflowing
 
 
 def test_errors_name_the_path(tmp_path):
     missing = str(tmp_path / "no-such-tokenizer")
-    with pytest.raises(bertq.Error, match=missing):
+    with pytest.raises(bertq.Error, match=re.escape(missing)):
         bertq.Tokenizer(missing)
 
 

@@ -7,7 +7,7 @@
     report = bertq.quantize("models/imdb", "models/imdb-int8", eval="imdb:test")
 
 Errors of the C++ library raise bertq.Error (a RuntimeError; InvalidArgumentError is also a
-ValueError) with its message; .code names the kind ("NOT_FOUND", ...).
+ValueError) with its message; .code names the kind ("not found", ...).
 """
 
 import json as _json

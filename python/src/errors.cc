@@ -1,5 +1,5 @@
 // bertq::Error becomes bertq.Error (a RuntimeError) with the C++ message and .code, the
-// ErrorCode's name ("NOT_FOUND", "CORRUPT_FILE", ...); INVALID_ARGUMENT becomes
+// kind (core::error_code_name: "not found", "corrupt file", ...); INVALID_ARGUMENT becomes
 // bertq.InvalidArgumentError, a subclass of both bertq.Error and ValueError.
 #include <Python.h>
 

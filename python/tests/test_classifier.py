@@ -127,7 +127,7 @@ def test_errors_carry_the_message(tmp_path):
     missing = str(tmp_path / "no-such-model")
     with pytest.raises(bertq.Error) as e:
         bertq.Classifier(missing)
-    assert missing in str(e.value) and e.value.code == "NOT_FOUND"
+    assert missing in str(e.value) and e.value.code == "not found"
     assert isinstance(e.value, RuntimeError)
 
 
@@ -135,7 +135,7 @@ def test_invalid_arguments_are_value_errors(tiny_model):
     with pytest.raises(bertq.InvalidArgumentError, match="max-length 1000") as e:
         bertq.Classifier(tiny_model, max_length=1000)
     assert isinstance(e.value, ValueError) and isinstance(e.value, bertq.Error)
-    assert e.value.code == "INVALID_ARGUMENT"
+    assert e.value.code == "invalid argument"
     with pytest.raises(ValueError, match="truncation"):
         bertq.Classifier(tiny_model, truncation="middle")
     with pytest.raises(ValueError, match="batch size 0"):

@@ -4,7 +4,8 @@
 # repository's committed HEAD into it, and runs, as root in a chroot with a clean environment
 # and no ../shared beside the clone:
 #   1. scripts/demo.sh   (the main job)
-#   2. scripts/test.sh   (the test suite)
+#   2. scripts/test.sh   (the test suite), then scripts/pip-check.sh (`pip install .` into a
+#      new virtual environment and one prediction with the installed package)
 # It prints the wall time of each and exits non-zero on the first failure. Too slow for CI
 # (a full install and build: tens of minutes on 2 cores); run it before resolving anything that
 # touches setup, build or the README's commands.
@@ -109,6 +110,7 @@ run_in_root() {  # NAME COMMAND: runs COMMAND in the clone inside the root, time
 
 [ "$only" = test ] || run_in_root demo scripts/demo.sh
 [ "$only" = demo ] || run_in_root test scripts/test.sh
+[ "$only" = demo ] || run_in_root pip scripts/pip-check.sh
 t_end=$(date +%s)
 printf 'check-fresh: passed in %dm%02ds on a bare Debian 12 root\n' $(((t_end - t_start) / 60)) \
   $(((t_end - t_start) % 60))

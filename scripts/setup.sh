@@ -3,7 +3,7 @@
 # Safe to run on a bare machine (as root, or with sudo available) and again on a ready one:
 # it installs only what is missing. Why each package is needed: see README.md, "Dependencies".
 #
-#   scripts/setup.sh              # build, test, run
+#   scripts/setup.sh              # build, test, run (and pytest in the project's .venv)
 #   scripts/setup.sh --bench      # also what bench/ needs for the side-by-side peers (ONNX
 #                                 # Runtime from npm, PyTorch, wrk's helpers)
 #   scripts/setup.sh --pretrained # also the pretrained checkpoint, offline (the demo uses it):
@@ -56,10 +56,9 @@ PACKAGES=(
                                       # (data-parallel training, src/train/dist)
   iproute2                            # `ip netns`: the two-machine test of tests/dist
   wrk                                 # HTTP load generator for bench/serve
+  python3 python3-venv                # the project's .venv for PyPI packages (pytest, ...)
+  python3-dev pybind11-dev            # the Python package's extension (python/, pip install .)
 )
-if [ "$pretrained" = 1 ] || [ "$reference" = 1 ]; then
-  PACKAGES+=(python3 python3-venv)    # the project's .venv for PyPI packages
-fi
 if [ "$reference" = 1 ]; then
   PACKAGES+=(python3-torch)           # the reference forward pass (transformers runs on it)
 fi
@@ -112,6 +111,11 @@ venv() {
     /usr/bin/python3 -m venv --system-site-packages .venv
   fi
 }
+
+# pytest for the Python package's tests (python/tests).
+venv
+.venv/bin/python -c 'import pytest' 2>/dev/null ||
+  .venv/bin/pip install -q --no-deps --require-hashes -r scripts/test-requirements.txt
 
 if [ "$reference" = 1 ]; then
   venv

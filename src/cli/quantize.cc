@@ -70,11 +70,7 @@ Command reg("quantize", 35, [](CLI::App& app) {
     if (max_length->count() > 0) a->job.max_length = a->max_length;
     a->job.options.scheme = quant::parse_scheme(a->scheme);
     a->job.options.observer = quant::parse_observer(a->observer);
-    check(a->embeddings == "int8" || a->embeddings == "fp32", ErrorCode::INVALID_ARGUMENT,
-          "--embeddings: expected int8 or fp32, got '", a->embeddings, "'");
-    a->job.options.int8_embeddings = a->embeddings == "int8";
-    check(!a->job.target.any() || !a->job.eval.empty(), ErrorCode::INVALID_ARGUMENT,
-          "--max-drop / --min-agreement need --eval DATA");
+    a->job.options.int8_embeddings = quant::parse_embeddings(a->embeddings);
     quant::run_quantize_job(a->job, [](const std::string& l) { std::printf("%s\n", l.c_str()); });
   });
 });

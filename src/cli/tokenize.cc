@@ -14,7 +14,6 @@
 
 #include "cli/command.h"
 #include "core/error.h"
-#include "core/file_util.h"
 #include "core/line_reader.h"
 #include "core/thread_pool.h"
 #include "text/tokenizer.h"
@@ -28,15 +27,6 @@ struct TokenizeOptions {
   int max_length = 0, head_tokens = 128, threads = 0;
   bool tokens = false, offsets = false, no_special = false, replace_invalid = false;
 };
-
-text::Tokenizer load_tokenizer(const std::string& path) {
-  if (dir_exists(path)) return text::Tokenizer::from_folder(path);
-  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
-    return text::Tokenizer::from_tokenizer_json(path);
-  }
-  check(file_exists(path), ErrorCode::NOT_FOUND, "--tokenizer ", path, ": no such folder or file");
-  return text::Tokenizer::from_vocab(path);
-}
 
 // The text of one input line, or false for a line to skip (blank lines in jsonl mode).
 bool line_text(const TokenizeOptions& o, const std::string& where, std::string& line,
@@ -92,7 +82,7 @@ void write_encodings(const TokenizeOptions& o, const text::Tokenizer& tok,
 void run(const TokenizeOptions& o) {
   check(o.format == "auto" || o.format == "lines" || o.format == "jsonl",
         ErrorCode::INVALID_ARGUMENT, "--format ", o.format, ": expected auto, lines or jsonl");
-  const text::Tokenizer tok = load_tokenizer(o.tokenizer);
+  const text::Tokenizer tok = text::Tokenizer::from_path(o.tokenizer);
   text::EncodeOptions eo;
   eo.max_length = o.max_length;
   eo.truncation = text::parse_truncation(o.truncation);

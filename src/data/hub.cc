@@ -145,6 +145,9 @@ std::string transformer_folder(const std::string& dir) {
 
 std::string resolve_model(const std::string& name_or_dir, const std::string& revision) {
   if (dir_exists(name_or_dir)) return transformer_folder(name_or_dir);
+  const bool path = name_or_dir.starts_with('/') || name_or_dir.starts_with("./") ||
+                    name_or_dir.starts_with("../");
+  check(!path, ErrorCode::NOT_FOUND, "model folder ", name_or_dir, ": no such folder");
   check_repo(name_or_dir);
   const std::string cached = model_cache_dir(name_or_dir, revision);
   bool complete = dir_exists(cached);

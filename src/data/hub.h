@@ -44,8 +44,9 @@ std::string download_model(const std::string& repo, const HubOptions& o = {});
 
 // A local model folder or a repo name already downloaded to the cache -> the folder holding
 // config.json: the folder itself, or the Transformer module's sub-folder of a
-// sentence-transformers folder (transformer_folder). Otherwise Error(NOT_FOUND) saying to run
-// `bertq download model NAME` or pass a folder.
+// sentence-transformers folder (transformer_folder). A path (/..., ./..., ../...) that is no
+// folder is Error(NOT_FOUND) naming it; a repo name not in the cache is Error(NOT_FOUND) saying
+// to run `bertq download model NAME` or pass a folder.
 std::string resolve_model(const std::string& name_or_dir, const std::string& revision = "main");
 // DIR itself when it has config.json, else the path of the Transformer module named in
 // DIR/modules.json (sentence-transformers); NOT_FOUND / CORRUPT_FILE naming the file otherwise.

@@ -39,6 +39,8 @@ eval::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
 
 nlohmann::json run_quantize_job(const QuantizeJob& job,
                                 const std::function<void(const std::string&)>& print) {
+  check(!job.target.any() || !job.eval.empty(), ErrorCode::INVALID_ARGUMENT,
+        "--max-drop / --min-agreement need --eval DATA");
   const io::ModelFolder fp32 = io::ModelFolder::load(job.model);
   QuantizeOptions o = job.options;
   nlohmann::json report = {{"model", job.model},

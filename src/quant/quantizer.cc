@@ -39,6 +39,11 @@ ObserverKind parse_observer(const std::string& s) {
   throw Error(ErrorCode::INVALID_ARGUMENT,
               cat("--observer: expected minmax, percentile or mse, got '", s, "'"));
 }
+bool parse_embeddings(const std::string& s) {
+  check(s == "int8" || s == "fp32", ErrorCode::INVALID_ARGUMENT,
+        "--embeddings: expected int8 or fp32, got '", s, "'");
+  return s == "int8";
+}
 const char* scheme_name(Scheme s) {
   return s == Scheme::STATIC ? "static" : "dynamic";
 }

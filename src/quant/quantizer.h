@@ -31,6 +31,7 @@ enum class ObserverKind { MINMAX, PERCENTILE, MSE };
 
 Scheme parse_scheme(const std::string& s);          // "dynamic" | "static"
 ObserverKind parse_observer(const std::string& s);  // "minmax" | "percentile" | "mse"
+bool parse_embeddings(const std::string& s);        // "int8" -> true | "fp32" -> false
 const char* scheme_name(Scheme s);
 const char* observer_name(ObserverKind o);
 

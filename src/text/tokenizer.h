@@ -56,6 +56,9 @@ class Tokenizer {
   // them overrides do_lower_case / strip_accents / tokenize_chinese_chars where it sets them
   // (as transformers' BertTokenizerFast does) and gives model_max_length.
   static Tokenizer from_folder(const std::string& dir);
+  // A folder (from_folder), a .json file (from_tokenizer_json) or a vocab.txt (from_vocab);
+  // NOT_FOUND naming the path when it is none of them.
+  static Tokenizer from_path(const std::string& path);
   static Tokenizer from_tokenizer_json(const std::string& path);
   // A BERT tokenizer over vocab.txt; strip_accents unset means "same as lowercase".
   static Tokenizer from_vocab(const std::string& vocab_txt, bool lowercase = true,

@@ -315,6 +315,15 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
   return TokenizerLoader::make(parse_tokenizer_json(path));
 }
 
+Tokenizer Tokenizer::from_path(const std::string& path) {
+  if (dir_exists(path)) return from_folder(path);
+  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+    return from_tokenizer_json(path);
+  }
+  check(file_exists(path), ErrorCode::NOT_FOUND, "tokenizer ", path, ": no such folder or file");
+  return from_vocab(path);
+}
+
 Tokenizer Tokenizer::from_folder(const std::string& dir) {
   const std::string cfg_path = join_path(dir, "tokenizer_config.json");
   json cfg = json::object();

@@ -4,14 +4,14 @@
 # repository's committed HEAD into it, and runs, as root in a chroot with a clean environment
 # and no ../shared beside the clone:
 #   1. scripts/demo.sh   (the main job)
-#   2. scripts/test.sh   (the test suite), then scripts/pip-check.sh (`pip install .` into a
-#      new virtual environment and one prediction with the installed package)
+#   2. scripts/test.sh   (the test suite)
+#   3. scripts/pip-check.sh (`pip install .` into a new virtual environment, one prediction)
 # It prints the wall time of each and exits non-zero on the first failure. Too slow for CI
 # (a full install and build: tens of minutes on 2 cores); run it before resolving anything that
 # touches setup, build or the README's commands.
 #
-#   sudo scripts/check-fresh.sh                 # both commands
-#   sudo scripts/check-fresh.sh --only demo     # or: --only test
+#   sudo scripts/check-fresh.sh                 # all three
+#   sudo scripts/check-fresh.sh --only demo     # or: --only test, --only pip (setup + pip-check)
 #   sudo scripts/check-fresh.sh --keep          # keep the root afterwards (to look inside)
 #
 # Needs root (debootstrap, chroot, mounts) and Debian's debootstrap (installed if missing). The
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     *) echo "check-fresh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-case "$only" in ""|demo|test) ;; *) echo "check-fresh: --only demo|test" >&2; exit 2 ;; esac
+case "$only" in ""|demo|test|pip) ;; *) echo "check-fresh: --only demo|test|pip" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "check-fresh: needs root (debootstrap, chroot)" >&2; exit 2; }
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -108,9 +108,9 @@ run_in_root() {  # NAME COMMAND: runs COMMAND in the clone inside the root, time
   tail -8 "$work/$name.log"
 }
 
-[ "$only" = test ] || run_in_root demo scripts/demo.sh
-[ "$only" = demo ] || run_in_root test scripts/test.sh
-[ "$only" = demo ] || run_in_root pip scripts/pip-check.sh
+case "$only" in ""|demo) run_in_root demo scripts/demo.sh ;; esac
+case "$only" in ""|test) run_in_root test scripts/test.sh ;; esac
+case "$only" in ""|pip) run_in_root pip scripts/pip-check.sh ;; esac
 t_end=$(date +%s)
 printf 'check-fresh: passed in %dm%02ds on a bare Debian 12 root\n' $(((t_end - t_start) / 60)) \
   $(((t_end - t_start) % 60))

@@ -10,13 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+scripts/setup.sh --pretrained >/dev/null  # the Debian libraries the build links, the checkpoint
 python3 -m venv "$tmp/v"
 "$tmp/v/bin/pip" install -q .
 model=${1:-}
-if [ -z "$model" ]; then
-  scripts/setup.sh --pretrained >/dev/null
-  model=$(scripts/pretrained-dir.sh)
-fi
+[ -n "$model" ] || model=$(scripts/pretrained-dir.sh)
 [ -e "$model" ] && model=$(realpath "$model")
 cd "$tmp"  # import the installed package, not python/bertq
 "$tmp/v/bin/python" -c 'import sys, bertq; print(bertq.Classifier(sys.argv[1]).predict("a wonderful film"))' "$model"

@@ -1,7 +1,8 @@
 // Checkpoints and model folders written by the trainer (internal header, includes libtorch).
 //
 // RUN/checkpoint/ holds model.safetensors (parameters), optimizer.safetensors (AdamW moments
-// "exp_avg.<param>" / "exp_avg_sq.<param>" and the dropout RNG state "rng.torch" as U8) and
+// "exp_avg.<param>" / "exp_avg_sq.<param>"; the dropout RNG state of every rank as U8, rank 0's
+// "rng.torch", rank r's "rng.torch.rank<r>", their number in the metadata "ranks") and
 // state.json (TrainState: optimizer step, epoch, next batch of the epoch, best metric, ...).
 // A folder is written completely under NAME.tmp, then swapped in by renames (NAME -> NAME.old,
 // NAME.tmp -> NAME, remove NAME.old); a reader falls back to NAME.old when a crash happened
@@ -17,6 +18,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "train/adamw.h"
 #include "train/bert_model.h"
@@ -42,14 +44,20 @@ void write_dir_atomic(const std::string& dir, const std::function<void(const std
 // The complete folder to read: dir, or dir.old after an interrupted swap; "" if none.
 std::string find_complete_dir(const std::string& dir);
 
+// This process's dropout RNG state (libtorch's default CPU generator) as U8 bytes.
+torch::Tensor rng_state();
+
 // `model`: the classifier, or any module whose parameters the optimizer holds (the masked-LM
-// pre-training model).
+// pre-training model). `rng_states`: every rank's rng_state(), in rank order ({rng_state()} in
+// one process).
 void save_checkpoint(const std::string& dir, torch::nn::Module& model, const AdamW& opt,
-                     const TrainState& state);
+                     const TrainState& state, const std::vector<torch::Tensor>& rng_states);
 // Returns nullopt when there is no checkpoint; throws CORRUPT_FILE on a damaged one (every
-// parameter of `model` must be in it).
+// parameter of `model` must be in it). Restores rank `rank`'s RNG state; INVALID_ARGUMENT when
+// the checkpoint was written by another number of ranks than `world` (one written before the
+// states of all ranks were kept gives its one state to every rank).
 std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Module& model,
-                                          AdamW& opt);
+                                          AdamW& opt, int rank = 0, int world = 1);
 
 // The step budget of a run: `examples` in batches of batch_size, grad_accum batches per
 // optimizer step, `epochs` epochs, capped at max_steps when > 0; warmup = ceil(ratio * total),
@@ -70,9 +78,10 @@ bool options_json_matches(const std::string& stored, const std::string& current)
 // exists) or, with `resume`, loads out_dir/checkpoint into model and opt (NOT_FOUND when there is
 // none; INVALID_ARGUMENT when it was started with other options, see options_json_matches) and cuts
 // the metrics log after its step. Returns the state to continue from. mlog nullptr: a rank that
-// does not write (train/loop.h), the log is left alone.
+// does not write (train/loop.h), the log is left alone. rank / world: see load_checkpoint.
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
-                           const std::string& options_json, bool resume, const MetricsLog* mlog);
+                           const std::string& options_json, bool resume, const MetricsLog* mlog,
+                           int rank = 0, int world = 1);
 
 // The starting weights of a run: model_dir/model.safetensors through `load` (it returns the
 // tensors the file lacked, left at their random initialisation, which are logged), else a log

@@ -1,8 +1,7 @@
 // Checkpoints and model folders written by the trainer (internal header, includes libtorch).
 //
 // RUN/checkpoint/ holds model.safetensors (parameters), optimizer.safetensors (AdamW moments
-// "exp_avg.<param>" / "exp_avg_sq.<param>"; the dropout RNG state of every rank as U8, rank 0's
-// "rng.torch", rank r's "rng.torch.rank<r>", their number in the metadata "ranks") and
+// "exp_avg.<param>" / "exp_avg_sq.<param>" and the dropout RNG state "rng.torch" as U8) and
 // state.json (TrainState: optimizer step, epoch, next batch of the epoch, best metric, ...).
 // A folder is written completely under NAME.tmp, then swapped in by renames (NAME -> NAME.old,
 // NAME.tmp -> NAME, remove NAME.old); a reader falls back to NAME.old when a crash happened
@@ -49,7 +48,8 @@ torch::Tensor rng_state();
 
 // `model`: the classifier, or any module whose parameters the optimizer holds (the masked-LM
 // pre-training model). `rng_states`: every rank's rng_state(), in rank order ({rng_state()} in
-// one process).
+// one process): rank 0's is "rng.torch", rank r's "rng.torch.rank<r>", their number the
+// metadata "ranks".
 void save_checkpoint(const std::string& dir, torch::nn::Module& model, const AdamW& opt,
                      const TrainState& state, const std::vector<torch::Tensor>& rng_states);
 // Returns nullopt when there is no checkpoint; throws CORRUPT_FILE on a damaged one (every

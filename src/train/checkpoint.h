@@ -43,9 +43,6 @@ void write_dir_atomic(const std::string& dir, const std::function<void(const std
 // The complete folder to read: dir, or dir.old after an interrupted swap; "" if none.
 std::string find_complete_dir(const std::string& dir);
 
-// This process's dropout RNG state (libtorch's default CPU generator) as U8 bytes.
-torch::Tensor rng_state();
-
 // `model`: the classifier, or any module whose parameters the optimizer holds (the masked-LM
 // pre-training model). `rng_states`: every rank's rng_state(), in rank order ({rng_state()} in
 // one process): rank 0's is "rng.torch", rank r's "rng.torch.rank<r>", their number the
@@ -58,6 +55,8 @@ void save_checkpoint(const std::string& dir, torch::nn::Module& model, const Ada
 // states of all ranks were kept gives its one state to every rank).
 std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                           AdamW& opt, int rank = 0, int world = 1);
+// This process's dropout RNG state (libtorch's default CPU generator) as U8 bytes.
+torch::Tensor rng_state();
 
 // The step budget of a run: `examples` in batches of batch_size, grad_accum batches per
 // optimizer step, `epochs` epochs, capped at max_steps when > 0; warmup = ceil(ratio * total),

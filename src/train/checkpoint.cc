@@ -34,10 +34,19 @@ nlohmann::json state_to_json(const TrainState& s) {
           {"options", nlohmann::json::parse(s.options_json.empty() ? "{}" : s.options_json)}};
 }
 
+// The name of rank r's RNG state in optimizer.safetensors.
+std::string rng_name(int rank) {
+  return rank == 0 ? "rng.torch" : cat("rng.torch.rank", rank);
+}
+
 }  // namespace
 
+torch::Tensor rng_state() {
+  return at::detail::getDefaultCPUGenerator().get_state().contiguous();
+}
+
 void save_checkpoint(const std::string& dir, torch::nn::Module& model, const AdamW& opt,
-                     const TrainState& state) {
+                     const TrainState& state, const std::vector<torch::Tensor>& rng_states) {
   write_dir_atomic(dir, [&](const std::string& tmp) {
     save_module_weights(model, tmp + "/model.safetensors");
     io::SafeTensorsWriter w;
@@ -47,8 +56,13 @@ void save_checkpoint(const std::string& dir, torch::nn::Module& model, const Ada
       const auto& c = keep.back();
       w.add(name, io::DType::F32, c.sizes().vec(), c.data_ptr<float>(), c.numel() * sizeof(float));
     }
-    auto rng = at::detail::getDefaultCPUGenerator().get_state().contiguous();
-    w.add("rng.torch", io::DType::U8, {rng.numel()}, rng.data_ptr<uint8_t>(), rng.numel());
+    for (size_t r = 0; r < rng_states.size(); ++r) {
+      keep.push_back(rng_states[r].to(torch::kUInt8).contiguous());
+      const auto& c = keep.back();
+      w.add(rng_name(static_cast<int>(r)), io::DType::U8, {c.numel()}, c.data_ptr<uint8_t>(),
+            c.numel());
+    }
+    w.set_metadata("ranks", std::to_string(rng_states.size()));
     w.set_metadata("adamw_step", std::to_string(opt.steps()));
     w.write(tmp + "/optimizer.safetensors");
     write_file_atomic(tmp + "/state.json", state_to_json(state).dump(2) + "\n");
@@ -56,7 +70,7 @@ void save_checkpoint(const std::string& dir, torch::nn::Module& model, const Ada
 }
 
 std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Module& model,
-                                          AdamW& opt) {
+                                          AdamW& opt, int rank, int world) {
   const std::string d = find_complete_dir(dir);
   if (d.empty()) return std::nullopt;
   const std::string state_path = d + "/state.json";
@@ -84,7 +98,7 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Mod
   io::SafeTensorsFile f(d + "/optimizer.safetensors");
   std::vector<std::pair<std::string, torch::Tensor>> named;
   for (const auto& t : f.tensors()) {
-    if (t.name == "rng.torch") continue;
+    if (t.name.rfind("rng.torch", 0) == 0) continue;
     check(t.dtype == io::DType::F32, ErrorCode::CORRUPT_FILE, f.path(), ": tensor ", t.name,
           ": expected F32");
     named.emplace_back(t.name,
@@ -93,9 +107,15 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Mod
   const int64_t adam_step =
       std::stoll(f.metadata().count("adamw_step") ? f.metadata().at("adamw_step") : "0");
   opt.load_state(named, adam_step, f.path());
-  const io::TensorView& rng = f.get("rng.torch");
-  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, f.path(),
-        ": tensor rng.torch: expected U8");
+  const auto& meta = f.metadata();
+  const bool per_rank = meta.count("ranks") > 0;
+  check(!per_rank || meta.at("ranks") == std::to_string(world), ErrorCode::INVALID_ARGUMENT,
+        f.path(), ": written by ", per_rank ? meta.at("ranks") : "",
+        " ranks; resume it with as many, not ", world);
+  const std::string name = rng_name(per_rank ? rank : 0);
+  const io::TensorView& rng = f.get(name);
+  check(rng.dtype == io::DType::U8, ErrorCode::CORRUPT_FILE, f.path(), ": tensor ", name,
+        ": expected U8");
   auto rng_t = torch::from_blob(const_cast<void*>(rng.data), {rng.numel()}, torch::kUInt8).clone();
   at::Generator gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
@@ -145,7 +165,8 @@ bool options_json_matches(const std::string& stored, const std::string& current)
 }
 
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
-                           const std::string& options_json, bool resume, const MetricsLog* mlog) {
+                           const std::string& options_json, bool resume, const MetricsLog* mlog,
+                           int rank, int world) {
   const std::string ckpt_dir = join_path(out_dir, "checkpoint");
   TrainState st;
   st.options_json = options_json;
@@ -155,7 +176,7 @@ TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model,
     if (mlog) write_file_atomic(mlog->path(), "");
     return st;
   }
-  auto loaded = load_checkpoint(ckpt_dir, model, opt);
+  auto loaded = load_checkpoint(ckpt_dir, model, opt, rank, world);
   check(loaded.has_value(), ErrorCode::NOT_FOUND, cat(ckpt_dir, ": no checkpoint to resume from"));
   check(
       options_json_matches(loaded->options_json, options_json), ErrorCode::INVALID_ARGUMENT,

@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "train/adamw.h"
 #include "train/bert_model.h"
@@ -37,13 +38,19 @@ struct TrainState {
 };
 
 // `model`: the classifier, or any module whose parameters the optimizer holds (the masked-LM
-// pre-training model).
+// pre-training model). `rng_states`: every rank's rng_state(), in rank order ({rng_state()} in
+// one process): rank 0's is "rng.torch", rank r's "rng.torch.rank<r>", their number the
+// metadata "ranks".
 void save_checkpoint(const std::string& dir, torch::nn::Module& model, const AdamW& opt,
-                     const TrainState& state);
+                     const TrainState& state, const std::vector<torch::Tensor>& rng_states);
 // Returns nullopt when there is no checkpoint; throws CORRUPT_FILE on a damaged one (every
-// parameter of `model` must be in it).
+// parameter of `model` must be in it). Restores rank `rank`'s RNG state; INVALID_ARGUMENT when
+// the checkpoint was written by another number of ranks than `world` (one written before the
+// states of all ranks were kept gives its one state to every rank).
 std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Module& model,
-                                          AdamW& opt);
+                                          AdamW& opt, int rank = 0, int world = 1);
+// This process's dropout RNG state (libtorch's default CPU generator) as U8 bytes.
+torch::Tensor rng_state();
 
 // The step budget of a run: `examples` in batches of batch_size, grad_accum batches per
 // optimizer step, `epochs` epochs, capped at max_steps when > 0; warmup = ceil(ratio * total),
@@ -64,9 +71,10 @@ bool options_json_matches(const std::string& stored, const std::string& current)
 // exists) or, with `resume`, loads out_dir/checkpoint into model and opt (NOT_FOUND when there is
 // none; INVALID_ARGUMENT when it was started with other options, see options_json_matches) and cuts
 // the metrics log after its step. Returns the state to continue from. mlog nullptr: a rank that
-// does not write (train/loop.h), the log is left alone.
+// does not write (train/loop.h), the log is left alone. rank / world: see load_checkpoint.
 TrainState start_or_resume(const std::string& out_dir, torch::nn::Module& model, AdamW& opt,
-                           const std::string& options_json, bool resume, const MetricsLog* mlog);
+                           const std::string& options_json, bool resume, const MetricsLog* mlog,
+                           int rank = 0, int world = 1);
 
 // The starting weights of a run: model_dir/model.safetensors through `load` (it returns the
 // tensors the file lacked, left at their random initialisation, which are logged), else a log

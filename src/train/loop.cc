@@ -111,11 +111,15 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
   make_dirs(task.out_dir);
   const std::string ckpt_dir = join_path(task.out_dir, "checkpoint");
   MetricsLog mlog(join_path(task.out_dir, "metrics.jsonl"));
+  // Rank r > 0 draws its dropout masks from a stream of its own (seed + r): one stream on every
+  // rank would give the ranks' slices of a batch the same masks wherever their shapes agree.
+  if (rank > 0) torch::manual_seed(o.seed + static_cast<uint64_t>(rank));
   TrainState st = start_or_resume(task.out_dir, model, opt, task.options_json, o.resume,
-                                  writer ? &mlog : nullptr);
+                                  writer ? &mlog : nullptr, rank, world);
 
   LoopResult res;
   res.total_steps = total;
+  res.writer = writer;
   const double elapsed_before = st.elapsed_s;
   auto elapsed = [&] {
     return elapsed_before + std::chrono::duration<double>(Clock::now() - t_start).count();
@@ -231,9 +235,12 @@ LoopResult run_loop(const LoopOptions& o, const LoopTask& task, Clock::time_poin
       if ((o.eval_every > 0 && st.step % o.eval_every == 0) || epoch_end || done || out_of_time)
         do_eval(epoch);
       stop = stop || done || out_of_time || interrupted;
-      if (writer && (stop || st.step % save_every == 0 || epoch_end)) {
+      if (stop || st.step % save_every == 0 || epoch_end) {  // the same on every rank
+        // Every rank's dropout generator, so that each resumes its own stream.
+        const std::vector<torch::Tensor> rngs =
+            dist ? dist->all_gather_bytes(rng_state()) : std::vector<torch::Tensor>{rng_state()};
         st.elapsed_s = elapsed();
-        save_checkpoint(ckpt_dir, model, opt, st);
+        if (writer) save_checkpoint(ckpt_dir, model, opt, st, rngs);
       }
       if (interrupted) {
         log_info(cat("interrupted: checkpoint saved at step ", st.step, " in ", ckpt_dir,

@@ -63,6 +63,7 @@ struct LoopResult {
   std::vector<std::pair<int64_t, double>> train_losses;  // (step, mean loss since last log)
   EvalMetrics best_eval;  // the best evaluation by `metric` (restored on resume)
   int64_t best_step = -1;
+  bool writer = true;  // one process, or rank 0 of several: it writes and prints the summary
 };
 
 }  // namespace bertq::train

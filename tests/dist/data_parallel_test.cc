@@ -1,7 +1,9 @@
 // Data-parallel `bertq train` (src/train/dist/): 2 ranks x batch 16 follow 1 process x batch 32
-// (same seed and data, no dropout) within float rounding of the different summation order;
-// a rank killed with -9 makes the other exit non-zero naming it, and both resumed with --resume
-// end on the weights of an uninterrupted 2-rank run, bit for bit.
+// (same seed and data, no dropout) within float rounding of the different summation order, on
+// the built-in synthetic corpus and (where ../shared has it) on IMDB; a rank killed with -9
+// makes the other exit non-zero naming it, and both resumed with --resume end on the weights of
+// an uninterrupted 2-rank run, bit for bit, with dropout (each rank resumes its own dropout
+// stream). Rank 0 alone prints the run's summary.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -61,9 +63,8 @@ std::vector<std::string> with(std::vector<std::string> args, std::vector<std::st
   return args;
 }
 
-TEST(DataParallel, TwoRanksMatchOneProcessOfTheGlobalBatch) {
-  BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
-  BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
+// 1 process x batch 32 against --nproc 2 x batch 16 on `data` with the vocabulary `vocab`.
+void expect_two_ranks_match_one_process(const std::string& data, const std::string& vocab) {
   TempDir tmp;
   const auto args = tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data, "2");
   const pid_t one =
@@ -97,6 +98,22 @@ TEST(DataParallel, TwoRanksMatchOneProcessOfTheGlobalBatch) {
   EXPECT_FALSE(std::filesystem::exists(tmp.file("two/checkpoint.tmp")));
   const std::string log = read_file(tmp.file("two.log"));
   EXPECT_NE(log.find("rank 1 of 2 joined"), std::string::npos) << log;
+  // One summary (rank 0's) for the two ranks' shared output.
+  const size_t summary = log.find("last model: ");
+  EXPECT_NE(summary, std::string::npos) << log;
+  EXPECT_EQ(log.find("last model: ", summary + 1), std::string::npos) << log;
+}
+
+TEST(DataParallel, TwoRanksMatchOneProcessOfTheGlobalBatch) {
+  TempDir tmp;
+  const TinyData d = write_synthetic_data(tmp.file("data"));
+  expect_two_ranks_match_one_process(d.train, d.vocab);
+}
+
+TEST(DataParallel, TwoRanksMatchOneProcessOnImdb) {
+  BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
+  BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
+  expect_two_ranks_match_one_process(data, vocab);
 }
 
 // state.json's step of OUT/checkpoint, or -1.
@@ -111,12 +128,13 @@ int64_t checkpoint_step(const std::string& run) {
 }
 
 TEST(DataParallel, KilledRankIsNamedAndResumeEndsOnTheSameWeights) {
-  BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
-  BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
   TempDir tmp;
-  // 2 epochs of 4 steps, a checkpoint every 2.
-  const auto args = with(tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data, "2"),
-                         {"--batch-size", "16"});
+  const TinyData d = write_synthetic_data(tmp.file("data"));
+  // 2 epochs of 4 steps, a checkpoint every 2, dropout 0.1: a rank that resumed another rank's
+  // dropout stream would draw other masks.
+  const auto args =
+      with(tiny_train_args(write_tiny_model(tmp.file("model"), d.vocab), d.train, "2", "0.1"),
+           {"--batch-size", "16"});
   auto start_ranks = [&](const std::string& out, bool resume) {
     const int port = free_port();
     std::vector<pid_t> p;
@@ -129,6 +147,12 @@ TEST(DataParallel, KilledRankIsNamedAndResumeEndsOnTheSameWeights) {
     return p;
   };
   for (pid_t p : start_ranks("full", false)) ASSERT_EQ(wait_for(p), 0);
+  // Rank 0 speaks for the run: rank 1 prints its "joined" line and nothing else.
+  EXPECT_NE(read_file(tmp.file("full0.log")).find("last model: "), std::string::npos);
+  const std::string quiet = read_file(tmp.file("full1.log"));
+  EXPECT_NE(quiet.find("rank 1 of 2 joined"), std::string::npos) << quiet;
+  EXPECT_EQ(quiet.find("train: "), std::string::npos) << quiet;
+  EXPECT_EQ(quiet.find("last model: "), std::string::npos) << quiet;
 
   // Once rank 0 has checkpointed step 2, rank 1 is frozen (so the run cannot end first), then
   // killed.

@@ -50,8 +50,6 @@ class NamespacePair {
 };
 
 TEST(DataParallel, TwoNetworkNamespacesRendezvousOverTcp) {
-  BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
-  BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
   if (::geteuid() != 0) GTEST_SKIP() << "needs root (CAP_NET_ADMIN) to make network namespaces";
   if (!sh("ip -V")) GTEST_SKIP() << "no `ip` (iproute2) to make network namespaces";
   const NamespacePair ns;
@@ -60,7 +58,8 @@ TEST(DataParallel, TwoNetworkNamespacesRendezvousOverTcp) {
       << "the veth pair does not carry packets";
 
   TempDir tmp;
-  const auto args = tiny_train_args(write_tiny_model(tmp.file("model"), vocab), data, "1");
+  const TinyData d = write_synthetic_data(tmp.file("data"));
+  const auto args = tiny_train_args(write_tiny_model(tmp.file("model"), d.vocab), d.train, "1");
   std::vector<pid_t> p;
   for (int r = 0; r < 2; ++r) {
     std::vector<std::string> a{"/usr/bin/env", "ip", "netns", "exec", r == 0 ? ns.a() : ns.b()};

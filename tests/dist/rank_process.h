@@ -1,5 +1,7 @@
-// Starting `bertq` ranks as child processes for the data-parallel tests: a tiny model folder,
-// the common training flags, spawn / wait with the rank's environment, output to a log file.
+// Starting `bertq` ranks as child processes for the data-parallel tests: the built-in synthetic
+// corpus and a vocabulary trained on it (so the tests need nothing from ../shared), a tiny model
+// folder, the common training flags, spawn / wait with the rank's environment, output to a log
+// file.
 #pragma once
 
 #include <fcntl.h>
@@ -14,10 +16,32 @@
 #include <vector>
 
 #include "core/file_util.h"
+#include "data/synthetic.h"
+#include "text/vocab_trainer.h"
 
 namespace bertq::testing {
 
-// A from-scratch 2-layer BERT (hidden 32) with the real vocab.
+// Training data and vocabulary of a test run.
+struct TinyData {
+  std::string train, vocab;
+};
+
+// 160 reviews of the built-in synthetic corpus (data/synthetic.h) in DIR/train.jsonl and a
+// 400-token WordPiece vocabulary trained on them in DIR/vocab.txt.
+inline TinyData write_synthetic_data(const std::string& dir) {
+  data::SyntheticOptions o;
+  o.train_size = 160;
+  o.test_size = 16;
+  const std::string train = data::write_synthetic_corpus(dir, o)[0];
+  text::VocabTrainer t({.vocab_size = 400});
+  t.add_file(train);
+  std::string body;
+  for (const auto& token : t.train()) body += token + "\n";
+  write_file_atomic(dir + "/vocab.txt", body);
+  return {train, dir + "/vocab.txt"};
+}
+
+// A from-scratch 2-layer BERT (hidden 32) with the vocabulary `vocab`.
 inline std::string write_tiny_model(const std::string& dir, const std::string& vocab) {
   make_dirs(dir);
   write_file_atomic(dir + "/config.json", R"({"model_type": "bert", "vocab_size": 30522,
@@ -30,10 +54,12 @@ inline std::string write_tiny_model(const std::string& dir, const std::string& v
   return dir;
 }
 
-// `bertq train` on 160 IMDB reviews (32 held out), 64 tokens, `epochs` epochs, no dropout (so that
-// the ranks' dropout streams do not matter), a train line every step; add --batch-size, --out.
+// `bertq train` on 160 reviews (32 held out), 64 tokens, `epochs` epochs, dropout `dropout`
+// (0: the ranks' dropout streams do not matter), a train line every step, a checkpoint every 2
+// steps; add --batch-size, --out.
 inline std::vector<std::string> tiny_train_args(const std::string& model, const std::string& data,
-                                                const std::string& epochs) {
+                                                const std::string& epochs,
+                                                const std::string& dropout = "0") {
   return {BERTQ_CLI,
           "train",
           "--model",
@@ -51,7 +77,7 @@ inline std::vector<std::string> tiny_train_args(const std::string& model, const 
           "--lr",
           "1e-3",
           "--dropout",
-          "0",
+          dropout,
           "--log-every",
           "1",
           "--save-every",

@@ -16,6 +16,7 @@ namespace {
 
 void run_pretrain(const train::PretrainOptions& o) {
   const train::PretrainResult r = train::pretrain(o);
+  if (!r.writer) return;  // rank 0 prints the summary of a data-parallel run
   std::printf("%s after %lld of %lld steps in %s on %zu sequences (%.0f tokens/s at the end)\n",
               stop_reason(r), static_cast<long long>(r.steps),
               static_cast<long long>(r.total_steps), format_duration(r.wall_s).c_str(), r.sequences,

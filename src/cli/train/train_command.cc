@@ -16,6 +16,7 @@ namespace {
 
 void run_train(const train::TrainOptions& o) {
   const train::TrainResult r = train::train(o);
+  if (!r.writer) return;  // rank 0 prints the summary of a data-parallel run
   std::printf("%s after %lld of %lld steps in %s (%.0f tokens/s at the end)\n", stop_reason(r),
               static_cast<long long>(r.steps), static_cast<long long>(r.total_steps),
               format_duration(r.wall_s).c_str(), r.tokens_per_s);

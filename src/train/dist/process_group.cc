@@ -177,6 +177,8 @@ std::unique_ptr<DistGroup> DistGroup::join(const DistEnv& env, double timeout_s)
   impl->start_heartbeat();
   log_info(cat("rank ", env.rank, " of ", env.world_size, " joined at ", env.host, ":", env.port,
                " (gloo)"));
+  // Rank 0 speaks for the run; the others report only warnings and their failure.
+  if (env.rank != 0 && log_level() < LogLevel::WARN) set_log_level(LogLevel::WARN);
   return std::unique_ptr<DistGroup>(new DistGroup(std::move(impl)));
 }
 
@@ -232,6 +234,17 @@ void DistGroup::sum(StepTotals& t) {
        static_cast<int64_t>(v[3]),
        v[4] > 0,
        v[5] > 0};
+}
+
+std::vector<torch::Tensor> DistGroup::all_gather_bytes(const torch::Tensor& bytes) {
+  // A sum of rows that are zero but on their own rank (exact in int64).
+  const torch::Tensor flat = bytes.reshape({-1});
+  torch::Tensor all = torch::zeros({size(), flat.numel()}, torch::kLong);
+  all[rank()].copy_(flat);
+  sum(all);
+  std::vector<torch::Tensor> out;
+  for (int r = 0; r < size(); ++r) out.push_back(all[r].to(torch::kUInt8).view(bytes.sizes()));
+  return out;
 }
 
 void DistGroup::sum_gradients(const std::vector<torch::Tensor>& params) {

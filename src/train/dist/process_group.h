@@ -29,7 +29,8 @@ namespace bertq::train {
 class DistGroup {
  public:
   // Rendezvous of env.world_size ranks (blocks until all have joined, or IO after timeout_s);
-  // nullptr when the world size is 1. timeout_s also bounds every collective.
+  // nullptr when the world size is 1. timeout_s also bounds every collective. After its
+  // "joined" line a rank other than 0 logs only warnings and errors.
   static std::unique_ptr<DistGroup> join(const DistEnv& env, double timeout_s);
   ~DistGroup();  // logs the mean gradient all-reduce time per step
 
@@ -50,6 +51,8 @@ class DistGroup {
     bool out_of_time = false, interrupted = false;
   };
   void sum(StepTotals& t);
+  // Every rank's `bytes` (a U8 tensor of the same size on all ranks), in rank order.
+  std::vector<torch::Tensor> all_gather_bytes(const torch::Tensor& bytes);
 
   struct Impl;
 

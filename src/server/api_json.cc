@@ -49,6 +49,10 @@ std::optional<ApiError> parse_object(std::string_view body, const Limits& limits
                           e.byte > 0 ? e.byte - 1 : 0)};
     }
     return ApiError{400, "invalid_json", cat("malformed JSON at byte ", e.byte, ": ", what)};
+  } catch (const json::exception& e) {
+    // Well-formed JSON the parser still refuses: a number beyond double's range (out_of_range
+    // 406, e.g. 1e999), found by server_request_fuzz; it used to escape as a 500.
+    return ApiError{400, "invalid_json", cat("unreadable JSON: ", e.what())};
   }
   if (!out.is_object()) {
     return ApiError{422, "invalid_type",

@@ -55,6 +55,10 @@ TEST(ApiJson, ClassifyBadRequests) {
       {"{\"text\": \"a\", \"truncation\": \"middle\"}", 422, "invalid_request"},
       {"{\"text\": \"a\", \"truncation\": 1}", 422, "invalid_type"},
       {"{\"text\": \"a\", \"return_probs\": 1}", 422, "invalid_type"},
+      // Numbers beyond double's range: nlohmann throws out_of_range, not parse_error (found by
+      // server_request_fuzz; it escaped as a 500).
+      {"{\"text\": \"a\", \"max_length\": 1e999}", 400, "invalid_json"},
+      {"44444444444e4444", 400, "invalid_json"},
   };
   for (const BadCase& c : cases) {
     const ParsedRequest p = parse_classify_request(c.body, small_limits());
@@ -120,6 +124,7 @@ TEST(ApiJson, HfBadRequests) {
       {"{\"inputs\": \"a\", \"parameters\": {\"function_to_apply\": \"sigmoid\"}}", 422,
        "invalid_request"},
       {"not json", 400, "invalid_json"},
+      {"{\"inputs\": \"a\", \"parameters\": {\"top_k\": -1e400}}", 400, "invalid_json"},
   };
   for (const BadCase& c : cases) {
     const ParsedRequest p = parse_hf_request(c.body, small_limits());

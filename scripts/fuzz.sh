@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DBERTQ_LIBFUZZER=ON -DBERTQ_BUILD_TESTS=OFF -DBERTQ_BUILD_BENCH=OFF -DBERTQ_BUILD_TRAIN=OFF
+    -DBERTQ_LIBFUZZER=ON -DBERTQ_BUILD_TESTS=OFF -DBERTQ_BUILD_BENCH=OFF -DBERTQ_BUILD_TRAIN=OFF \
+    -DBERTQ_PYTHON=OFF
 fi
 targets=$(ls fuzz/*_fuzz.cc | xargs -n1 basename | sed 's/\.cc$//')
 if [ $# -eq 0 ]; then
@@ -29,7 +30,7 @@ cmake --build build-fuzz -j "$(nproc)" --target $run_list
 # Absolute paths: a target may change its working directory (dataset_fuzz works in a sandbox).
 out=$PWD/build-fuzz
 report=$out/fuzz-report.json
-rows=()
+rows=() crashed=0
 for t in $run_list; do
   corpus=$out/corpus/$t crashes=$out/crashes/$t log=$out/logs/$t.log
   mkdir -p "$corpus" "$crashes" "$out/logs"
@@ -49,6 +50,7 @@ for t in $run_list; do
   ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
   found=$(($(ls "$crashes" | wc -l) - before))
   units=$(ls "$corpus" | wc -l)
+  crashed=$((crashed + found))
   echo "$t: ${wall} s, $runs runs, cov $cov, ft $ft, corpus $units, crashes $found (exit $rc; log $log)"
   rows+=("{\"target\":\"$t\",\"seconds\":$wall,\"runs\":$runs,\"cov\":$cov,\"ft\":$ft,\"corpus\":$units,\"crashes\":$found,\"exit\":$rc,\"seconds_asked\":$secs,\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\"}")
 done
@@ -67,3 +69,4 @@ done
 printf '\n| target | seconds | runs | cov | corpus | crashes | commit |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n'
 jq -r '.targets[] | "| \(.target) | \(.seconds) | \(.runs) | \(.cov) | \(.corpus) | \(.crashes) | \(.commit // "") |"' "$report"
 echo "report: $report"
+[ "$crashed" = 0 ] || { echo "fuzz: $crashed crash(es): inputs in build-fuzz/crashes/" >&2; exit 1; }

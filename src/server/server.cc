@@ -8,8 +8,11 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -286,7 +289,18 @@ void Server::serve() {
     ready_.store(true);
     metrics_.set_ready(true);
   }
+  // httplib's stop() does nothing before its accept loop runs, so a stop() (SIGTERM) that came
+  // after bind() but before that was lost and the server served on. Repeat it once the loop
+  // runs.
+  std::atomic<bool> listen_returned{false};
+  std::thread late_stop([this, &listen_returned] {
+    while (!listen_returned.load() && !http_->is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (stopping_.load()) http_->stop();
+  });
   const bool ok = http_->listen_after_bind();  // returns after stop(), connections drained
+  listen_returned.store(true);
+  late_stop.join();
   if (warm_thread_.joinable()) warm_thread_.join();
   batcher_->stop();
   ready_.store(false);

@@ -294,6 +294,27 @@ TEST(Http, MetricsParseAndMove) {
   EXPECT_EQ(after.types.at("bertq_http_request_duration_seconds"), "histogram");
 }
 
+// A stop (SIGTERM) between bind() and the accept loop's start used to be lost: serve() then
+// ran on forever (found by bench/startup, which stops `serve` as soon as it says it listens).
+TEST(Http, StopBeforeServeStillStops) {
+  FakeBackend backend;
+  ServerOptions o = test_options();
+  o.host = "127.0.0.1";
+  o.port = 0;
+  Server server(backend, o);
+  server.bind();
+  server.stop();
+  std::atomic<bool> returned{false};
+  std::thread t([&] {
+    server.serve();
+    returned = true;
+  });
+  for (int i = 0; i < 1000 && !returned; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(returned) << "serve() ignored a stop() that came before it";
+  if (!returned) server.stop();  // now that it runs, so that the test ends
+  t.join();
+}
+
 TEST(Http, StopDrainsInFlightRequests) {
   FakeBackend backend;
   backend.delay_ = 300ms;

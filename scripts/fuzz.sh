@@ -27,6 +27,8 @@ secs=${2:-60}
 # shellcheck disable=SC2086
 cmake --build build-fuzz -j "$(nproc)" --target $run_list
 
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)  # the tree just built
+
 # Absolute paths: a target may change its working directory (dataset_fuzz works in a sandbox).
 out=$PWD/build-fuzz
 report=$out/fuzz-report.json
@@ -52,7 +54,7 @@ for t in $run_list; do
   units=$(ls "$corpus" | wc -l)
   crashed=$((crashed + found))
   echo "$t: ${wall} s, $runs runs, cov $cov, ft $ft, corpus $units, crashes $found (exit $rc; log $log)"
-  rows+=("{\"target\":\"$t\",\"seconds\":$wall,\"runs\":$runs,\"cov\":$cov,\"ft\":$ft,\"corpus\":$units,\"crashes\":$found,\"exit\":$rc,\"seconds_asked\":$secs,\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\"}")
+  rows+=("{\"target\":\"$t\",\"seconds\":$wall,\"runs\":$runs,\"cov\":$cov,\"ft\":$ft,\"corpus\":$units,\"crashes\":$found,\"exit\":$rc,\"seconds_asked\":$secs,\"date\":\"$(date -u +%FT%TZ)\",\"commit\":\"$commit\"}")
 done
 
 # Each target's latest row replaces its earlier one in the report (runs of single targets,

@@ -45,8 +45,11 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 umount_all() {
-  for m in dev/pts dev proc sys; do
-    mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m" || true
+  # Every mount under the root, deepest first: ours (dev/pts, dev, proc, sys) and any the tests
+  # made (`ip netns add` bind-mounts run/netns), which would keep the root from being removed.
+  local m
+  awk -v r="$root/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
+    umount -l "$m" 2>/dev/null || true
   done
 }
 cleanup() {

@@ -87,9 +87,7 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
     const io::TensorView* v = views[i];
     const size_t n = size_t(v->numel());
     if (v->dtype == DType::I8) {
-      const auto s = w.f32_sibling(v->name, "_scale", v->shape[0]);
-      const auto* p = static_cast<const int8_t*>(v->data);
-      for (size_t j = 0; j < n; ++j) f[off + j] = float(p[j]) * s[j / size_t(K)];
+      w.dequantize_rows(*v, f.data() + off);
     } else {
       std::memcpy(f.data() + off, w.f32(ws[i], layer), n * sizeof(float));
     }

@@ -59,10 +59,8 @@ class BertGraph {
     std::vector<float> deq;
     const float* data = nullptr;
     if (v.dtype == io::DType::I8) {
-      const std::vector<float> s = w_.f32_sibling(v.name, "_scale", v.shape[0]);
-      const auto* q = static_cast<const int8_t*>(v.data);
       deq.resize(size_t(v.numel()));
-      for (size_t j = 0; j < deq.size(); ++j) deq[j] = float(q[j]) * s[j / size_t(v.shape[1])];
+      w_.dequantize_rows(v, deq.data());
       data = deq.data();
     } else {
       data = w_.f32(weight, layer);

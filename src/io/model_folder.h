@@ -56,6 +56,9 @@ class WeightStore {
   // elements.
   std::vector<float> f32_sibling(const std::string& name, const std::string& suffix,
                                  int64_t expected) const;
+  // An I8 matrix [rows, cols] with per-row "_scale" as F32 (q · scale[row]), into `out`
+  // (numel floats): how an INT8 weight is used where its consumer runs in F32.
+  void dequantize_rows(const TensorView& v, float* out) const;
 
   // File tensors (canonical ones in all_tensor_names order, then extras by name), then the
   // initialised ones.

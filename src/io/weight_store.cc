@@ -188,6 +188,16 @@ std::vector<float> WeightStore::f32_sibling(const std::string& name, const std::
   return out;
 }
 
+void WeightStore::dequantize_rows(const TensorView& v, float* out) const {
+  check(v.dtype == DType::I8 && v.shape.size() == 2, ErrorCode::INTERNAL, source_, ": tensor ",
+        v.name, ": dequantize_rows needs a 2-D I8 tensor, got ", dtype_name(v.dtype), " ",
+        v.shape_str());
+  const std::vector<float> s = f32_sibling(v.name, "_scale", v.shape[0]);
+  const auto* q = static_cast<const int8_t*>(v.data);
+  const size_t n = size_t(v.numel()), cols = size_t(v.shape[1]);
+  for (size_t j = 0; j < n; ++j) out[j] = float(q[j]) * s[j / cols];
+}
+
 std::vector<std::string> WeightStore::names() const {
   std::vector<std::string> out;
   out.reserve(views_.size());

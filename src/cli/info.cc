@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/omp_defaults.h"
 #include "core/cpu_features.h"
 #include "core/thread_pool.h"
 
@@ -21,6 +22,7 @@ void run_info() {
       f.avx2, f.fma, f.avx512f, f.avx512bw, f.avx512vl, f.avx512_vnni, f.avx512_bf16, f.avx_vnni,
       f.amx_int8);
   std::printf("threads: %d\n", default_num_threads());
+  std::printf("openmp wait: %s\n", omp_wait_setting().c_str());
 }
 
 Command reg("info", 100, [](CLI::App& app) {

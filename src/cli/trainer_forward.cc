@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/omp_defaults.h"
 #include "cli/trainer_commands.h"
 #include "core/error.h"
 
@@ -40,6 +41,7 @@ std::string trainer_path() {
   for (auto& s : strings) argv.push_back(s.data());
   argv.push_back(nullptr);
   std::fflush(nullptr);
+  drop_omp_default();
   execv(path.c_str(), argv.data());
   throw Error(ErrorCode::IO, cat(path, ": cannot run: ", std::strerror(errno)));
 }

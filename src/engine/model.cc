@@ -57,15 +57,18 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
   }
   if (all_i8) {
     *quantized = true;
-    std::vector<int8_t> q;
+    // One weight packs straight from the file's mapping; Q|K|V are stacked into one buffer first.
+    std::vector<int8_t> stacked;
     std::vector<float> scale;
-    q.reserve(size_t(N * K));
+    if (views.size() > 1) stacked.reserve(size_t(N * K));
     for (auto* v : views) {
       const auto* p = static_cast<const int8_t*>(v->data);
-      q.insert(q.end(), p, p + v->numel());
+      if (views.size() > 1) stacked.insert(stacked.end(), p, p + v->numel());
       const auto s = w.f32_sibling(v->name, "_scale", v->shape[0]);
       scale.insert(scale.end(), s.begin(), s.end());
     }
+    const int8_t* q =
+        views.size() > 1 ? stacked.data() : static_cast<const int8_t*>(views[0]->data);
     std::optional<StaticRange> range;
     if (w.find(views[0]->name + "_input_range")) {
       const auto r = w.f32_sibling(views[0]->name, "_input_range", 2);
@@ -73,7 +76,7 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
             views[0]->name, "_input_range: expected lo <= 0 <= hi, got [", r[0], ", ", r[1], "]");
       range = StaticRange{r[0], r[1]};
     }
-    LinearLayer layer(kernels::Int8Linear(q.data(), scale.data(), bias.data(), N, K), range);
+    LinearLayer layer(kernels::Int8Linear(q, scale.data(), bias.data(), N, K), range);
     for (auto* v : views) w.release_pages(*v);  // packed into the layer: the file's copy goes
     return layer;
   }

@@ -27,6 +27,41 @@ json parse_json_file(const std::string& path) {
   }
 }
 
+// tokenizer.json with its model.vocab entries (30k for BERT) taken out into `vocab` as they are
+// read, leaving model.vocab an empty object in the document: a std::map node per token in
+// nlohmann's document was most of a model's start-up time (`bertq predict`). Entries in file
+// order; a value that is not an integer is Error(CORRUPT_FILE) naming it.
+json parse_tokenizer_document(const std::string& path,
+                              std::vector<std::pair<std::string, int64_t>>* vocab) {
+  const std::string text = read_file(path);
+  std::string keys[4];  // the last key read at depths 1..3
+  bool in_vocab = false;
+  const json::parser_callback_t lift = [&](int depth, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if (event == E::key && depth <= 3) {
+      keys[depth] = parsed.get_ref<const std::string&>();
+      return !(depth == 3 && in_vocab);  // an entry: its key is not added to the document
+    } else if (event == E::object_start && depth == 2) {
+      in_vocab = keys[1] == "model" && keys[2] == "vocab";
+    } else if (event == E::object_end && depth == 2) {
+      in_vocab = false;
+    } else if ((event == E::object_start || event == E::array_start) && depth == 3 && in_vocab) {
+      throw Error(ErrorCode::CORRUPT_FILE,
+                  cat(path, ": model.vocab.", keys[3], ": expected an integer id"));
+    } else if (event == E::value && depth == 3 && in_vocab) {
+      check(parsed.is_number_integer(), ErrorCode::CORRUPT_FILE, path, ": model.vocab.", keys[3],
+            ": expected an integer id");
+      vocab->emplace_back(keys[3], parsed.get<int64_t>());
+    }
+    return true;
+  };
+  try {
+    return json::parse(text, lift);
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::CORRUPT_FILE, cat(path, ": invalid JSON: ", e.what()));
+  }
+}
+
 [[noreturn]] void unsupported(const std::string& path, const std::string& field,
                               const std::string& what) {
   throw Error(ErrorCode::UNSUPPORTED, cat(path, ": ", field, ": ", what));
@@ -237,7 +272,8 @@ void apply_config(Tokenizer::Impl& m, const json& cfg, const std::string& path) 
 }
 
 std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
-  const json j = parse_json_file(path);
+  std::vector<std::pair<std::string, int64_t>> pairs;
+  const json j = parse_tokenizer_document(path, &pairs);
   check(j.is_object(), ErrorCode::CORRUPT_FILE, path, ": expected a JSON object");
   auto m = std::make_shared<Tokenizer::Impl>();
   m->source = path;
@@ -247,13 +283,6 @@ std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
   if (type != "WordPiece") unsupported(path, "model.type", cat("\"", type, "\" (only WordPiece)"));
   const json& vocab = model.contains("vocab") ? model.at("vocab") : json();
   check(vocab.is_object(), ErrorCode::CORRUPT_FILE, path, ": model.vocab: expected an object");
-  std::vector<std::pair<std::string, int64_t>> pairs;
-  pairs.reserve(vocab.size());
-  for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-    check(it.value().is_number_integer(), ErrorCode::CORRUPT_FILE, path, ": model.vocab.", it.key(),
-          ": expected an integer id");
-    pairs.emplace_back(it.key(), it.value().get<int64_t>());
-  }
   m->vocab = Vocab::from_pairs(pairs, path + ": model.vocab");
   m->wp_cfg.unk_token = get_or<std::string>(model, "unk_token", "[UNK]", path, "model.unk_token");
   m->wp_cfg.continuing_subword_prefix = get_or<std::string>(

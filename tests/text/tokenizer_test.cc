@@ -349,5 +349,44 @@ TEST(Tokenizer, UnsupportedTokenizerJsonNamesTheField) {
   EXPECT_THROW(Tokenizer::from_folder(dir.file("nope")), Error);
 }
 
+// model.vocab is read entry by entry as the file is parsed (not built as a document): a bad
+// entry, a vocab that is not an object, or ids that are not 0..n-1 are still named.
+TEST(Tokenizer, BadVocabEntriesAreNamed) {
+  BERTQ_REQUIRE_SHARED(tj, "data/bert-base-uncased/tokenizer.json");
+  const auto base = nlohmann::json::parse(read_file(tj));
+  bertq::testing::TempDir dir;
+  struct Case {
+    const char* pointer;
+    nlohmann::json value;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"/model/vocab/hello", "7592", "model.vocab.hello: expected an integer id"},
+      {"/model/vocab/hello", 2.5, "model.vocab.hello: expected an integer id"},
+      {"/model/vocab/hello", nlohmann::json::object({{"id", 7592}}),
+       "model.vocab.hello: expected an integer id"},
+      {"/model/vocab/hello", nlohmann::json::array({7592}),
+       "model.vocab.hello: expected an integer id"},
+      {"/model/vocab/hello", 0, "ids must be 0.."},
+      {"/model/vocab", nlohmann::json::array({"[PAD]"}), "model.vocab: expected an object"},
+  };
+  for (const auto& c : cases) {
+    auto j = base;
+    j[nlohmann::json::json_pointer(c.pointer)] = c.value;
+    write_file_atomic(dir.file("tokenizer.json"), j.dump());
+    try {
+      Tokenizer::from_tokenizer_json(dir.file("tokenizer.json"));
+      ADD_FAILURE() << c.pointer << " = " << c.value.dump() << ": no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::CORRUPT_FILE) << e.what();
+      EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
+    }
+  }
+  // The untouched file loads with every entry (the ids of the golden tests).
+  write_file_atomic(dir.file("tokenizer.json"), base.dump());
+  EXPECT_EQ(Tokenizer::from_tokenizer_json(dir.file("tokenizer.json")).vocab_size(),
+            base["model"]["vocab"].size());
+}
+
 }  // namespace
 }  // namespace bertq::text

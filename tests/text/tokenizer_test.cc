@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/test_util.h"
 #include "core/error.h"
@@ -315,35 +316,43 @@ TEST(Tokenizer, TokenizerConfigOverridesTheNormalizer) {
   EXPECT_EQ(Tokenizer::from_tokenizer_json(dir.file("tokenizer.json")).encode("Hello").ids[1], 5);
 }
 
-TEST(Tokenizer, UnsupportedTokenizerJsonNamesTheField) {
-  BERTQ_REQUIRE_SHARED(tj, "data/bert-base-uncased/tokenizer.json");
-  const auto base = nlohmann::json::parse(read_file(tj));
+// A copy of `base` with the value at `pointer` replaced must fail to load with `code` and a
+// message holding `message`.
+struct EditCase {
+  const char* pointer;
+  nlohmann::json value;
+  const char* message;
+};
+void expect_edits_refused(const nlohmann::json& base, const std::vector<EditCase>& cases,
+                          ErrorCode code) {
   bertq::testing::TempDir dir;
-  struct Case {
-    const char* pointer;
-    nlohmann::json value;
-    const char* field;
-  };
-  const Case cases[] = {
-      {"/model/type", "BPE", "model.type"},
-      {"/normalizer/type", "NFKC", "normalizer.type"},
-      {"/pre_tokenizer/type", "Whitespace", "pre_tokenizer.type"},
-      {"/post_processor/type", "RobertaProcessing", "post_processor.type"},
-      {"/decoder/type", "ByteLevel", "decoder.type"},
-      {"/added_tokens/0/normalized", true, "added_tokens[0].normalized"},
-  };
   for (const auto& c : cases) {
     auto j = base;
     j[nlohmann::json::json_pointer(c.pointer)] = c.value;
     write_file_atomic(dir.file("tokenizer.json"), j.dump());
     try {
       Tokenizer::from_tokenizer_json(dir.file("tokenizer.json"));
-      ADD_FAILURE() << c.field << ": no error";
+      ADD_FAILURE() << c.pointer << " = " << c.value.dump() << ": no error";
     } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::UNSUPPORTED) << e.what();
-      EXPECT_NE(std::string(e.what()).find(c.field), std::string::npos) << e.what();
+      EXPECT_EQ(e.code(), code) << e.what();
+      EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(Tokenizer, UnsupportedTokenizerJsonNamesTheField) {
+  BERTQ_REQUIRE_SHARED(tj, "data/bert-base-uncased/tokenizer.json");
+  expect_edits_refused(nlohmann::json::parse(read_file(tj)),
+                       {
+                           {"/model/type", "BPE", "model.type"},
+                           {"/normalizer/type", "NFKC", "normalizer.type"},
+                           {"/pre_tokenizer/type", "Whitespace", "pre_tokenizer.type"},
+                           {"/post_processor/type", "RobertaProcessing", "post_processor.type"},
+                           {"/decoder/type", "ByteLevel", "decoder.type"},
+                           {"/added_tokens/0/normalized", true, "added_tokens[0].normalized"},
+                       },
+                       ErrorCode::UNSUPPORTED);
+  bertq::testing::TempDir dir;
   write_file_atomic(dir.file("tokenizer.json"), "{\"model\": ");
   EXPECT_THROW(Tokenizer::from_tokenizer_json(dir.file("tokenizer.json")), Error);
   EXPECT_THROW(Tokenizer::from_folder(dir.file("nope")), Error);
@@ -354,35 +363,20 @@ TEST(Tokenizer, UnsupportedTokenizerJsonNamesTheField) {
 TEST(Tokenizer, BadVocabEntriesAreNamed) {
   BERTQ_REQUIRE_SHARED(tj, "data/bert-base-uncased/tokenizer.json");
   const auto base = nlohmann::json::parse(read_file(tj));
-  bertq::testing::TempDir dir;
-  struct Case {
-    const char* pointer;
-    nlohmann::json value;
-    const char* message;
-  };
-  const Case cases[] = {
-      {"/model/vocab/hello", "7592", "model.vocab.hello: expected an integer id"},
-      {"/model/vocab/hello", 2.5, "model.vocab.hello: expected an integer id"},
-      {"/model/vocab/hello", nlohmann::json::object({{"id", 7592}}),
-       "model.vocab.hello: expected an integer id"},
-      {"/model/vocab/hello", nlohmann::json::array({7592}),
-       "model.vocab.hello: expected an integer id"},
-      {"/model/vocab/hello", 0, "ids must be 0.."},
-      {"/model/vocab", nlohmann::json::array({"[PAD]"}), "model.vocab: expected an object"},
-  };
-  for (const auto& c : cases) {
-    auto j = base;
-    j[nlohmann::json::json_pointer(c.pointer)] = c.value;
-    write_file_atomic(dir.file("tokenizer.json"), j.dump());
-    try {
-      Tokenizer::from_tokenizer_json(dir.file("tokenizer.json"));
-      ADD_FAILURE() << c.pointer << " = " << c.value.dump() << ": no error";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::CORRUPT_FILE) << e.what();
-      EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
-    }
-  }
+  const char* entry = "model.vocab.hello: expected an integer id";
+  expect_edits_refused(
+      base,
+      {
+          {"/model/vocab/hello", "7592", entry},
+          {"/model/vocab/hello", 2.5, entry},
+          {"/model/vocab/hello", nlohmann::json::object({{"id", 7592}}), entry},
+          {"/model/vocab/hello", nlohmann::json::array({7592}), entry},
+          {"/model/vocab/hello", 0, "ids must be 0.."},
+          {"/model/vocab", nlohmann::json::array({"[PAD]"}), "model.vocab: expected an object"},
+      },
+      ErrorCode::CORRUPT_FILE);
   // The untouched file loads with every entry (the ids of the golden tests).
+  bertq::testing::TempDir dir;
   write_file_atomic(dir.file("tokenizer.json"), base.dump());
   EXPECT_EQ(Tokenizer::from_tokenizer_json(dir.file("tokenizer.json")).vocab_size(),
             base["model"]["vocab"].size());

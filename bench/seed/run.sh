@@ -8,7 +8,8 @@
 # then compare.py: latency / throughput / peak RSS of the four models, interleaved rounds.
 # Creates bench/seed/.venv from requirements.txt (hash-pinned; PyPI's torch, CUDA wheels
 # included). Needs bertq + bertq-train (scripts/build.sh) and `scripts/setup.sh --pretrained`.
-# The defaults are the committed run's (bench/seed/results), sized for the shared 2-core VM.
+# The defaults are the committed run's (bench/seed/results: ~30 minutes on the quiet 2-core VM,
+# plus the venv's download).
 # Usage: bench/seed/run.sh [STAGE...]   stages: venv data bertq seed compare (default: all, in
 #        that order; results in bench/seed/results/)
 # Knobs (environment): SEED_TRAIN SEED_TEST SEED_MAX_LENGTH SEED_EPOCHS SEED_THREADS
@@ -24,12 +25,12 @@ out=${SEED_OUT:-$here/results}
 bin=${BERTQ_BIN_DIR:-$root/build/src/cli}
 imdb=${BERTQ_IMDB_DIR:-$root/../shared/data/imdb}
 model=$("$root/scripts/pretrained-dir.sh")
-n_train=${SEED_TRAIN:-512}
-n_test=${SEED_TEST:-500}
+n_train=${SEED_TRAIN:-8000}
+n_test=${SEED_TEST:-2000}
 max_length=${SEED_MAX_LENGTH:-128}
 epochs=${SEED_EPOCHS:-1}
 threads=${SEED_THREADS:-2}                    # inference (eval, latency, throughput)
-train_threads=${SEED_TRAIN_THREADS:-1}  # 2 threads crawled on the oversubscribed VM
+train_threads=${SEED_TRAIN_THREADS:-2}
 # bertq train's defaults (bertq-train train --help), used on both sides, except the learning
 # rate: 5e-5 as in the README's MiniLM recipe (the default 2e-5 barely moves in a short run).
 batch=32 lr=${SEED_LR:-5e-5} warmup=0.1 decay=0.01 clip=1 seed=42
@@ -48,7 +49,7 @@ venv() {
 }
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 export OMP_NUM_THREADS=$threads
-reviews=${SEED_BENCH_REVIEWS:-40}
+reviews=${SEED_BENCH_REVIEWS:-64}
 # make_subset.py, timed.py and compare.py use the standard library only; the venv runs the seed.
 
 data() {
@@ -87,7 +88,7 @@ compare() {
     --seed-train-timing "$work/seed-train-timing.json" \
     --seed-tokenizer "$work/seed-run/fp32/tokenizer.json" --out "$out" \
     --max-length "$max_length" --threads "$threads" --batch-size $batch --reviews "$reviews" \
-    --rounds "${SEED_ROUNDS:-2}" --passes "${SEED_PASSES:-1}" --epochs "$epochs" \
+    --rounds "${SEED_ROUNDS:-3}" --passes "${SEED_PASSES:-1}" --epochs "$epochs" \
     --conditions "${SEED_CONDITIONS:-}"
   cp "$work/bertq-train.log" "$work/seed-train.log" "$work/bertq-train-timing.json" \
     "$work/seed-train-timing.json" "$work/seed-run/seed_train.json" "$out/"

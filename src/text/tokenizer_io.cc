@@ -18,10 +18,11 @@ namespace {
 
 using nlohmann::json;
 
-json parse_json_file(const std::string& path) {
+// `callback`, when given, filters the document as nlohmann's parser reads it.
+json parse_json_file(const std::string& path, const json::parser_callback_t& callback = nullptr) {
   const std::string text = read_file(path);
   try {
-    return json::parse(text);
+    return json::parse(text, callback);
   } catch (const json::exception& e) {
     throw Error(ErrorCode::CORRUPT_FILE, cat(path, ": invalid JSON: ", e.what()));
   }
@@ -33,7 +34,6 @@ json parse_json_file(const std::string& path) {
 // order; a value that is not an integer is Error(CORRUPT_FILE) naming it.
 json parse_tokenizer_document(const std::string& path,
                               std::vector<std::pair<std::string, int64_t>>* vocab) {
-  const std::string text = read_file(path);
   std::string keys[4];  // the last key read at depths 1..3
   bool in_vocab = false;
   const json::parser_callback_t lift = [&](int depth, json::parse_event_t event, json& parsed) {
@@ -55,11 +55,7 @@ json parse_tokenizer_document(const std::string& path,
     }
     return true;
   };
-  try {
-    return json::parse(text, lift);
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::CORRUPT_FILE, cat(path, ": invalid JSON: ", e.what()));
-  }
+  return parse_json_file(path, lift);
 }
 
 [[noreturn]] void unsupported(const std::string& path, const std::string& field,

@@ -36,7 +36,7 @@ void parse_and_touch(std::string bytes) {
     c.num_attention_heads = 1;
     c.intermediate_size = 4;
     c.max_position_embeddings = 4;
-    const auto ws = bertq::io::WeightStore::load(f, c, 1);
+    const auto ws = bertq::io::WeightStore::load(f, c, bertq::io::HeadPolicy::ALLOW_MISSING);
     for (const auto& t : ws.tensors()) {
       const auto* p = static_cast<const uint8_t*>(t.data);
       for (size_t i = 0; i < t.nbytes; ++i) sink = sink ^ p[i];

@@ -68,19 +68,21 @@ void bm_softmax(benchmark::State& st, Isa isa) {
   st.SetBytesProcessed(int64_t(st.iterations()) * int64_t(2 * rows * L * sizeof(float)));
 }
 
-// y[M, N] = x[M, K] W^T through PackedLinear (F32, bias fused) or Int8Linear (s32 out).
-void bm_gemm(benchmark::State& st, bool int8, int64_t m, int64_t n, int64_t k) {
+// y[M, N] = x[M, K] W^T through PackedLinear (F32, bias fused; qmax 0) or Int8Linear (s32 out)
+// with activations in [0, qmax] (127, or 255: two GEMMs on CPUs without VNNI).
+void bm_gemm(benchmark::State& st, int qmax, int64_t m, int64_t n, int64_t k) {
+  const bool int8 = qmax > 0;
   auto w = random_vec(size_t(n * k)), b = random_vec(size_t(n)), x = random_vec(size_t(m * k));
   if (int8) {
     std::vector<int8_t> wq(w.size());
     for (size_t i = 0; i < w.size(); ++i) wq[i] = static_cast<int8_t>(int(w[i] * 40) % 127);
     std::vector<float> ws(size_t(n), 0.01f);
     std::vector<uint8_t> xq(x.size());
-    for (size_t i = 0; i < x.size(); ++i) xq[i] = static_cast<uint8_t>(int(x[i] * 20 + 64) & 127);
+    for (size_t i = 0; i < x.size(); ++i) xq[i] = static_cast<uint8_t>(int(x[i] * 20 + 64) & qmax);
     std::vector<int32_t> acc(size_t(m * n));
     bertq::kernels::Int8Linear fc(wq.data(), ws.data(), b.data(), n, k);
     for (auto _ : st) {
-      fc.forward(xq.data(), m, acc.data());
+      fc.forward(xq.data(), m, acc.data(), qmax);
       benchmark::DoNotOptimize(acc.data());
     }
   } else {
@@ -97,11 +99,11 @@ void bm_gemm(benchmark::State& st, bool int8, int64_t m, int64_t n, int64_t k) {
 int register_all() {
   for (int64_t m : {128, 256, 512, 1024})
     for (auto [n, k] : {std::pair<int64_t, int64_t>{3072, 768}, {768, 3072}, {768, 768}})
-      for (bool int8 : {false, true}) {
-        const std::string name = std::string(int8 ? "gemm_u8s8s32" : "gemm_f32") + "/M" +
-                                 std::to_string(m) + "xN" + std::to_string(n) + "xK" +
-                                 std::to_string(k);
-        benchmark::RegisterBenchmark(name.c_str(), bm_gemm, int8, m, n, k)->UseRealTime();
+      for (int qmax : {0, 127, 255}) {
+        const std::string name =
+            std::string(qmax ? "gemm_u8s8s32_q" + std::to_string(qmax) : "gemm_f32") + "/M" +
+            std::to_string(m) + "xN" + std::to_string(n) + "xK" + std::to_string(k);
+        benchmark::RegisterBenchmark(name.c_str(), bm_gemm, qmax, m, n, k)->UseRealTime();
       }
   for (Isa isa : bertq::supported_isas()) {
     const std::string n(bertq::isa_name(isa));

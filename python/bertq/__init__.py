@@ -70,7 +70,8 @@ class Classifier(_bertq.Classifier):
 def quantize(model, out, **options):
     """Post-training INT8 quantization, the `bertq quantize` job: writes the INT8 model folder
     `out` and returns the report (quantization_report.json) as a dict. Keywords as the CLI's
-    options: scheme ("dynamic" or "static"), embeddings, keep_fp32, calibration, samples, observer, percentile, eval,
+    options: scheme ("dynamic" or "static"), embeddings, activation_range ("127" or "255"),
+    keep_fp32, calibration, samples, observer, percentile, eval,
     eval_samples, max_length, seed, sensitivity, max_drop, min_agreement, force, and progress
     (a callable receiving each line the CLI prints)."""
     return _json.loads(_bertq._quantize(model, out, **options))

@@ -123,6 +123,7 @@ def quantize(
     *,
     scheme: Literal["dynamic", "static"] = ...,
     embeddings: Literal["int8", "fp32"] = ...,
+    activation_range: Literal["127", "255"] = ...,
     keep_fp32: list[str] = ...,
     calibration: str | None = ...,
     samples: int = ...,

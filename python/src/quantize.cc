@@ -19,7 +19,7 @@ namespace {
 
 std::string quantize(const std::filesystem::path& model, const std::filesystem::path& out,
                      const std::string& scheme, const std::string& embeddings,
-                     const std::vector<std::string>& keep_fp32,
+                     const std::string& activation_range, const std::vector<std::string>& keep_fp32,
                      const std::optional<std::string>& calibration, size_t samples,
                      const std::string& observer, double percentile,
                      const std::optional<std::string>& eval, size_t eval_samples,
@@ -31,6 +31,7 @@ std::string quantize(const std::filesystem::path& model, const std::filesystem::
   job.out = out.string();
   job.options.scheme = quant::parse_scheme(scheme);
   job.options.int8_embeddings = quant::parse_embeddings(embeddings);
+  job.options.activation_qmax = quant::parse_activation_range(activation_range);
   job.options.keep_fp32 = keep_fp32;
   job.options.observer = quant::parse_observer(observer);
   job.options.percentile = percentile;
@@ -60,6 +61,7 @@ void bind_quantize(py::module_& m) {
   m.def("_quantize", &quantize, py::arg("model"), py::arg("out"),
         py::arg("scheme") = std::string(quant::scheme_name(d.options.scheme)), py::kw_only(),
         py::arg("embeddings") = std::string(d.options.int8_embeddings ? "int8" : "fp32"),
+        py::arg("activation_range") = std::to_string(d.options.activation_qmax),
         py::arg("keep_fp32") = d.options.keep_fp32, py::arg("calibration") = py::none(),
         py::arg("samples") = d.calibration_samples,
         py::arg("observer") = std::string(quant::observer_name(d.options.observer)),

@@ -56,3 +56,22 @@ def test_options_and_errors(tiny_model, tmp_path):
     missing = str(tmp_path / "no-such-model")
     with pytest.raises(bertq.Error, match=re.escape(missing)):
         bertq.quantize(missing, tmp_path / "z")
+
+
+def test_activation_range_is_recorded_and_followed(tiny_model, tmp_path):
+    """Both ranges from Python: the folder records its range, bertq predict on it gives the
+    Python Classifier's answer, and the two folders give different logits."""
+    logits = {}
+    for rng in ("127", "255"):
+        out = str(tmp_path / f"q{rng}")
+        report = bertq.quantize(tiny_model, out, activation_range=rng)
+        assert report["activation_qmax"] == int(rng)
+        with open(os.path.join(out, "config.json")) as f:
+            assert json.load(f)["quantization_config"]["activations"]["qmax"] == int(rng)
+        got = bertq.Classifier(out, threads=1).predict(TEXTS, return_probs=True)
+        want = json_lines(run_cli("predict", "--model", out, "--threads", "1", *TEXTS))
+        assert [g["label"] for g in got] == [w["label"] for w in want]
+        logits[rng] = [g["logits"] for g in got]
+    assert logits["127"] != logits["255"]
+    with pytest.raises(bertq.InvalidArgumentError, match="activation-range"):
+        bertq.quantize(tiny_model, str(tmp_path / "bad"), activation_range="256")

@@ -75,7 +75,8 @@ Command reg("bench", 60, [](CLI::App& app) {
       ->group("Models");
   cmd->add_option("--name", a->names, "Name per --model (default: folder name)")->group("Models");
   cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Models");
-  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+  cmd->add_option("--threads", a->threads,
+                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
       ->group("Models");
   cmd->add_option("--seq-len", a->seq_lens, "Synthetic sequence lengths, e.g. 128,256,512")
       ->delimiter(',')

@@ -88,7 +88,8 @@ Command reg("compare", 61, [](CLI::App& app) {
       ->group("Models");
   cmd->add_option("--int8-name", a->int8_name, "Name of the second model in the report")
       ->group("Models");
-  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+  cmd->add_option("--threads", a->threads,
+                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
       ->group("Models");
   cmd->add_option("--data", a->data, "Dataset spec, e.g. imdb:test")->required()->group("Data");
   cmd->add_option("--limit", a->limit, "Examples evaluated (stratified; 0 = all)")

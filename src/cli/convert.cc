@@ -52,8 +52,8 @@ void run_convert(const ConvertArgs& a) {
   }
 
   // The weights must load as config.json's model (names, shapes, dtypes) before we write.
-  const io::WeightStore ws =
-      io::WeightStore::load(io::SafeTensorsFile::from_buffer(w.serialize(), from), config);
+  const io::WeightStore ws = io::WeightStore::load(
+      io::SafeTensorsFile::from_buffer(w.serialize(), from), config, io::HeadPolicy::ALLOW_MISSING);
   int64_t params = 0;
   for (const auto& t : w.tensors()) params += t.numel();
 
@@ -68,10 +68,13 @@ void run_convert(const ConvertArgs& a) {
   }
   std::printf("converted %s: %zu tensors, %.2fM values -> %s\n", from.c_str(), w.size(),
               static_cast<double>(params) / 1e6, out_st.c_str());
-  if (!ws.initialized().empty()) {
-    std::printf("not in the checkpoint, so not written (initialised when the model loads):");
-    for (const auto& name : ws.initialized()) std::printf(" %s", name.c_str());
-    std::printf("\n");
+  if (!ws.missing_head().empty()) {
+    std::printf("no classification head in the checkpoint (a base model):");
+    for (const auto& name : ws.missing_head()) std::printf(" %s", name.c_str());
+    std::printf(
+        "\nfine-tune it with `bertq train`, or add a random head for tests with `bertq init "
+        "--from %s --out DIR`\n",
+        a.out.c_str());
   }
 }
 

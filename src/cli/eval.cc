@@ -65,7 +65,8 @@ Command reg("eval", 50, [](CLI::App& app) {
       app.add_subcommand("eval", "Accuracy, P/R/F1, confusion matrix and loss on a dataset");
   add_model_option(cmd, "--model", a->model, "Model")->required()->group("Model");
   cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Model");
-  cmd->add_option("--threads", a->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+  cmd->add_option("--threads", a->threads,
+                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
       ->group("Model");
   cmd->add_option("--data", a->data, "Dataset spec: imdb:test, FILE.jsonl[.gz], FILE.csv, ...")
       ->required()

@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "cli/omp_defaults.h"
+#include "core/cpu_budget.h"
 #include "core/cpu_features.h"
 #include "core/thread_pool.h"
 
@@ -21,7 +22,8 @@ void run_info() {
       "avx512_bf16=%d avx_vnni=%d amx_int8=%d\n",
       f.avx2, f.fma, f.avx512f, f.avx512bw, f.avx512vl, f.avx512_vnni, f.avx512_bf16, f.avx_vnni,
       f.amx_int8);
-  std::printf("threads: %d\n", default_num_threads());
+  const CpuBudget b = cpu_budget();
+  std::printf("threads: %d (%s)\n", b.cpus, b.source.c_str());
   std::printf("openmp wait: %s\n", omp_wait_setting().c_str());
 }
 

@@ -1,6 +1,7 @@
 // `bertq init`: writes a randomly initialised BERT classifier folder (config.json,
 // model.safetensors, tokenizer files) for tests and from-scratch training. HF init: normal
-// std 0.02 weights, zero biases, LayerNorm 1/0.
+// std 0.02 weights, zero biases, LayerNorm 1/0. `--from BASE` keeps a base checkpoint's encoder
+// and draws only its missing head (inference refuses a folder without one).
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -15,7 +16,7 @@ namespace {
 struct InitArgs {
   int layers = 12, hidden = 768, heads = 12, intermediate = 0, vocab_size = 0, max_position = 512;
   int type_vocab = 2;
-  std::string vocab, labels = "NEGATIVE,POSITIVE", out, copy_tokenizer_from, act = "gelu";
+  std::string vocab, labels = "NEGATIVE,POSITIVE", out, copy_tokenizer_from, act = "gelu", from;
   uint64_t seed = 0;
   float std = 0.02f;
   bool force = false;
@@ -28,6 +29,19 @@ std::vector<std::string> split_labels(const std::string& s) {
   while (std::getline(ss, item, ',')) out.push_back(item);
   if (!s.empty() && s.back() == ',') out.push_back("");
   return out;
+}
+
+// --from BASE: BASE's encoder with an explicitly random head.
+void run_init_head(const InitArgs& a, bool labels_given) {
+  const io::InitHeadResult r = io::init_head_folder(
+      a.from, a.out, labels_given ? split_labels(a.labels) : std::vector<std::string>{}, a.seed,
+      a.std, a.force);
+  std::printf("initialised %s from %s: random", a.out.c_str(), a.from.c_str());
+  for (const auto& n : r.initialized) std::printf(" %s", n.c_str());
+  std::printf(" (seed %llu, std %g), labels", static_cast<unsigned long long>(a.seed), a.std);
+  for (size_t i = 0; i < r.config.id2label.size(); ++i)
+    std::printf("%s%s", i ? "," : " ", r.config.id2label[i].c_str());
+  std::printf("\nthe head is random: fine-tune before trusting its answers\n");
 }
 
 void run_init(const InitArgs& a) {
@@ -101,7 +115,18 @@ Command reg("init", 20, [](CLI::App& app) {
   cmd->add_option("--std", args->std, "Normal std of weights")
       ->capture_default_str()
       ->group("Init");
-  cmd->callback([args] { run_init(*args); });
+  auto* labels = cmd->get_option("--labels");
+  cmd->add_option("--from", args->from,
+                  "A base checkpoint (no classifier): copy its encoder and tokenizer, draw only "
+                  "the missing head (and --labels' classifier) at random")
+      ->check(CLI::ExistingDirectory)
+      ->group("Model");
+  cmd->callback([args, labels] {
+    if (!args->from.empty())
+      run_init_head(*args, labels->count() > 0);
+    else
+      run_init(*args);
+  });
 });
 
 }  // namespace

@@ -112,7 +112,8 @@ Command reg("predict", 45, [](CLI::App& app) {
       ->group("Model");
   cmd->add_option("--compute", args->compute, "fp32 or bf16 (bf16 needs AVX-512 / AVX512_BF16)")
       ->group("Model");
-  cmd->add_option("--threads", args->threads, "Threads (0 = BERTQ_THREADS or all CPUs)")
+  cmd->add_option("--threads", args->threads,
+                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
       ->group("Model");
   cmd->add_option("texts", args->texts, "Texts to classify")->group("Input");
   cmd->add_option("--input", args->input, "JSON Lines file (plain/gzip, - for stdin)")

@@ -3,6 +3,7 @@
 // it to OUT/quantization_report.json.
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "cli/command.h"
 #include "cli/model_option.h"
@@ -15,6 +16,7 @@ namespace {
 struct QuantizeArgs {
   quant::QuantizeJob job;
   std::string scheme = "dynamic", embeddings = "int8", observer = "minmax";
+  std::string activation_range = std::to_string(quant::QuantizeOptions{}.activation_qmax);
   int max_length = 0;
 };
 
@@ -26,6 +28,11 @@ Command reg("quantize", 35, [](CLI::App& app) {
   cmd->add_option("--out", j.out, "Output INT8 model folder")->required()->group("Output");
   cmd->add_flag("--force", j.force, "Replace --out if it exists")->group("Output");
   cmd->add_option("--scheme", a->scheme, "dynamic (per-row activations at run time) or static")
+      ->capture_default_str()
+      ->group("Scheme");
+  cmd->add_option("--activation-range", a->activation_range,
+                  "INT8 activations in [0, 127] (exact in one GEMM on every CPU) or [0, 255] "
+                  "(one more bit; one GEMM with VNNI, two without); recorded in the folder")
       ->capture_default_str()
       ->group("Scheme");
   cmd->add_option("--embeddings", a->embeddings, "int8 (per-row scales) or fp32")
@@ -71,6 +78,7 @@ Command reg("quantize", 35, [](CLI::App& app) {
     a->job.options.scheme = quant::parse_scheme(a->scheme);
     a->job.options.observer = quant::parse_observer(a->observer);
     a->job.options.int8_embeddings = quant::parse_embeddings(a->embeddings);
+    a->job.options.activation_qmax = quant::parse_activation_range(a->activation_range);
     quant::run_quantize_job(a->job, [](const std::string& l) { std::printf("%s\n", l.c_str()); });
   });
 });

@@ -99,7 +99,8 @@ Command reg("serve", 70, [](CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64))
       ->group("Batching");
-  cmd->add_option("--threads", o->threads, "Threads per model call (0 = BERTQ_THREADS / CPUs)")
+  cmd->add_option("--threads", o->threads,
+                  "Threads per model call (0 = BERTQ_THREADS, else the CPUs this process may use)")
       ->capture_default_str()
       ->group("Model");
   auto tokenization = std::make_shared<TokenizationFlags>();

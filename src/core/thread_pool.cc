@@ -1,24 +1,16 @@
 #include "core/thread_pool.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 
+#include "core/cpu_budget.h"
 #include "core/error.h"
 
 namespace bertq {
 
 int default_num_threads() {
-  if (const char* env = std::getenv("BERTQ_THREADS"); env != nullptr && *env != '\0') {
-    const int n = std::atoi(env);
-    check(n > 0, ErrorCode::INVALID_ARGUMENT, "BERTQ_THREADS=", env,
-          ": expected a positive integer");
-    return n;
-  }
-  const long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? static_cast<int>(n) : 1;
+  return cpu_budget().cpus;
 }
 
 ThreadPool::ThreadPool(int num_threads) {

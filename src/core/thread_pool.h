@@ -17,7 +17,8 @@
 
 namespace bertq {
 
-// Threads to use by default: BERTQ_THREADS if set, else the number of online CPUs.
+// Threads to use by default: cpu_budget().cpus (core/cpu_budget.h): BERTQ_THREADS if set, else
+// the CPUs this process may use (affinity mask, cgroup CPU limit).
 int default_num_threads();
 
 class ThreadPool {

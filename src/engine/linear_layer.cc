@@ -2,7 +2,9 @@
 // blocks) -> oneDNN u8s8s32 (its own threading) -> dequantize + bias (+ GELU) epilogue.
 #include "engine/linear_layer.h"
 
+#include "core/error.h"
 #include "engine/parallel.h"
+#include "kernels/int8_scheme.h"
 #include "kernels/ref/int8_ref.h"
 
 namespace bertq::engine {
@@ -10,10 +12,11 @@ namespace bertq::engine {
 LinearLayer::LinearLayer(kernels::PackedLinear fc)
     : f32_(std::make_unique<kernels::PackedLinear>(std::move(fc))) {}
 
-LinearLayer::LinearLayer(kernels::Int8Linear fc, std::optional<StaticRange> range)
-    : i8_(std::make_unique<kernels::Int8Linear>(std::move(fc))),
-      range_(range),
-      qmax_(kernels::Int8Linear::activation_qmax()) {}
+LinearLayer::LinearLayer(kernels::Int8Linear fc, std::optional<StaticRange> range, int qmax)
+    : i8_(std::make_unique<kernels::Int8Linear>(std::move(fc))), range_(range), qmax_(qmax) {
+  check(qmax == kernels::kActQMaxReduced || qmax == kernels::kActQMaxFull,
+        ErrorCode::INVALID_ARGUMENT, "LinearLayer: activation qmax ", qmax, " (127 or 255)");
+}
 
 int64_t LinearLayer::n() const {
   return i8_ ? i8_->n() : f32_->n();
@@ -64,7 +67,7 @@ const float* LinearLayer::forward(const kernels::KernelTable& k, const float* x,
     });
   }
   int32_t* acc = ws.acc();
-  fc.forward(xq, int64_t(m), acc);
+  fc.forward(xq, int64_t(m), acc, qmax_);
   parallel_rows(m, 4, [&](size_t r0, size_t r1) {
     k.dequant_bias_f32(acc + r0 * N, rs + r0, rz + r0, fc.col_scale(), fc.col_sum(), fc.bias(),
                        gelu, y + r0 * N, r1 - r0, N);

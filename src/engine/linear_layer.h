@@ -30,8 +30,9 @@ struct StaticRange {
 class LinearLayer {
  public:
   explicit LinearLayer(kernels::PackedLinear fc);
-  // INT8; `range` set for the static scheme (per-tensor activation range), unset = dynamic.
-  LinearLayer(kernels::Int8Linear fc, std::optional<StaticRange> range);
+  // INT8 with activations in [0, qmax] (the folder's range, io/quantization_config.h); `range`
+  // set for the static scheme (per-tensor activation range), unset = dynamic.
+  LinearLayer(kernels::Int8Linear fc, std::optional<StaticRange> range, int qmax);
 
   // x [m, K] f32 -> y [m, N] f32. With gelu, y = gelu(x·Wᵀ + b) and null is returned;
   // otherwise the return value is the bias still to be added (null if none or applied).
@@ -40,6 +41,7 @@ class LinearLayer {
 
   bool is_int8() const { return i8_ != nullptr; }
   bool is_static() const { return range_.has_value(); }
+  int activation_qmax() const { return qmax_; }  // 0 for FP32 / BF16
   int64_t n() const;
   int64_t k() const;
 

@@ -9,7 +9,9 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "io/quantization_config.h"
 #include "kernels/dispatch.h"
+#include "kernels/onednn/int8_linear.h"
 
 namespace bertq::engine {
 namespace {
@@ -39,7 +41,7 @@ EmbeddingTable embedding_table(const io::WeightStore& w, BertTensor t, bool* qua
 // f32 / bf16, dequantizing any I8 part (a mixed Q/K/V after --keep-fp32).
 LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
                         std::vector<BertTensor> bs, int layer, kernels::GemmType gt, bool fuse_bias,
-                        bool* quantized) {
+                        int act_qmax, bool* quantized) {
   std::vector<const io::TensorView*> views;
   bool all_i8 = true;
   for (BertTensor t : ws) {
@@ -76,7 +78,9 @@ LinearLayer make_linear(const io::WeightStore& w, std::vector<BertTensor> ws,
             views[0]->name, "_input_range: expected lo <= 0 <= hi, got [", r[0], ", ", r[1], "]");
       range = StaticRange{r[0], r[1]};
     }
-    LinearLayer layer(kernels::Int8Linear(q, scale.data(), bias.data(), N, K), range);
+    check(act_qmax > 0, ErrorCode::CORRUPT_FILE, w.source(), ": tensor ", views[0]->name,
+          " is I8 but config.json has no quantization_config (the activation range)");
+    LinearLayer layer(kernels::Int8Linear(q, scale.data(), bias.data(), N, K), range, act_qmax);
     for (auto* v : views) w.release_pages(*v);  // packed into the layer: the file's copy goes
     return layer;
   }
@@ -143,28 +147,32 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
   m->emb_ln_w_ = w.f32(BertTensor::EMB_LN_WEIGHT);
   m->emb_ln_b_ = w.f32(BertTensor::EMB_LN_BIAS);
   const auto gt = gemm_type(options.compute);
+  const int qmax = io::activation_qmax(c, origin, &kernels::Int8Linear::legacy_activation_qmax);
+  m->act_qmax_ = qmax;
   for (int l = 0; l < c.num_hidden_layers; ++l) {
     m->layers_.push_back(LayerWeights{
         make_linear(w, {BertTensor::Q_WEIGHT, BertTensor::K_WEIGHT, BertTensor::V_WEIGHT},
                     {BertTensor::Q_BIAS, BertTensor::K_BIAS, BertTensor::V_BIAS}, l, gt,
-                    /*fuse_bias=*/true, &q),
+                    /*fuse_bias=*/true, qmax, &q),
         make_linear(w, {BertTensor::ATTN_OUT_WEIGHT}, {BertTensor::ATTN_OUT_BIAS}, l, gt, false,
-                    &q),
+                    qmax, &q),
         w.f32(BertTensor::ATTN_LN_WEIGHT, l), w.f32(BertTensor::ATTN_LN_BIAS, l),
-        make_linear(w, {BertTensor::FFN_IN_WEIGHT}, {BertTensor::FFN_IN_BIAS}, l, gt, false, &q),
-        make_linear(w, {BertTensor::FFN_OUT_WEIGHT}, {BertTensor::FFN_OUT_BIAS}, l, gt, false, &q),
+        make_linear(w, {BertTensor::FFN_IN_WEIGHT}, {BertTensor::FFN_IN_BIAS}, l, gt, false, qmax,
+                    &q),
+        make_linear(w, {BertTensor::FFN_OUT_WEIGHT}, {BertTensor::FFN_OUT_BIAS}, l, gt, false, qmax,
+                    &q),
         w.f32(BertTensor::FFN_LN_WEIGHT, l), w.f32(BertTensor::FFN_LN_BIAS, l)});
   }
   // The pooler runs on B rows only: f32 even in BF16 mode (INT8 when quantized).
   m->pooler_ = std::make_unique<LinearLayer>(make_linear(w, {BertTensor::POOLER_WEIGHT},
                                                          {BertTensor::POOLER_BIAS}, -1,
-                                                         kernels::GemmType::F32, false, &q));
+                                                         kernels::GemmType::F32, false, qmax, &q));
   m->cls_w_ = w.f32(BertTensor::CLASSIFIER_WEIGHT);
   m->cls_b_ = w.f32(BertTensor::CLASSIFIER_BIAS);
   m->quantized_ = q;
   log_debug(cat("engine: loaded ", folder.dir, " (", c.num_hidden_layers, " layers, H ",
                 c.hidden_size, ", compute ", compute_name(options.compute),
-                q ? ", int8 layers" : "", ")"));
+                q ? cat(", int8 layers, activations [0, ", qmax, "]") : std::string(), ")"));
   return m;
 }
 

@@ -69,6 +69,8 @@ class Model {
   const LinearLayer& pooler() const { return *pooler_; }
   // Whether any Linear or embedding table is INT8.
   bool quantized() const { return quantized_; }
+  // The INT8 layers' activation range (the folder's, io/quantization_config.h); 0 for FP32.
+  int activation_qmax() const { return act_qmax_; }
   const float* classifier_weight() const { return cls_w_; }
   const float* classifier_bias() const { return cls_b_; }
 
@@ -84,6 +86,7 @@ class Model {
   EmbeddingTable word_, position_;
   const float* token_type_ = nullptr;
   bool quantized_ = false;
+  int act_qmax_ = 0;
   const float *emb_ln_w_ = nullptr, *emb_ln_b_ = nullptr;
   std::vector<LayerWeights> layers_;
   std::unique_ptr<LinearLayer> pooler_;

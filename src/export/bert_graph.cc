@@ -10,7 +10,9 @@
 
 #include "core/error.h"
 #include "export/graph_builder.h"
+#include "io/quantization_config.h"
 #include "kernels/int8_scheme.h"
+#include "kernels/onednn/int8_linear.h"
 #include "kernels/ref/int8_ref.h"
 
 namespace bertq::exporter {
@@ -18,8 +20,6 @@ namespace {
 
 using io::BertTensor;
 using onnx::MakeAttribute;
-
-constexpr int kQMax = kernels::kActQMaxReduced;
 
 // A Linear input quantized as the engine does (kernels/int8_scheme.h): u8 values, per-row (or
 // static) scale [.., 1] and zero point [.., 1] as F32.
@@ -30,7 +30,11 @@ struct QuantizedInput {
 class BertGraph {
  public:
   BertGraph(const io::ModelFolder& folder, onnx::GraphProto* graph)
-      : w_(folder.weights), c_(folder.config), g_(graph) {}
+      : w_(folder.weights),
+        c_(folder.config),
+        g_(graph),
+        qmax_(io::activation_qmax(folder.config, folder.dir + "/config.json",
+                                  &kernels::Int8Linear::legacy_activation_qmax)) {}
 
   void build() {
     const std::vector<Dim> tokens = {{0, "batch"}, {0, "sequence"}};
@@ -72,12 +76,12 @@ class BertGraph {
   // The engine's u8 quantization of x [.., K]: per row (dynamic), or with the calibrated
   // range stored as "<weight>_input_range" (static).
   QuantizedInput quantize(const std::string& x, const std::string& weight_name) {
-    const float qmax = float(kQMax);
+    const float qmax = float(qmax_);
     if (w_.find(weight_name + "_input_range")) {
       const std::vector<float> r = w_.f32_sibling(weight_name, "_input_range", 2);
       float scale = 0, inv = 0;
       int32_t zero = 0;
-      kernels::activation_params_ref(r[0], r[1], kQMax, &scale, &inv, &zero);
+      kernels::activation_params_ref(r[0], r[1], qmax_, &scale, &inv, &zero);
       return {quantize_fixed(x, g_.scalar_f32(inv), g_.scalar_f32(float(zero))),
               g_.scalar_f32(scale), g_.scalar_f32(float(zero))};
     }
@@ -102,12 +106,15 @@ class BertGraph {
     const std::string t = g_.op("Clip", {g_.op("Mul", {x, inv}), g_.scalar_f32(-kernels::kActClamp),
                                          g_.scalar_f32(kernels::kActClamp)});
     const std::string v = g_.op("Add", {g_.op("Round", {t}), zero});
-    const std::string c = g_.op("Clip", {v, g_.scalar_f32(0.f), g_.scalar_f32(float(kQMax))});
+    const std::string c = g_.op("Clip", {v, g_.scalar_f32(0.f), g_.scalar_f32(float(qmax_))});
     return g_.op("Cast", {c}, {MakeAttribute("to", int64_t{onnx::TensorProto::UINT8})});
   }
 
   // The engine's INT8 Linear: acc = xq · Wqᵀ (int32, MatMulInteger), then
-  // y = s_x · s_w · (acc − zero · colsum) + b.
+  // y = s_x · s_w · (acc − zero · colsum) + b. With activations in [0, 255] the weights are
+  // written as u8 Wq + 128 with weight zero point 128: ONNX Runtime's u8 x s8 kernel saturates
+  // like oneDNN's on CPUs without VNNI (measured: 1048544 for 2072640), its u8 x u8 one is exact
+  // on every CPU, so the file gives one answer everywhere, as the folder does.
   std::string linear_int8(const QuantizedInput& in, BertTensor weight, BertTensor bias, int layer) {
     const io::TensorView& v = w_.get(weight, layer);
     const int64_t N = v.shape[0], K = v.shape[1];
@@ -116,8 +123,19 @@ class BertGraph {
     for (int64_t n = 0; n < N; ++n) {
       for (int64_t k = 0; k < K; ++k) colsum[size_t(n)] += q[n * K + k];
     }
-    const std::string wt = g_.weight_transposed(v.name, q, N, K);
-    const std::string acc = g_.op("MatMulInteger", {in.xq, wt});
+    std::string acc;
+    if (qmax_ <= kernels::kActQMaxReduced) {
+      acc = g_.op("MatMulInteger", {in.xq, g_.weight_transposed(v.name, q, N, K)});
+    } else {
+      std::vector<uint8_t> wu(size_t(N * K));
+      for (int64_t n = 0; n < N; ++n)
+        for (int64_t k = 0; k < K; ++k) wu[size_t(k * N + n)] = uint8_t(int(q[n * K + k]) + 128);
+      const uint8_t zero_a = 0, zero_b = 128;
+      const std::string wt = g_.tensor(v.name + "_t", onnx::TensorProto::UINT8, {K, N}, wu.data());
+      acc = g_.op("MatMulInteger",
+                  {in.xq, wt, g_.tensor(v.name + "_x_zero", onnx::TensorProto::UINT8, {}, &zero_a),
+                   g_.tensor(v.name + "_t_zero", onnx::TensorProto::UINT8, {}, &zero_b)});
+    }
     const std::string zero =
         g_.op("Cast", {in.zero}, {MakeAttribute("to", int64_t{onnx::TensorProto::INT32})});
     const std::string sums =
@@ -257,6 +275,7 @@ class BertGraph {
   const io::WeightStore& w_;
   const io::BertConfig& c_;
   GraphBuilder g_;
+  int qmax_;  // the folder's activation range (io/quantization_config.h); 0 for FP32
 };
 
 }  // namespace

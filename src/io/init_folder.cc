@@ -88,4 +88,34 @@ InitFolderResult init_model_folder(const std::string& dir, InitFolderOptions o) 
   return r;
 }
 
+InitHeadResult init_head_folder(const std::string& base, const std::string& dir,
+                                const std::vector<std::string>& labels, uint64_t seed, float std,
+                                bool overwrite) {
+  ModelFolder f = ModelFolder::load(base, HeadPolicy::ALLOW_MISSING);
+  if (!labels.empty()) f.config.id2label = labels;
+  check(!f.weights.missing_head().empty() || !labels.empty(), ErrorCode::INVALID_ARGUMENT, base,
+        ": already has its classification head (nothing to initialise; --labels replaces it)");
+  check(overwrite || !file_exists(join_path(dir, "model.safetensors")), ErrorCode::INVALID_ARGUMENT,
+        dir, ": already holds a model.safetensors (use --force to replace it)");
+  SafeTensorsWriter w;
+  InitHeadResult r;
+  NormalRng rng(seed);
+  for (const auto& [name, shape] : all_tensor_names(f.config)) {
+    const auto id = parse_tensor_name(name);
+    const bool cls = id && (id->tensor == BertTensor::CLASSIFIER_WEIGHT ||
+                            id->tensor == BertTensor::CLASSIFIER_BIAS);
+    const TensorView* t = f.weights.find(name);
+    // New labels: a classifier of another shape is drawn anew.
+    if (t && !(cls && !labels.empty() && t->shape != shape)) {
+      w.add(name, t->dtype, t->shape, t->data, t->nbytes);
+      continue;
+    }
+    w.add_f32(name, shape, init_tensor_values(id->tensor, f.config, rng, std));
+    r.initialized.push_back(name);
+  }
+  write_model_folder(dir, f.config, w, base);
+  r.config = f.config;
+  return r;
+}
+
 }  // namespace bertq::io

@@ -53,6 +53,20 @@ struct InitFolderResult {
 // explicit one, or when DIR already holds a model and overwrite is false.
 InitFolderResult init_model_folder(const std::string& dir, InitFolderOptions options);
 
+// A base checkpoint (an encoder without a pooler and/or classifier, e.g. a sentence-transformers
+// folder) given an explicitly random head: DIR gets BASE's config (with `labels` when not
+// empty), BASE's tensors as they are, the missing head tensors drawn like init_random_weights
+// (normal(0, init.std), bias 0, seed init.seed) and BASE's tokenizer files. The one place a
+// head is made up outside training; returns the names of the tensors it drew. INVALID_ARGUMENT
+// when BASE already has its head (nothing to add) or DIR holds a model and overwrite is false.
+struct InitHeadResult {
+  BertConfig config;
+  std::vector<std::string> initialized;
+};
+InitHeadResult init_head_folder(const std::string& base, const std::string& dir,
+                                const std::vector<std::string>& labels, uint64_t seed, float std,
+                                bool overwrite);
+
 // Vocabulary size of a tokenizer folder: lines of vocab.txt, else 1 + the largest id in
 // tokenizer.json (model.vocab and added_tokens). NOT_FOUND when it has neither.
 int tokenizer_vocab_size(const std::string& dir);

@@ -13,7 +13,7 @@ namespace bertq::io {
 const char* const kTokenizerFiles[4] = {"vocab.txt", "tokenizer.json", "tokenizer_config.json",
                                         "special_tokens_map.json"};
 
-ModelFolder ModelFolder::load(const std::string& dir) {
+ModelFolder ModelFolder::load(const std::string& dir, HeadPolicy heads) {
   check(dir_exists(dir), ErrorCode::NOT_FOUND, dir,
         ": no such model folder (download one with `bertq download model NAME` or create "
         "one with `bertq init`)");
@@ -39,14 +39,14 @@ ModelFolder ModelFolder::load(const std::string& dir) {
                  dir, " --out ", dir, "` makes a model.safetensors)"));
     SafeTensorsWriter converted;
     add_torch_tensors(converted, read_torch_bin(bin_path));
-    m.weights =
-        WeightStore::load(SafeTensorsFile::from_buffer(converted.serialize(), bin_path), m.config);
+    m.weights = WeightStore::load(SafeTensorsFile::from_buffer(converted.serialize(), bin_path),
+                                  m.config, heads);
     return m;
   }
   ModelFolder m;
   m.dir = dir;
   m.config = BertConfig::load(config_path);
-  m.weights = WeightStore::load(weights_path, m.config);
+  m.weights = WeightStore::load(weights_path, m.config, heads);
   return m;
 }
 

@@ -13,8 +13,12 @@
 //   F64 are converted to owned F32; I8 Linear weights (and the quantizer's F32 "<name>_scale"
 //   siblings, or any other extra tensor) are kept as they are. A BERT tensor in any other
 //   dtype is an UNSUPPORTED error naming it;
-// - a missing pooler or classifier is initialised (normal(0, initializer_range or 0.02),
-//   bias 0, seeded) with a warning; any other missing tensor is a NOT_FOUND error.
+// - a missing pooler or classifier (a base checkpoint) is a NOT_FOUND error naming the tensors
+//   and the commands that give the model a head (`bertq train`, `bertq init --from`): nothing
+//   that only runs a model may answer with a random head. HeadPolicy::ALLOW_MISSING (convert,
+//   `bertq init --from`, which add or need no head) lists them in missing_head() instead; any
+//   other missing tensor is always a NOT_FOUND error. Random initialisation belongs to
+//   training and `bertq init` (init_model.h).
 // WeightStore is cheap to copy and move; copies share the mapping and the converted buffers.
 //
 //   auto m = bertq::io::ModelFolder::load("models/imdb");
@@ -36,14 +40,17 @@
 
 namespace bertq::io {
 
+// What loading does about a missing pooler / classifier (see above).
+enum class HeadPolicy { REQUIRE, ALLOW_MISSING };
+
 class WeightStore {
  public:
   WeightStore() = default;  // empty
 
   static WeightStore load(const std::string& safetensors_path, const BertConfig& config,
-                          uint64_t init_seed = 0);
+                          HeadPolicy heads = HeadPolicy::REQUIRE);
   static WeightStore load(const SafeTensorsFile& file, const BertConfig& config,
-                          uint64_t init_seed = 0);
+                          HeadPolicy heads = HeadPolicy::REQUIRE);
 
   const TensorView* find(const std::string& canonical_name) const;
   const TensorView& get(const std::string& canonical_name) const;  // NOT_FOUND naming the file
@@ -60,12 +67,11 @@ class WeightStore {
   // (numel floats): how an INT8 weight is used where its consumer runs in F32.
   void dequantize_rows(const TensorView& v, float* out) const;
 
-  // File tensors (canonical ones in all_tensor_names order, then extras by name), then the
-  // initialised ones.
+  // File tensors (canonical ones in all_tensor_names order, then extras by name).
   std::vector<std::string> names() const;
   const std::vector<TensorView>& tensors() const { return views_; }
-  // Tensors that were missing from the file and got initialised (pooler / classifier).
-  const std::vector<std::string>& initialized() const { return initialized_; }
+  // Head tensors missing from the file (pooler / classifier; HeadPolicy::ALLOW_MISSING only).
+  const std::vector<std::string>& missing_head() const { return missing_head_; }
   const std::string& source() const { return source_; }
   // SafeTensorsFile::release_pages for a tensor of this store (a no-op for one it converted).
   void release_pages(const TensorView& t) const {
@@ -80,7 +86,7 @@ class WeightStore {
   std::vector<std::shared_ptr<std::vector<float>>> owned_;
   std::vector<TensorView> views_;
   std::map<std::string, size_t, std::less<>> index_;
-  std::vector<std::string> initialized_;
+  std::vector<std::string> missing_head_;
 };
 
 // The name a checkpoint tensor has in WeightStore, or "" when it is dropped ("cls.*",
@@ -96,7 +102,7 @@ struct ModelFolder {
   // Reads DIR/config.json and DIR/model.safetensors, or without it DIR/pytorch_model.bin
   // (torch_bin.h: read without running its pickle, converted in memory); errors say what is
   // missing and how to get it.
-  static ModelFolder load(const std::string& dir);
+  static ModelFolder load(const std::string& dir, HeadPolicy heads = HeadPolicy::REQUIRE);
   bool has_tokenizer() const;  // vocab.txt or tokenizer.json present
 };
 

@@ -1,12 +1,11 @@
-// WeightStore: canonical names, shape/dtype checks, F16/BF16 conversion and initialisation of
-// a missing pooler/classifier (see model_folder.h).
+// WeightStore: canonical names, shape/dtype checks, F16/BF16 conversion, and the rule for a
+// missing pooler/classifier (see model_folder.h).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 #include "core/error.h"
 #include "core/log.h"
-#include "io/init_model.h"
 #include "io/model_folder.h"
 
 namespace bertq::io {
@@ -17,13 +16,6 @@ bool starts_with(const std::string& s, std::string_view p) {
 }
 bool ends_with(const std::string& s, std::string_view p) {
   return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
-
-float init_std(const BertConfig& config) {
-  const auto it = config.extra.find("initializer_range");
-  if (it != config.extra.end() && it->is_number() && it->get<double>() >= 0)
-    return it->get<float>();
-  return 0.02f;
 }
 
 }  // namespace
@@ -45,13 +37,12 @@ void WeightStore::add(TensorView v) {
   views_.push_back(std::move(v));
 }
 
-WeightStore WeightStore::load(const std::string& path, const BertConfig& config,
-                              uint64_t init_seed) {
-  return load(SafeTensorsFile(path), config, init_seed);
+WeightStore WeightStore::load(const std::string& path, const BertConfig& config, HeadPolicy heads) {
+  return load(SafeTensorsFile(path), config, heads);
 }
 
 WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& config,
-                              uint64_t init_seed) {
+                              HeadPolicy heads) {
   config.validate(file.path());
   WeightStore ws;
   ws.source_ = file.path();
@@ -120,8 +111,8 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
     ws.add(std::move(v));
   }
 
-  // 3. Missing tensors: initialise the heads, reject the rest.
-  NormalRng rng(init_seed);
+  // 3. Missing tensors: a missing head is refused (or listed, for HeadPolicy::ALLOW_MISSING);
+  // any other missing tensor is an error.
   for (const auto& [name, shape] : canonical) {
     if (ws.find(name)) continue;
     const auto id = parse_tensor_name(name);
@@ -132,18 +123,17 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
     check(head, ErrorCode::NOT_FOUND, src, ": tensor ", name, " not found (",
           ws.file_->tensors().size(),
           " tensors in the file; a BERT checkpoint matching config.json?)");
-    const float std = init_std(config);
-    auto buf =
-        std::make_shared<std::vector<float>>(init_tensor_values(id->tensor, config, rng, std));
-    ws.add({name, DType::F32, shape, buf->data(), buf->size() * sizeof(float)});
-    ws.owned_.push_back(std::move(buf));
-    ws.initialized_.push_back(name);
+    ws.missing_head_.push_back(name);
   }
-  if (!ws.initialized_.empty()) {
+  if (!ws.missing_head_.empty() && heads == HeadPolicy::REQUIRE) {
     std::string list;
-    for (const auto& n : ws.initialized_) list += (list.empty() ? "" : ", ") + n;
-    log_warn(cat(src, ": ", list, " not in the checkpoint; initialised randomly (normal std ",
-                 init_std(config), ", bias 0, seed ", init_seed, "): fine-tune before use"));
+    for (const auto& n : ws.missing_head_) list += (list.empty() ? "" : ", ") + n;
+    throw Error(ErrorCode::NOT_FOUND,
+                cat(src, ": no classification head (", list,
+                    " not in the checkpoint): this is a base model, and running it would "
+                    "answer with random labels. Fine-tune it (`bertq train --model DIR --train "
+                    "DATA --out RUN`), or give it a random head explicitly for tests and "
+                    "benchmarks (`bertq init --from DIR --out OUT`)"));
   }
   return ws;
 }

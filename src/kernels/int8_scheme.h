@@ -21,15 +21,22 @@
 // (then GELU for the FFN input), colsum[n] = Σ_k Wq[n, k] precomputed at load. |acc| stays below
 // K · 255 · 127 (≈ 1e8 for K = 3072): no int32 overflow.
 //
+// Activation range: a property of the INT8 folder, chosen by `bertq quantize --activation-range`
+// and written as quantization_config.activations.qmax (io/quantization_config.h); the engine,
+// calibration, fidelity report and ONNX export all read it, so one folder gives one answer on
+// every CPU. qmax = 127 (u7, the default) or 255 (u8, one more bit of activation resolution).
+//
 // Saturation: without VNNI, oneDNN's AVX2 / AVX-512 int8 GEMM multiplies u8 × s8 pairs with
 // vpmaddubsw, whose s16 pair sum saturates (255·127·2 = 64770 > 32767; measured here: a row of
-// 255s times 127s gives 1048544 instead of 2072640). bertq therefore keeps the weights full range
-// and reduces the *activation* range to qmax = 127 (u7) on such machines: 2·127·127 = 32258 fits,
-// so the result is exact. With VNNI (vpdpbusd accumulates in s32 directly) qmax = 255. The engine
-// does not trust CPUID for this: Int8Linear::activation_qmax() runs a probe GEMM once and uses
-// 255 only if oneDNN returned the exact full-range result. s8 × s8 is not used: oneDNN shifts s8
-// sources by +128 on non-VNNI CPUs and saturates in the same way (measured: 8160 instead of
-// 1032256).
+// 255s times 127s gives 1048544 instead of 2072640). With qmax = 127, 2·127·127 = 32258 fits:
+// one GEMM is exact on every CPU. With qmax = 255, Int8Linear runs one GEMM where a probe GEMM
+// shows oneDNN exact for full-range u8 (VNNI: vpdpbusd accumulates in s32), and elsewhere two
+// exact u7 GEMMs: xq = lo + 128·hi, lo = xq & 127, hi = xq >> 7, acc = acc_lo + 128·acc_hi
+// (about twice the GEMM time; never a different answer). The export writes 255-range weights as
+// u8 (Wq + 128, zero point 128) because ONNX Runtime's u8 × s8 saturates the same way and its
+// u8 × u8 does not. s8 × s8 is not used: oneDNN shifts s8 sources by +128 on non-VNNI CPUs and
+// saturates in the same way (measured: 8160 instead of 1032256). Folders quantized before the
+// range was recorded run at the range the CPU probe gives (255 with VNNI, else 127), as then.
 //
 // Rounding: round half to even everywhere (std::nearbyint in the default rounding mode,
 // cvtps2dq in SIMD), like numpy's rint and ONNX Runtime.
@@ -37,9 +44,10 @@
 
 namespace bertq::kernels {
 
-constexpr int kWeightQMax = 127;      // weights in [-127, 127]
-constexpr int kActQMaxFull = 255;     // u8 activations with VNNI (no saturation)
-constexpr int kActQMaxReduced = 127;  // u7 activations without VNNI
+constexpr int kWeightQMax = 127;                  // weights in [-127, 127]
+constexpr int kActQMaxFull = 255;                 // u8 activations with VNNI (no saturation)
+constexpr int kActQMaxReduced = 127;              // u7 activations (one exact GEMM on every CPU)
+constexpr int kActQMaxDefault = kActQMaxReduced;  // `bertq quantize`'s default (README: why)
 constexpr float kActClamp = 65536.f;  // x * inv is clamped to ±kActClamp before rounding
 
 }  // namespace bertq::kernels

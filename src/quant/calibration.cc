@@ -52,7 +52,7 @@ std::pair<float, float> reduce(Stats& st, const QuantizeOptions& o) {
     const float hi = st.sample[size_t(std::ceil(p * double(n - 1)))];
     return {std::min(lo, 0.f), std::max(hi, 0.f)};
   }
-  const int qmax = kernels::Int8Linear::activation_qmax();
+  const int qmax = o.activation_qmax;
   double best = 1e300;
   std::pair<float, float> r{st.lo, st.hi};
   for (int i = 0; i <= 14; ++i) {

@@ -48,7 +48,7 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
                            {"scheme", scheme_name(o.scheme)},
                            {"embeddings", o.int8_embeddings ? "int8" : "fp32"},
                            {"keep_fp32", o.keep_fp32},
-                           {"activation_qmax", kernels::Int8Linear::activation_qmax()}};
+                           {"activation_qmax", o.activation_qmax}};
   std::shared_ptr<const engine::Model> fp32_model;
   std::unique_ptr<text::Tokenizer> tok;
   auto need_model = [&] {

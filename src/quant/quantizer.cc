@@ -65,8 +65,20 @@ size_t QuantizedModel::bytes() const {
   return n;
 }
 
+int parse_activation_range(const std::string& s) {
+  if (s == "127") return kernels::kActQMaxReduced;
+  if (s == "255") return kernels::kActQMaxFull;
+  throw Error(ErrorCode::INVALID_ARGUMENT,
+              cat("--activation-range: expected 127 (u7, one GEMM on every CPU) or 255 (u8, one "
+                  "GEMM with VNNI, two without), got '",
+                  s, "'"));
+}
+
 QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o,
                         const Ranges* ranges) {
+  check(o.activation_qmax == kernels::kActQMaxReduced || o.activation_qmax == kernels::kActQMaxFull,
+        ErrorCode::INVALID_ARGUMENT, "quantize: activation qmax ", o.activation_qmax,
+        " (127 or 255)");
   check(o.scheme == Scheme::DYNAMIC || ranges != nullptr, ErrorCode::INVALID_ARGUMENT,
         "quantize: the static scheme needs calibration ranges (--calibration DATA)");
   QuantizedModel q;
@@ -120,7 +132,8 @@ QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o,
        {{"dtype", "uint8"},
         {"symmetric", false},
         {"granularity", o.scheme == Scheme::STATIC ? "per_tensor" : "per_token_row"},
-        {"range", "[0, 255] with VNNI, [0, 127] without (no vpmaddubsw saturation)"},
+        {"qmax", o.activation_qmax},
+        {"range", {0, o.activation_qmax}},
         {"zero_point", "round(-lo / scale)"}}},
       {"embeddings", o.int8_embeddings ? "int8_per_row" : "fp32"},
       {"modules_not_quantized", q.kept_fp32},

@@ -23,6 +23,7 @@
 
 #include "engine/model.h"
 #include "io/model_folder.h"
+#include "kernels/int8_scheme.h"
 
 namespace bertq::quant {
 
@@ -41,7 +42,13 @@ struct QuantizeOptions {
   std::vector<std::string> keep_fp32;  // globs over tensor names, e.g. "*layer.11.output.dense*"
   ObserverKind observer = ObserverKind::MINMAX;
   double percentile = 99.99;  // PERCENTILE: keep this % of each side's values
+  // The activation range the folder is made for (kernels/int8_scheme.h), written into
+  // quantization_config.activations.qmax: every CPU then runs it exactly.
+  int activation_qmax = kernels::kActQMaxDefault;
 };
+
+// "127" / "255" (--activation-range) -> qmax; INVALID_ARGUMENT otherwise.
+int parse_activation_range(const std::string& s);
 
 // Calibrated [lo, hi] per Linear weight name (static scheme).
 using Ranges = std::map<std::string, std::pair<float, float>>;

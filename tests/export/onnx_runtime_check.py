@@ -6,8 +6,9 @@ in the cache) the export runs in ONNX Runtime on texts tokenized by `bertq token
 per batch (right padding, attention_mask 0), at several batch sizes and maximum lengths: the
 dynamic axes at work. FP32: the logits must equal those of `bertq predict` (the engine, which
 packs sequences without padding) within 1e-4 relative to each text's largest logit. INT8
-(`bertq quantize` of each: dynamic, and for the tiny model static with one FP32 projection):
-see int8_verdict. Texts: a few built in, plus 16 IMDB test reviews from ../shared where
+(`bertq quantize` of each at both activation ranges, 127 and 255: dynamic, and for the tiny
+model static with one FP32 projection): see int8_verdict. The MiniLM checkpoint has no
+classifier, so it first gets an explicit random head (`bertq init --from`). Texts: a few built in, plus 16 IMDB test reviews from ../shared where
 present.
 
 Exit 77 (CTest: skipped) with a message when ONNX Runtime is not in the project's .venv
@@ -47,6 +48,7 @@ BUILTIN_TEXTS = [
     "Ça m'a plu : naïve, drôle et très bien jouée.",
 ]
 BATCH_SIZES = (1, 5)
+ACTIVATION_RANGES = ("127", "255")  # bertq quantize --activation-range
 MAX_LENGTHS = (16, 128)
 
 
@@ -201,19 +203,27 @@ def main():
         ok, results = check_model(a.bertq, "tiny", tiny, texts_file, tmp)
         # INT8 folders: dynamic with INT8 embeddings; static (calibrated on the texts) with one
         # key projection kept FP32, so its layer's Q/K/V run in FP32 as in the engine.
-        for scheme, extra in (("dynamic", []),
-                              ("static", ["--calibration", texts_file, "--keep-fp32",
-                                          "*layer.1.attention.self.key*"])):
-            q = os.path.join(tmp, f"tiny-int8-{scheme}")
-            run(a.bertq, "quantize", "--model", tiny, "--out", q, "--scheme", scheme, *extra)
-            ok2, more = check_model(a.bertq, f"tiny-int8-{scheme}", q, texts_file, tmp, tiny)
-            ok, results = ok and ok2, results + more
+        for qmax in ACTIVATION_RANGES:
+            for scheme, extra in (("dynamic", []),
+                                  ("static", ["--calibration", texts_file, "--keep-fp32",
+                                              "*layer.1.attention.self.key*"])):
+                name = f"tiny-int8-{scheme}-q{qmax}"
+                q = os.path.join(tmp, name)
+                run(a.bertq, "quantize", "--model", tiny, "--out", q, "--scheme", scheme,
+                    "--activation-range", qmax, *extra)
+                ok2, more = check_model(a.bertq, name, q, texts_file, tmp, tiny)
+                ok, results = ok and ok2, results + more
         if os.path.exists(os.path.join(a.pretrained, "config.json")):
-            ok2, more = check_model(a.bertq, "minilm", a.pretrained, texts_file, tmp)
-            q = os.path.join(tmp, "minilm-int8")
-            run(a.bertq, "quantize", "--model", a.pretrained, "--out", q)
-            ok3, more3 = check_model(a.bertq, "minilm-int8", q, texts_file, tmp, a.pretrained)
-            ok, results = ok and ok2 and ok3, results + more + more3
+            minilm = os.path.join(tmp, "minilm")
+            run(a.bertq, "init", "--from", a.pretrained, "--out", minilm, "--seed", "1")
+            ok2, more = check_model(a.bertq, "minilm", minilm, texts_file, tmp)
+            ok, results = ok and ok2, results + more
+            for qmax in ACTIVATION_RANGES:
+                name = f"minilm-int8-q{qmax}"
+                q = os.path.join(tmp, name)
+                run(a.bertq, "quantize", "--model", minilm, "--out", q, "--activation-range", qmax)
+                ok3, more3 = check_model(a.bertq, name, q, texts_file, tmp, minilm)
+                ok, results = ok and ok3, results + more3
         else:
             print(f"pretrained MiniLM absent ({a.pretrained}; "
                   "scripts/setup.sh --pretrained places it): tiny model only")

@@ -41,7 +41,7 @@ TEST(InitFolder, WritesLoadableModelWithVocabulary) {
   const ModelFolder m = ModelFolder::load(dir);
   EXPECT_EQ(m.config.id2label, (std::vector<std::string>{"NEG", "POS", "MID"}));
   EXPECT_EQ(m.weights.get(BertTensor::WORD_EMBEDDINGS).shape, (std::vector<int64_t>{5, 16}));
-  EXPECT_TRUE(m.weights.initialized().empty());
+  EXPECT_TRUE(m.weights.missing_head().empty());
   // A second init into the same folder is refused unless overwrite is set.
   EXPECT_THROW(init_model_folder(dir, small(tmp.file("vocab.txt"))), Error);
   InitFolderOptions again = small(tmp.file("vocab.txt"));

@@ -163,9 +163,13 @@ TEST_P(Int8IsaTest, DequantEpilogueMatchesReference) {
 INSTANTIATE_TEST_SUITE_P(AllIsas, Int8IsaTest, ::testing::ValuesIn(supported_isas()),
                          isa_param_name);
 
-// oneDNN's GEMM vs the integer reference, exactly, with the activation range the engine uses.
-TEST(Int8Linear, GemmEqualsIntegerReferenceOnAwkwardShapes) {
-  const int qmax = Int8Linear::activation_qmax();
+// oneDNN's GEMM vs the integer reference, exactly, for both activation ranges a folder may
+// have, on every CPU: 255 on a CPU without VNNI runs as two u7 GEMMs (one would saturate; CTest
+// also runs this with BERTQ_INT8_FORCE_SPLIT=1, so VNNI machines test that path too).
+class Int8LinearRange : public ::testing::TestWithParam<int> {};
+
+TEST_P(Int8LinearRange, GemmEqualsIntegerReferenceOnAwkwardShapes) {
+  const int qmax = GetParam();
   const int64_t dims[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 127, 129, 768, 3072};
   std::mt19937 g(11);
   std::uniform_int_distribution<int> dw(-kWeightQMax, kWeightQMax), dx(0, qmax);
@@ -184,7 +188,7 @@ TEST(Int8Linear, GemmEqualsIntegerReferenceOnAwkwardShapes) {
         for (size_t i = 0; i < x.size(); ++i)  // row 0 all qmax (worst case for saturation)
           x[i] = i < size_t(k) ? uint8_t(qmax) : uint8_t(dx(g));
         std::vector<int32_t> got(size_t((m + 1) * n), kAccSentinel), want(size_t(m * n));
-        fc.forward(x.data(), m, got.data());
+        fc.forward(x.data(), m, got.data(), qmax);
         gemm_u8s8s32_ref(size_t(m), size_t(n), size_t(k), x.data(), size_t(k), w.data(), size_t(k),
                          want.data(), size_t(n));
         for (size_t i = 0; i < want.size(); ++i)
@@ -198,11 +202,13 @@ TEST(Int8Linear, GemmEqualsIntegerReferenceOnAwkwardShapes) {
   EXPECT_GT(cases, 500u);
 }
 
-TEST(Int8Linear, ActivationRangeFollowsTheSaturationProbe) {
-  EXPECT_EQ(Int8Linear::activation_qmax(),
+// Only folders quantized before the range was recorded take it from the CPU.
+TEST(Int8Linear, LegacyRangeFollowsTheSaturationProbe) {
+  EXPECT_EQ(Int8Linear::legacy_activation_qmax(),
             Int8Linear::full_range_exact() ? kActQMaxFull : kActQMaxReduced);
   if (!cpu_features().avx512_vnni && !cpu_features().avx_vnni)
     EXPECT_FALSE(Int8Linear::full_range_exact());
+  if (!Int8Linear::full_range_exact()) EXPECT_FALSE(Int8Linear::single_gemm_full_range());
 }
 
 TEST(Int8Linear, ColumnSumsAndScalesAreKept) {
@@ -218,9 +224,9 @@ TEST(Int8Linear, ColumnSumsAndScalesAreKept) {
 
 // quantize -> GEMM -> epilogue with per-row zero points (activations of mixed sign, so every
 // row has its own zero point) against the float matmul of the dequantized operands.
-TEST(Int8Linear, FullQuantizedLinearMatchesDequantizedMatmul) {
+TEST_P(Int8LinearRange, FullQuantizedLinearMatchesDequantizedMatmul) {
   const KernelTable& k = active_kernels();
-  const int qmax = Int8Linear::activation_qmax();
+  const int qmax = GetParam();
   const int64_t m = 37, n = 33, kk = 129;
   auto x = random_vec(size_t(m * kk), 21, -1.f, 1.f);
   for (int64_t r = 0; r < m; ++r)  // shift each row differently: zero points from 0 to qmax
@@ -240,7 +246,7 @@ TEST(Int8Linear, FullQuantizedLinearMatchesDequantizedMatmul) {
   std::vector<int> zeros(xz.begin(), xz.end());
   std::sort(zeros.begin(), zeros.end());
   EXPECT_GT(std::unique(zeros.begin(), zeros.end()) - zeros.begin(), 20) << "few zero points";
-  fc.forward(xq.data(), m, acc.data());
+  fc.forward(xq.data(), m, acc.data(), qmax);
   std::vector<float> y(size_t(m * n));
   k.dequant_bias_f32(acc.data(), xs.data(), xz.data(), fc.col_scale(), fc.col_sum(), fc.bias(),
                      false, y.data(), size_t(m), size_t(n));
@@ -253,6 +259,9 @@ TEST(Int8Linear, FullQuantizedLinearMatchesDequantizedMatmul) {
       ASSERT_NEAR(y[size_t(r * n + j)], want, 1e-4 * (1 + std::fabs(want))) << r << "," << j;
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Ranges, Int8LinearRange, ::testing::Values(kActQMaxReduced, kActQMaxFull),
+                         [](const auto& info) { return "qmax" + std::to_string(info.param); });
 
 }  // namespace
 }  // namespace bertq::kernels

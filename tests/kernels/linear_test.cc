@@ -47,22 +47,26 @@ TEST(PackedLinear, MatchesNaiveOnOddShapesWithVaryingM) {
   for (auto [n, k] : shapes) {
     const auto w = random_vec(n * k, 1 + n);
     const auto b = random_vec(n, 2 + n);
-    for (bool fuse : {true, false}) {
-      const PackedLinear fc(w.data(), b.data(), n, k, GemmType::F32, fuse);
-      EXPECT_EQ(fc.n(), n);
-      EXPECT_EQ(fc.k(), k);
-      ASSERT_NE(fc.bias(), nullptr);
-      for (int64_t m : {1, 2, 7, 17, 130}) {  // one primitive, many M
-        SCOPED_TRACE(::testing::Message() << "m=" << m << " n=" << n << " k=" << k);
-        const auto x = random_vec(m * k, 3 + m);
-        std::vector<float> y(m * n, 1e30f);
-        fc.forward(x.data(), m, y.data());
-        const auto want = naive_linear(x, w, fuse ? b.data() : nullptr, m, n, k);
-        const double scale = std::sqrt(double(k));
-        ASSERT_TRUE(all_close(y.data(), want.data(), y.size(), kLinearF32Tol.rtol,
-                              kLinearF32Tol.atol * scale));
+    for (bool fuse : {true, false})
+      for (F32Layout layout : {F32Layout::AUTO, F32Layout::NK, F32Layout::ANY}) {
+        const PackedLinear fc(w.data(), b.data(), n, k, GemmType::F32, fuse, false, layout);
+        EXPECT_NE(fc.layout(), F32Layout::AUTO);
+        if (layout != F32Layout::AUTO) EXPECT_EQ(fc.layout(), layout);
+        EXPECT_EQ(fc.n(), n);
+        EXPECT_EQ(fc.k(), k);
+        ASSERT_NE(fc.bias(), nullptr);
+        for (int64_t m : {1, 2, 7, 17, 130}) {  // one primitive, many M
+          SCOPED_TRACE(::testing::Message()
+                       << "m=" << m << " n=" << n << " k=" << k << " layout " << int(fc.layout()));
+          const auto x = random_vec(m * k, 3 + m);
+          std::vector<float> y(m * n, 1e30f);
+          fc.forward(x.data(), m, y.data());
+          const auto want = naive_linear(x, w, fuse ? b.data() : nullptr, m, n, k);
+          const double scale = std::sqrt(double(k));
+          ASSERT_TRUE(all_close(y.data(), want.data(), y.size(), kLinearF32Tol.rtol,
+                                kLinearF32Tol.atol * scale));
+        }
       }
-    }
   }
 }
 
@@ -87,7 +91,7 @@ TEST(PackedLinear, BorrowedWeightsAreUsedInPlace) {
   auto w = random_vec(n * k, 13);
   const auto x = random_vec(m * k, 14);
   const PackedLinear copied(w.data(), nullptr, n, k, GemmType::F32, false);
-  const PackedLinear borrowed(w.data(), nullptr, n, k, GemmType::F32, false, true);
+  const PackedLinear borrowed(w.data(), nullptr, n, k, GemmType::F32, false, true, F32Layout::NK);
   std::vector<float> a(m * n), b(m * n);
   copied.forward(x.data(), m, a.data());
   borrowed.forward(x.data(), m, b.data());
@@ -98,6 +102,15 @@ TEST(PackedLinear, BorrowedWeightsAreUsedInPlace) {
   const auto want = naive_linear(x, w, nullptr, m, n, k);
   EXPECT_TRUE(all_close(b.data(), want.data(), b.size(), 1e-5, 1e-4));
   EXPECT_FALSE(all_close(a.data(), want.data(), a.size(), 1e-5, 1e-4));
+}
+
+// AUTO times both layouts once per shape and keeps its choice for the process.
+TEST(PackedLinear, AutoLayoutIsMeasuredOncePerShape) {
+  const F32Layout a = f32_layout_for(768, 3072, false);
+  EXPECT_TRUE(a == F32Layout::NK || a == F32Layout::ANY);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(f32_layout_for(768, 3072, false), a);
+  const auto w = random_vec(768 * 3072, 21);
+  EXPECT_EQ(PackedLinear(w.data(), nullptr, 768, 3072, GemmType::F32, false).layout(), a);
 }
 
 TEST(PackedLinear, RejectsEmptyShape) {

@@ -199,8 +199,8 @@ TEST(Demo, PretrainedStartsFromTheCheckpoint) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("interrupted at step 2"), std::string::npos) << e.what();
   }
-  const auto base = io::ModelFolder::load(o.out + "/base");
-  const auto pre = io::ModelFolder::load(model);
+  const auto base = io::ModelFolder::load(o.out + "/base", io::HeadPolicy::ALLOW_MISSING);
+  const auto pre = io::ModelFolder::load(model, io::HeadPolicy::ALLOW_MISSING);
   EXPECT_EQ(base.config.num_hidden_layers, 6);
   EXPECT_EQ(base.config.hidden_size, 384);
   EXPECT_EQ(base.config.id2label, data::synthetic_labels());

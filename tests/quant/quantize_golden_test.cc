@@ -13,9 +13,12 @@
 
 #include "common/test_util.h"
 #include "core/error.h"
+#include "core/file_util.h"
 #include "engine/bert_encoder.h"
 #include "eval/metrics.h"
 #include "io/safetensors.h"
+#include "kernels/int8_scheme.h"
+#include "kernels/onednn/int8_linear.h"
 #include "quant/quantizer.h"
 
 namespace bertq::quant {
@@ -113,37 +116,42 @@ TEST_P(QuantGolden, Int8LogitsCloseToGoldenOnEveryIsa) {
                               {"static-percentile", Scheme::STATIC, true, ObserverKind::PERCENTILE},
                               {"static-mse", Scheme::STATIC, true, ObserverKind::MSE}};
   const auto fp32_model = engine::Model::from_folder(fp32, {});
-  for (const Variant& v : variants) {
-    QuantizeOptions o;
-    o.scheme = v.scheme;
-    o.int8_embeddings = v.int8_embeddings;
-    o.observer = v.observer;
-    Ranges ranges;
-    if (v.scheme == Scheme::STATIC) ranges = calibrate(*fp32_model, g.ids, o);
-    const QuantizedModel q = quantize(fp32, o, v.scheme == Scheme::STATIC ? &ranges : nullptr);
-    for (Isa isa : supported_isas()) {
-      engine::EngineOptions eo;
-      eo.isa = isa;
-      const auto m = load_in_memory(q, eo);
-      ASSERT_TRUE(m->quantized());
-      ASSERT_TRUE(m->layers()[0].qkv.is_int8());
-      ASSERT_EQ(m->layers()[0].ffn_out.is_static(), v.scheme == Scheme::STATIC);
-      const auto logits = engine::forward(*m, batch);
-      ASSERT_EQ(logits.size(), g.logits.size());
-      const double rel = bertq::testing::rel_l2(logits.data(), g.logits.data(), logits.size());
-      const size_t NL = 2;
-      int same = 0;
-      for (size_t b = 0; b < logits.size() / NL; ++b)
-        same +=
-            eval::argmax({logits.begin() + long(b * NL), logits.begin() + long((b + 1) * NL)}) ==
-            eval::argmax({g.logits.begin() + long(b * NL), g.logits.begin() + long((b + 1) * NL)});
-      std::printf("%s %s %s: logits rel L2 %.4f, argmax agree %d/%zu\n", GetParam().c_str(), v.name,
-                  std::string(isa_name(isa)).c_str(), rel, same, logits.size() / NL);
-      EXPECT_LE(rel, kInt8LogitsRelL2) << v.name << " " << isa_name(isa);
-      EXPECT_GE(same, 6) << v.name << " " << isa_name(isa);
-      EXPECT_GT(rel, 0.0) << "INT8 logits identical to FP32: is anything quantized?";
+  for (const Variant& v : variants)
+    for (int qmax : {kernels::kActQMaxReduced, kernels::kActQMaxFull}) {
+      QuantizeOptions o;
+      o.activation_qmax = qmax;
+      o.scheme = v.scheme;
+      o.int8_embeddings = v.int8_embeddings;
+      o.observer = v.observer;
+      Ranges ranges;
+      if (v.scheme == Scheme::STATIC) ranges = calibrate(*fp32_model, g.ids, o);
+      const QuantizedModel q = quantize(fp32, o, v.scheme == Scheme::STATIC ? &ranges : nullptr);
+      for (Isa isa : supported_isas()) {
+        engine::EngineOptions eo;
+        eo.isa = isa;
+        const auto m = load_in_memory(q, eo);
+        ASSERT_TRUE(m->quantized());
+        ASSERT_EQ(m->activation_qmax(), qmax);
+        ASSERT_TRUE(m->layers()[0].qkv.is_int8());
+        ASSERT_EQ(m->layers()[0].ffn_out.is_static(), v.scheme == Scheme::STATIC);
+        const auto logits = engine::forward(*m, batch);
+        ASSERT_EQ(logits.size(), g.logits.size());
+        const double rel = bertq::testing::rel_l2(logits.data(), g.logits.data(), logits.size());
+        const size_t NL = 2;
+        int same = 0;
+        for (size_t b = 0; b < logits.size() / NL; ++b)
+          same +=
+              eval::argmax({logits.begin() + long(b * NL), logits.begin() + long((b + 1) * NL)}) ==
+              eval::argmax(
+                  {g.logits.begin() + long(b * NL), g.logits.begin() + long((b + 1) * NL)});
+        std::printf("%s %s q%d %s: logits rel L2 %.4f, argmax agree %d/%zu\n", GetParam().c_str(),
+                    v.name, qmax, std::string(isa_name(isa)).c_str(), rel, same,
+                    logits.size() / NL);
+        EXPECT_LE(rel, kInt8LogitsRelL2) << v.name << " " << isa_name(isa);
+        EXPECT_GE(same, 6) << v.name << " " << isa_name(isa);
+        EXPECT_GT(rel, 0.0) << "INT8 logits identical to FP32: is anything quantized?";
+      }
     }
-  }
 }
 
 TEST_P(QuantGolden, WrittenFolderLoadsAndMatchesInMemoryModel) {
@@ -178,6 +186,52 @@ TEST_P(QuantGolden, WrittenFolderLoadsAndMatchesInMemoryModel) {
   QuantizeOptions st;
   st.scheme = Scheme::STATIC;
   EXPECT_THROW(quantize(fp32, st), Error);
+}
+
+// The activation range is the folder's: recorded at quantize time, read back by the engine;
+// the two ranges give different logits; an old folder without the field runs at the CPU probe's
+// range (as it did); any other value is a CORRUPT_FILE error naming the field.
+TEST_P(QuantGolden, ActivationRangeIsRecordedAndFollowed) {
+  BERTQ_REQUIRE_SHARED(dir, "golden/model/" + GetParam());
+  const auto fp32 = io::ModelFolder::load(dir + "/model");
+  const Golden g = read_golden(dir);
+  const auto batch = engine::PackedBatch::pack(g.ids);
+  bertq::testing::TempDir tmp;
+  std::vector<std::vector<float>> out;
+  for (int qmax : {kernels::kActQMaxReduced, kernels::kActQMaxFull}) {
+    QuantizeOptions o;
+    o.activation_qmax = qmax;
+    const std::string d = tmp.file("q" + std::to_string(qmax));
+    write_quantized_folder(d, quantize(fp32, o), dir + "/model");
+    const auto cfg = nlohmann::json::parse(read_file(d + "/config.json"));
+    EXPECT_EQ(cfg["quantization_config"]["activations"]["qmax"], qmax);
+    const auto m = engine::Model::load(d, {});
+    EXPECT_EQ(m->activation_qmax(), qmax);
+    out.push_back(engine::forward(*m, batch));
+  }
+  EXPECT_NE(out[0], out[1]) << "the two ranges gave identical logits";
+  EXPECT_EQ(QuantizeOptions{}.activation_qmax, kernels::kActQMaxDefault);
+  // Legacy: no qmax field.
+  const std::string d = tmp.file("q255");
+  auto cfg = nlohmann::json::parse(read_file(d + "/config.json"));
+  cfg["quantization_config"]["activations"].erase("qmax");
+  write_file_atomic(d + "/config.json", cfg.dump(2));
+  EXPECT_EQ(engine::Model::load(d, {})->activation_qmax(),
+            kernels::Int8Linear::legacy_activation_qmax());
+  cfg["quantization_config"]["activations"]["qmax"] = 200;
+  write_file_atomic(d + "/config.json", cfg.dump(2));
+  try {
+    engine::Model::load(d, {});
+    FAIL() << "qmax 200 loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::CORRUPT_FILE);
+    EXPECT_NE(std::string(e.what()).find("quantization_config.activations.qmax: expected 127 or "
+                                         "255, got 200"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(parse_activation_range("255"), 255);
+  EXPECT_THROW(parse_activation_range("256"), Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, QuantGolden, ::testing::Values("tiny", "odd"));

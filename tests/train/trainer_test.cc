@@ -84,7 +84,7 @@ TEST(Trainer, LossFallsOnImdbSubset) {
   const auto folder = io::ModelFolder::load(tmp.file("run/last"));
   EXPECT_EQ(folder.config.hidden_size, 32);
   EXPECT_EQ(folder.config.num_labels(), 2);
-  EXPECT_TRUE(folder.weights.initialized().empty());
+  EXPECT_TRUE(folder.weights.missing_head().empty());
   EXPECT_TRUE(folder.has_tokenizer());
   for (const auto& p : m->named_parameters()) {
     const float* w = folder.weights.f32(p.key());

@@ -5,6 +5,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <cstdlib>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -84,8 +86,26 @@ const float* Int8Linear::bias() const {
   return impl_->bias.empty() ? nullptr : impl_->bias.data();
 }
 
-void Int8Linear::forward(const uint8_t* xq, int64_t m, int32_t* acc) const {
+void Int8Linear::forward(const uint8_t* xq, int64_t m, int32_t* acc, int qmax) const {
   if (m == 0) return;
+  if (qmax <= kActQMaxReduced || single_gemm_full_range()) return gemm(xq, m, acc);
+  // Full range where one GEMM would saturate: xq = lo + 128 hi with lo in [0, 127], hi in
+  // {0, 1}; both GEMMs are exact (u7 pairs fit s16), and so is acc = acc_lo + 128 acc_hi.
+  const size_t mk = size_t(m * impl_->k), mn = size_t(m * impl_->n);
+  thread_local std::vector<uint8_t> lo, hi;
+  thread_local std::vector<int32_t> acc_hi;
+  if (lo.size() < mk) lo.resize(mk), hi.resize(mk);
+  if (acc_hi.size() < mn) acc_hi.resize(mn);
+  for (size_t i = 0; i < mk; ++i) {
+    lo[i] = uint8_t(xq[i] & 127);
+    hi[i] = uint8_t(xq[i] >> 7);
+  }
+  gemm(lo.data(), m, acc);
+  gemm(hi.data(), m, acc_hi.data());
+  for (size_t i = 0; i < mn; ++i) acc[i] += acc_hi[i] * 128;
+}
+
+void Int8Linear::gemm(const uint8_t* xq, int64_t m, int32_t* acc) const {
   const Impl& I = *impl_;
   try {
     const dnnl::engine& e = cpu_engine();
@@ -109,7 +129,7 @@ bool Int8Linear::full_range_exact() {
     const Int8Linear fc(w.data(), s.data(), nullptr, n, k);
     std::vector<uint8_t> x(size_t(2 * k), uint8_t(kActQMaxFull));
     std::vector<int32_t> acc(size_t(2 * n), 0);
-    fc.forward(x.data(), 2, acc.data());
+    fc.gemm(x.data(), 2, acc.data());
     for (int32_t v : acc)
       if (v != int32_t(k) * kActQMaxFull * kWeightQMax) return false;
     return true;
@@ -117,14 +137,22 @@ bool Int8Linear::full_range_exact() {
   return exact;
 }
 
-int Int8Linear::activation_qmax() {
-  static const int q = [] {
-    const int v = full_range_exact() ? kActQMaxFull : kActQMaxReduced;
-    log_debug(cat("int8: activations in [0, ", v, "] (",
-                  v == kActQMaxFull ? "exact full-range u8 x s8" : "reduced range, no VNNI", ")"));
+bool Int8Linear::single_gemm_full_range() {
+  static const bool single = [] {
+    const char* env = std::getenv("BERTQ_INT8_FORCE_SPLIT");
+    const bool force = env != nullptr && std::string(env) == "1";
+    const bool v = full_range_exact() && !force;
+    log_debug(cat("int8: activations in [0, 255] run as ",
+                  v       ? "one GEMM (exact full-range u8 x s8)"
+                  : force ? "two u7 GEMMs (BERTQ_INT8_FORCE_SPLIT=1)"
+                          : "two u7 GEMMs (one would saturate: no VNNI)"));
     return v;
   }();
-  return q;
+  return single;
+}
+
+int Int8Linear::legacy_activation_qmax() {
+  return full_range_exact() ? kActQMaxFull : kActQMaxReduced;
 }
 
 }  // namespace bertq::kernels

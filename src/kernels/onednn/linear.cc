@@ -6,10 +6,18 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "kernels/onednn/runtime.h"
 
 namespace bertq::kernels {
@@ -26,6 +34,7 @@ using onednn::thread_stream;
 struct PackedLinear::Impl {
   int64_t n = 0, k = 0;
   GemmType type = GemmType::F32;
+  F32Layout layout = F32Layout::ANY;
   bool fuse_bias = false;
   std::vector<float> bias;
   dnnl::matmul prim;
@@ -35,7 +44,7 @@ struct PackedLinear::Impl {
 };
 
 PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t k, GemmType type,
-                           bool fuse_bias, bool borrow_weights)
+                           bool fuse_bias, bool borrow_weights, F32Layout layout)
     : impl_(std::make_unique<Impl>()) {
   check(n > 0 && k > 0, ErrorCode::INVALID_ARGUMENT, "PackedLinear: bad shape [", n, ", ", k, "]");
   Impl& I = *impl_;
@@ -44,15 +53,15 @@ PackedLinear::PackedLinear(const float* w, const float* bias, int64_t n, int64_t
   I.type = type;
   I.fuse_bias = fuse_bias && bias != nullptr;
   if (bias) I.bias.assign(bias, bias + n);
+  if (type == GemmType::F32 && layout == F32Layout::AUTO)
+    layout = f32_layout_for(n, k, fuse_bias && bias != nullptr);
+  I.layout = type == GemmType::BF16 ? F32Layout::ANY : layout;
   const dt wdt = type == GemmType::BF16 ? dt::bf16 : dt::f32;
   try {
     I.src_md = dnnl::memory::desc({DNNL_RUNTIME_DIM_VAL, k}, wdt, tag::ab);
     I.dst_md = dnnl::memory::desc({DNNL_RUNTIME_DIM_VAL, n}, dt::f32, tag::ab);
-    // F32: keep the weights in our [N, K] layout ("ba"): oneDNN 2.6's AVX2 gemm-based matmul
-    // ran the FFN-in shape (M 128, N 3072, K 768) 2x faster that way than in the "ab" layout
-    // `any` picks, and no slower on the other BERT shapes (measured single-threaded). BF16:
-    // let oneDNN choose (its AVX-512 kernels prefer blocked layouts).
-    const dnnl::memory::desc w_any({k, n}, wdt, type == GemmType::BF16 ? tag::any : tag::ba);
+    // F32Layout::NK is our [N, K] buffer ("ba" of the logical [K, N]); ANY lets oneDNN choose.
+    const dnnl::memory::desc w_any({k, n}, wdt, I.layout == F32Layout::NK ? tag::ba : tag::any);
     const dnnl::memory::desc b_md({1, n}, dt::f32, tag::ab);
     const auto d = I.fuse_bias ? dnnl::matmul::desc(I.src_md, w_any, b_md, I.dst_md)
                                : dnnl::matmul::desc(I.src_md, w_any, I.dst_md);
@@ -96,6 +105,50 @@ const float* PackedLinear::bias() const {
 
 bool PackedLinear::fuses_bias() const {
   return impl_->fuse_bias;
+}
+
+F32Layout PackedLinear::layout() const {
+  return impl_->layout;
+}
+
+F32Layout f32_layout_for(int64_t n, int64_t k, bool fuse_bias) {
+  static const F32Layout forced = [] {
+    const char* env = std::getenv("BERTQ_F32_WEIGHT_LAYOUT");
+    const std::string v = env ? env : "auto";
+    check(v == "auto" || v == "nk" || v == "any", ErrorCode::INVALID_ARGUMENT,
+          "BERTQ_F32_WEIGHT_LAYOUT=", v, ": expected auto, nk or any");
+    return v == "nk" ? F32Layout::NK : v == "any" ? F32Layout::ANY : F32Layout::AUTO;
+  }();
+  if (forced != F32Layout::AUTO) return forced;
+  static std::mutex mu;
+  static std::map<std::tuple<int64_t, int64_t, bool>, F32Layout> chosen;
+  std::lock_guard<std::mutex> lock(mu);
+  const auto key = std::make_tuple(n, k, fuse_bias);
+  if (auto it = chosen.find(key); it != chosen.end()) return it->second;
+  // Both layouts on the same weights and input; the faster best-of-3 wins (NK on a tie).
+  const int64_t m = 32;
+  std::vector<float> w(size_t(n * k)), b(size_t(n), 0.f), x(size_t(m * k)), y(size_t(m * n));
+  for (size_t i = 0; i < w.size(); ++i) w[i] = float(int(i * 7919 % 201) - 100) * 1e-3f;
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float(int(i * 104729 % 201) - 100) * 1e-2f;
+  // Interleaved, best of 5 each; ANY must win by 30%: a close call keeps NK, so noise on a busy
+  // machine cannot flip the choice (and the last bits of FP32 results) from run to run.
+  const PackedLinear nk(w.data(), fuse_bias ? b.data() : nullptr, n, k, GemmType::F32, fuse_bias,
+                        true, F32Layout::NK);
+  const PackedLinear any(w.data(), fuse_bias ? b.data() : nullptr, n, k, GemmType::F32, fuse_bias,
+                         true, F32Layout::ANY);
+  double best[2] = {1e300, 1e300};
+  for (int r = 0; r < 6; ++r)
+    for (int l = 0; l < 2; ++l) {
+      const auto t0 = std::chrono::steady_clock::now();
+      (l == 0 ? nk : any).forward(x.data(), m, y.data());
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (r > 0) best[l] = std::min(best[l], t);  // round 0 warms up
+    }
+  const F32Layout pick = best[1] * 1.3 < best[0] ? F32Layout::ANY : F32Layout::NK;
+  log_debug(cat("f32 weights [", n, " x ", k, "]: nk ", best[0] * 1e3, " ms, any ", best[1] * 1e3,
+                " ms (M ", m, ") -> ", pick == F32Layout::NK ? "nk" : "any"));
+  chosen.emplace(key, pick);
+  return pick;
 }
 
 void PackedLinear::forward(const void* x, int64_t m, float* y) const {

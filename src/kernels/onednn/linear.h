@@ -1,10 +1,9 @@
 // Thin oneDNN wrapper for the Linear layers: y[M, N] = x[M, K] · W[N, K]^T (+ bias[N]),
 // weights stored [out, in] like PyTorch and copied once, at construction, into oneDNN memory
-// (F32: kept [N, K], the layout oneDNN 2.6's AVX2 gemm runs fastest on BERT shapes; BF16:
-// reordered into the layout oneDNN prefers). M (the packed token count) varies per call: the
-// primitive is built once with a runtime M (DNNL_RUNTIME_DIM_VAL), so no per-shape primitive
-// creation happens at inference time. Immutable after construction and safe to call from many
-// threads at once (each thread executes on its own oneDNN stream).
+// (BF16: reordered into the layout oneDNN prefers; F32: see F32Layout). M (the packed token count)
+// varies per call: the primitive is built once with a runtime M (DNNL_RUNTIME_DIM_VAL), so no
+// per-shape primitive creation happens at inference time. Immutable after construction and safe to
+// call from many threads at once (each thread executes on its own oneDNN stream).
 //
 // GemmType::BF16 stores the weights as bf16 and takes bf16 activations (x as uint16_t bf16
 // bits, see KernelTable::convert_f32_bf16); accumulation and y stay f32. It needs a CPU where
@@ -22,6 +21,17 @@ namespace bertq::kernels {
 
 enum class GemmType { F32, BF16 };
 
+// F32 weights: NK keeps our [N, K] buffer as it is (borrowable, no copy; what oneDNN's AVX2 gemm
+// runs fastest: 2x on the FFN-in shape); ANY reorders into the layout oneDNN prefers (its
+// AVX-512 kernels: FP32 b1 s128 98 -> 61 ms in ../shared/profiles). AUTO times both once per
+// shape (M 32, interleaved, best of 5 each) at the first construction and keeps ANY for the
+// process only when it is 1.3x faster (a close call stays NK, so timing noise cannot change
+// results from run to run), unless BERTQ_F32_WEIGHT_LAYOUT=nk|any fixes it: a measurement, not
+// an ISA rule.
+enum class F32Layout { AUTO, NK, ANY };
+// The layout AUTO resolves to for weights [n, k] (measured once per shape and bias fusion).
+F32Layout f32_layout_for(int64_t n, int64_t k, bool fuse_bias);
+
 class PackedLinear {
  public:
   // w: [n, k] row-major f32; bias: [n] or null. With fuse_bias false the bias is kept (see
@@ -29,7 +39,7 @@ class PackedLinear {
   // With borrow_weights (F32 only), w is used in place, not copied: it must outlive this
   // object (the engine borrows from the model's weight store, saving a copy of every matrix).
   PackedLinear(const float* w, const float* bias, int64_t n, int64_t k, GemmType type,
-               bool fuse_bias, bool borrow_weights = false);
+               bool fuse_bias, bool borrow_weights = false, F32Layout layout = F32Layout::AUTO);
   ~PackedLinear();
   PackedLinear(PackedLinear&&) noexcept;
   PackedLinear& operator=(PackedLinear&&) noexcept;
@@ -41,6 +51,7 @@ class PackedLinear {
   int64_t k() const;
   GemmType type() const;
   const float* bias() const;  // null when constructed without bias
+  F32Layout layout() const;   // F32: NK or ANY (as resolved); BF16: ANY
   bool fuses_bias() const;    // forward() adds bias()
 
  private:

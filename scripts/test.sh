@@ -11,5 +11,11 @@ ref="${BUILD_DIR:-build}/pretrained-reference"
 if [ ! -f "$ref/forward.safetensors" ]; then
   .venv/bin/python scripts/reference/pretrained_reference.py "$(scripts/pretrained-dir.sh)" "$ref"
 fi
+# Random-weight models of the other architectures with transformers' float64 outputs.
+arch="${BUILD_DIR:-build}/arch-reference"
+if [ ! -f "$arch/xlm-roberta/forward.safetensors" ] ||
+   [ scripts/reference/arch_reference.py -nt "$arch/xlm-roberta/forward.safetensors" ]; then
+  .venv/bin/python scripts/reference/arch_reference.py "$arch"
+fi
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)" ${CTEST_ARGS:-}

@@ -150,3 +150,20 @@ def test_hub_name_from_the_cache(tiny_model, tmp_path, monkeypatch):
     monkeypatch.setenv("BERTQ_HOME", str(home))
     assert bertq.Classifier("org/tiny", threads=1).predict(TEXTS) == bertq.Classifier(
         tiny_model, threads=1).predict(TEXTS)
+
+
+@pytest.mark.parametrize("arch", ["distilbert", "roberta", "xlm-roberta"])
+def test_other_architectures_predict_as_the_cli(arch):
+    """A DistilBERT folder as transformers saves it (random weights, written by
+    scripts/reference/arch_reference.py into BUILD/arch-reference): the Classifier gives
+    `bertq predict`'s labels and logits."""
+    folder = os.path.join(os.environ.get("BERTQ_ARCH_REFERENCE", ""), arch, "model")
+    if not os.path.exists(os.path.join(folder, "config.json")):
+        pytest.skip(f"{folder} is absent (scripts/test.sh writes it)")
+    texts = ["a wonderful film with superb acting", "dull. i fell asleep twice.", "meh"]
+    got = bertq.Classifier(folder, threads=1).predict(texts, return_probs=True)
+    want = json_lines(run_cli("predict", "--model", folder, "--threads", "1", *texts))
+    assert [g["label"] for g in got] == [w["label"] for w in want]
+    for g, w in zip(got, want):
+        assert g["logits"] == pytest.approx(w["logits"], rel=1e-6, abs=1e-6)
+    assert {w["label"] for w in want} <= {"NEGATIVE", "NEUTRAL", "POSITIVE"}

@@ -78,7 +78,7 @@ std::vector<SequenceView> sequence_views(const std::vector<text::Encoding>& enco
 
 std::vector<text::Encoding> Classifier::encode(const std::vector<std::string>& texts,
                                                const text::TokenizationRecipe& recipe) const {
-  recipe.validate(config().max_position_embeddings);
+  recipe.validate(config().max_tokens());
   return tokenizer().encode_batch(texts, recipe.encode_options(tokenizer()),
                                   model_->options().threads);
 }

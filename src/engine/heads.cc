@@ -1,5 +1,6 @@
-// The heads: tanh pooler on each sequence's first token ([CLS]) and the linear classifier.
-//   pooled[b, :] = tanh(hidden[offsets[b], :]·W_pᵀ + b_p)      W_p [H, H]
+// The heads: the pooler on each sequence's first token ([CLS]) and the linear classifier.
+//   pooled[b, :] = act(hidden[offsets[b], :]·W_pᵀ + b_p)      W_p [H, H]
+// act: tanh (BERT's pooler) or ReLU (DistilBERT's pre_classifier; architecture.h).
 //   logits[b, :] = pooled[b, :]·W_cᵀ + b_c                     W_c [NL, H]
 // The classifier is NL (usually 2) dot products per sequence: plain loops, double sums.
 #include <cstring>
@@ -19,7 +20,15 @@ void pooler_and_classifier(const Model& model, const float* hidden, const Packed
     std::memcpy(cls + b * H, hidden + batch.offsets[b] * H, H * sizeof(float));
   }
   const float* pending = model.pooler().forward(model.kernels(), cls, B, pooled, ws, false);
-  model.kernels().bias_tanh_f32(pooled, pending, B, H);
+  if (io::arch_spec(c.arch).head_activation == io::HeadActivation::TANH) {
+    model.kernels().bias_tanh_f32(pooled, pending, B, H);
+  } else {  // ReLU on B rows: a plain loop
+    for (size_t b = 0; b < B; ++b)
+      for (size_t i = 0; i < H; ++i) {
+        const float v = pooled[b * H + i] + (pending ? pending[i] : 0.f);
+        pooled[b * H + i] = v > 0.f ? v : 0.f;
+      }
+  }
   if (pooled_out) std::memcpy(pooled_out, pooled, B * H * sizeof(float));
   const float* w = model.classifier_weight();
   const float* bias = model.classifier_bias();

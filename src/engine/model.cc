@@ -143,7 +143,7 @@ std::shared_ptr<const Model> Model::from_folder(const io::ModelFolder& folder,
   bool q = false;
   m->word_ = embedding_table(w, BertTensor::WORD_EMBEDDINGS, &q);
   m->position_ = embedding_table(w, BertTensor::POSITION_EMBEDDINGS, &q);
-  m->token_type_ = w.f32(BertTensor::TOKEN_TYPE_EMBEDDINGS);
+  if (io::arch_spec(c.arch).token_types) m->token_type_ = w.f32(BertTensor::TOKEN_TYPE_EMBEDDINGS);
   m->emb_ln_w_ = w.f32(BertTensor::EMB_LN_WEIGHT);
   m->emb_ln_b_ = w.f32(BertTensor::EMB_LN_BIAS);
   const auto gt = gemm_type(options.compute);

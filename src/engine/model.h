@@ -61,6 +61,7 @@ class Model {
   // Embeddings: word [V, H], position [P, H], token type [TV, H]; LayerNorm [H].
   const EmbeddingTable& word_table() const { return word_; }
   const EmbeddingTable& position_table() const { return position_; }
+  // Null for an architecture without token types (DistilBERT): type ids must then be 0.
   const float* token_type_embeddings() const { return token_type_; }
   const float* emb_ln_weight() const { return emb_ln_w_; }
   const float* emb_ln_bias() const { return emb_ln_b_; }

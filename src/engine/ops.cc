@@ -17,9 +17,9 @@ void embed(const Model& m, const PackedBatch& batch, float* out) {
   const io::BertConfig& c = m.config();
   const size_t H = size_t(c.hidden_size);
   for (size_t b = 0; b < batch.size(); ++b) {
-    check(batch.length(b) <= size_t(c.max_position_embeddings), ErrorCode::INVALID_ARGUMENT,
-          "sequence ", b, ": ", batch.length(b), " tokens, more than the model's ",
-          c.max_position_embeddings, " positions (max_position_embeddings)");
+    check(batch.length(b) <= size_t(c.max_tokens()), ErrorCode::INVALID_ARGUMENT, "sequence ", b,
+          ": ", batch.length(b), " tokens, more than the model's ", c.max_tokens(),
+          " positions (max_position_embeddings)");
     for (size_t t = batch.offsets[b]; t < batch.offsets[b + 1]; ++t) {
       const int32_t id = batch.ids[t], ty = batch.type_ids[t];
       check(id >= 0 && id < c.vocab_size, ErrorCode::INVALID_ARGUMENT, "sequence ", b, " position ",
@@ -35,19 +35,21 @@ void embed(const Model& m, const PackedBatch& batch, float* out) {
   const float* type = m.token_type_embeddings();
   const auto& k = m.kernels();
   const float eps = c.layer_norm_eps;
+  const size_t first_pos = size_t(c.position_offset());  // RoBERTa: pad_token_id + 1
   parallel_rows(batch.size(), 1, [&](size_t b0, size_t b1) {
     std::vector<float> pos_row(H);
     for (size_t b = b0; b < b1; ++b) {
       for (size_t t = batch.offsets[b]; t < batch.offsets[b + 1]; ++t) {
         const size_t p = t - batch.offsets[b];
-        const float* te = type + size_t(batch.type_ids[t]) * H;
+        const float* te = type ? type + size_t(batch.type_ids[t]) * H : nullptr;
         float* o = out + t * H;
         float* pe = pos_row.data();
         // HF order: (word + token_type) + position, then LayerNorm. INT8 tables are
         // dequantized row by row (q * row scale).
         word.row(size_t(batch.ids[t]), o, H);
-        for (size_t i = 0; i < H; ++i) o[i] += te[i];
-        pos.row(p, pe, H);
+        if (te)
+          for (size_t i = 0; i < H; ++i) o[i] += te[i];
+        pos.row(p + first_pos, pe, H);
         k.add_bias_residual_layernorm_f32(o, nullptr, pe, m.emb_ln_weight(), m.emb_ln_bias(), eps,
                                           o, 1, H);
       }

@@ -174,8 +174,8 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     r.vocab = c.vocab_size;
     min_vocab = std::min(min_vocab, c.vocab_size);
     for (int s : o.seq_lens) {
-      check(s <= c.max_position_embeddings, ErrorCode::INVALID_ARGUMENT, "bench: sequence length ",
-            s, " is over ", r.dir, "'s max_position_embeddings ", c.max_position_embeddings);
+      check(s <= c.max_tokens(), ErrorCode::INVALID_ARGUMENT, "bench: sequence length ", s,
+            " is over ", r.dir, "'s ", c.max_tokens(), " positions (max_position_embeddings)");
     }
     if (!o.texts.empty()) {
       try {

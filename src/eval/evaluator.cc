@@ -39,7 +39,7 @@ RunOutput run_texts(const Classifier& clf, const std::vector<std::string>& texts
   const auto t0 = Clock::now();
   std::vector<text::Encoding> enc;
   if (o.long_text == LongText::WINDOW) {
-    o.validate(clf.config().max_position_embeddings);
+    o.validate(clf.config().max_tokens());
     check(o.stride >= 0 && o.stride < o.max_length - 2, ErrorCode::INVALID_ARGUMENT,
           cat("stride ", o.stride, ": must be in [0, ", o.max_length - 2,
               ") (smaller than a window's content tokens)"));

@@ -45,7 +45,7 @@ TokenizationSettings resolve_tokenization(const io::BertConfig& config,
                                           const TokenizationSettings& defaults) {
   TokenizationSettings s = defaults;
   const io::TokenizationRecipe recipe = config.recipe.value_or(io::TokenizationRecipe{});
-  const int max_pos = config.max_position_embeddings;
+  const int max_pos = config.max_tokens();
   if (given.max_length) {
     text::check_max_length(*given.max_length, max_pos, "--max-length");
     s.max_length = *given.max_length;

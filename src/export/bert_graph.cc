@@ -38,10 +38,14 @@ class BertGraph {
 
   void build() {
     const std::vector<Dim> tokens = {{0, "batch"}, {0, "sequence"}};
+    // token_type_ids only for an architecture with token types (DistilBERT has none, as in
+    // Optimum's export of it).
+    const bool types = io::arch_spec(c_.arch).token_types;
     for (const char* name : {"input_ids", "attention_mask", "token_type_ids"}) {
-      g_.input(name, onnx::TensorProto::INT64, tokens);
+      if (types || std::string(name) != "token_type_ids")
+        g_.input(name, onnx::TensorProto::INT64, tokens);
     }
-    std::string x = embeddings("input_ids", "token_type_ids");
+    std::string x = embeddings("input_ids", types ? "token_type_ids" : "");
     const std::string bias = attention_bias("attention_mask");
     for (int l = 0; l < c_.num_hidden_layers; ++l) x = layer(x, bias, l);
     head(x, "logits");
@@ -178,16 +182,24 @@ class BertGraph {
     // Positions 0 .. sequence-1 (padding sits at the end, so each sequence starts at 0).
     const std::string length = g_.op(
         "Shape", {ids}, {MakeAttribute("start", int64_t{1}), MakeAttribute("end", int64_t{2})});
-    const std::string zero = g_.constant_i64({0});
+    // RoBERTa / XLM-R: rows from pad_token_id + 1 (architecture.h).
+    const int64_t first = c_.position_offset();
+    const std::string zero = g_.constant_i64({0}), start = g_.constant_i64({first});
+    const std::string end = first == 0 ? length : g_.op("Add", {length, start});
     const std::string pos = table_rows(BertTensor::POSITION_EMBEDDINGS, [&](const std::string& t) {
-      return g_.op("Slice", {t, zero, length, zero});
+      return g_.op("Slice", {t, start, end, zero});
     });
     const std::string word = table_rows(BertTensor::WORD_EMBEDDINGS, [&](const std::string& t) {
       return g_.op("Gather", {t, ids});
     });
-    const std::string type = g_.op("Gather", {param(BertTensor::TOKEN_TYPE_EMBEDDINGS), types});
-    // HF order: (word + token type) + position.
-    const std::string sum = g_.op("Add", {g_.op("Add", {word, type}), pos});
+    // HF order: (word + token type) + position; no token types: word + position.
+    std::string sum;
+    if (types.empty()) {
+      sum = g_.op("Add", {word, pos});
+    } else {
+      const std::string type = g_.op("Gather", {param(BertTensor::TOKEN_TYPE_EMBEDDINGS), types});
+      sum = g_.op("Add", {g_.op("Add", {word, type}), pos});
+    }
     return layer_norm(sum, BertTensor::EMB_LN_WEIGHT, BertTensor::EMB_LN_BIAS, -1);
   }
 
@@ -264,8 +276,10 @@ class BertGraph {
     g_.set_scope("bert.pooler");
     const std::string cls =
         g_.op("Gather", {x, g_.scalar_i64(0)}, {MakeAttribute("axis", int64_t{1})});
+    const bool tanh = io::arch_spec(c_.arch).head_activation == io::HeadActivation::TANH;
     const std::string pooled =
-        g_.op("Tanh", {any_linear(cls, BertTensor::POOLER_WEIGHT, BertTensor::POOLER_BIAS, -1)});
+        g_.op(tanh ? "Tanh" : "Relu",
+              {any_linear(cls, BertTensor::POOLER_WEIGHT, BertTensor::POOLER_BIAS, -1)});
     g_.set_scope("classifier");
     check(!is_i8(BertTensor::CLASSIFIER_WEIGHT), ErrorCode::UNSUPPORTED, w_.source(),
           ": tensor classifier.weight is I8: the engine runs the classifier in F32 only");
@@ -292,7 +306,7 @@ onnx::ModelProto bert_onnx_model(const io::ModelFolder& folder) {
   opset->set_domain("");
   opset->set_version(kOpsetVersion);
   onnx::GraphProto* graph = model.mutable_graph();
-  graph->set_name("BertForSequenceClassification");
+  graph->set_name(io::arch_spec(folder.config.arch).class_name);
   BertGraph(folder, graph).build();
   return model;
 }

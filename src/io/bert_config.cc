@@ -130,6 +130,10 @@ Activation parse_activation(std::string_view name) {
       cat("activation \"", name, "\" is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)"));
 }
 
+int BertConfig::position_offset() const {
+  return arch_spec(arch).positions_after_padding ? pad_token_id + 1 : 0;
+}
+
 int BertConfig::label_id(std::string_view label) const {
   for (size_t i = 0; i < id2label.size(); ++i)
     if (id2label[i] == label) return static_cast<int>(i);
@@ -142,39 +146,44 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
   BertConfig c;
   if (j.contains("model_type")) {
     const json& m = j["model_type"];
-    check(m.is_string() && m.get<std::string>() == "bert", ErrorCode::UNSUPPORTED, origin,
-          ": field model_type: ", brief(m), " is not supported (bertq runs \"bert\" models)");
+    const auto arch = m.is_string() ? arch_from_model_type(m.get<std::string>()) : std::nullopt;
+    check(arch.has_value(), ErrorCode::UNSUPPORTED, origin, ": field model_type: ", brief(m),
+          " is not supported (bertq runs ", supported_model_types(), ")");
+    c.arch = *arch;
   }
+  const Arch a = c.arch;
+  auto key = [a](const char* field) { return config_key(a, field); };
+  if (!arch_spec(a).token_types) c.type_vocab_size = 1;
   if (j.contains("position_embedding_type")) {
     const json& p = j["position_embedding_type"];
     check(p.is_string() && p.get<std::string>() == "absolute", ErrorCode::UNSUPPORTED, origin,
           ": field position_embedding_type: ", brief(p), " is not supported (only \"absolute\")");
   }
   read_int(j, origin, "vocab_size", c.vocab_size);
-  read_int(j, origin, "hidden_size", c.hidden_size);
-  read_int(j, origin, "num_hidden_layers", c.num_hidden_layers);
-  read_int(j, origin, "num_attention_heads", c.num_attention_heads);
-  read_int(j, origin, "intermediate_size", c.intermediate_size);
+  read_int(j, origin, key("hidden_size"), c.hidden_size);
+  read_int(j, origin, key("num_hidden_layers"), c.num_hidden_layers);
+  read_int(j, origin, key("num_attention_heads"), c.num_attention_heads);
+  read_int(j, origin, key("intermediate_size"), c.intermediate_size);
   read_int(j, origin, "max_position_embeddings", c.max_position_embeddings);
-  read_int(j, origin, "type_vocab_size", c.type_vocab_size);
+  if (arch_spec(a).token_types) read_int(j, origin, "type_vocab_size", c.type_vocab_size);
   if (j.contains("pad_token_id") && !j["pad_token_id"].is_null())
     read_int(j, origin, "pad_token_id", c.pad_token_id);
-  if (j.contains("hidden_act")) {
-    const json& a = j["hidden_act"];
-    check(a.is_string(), ErrorCode::CORRUPT_FILE, origin,
-          ": field hidden_act: expected a string, got ", brief(a));
+  if (j.contains(key("hidden_act"))) {
+    const json& act = j[key("hidden_act")];
+    check(act.is_string(), ErrorCode::CORRUPT_FILE, origin, ": field ", key("hidden_act"),
+          ": expected a string, got ", brief(act));
     try {
-      c.hidden_act = parse_activation(a.get<std::string>());
+      c.hidden_act = parse_activation(act.get<std::string>());
     } catch (const Error& e) {
-      rethrow_with_context(e, cat(origin, ": field hidden_act"));
+      rethrow_with_context(e, cat(origin, ": field ", key("hidden_act")));
     }
   }
-  read_float(j, origin, "layer_norm_eps", c.layer_norm_eps);
-  read_float(j, origin, "hidden_dropout_prob", c.hidden_dropout_prob);
-  read_float(j, origin, "attention_probs_dropout_prob", c.attention_probs_dropout_prob);
-  if (j.contains("classifier_dropout") && !j["classifier_dropout"].is_null()) {
+  if (arch_spec(a).token_types) read_float(j, origin, "layer_norm_eps", c.layer_norm_eps);
+  read_float(j, origin, key("hidden_dropout_prob"), c.hidden_dropout_prob);
+  read_float(j, origin, key("attention_probs_dropout_prob"), c.attention_probs_dropout_prob);
+  if (j.contains(key("classifier_dropout")) && !j[key("classifier_dropout")].is_null()) {
     float d = 0;
-    read_float(j, origin, "classifier_dropout", d);
+    read_float(j, origin, key("classifier_dropout"), d);
     c.classifier_dropout = d;
   }
 
@@ -239,8 +248,11 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
   }
 
   if (j.contains(kRecipeKey)) c.recipe = TokenizationRecipe::from_json(j[kRecipeKey], origin);
+  std::set<std::string> known = known_fields();
+  for (const auto& [field, k] : arch_spec(a).config_keys) known.insert(k);
+  for (const char* absent : arch_spec(a).absent_config_keys) known.erase(absent);  // kept as is
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (!known_fields().count(it.key())) c.extra[it.key()] = it.value();
+    if (!known.count(it.key())) c.extra[it.key()] = it.value();
 
   try {
     c.validate(origin);
@@ -259,27 +271,30 @@ BertConfig BertConfig::load(const std::string& path) {
 
 json BertConfig::to_json() const {
   json j = extra.is_object() ? extra : json::object();
-  j["architectures"] = {"BertForSequenceClassification"};
-  j["model_type"] = "bert";
+  const ArchSpec& spec = arch_spec(arch);
+  auto key = [this](const char* field) { return config_key(arch, field); };
+  j["architectures"] = {spec.class_name};
+  j["model_type"] = spec.model_type;
   j["vocab_size"] = vocab_size;
-  j["hidden_size"] = hidden_size;
-  j["num_hidden_layers"] = num_hidden_layers;
-  j["num_attention_heads"] = num_attention_heads;
-  j["intermediate_size"] = intermediate_size;
+  j[key("hidden_size")] = hidden_size;
+  j[key("num_hidden_layers")] = num_hidden_layers;
+  j[key("num_attention_heads")] = num_attention_heads;
+  j[key("intermediate_size")] = intermediate_size;
   j["max_position_embeddings"] = max_position_embeddings;
-  j["type_vocab_size"] = type_vocab_size;
+  if (spec.token_types) j["type_vocab_size"] = type_vocab_size;
   j["pad_token_id"] = pad_token_id;
-  j["hidden_act"] = std::string(activation_name(hidden_act));
+  j[key("hidden_act")] = std::string(activation_name(hidden_act));
   // Floats are written through double with the shortest text that reads back the same float.
   auto num = [](float f) {
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, f);  // shortest round-trip text
     return std::strtod(std::string(buf, r.ptr).c_str(), nullptr);
   };
-  j["layer_norm_eps"] = num(layer_norm_eps);
-  j["hidden_dropout_prob"] = num(hidden_dropout_prob);
-  j["attention_probs_dropout_prob"] = num(attention_probs_dropout_prob);
-  j["classifier_dropout"] = classifier_dropout ? json(num(*classifier_dropout)) : json(nullptr);
+  if (arch == Arch::BERT) j["layer_norm_eps"] = num(layer_norm_eps);
+  j[key("hidden_dropout_prob")] = num(hidden_dropout_prob);
+  j[key("attention_probs_dropout_prob")] = num(attention_probs_dropout_prob);
+  j[key("classifier_dropout")] =
+      classifier_dropout ? json(num(*classifier_dropout)) : json(nullptr);
   json id2 = json::object(), l2i = json::object();
   for (size_t i = 0; i < id2label.size(); ++i) {
     id2[std::to_string(i)] = id2label[i];
@@ -314,6 +329,10 @@ void BertConfig::validate(const std::string& origin) const {
         num_attention_heads);
   check(pad_token_id >= 0 && pad_token_id < vocab_size, ErrorCode::INVALID_ARGUMENT, pre,
         ": field pad_token_id: ", pad_token_id, " outside the vocabulary [0, ", vocab_size, ")");
+  check(max_tokens() >= 2, ErrorCode::INVALID_ARGUMENT, pre,
+        ": field max_position_embeddings: ", max_position_embeddings, " leaves ", max_tokens(),
+        " positions after pad_token_id ", pad_token_id, " (", arch_spec(arch).model_type,
+        " positions start at pad_token_id + 1)");
   check(std::isfinite(layer_norm_eps) && layer_norm_eps > 0, ErrorCode::INVALID_ARGUMENT, pre,
         ": field layer_norm_eps: must be positive, got ", layer_norm_eps);
   auto prob = [&](float p, const char* field) {
@@ -324,9 +343,9 @@ void BertConfig::validate(const std::string& origin) const {
   prob(attention_probs_dropout_prob, "attention_probs_dropout_prob");
   if (classifier_dropout) prob(*classifier_dropout, "classifier_dropout");
   if (recipe && recipe->max_length)
-    check(*recipe->max_length <= max_position_embeddings, ErrorCode::INVALID_ARGUMENT, pre,
-          ": field bertq.max_length: ", *recipe->max_length, " exceeds max_position_embeddings ",
-          max_position_embeddings);
+    check(*recipe->max_length <= max_tokens(), ErrorCode::INVALID_ARGUMENT, pre,
+          ": field bertq.max_length: ", *recipe->max_length, " exceeds the model's ", max_tokens(),
+          " positions (max_position_embeddings)");
   check(!id2label.empty(), ErrorCode::INVALID_ARGUMENT, pre, ": field id2label: no labels");
   std::set<std::string> seen;
   for (const auto& l : id2label) {

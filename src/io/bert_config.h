@@ -24,6 +24,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/architecture.h"
+
 namespace bertq::io {
 
 enum class Activation {
@@ -55,6 +57,10 @@ struct TokenizationRecipe {
 };
 
 struct BertConfig {
+  // The architecture (architecture.h) from model_type; its config.json keys are mapped onto
+  // these BERT-named fields on load and back on save. DistilBERT: type_vocab_size 1 (no
+  // token-type table), layer_norm_eps 1e-12.
+  Arch arch = Arch::BERT;
   int vocab_size = 30522, hidden_size = 768, num_hidden_layers = 12, num_attention_heads = 12,
       intermediate_size = 3072, max_position_embeddings = 512, type_vocab_size = 2,
       pad_token_id = 0;
@@ -69,12 +75,16 @@ struct BertConfig {
   int num_labels() const { return static_cast<int>(id2label.size()); }
   int label_id(std::string_view label) const;  // -1 if absent
   int head_size() const { return hidden_size / num_attention_heads; }
+  // Position row of a sequence's first token (RoBERTa / XLM-R: pad_token_id + 1, else 0) and
+  // the longest sequence the position table holds (max_position_embeddings minus that).
+  int position_offset() const;
+  int max_tokens() const { return max_position_embeddings - position_offset(); }
 
   // Parses and validates; `origin` (a file name) starts every error message.
   static BertConfig from_json(const nlohmann::json& j, const std::string& origin);
   static BertConfig load(const std::string& path);
-  // HF-compatible: architectures ["BertForSequenceClassification"], model_type "bert",
-  // id2label {"0": ...}, label2id, plus `extra`.
+  // HF-compatible: the architecture's class and model_type ("BertForSequenceClassification",
+  // "bert"), its key names, id2label {"0": ...}, label2id, plus `extra`.
   nlohmann::json to_json() const;
   void save(const std::string& path) const;  // atomic
   // Positive sizes, hidden_size % num_attention_heads == 0, eps > 0, dropouts in [0, 1),

@@ -144,8 +144,10 @@ std::optional<TensorId> parse_tensor_name(const std::string& name) {
 
 std::vector<std::pair<std::string, std::vector<int64_t>>> all_tensor_names(const BertConfig& c) {
   std::vector<std::pair<std::string, std::vector<int64_t>>> out;
+  const bool types = arch_spec(c.arch).token_types;
   for (const Entry& e : kTable)
-    if (e.tensor < BertTensor::Q_WEIGHT) out.emplace_back(e.suffix, expected_shape(e.tensor, c));
+    if (e.tensor < BertTensor::Q_WEIGHT && (types || e.tensor != BertTensor::TOKEN_TYPE_EMBEDDINGS))
+      out.emplace_back(e.suffix, expected_shape(e.tensor, c));
   for (int l = 0; l < c.num_hidden_layers; ++l)
     for (const Entry& e : kTable)
       if (is_layer_tensor(e.tensor))

@@ -68,7 +68,8 @@ struct TensorId {
 // Inverse of tensor_name (canonical names only; layer index not checked against a config).
 std::optional<TensorId> parse_tensor_name(const std::string& name);
 
-// Every canonical tensor with its shape: embeddings, layers 0..N-1, pooler, classifier.
+// Every canonical tensor with its shape: embeddings, layers 0..N-1, pooler, classifier (no
+// token-type table for an architecture without one, architecture.h).
 std::vector<std::pair<std::string, std::vector<int64_t>>> all_tensor_names(
     const BertConfig& config);
 

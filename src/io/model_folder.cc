@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/file_util.h"
 #include "core/log.h"
+#include "io/architecture.h"
 #include "io/torch_bin.h"
 
 namespace bertq::io {
@@ -86,7 +87,14 @@ void write_model_folder(const std::string& dir, const BertConfig& config,
   }
   make_dirs(dir);
   config.save(join_path(dir, "config.json"));
-  weights.write(join_path(dir, "model.safetensors"));
+  if (config.arch == Arch::BERT) {
+    weights.write(join_path(dir, "model.safetensors"));
+  } else {  // the architecture's own tensor names, so its Hugging Face class loads the folder
+    SafeTensorsWriter named;
+    for (const TensorView& t : weights.tensors())
+      named.add(checkpoint_name(config.arch, t.name), t.dtype, t.shape, t.data, t.nbytes);
+    named.write(join_path(dir, "model.safetensors"));
+  }
   for (const auto& [name, text] : tok) write_file_atomic(join_path(dir, name), text);
 }
 

@@ -6,30 +6,12 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "io/architecture.h"
 #include "io/model_folder.h"
 
 namespace bertq::io {
-namespace {
-
-bool starts_with(const std::string& s, std::string_view p) {
-  return s.compare(0, p.size(), p) == 0;
-}
-bool ends_with(const std::string& s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
-
-}  // namespace
-
 std::string canonical_tensor_name(const std::string& name) {
-  if (starts_with(name, "cls.") || ends_with(name, "position_ids")) return "";
-  std::string n = name;
-  if (ends_with(n, "LayerNorm.gamma"))
-    n = n.substr(0, n.size() - 5) + "weight";
-  else if (ends_with(n, "LayerNorm.beta"))
-    n = n.substr(0, n.size() - 4) + "bias";
-  if (starts_with(n, "embeddings.") || starts_with(n, "encoder.") || starts_with(n, "pooler."))
-    n = "bert." + n;
-  return n;
+  return canonical_name(Arch::BERT, name);
 }
 
 void WeightStore::add(TensorView v) {
@@ -52,7 +34,7 @@ WeightStore WeightStore::load(const SafeTensorsFile& file, const BertConfig& con
   // 1. Normalise names; reject two file tensors mapping to one name.
   std::map<std::string, const TensorView*> by_name;
   for (const TensorView& t : ws.file_->tensors()) {
-    const std::string name = canonical_tensor_name(t.name);
+    const std::string name = canonical_name(config.arch, t.name);
     if (name.empty()) continue;
     auto [it, fresh] = by_name.emplace(name, &t);
     check(fresh, ErrorCode::CORRUPT_FILE, src, ": tensor ", name, " appears twice (as ",

@@ -28,7 +28,7 @@ eval::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
   defaults.max_length = 256;
   eval::TokenizationSettings s = eval::resolve_tokenization(config, {}, defaults);
   if (job.max_length) {
-    const int max_pos = config.max_position_embeddings;
+    const int max_pos = config.max_tokens();
     s.max_length = std::min(*job.max_length, max_pos);
     s.max_length_from =
         *job.max_length > max_pos ? eval::SettingSource::MODEL_LIMIT : eval::SettingSource::OPTION;

@@ -174,6 +174,13 @@ torch::Tensor BertClassifierImpl::forward(const torch::Tensor& ids, const torch:
   return classifier(apply_dropout(pooled, p_->classifier, is_training()));
 }
 
+void require_trainable(const ModelConfig& c, const std::string& origin) {
+  check(c.arch == io::Arch::BERT, ErrorCode::UNSUPPORTED, origin, ": model_type \"",
+        io::arch_spec(c.arch).model_type,
+        "\": the trainer fine-tunes BERT models only so far (predict, eval, serve, bench, compare, "
+        "quantize and export onnx run this architecture)");
+}
+
 double initializer_range(const ModelConfig& c) {
   const auto it = c.extra.find("initializer_range");
   if (it == c.extra.end() || it->is_null()) return 0.02;

@@ -33,6 +33,9 @@ using ModelConfig = io::BertConfig;
 
 // config.json's initializer_range (kept in BertConfig::extra), 0.02 when absent.
 double initializer_range(const ModelConfig& c);
+// UNSUPPORTED naming `origin` unless the trainer has modules for c's architecture (BERT; the
+// engine also runs DistilBERT, which the trainer does not build yet).
+void require_trainable(const ModelConfig& c, const std::string& origin);
 
 struct DropoutProbs {
   double hidden = 0.1, attention = 0.1, classifier = 0.1;

@@ -215,6 +215,7 @@ TrainResult train(const TrainOptions& o) {
 
   ModelConfig cfg = ModelConfig::load(join_path(o.model_dir, "config.json"));
   cfg.validate(join_path(o.model_dir, "config.json"));
+  require_trainable(cfg, join_path(o.model_dir, "config.json"));
   if (o.dropout) {
     cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
     cfg.classifier_dropout = *o.dropout;

@@ -103,6 +103,8 @@ def onnx_logits(session, ids, batch_size):
             mask[r, :len(s)] = 1
         feeds = {"input_ids": input_ids, "attention_mask": mask,
                  "token_type_ids": np.zeros_like(input_ids)}
+        wanted = {i.name for i in session.get_inputs()}  # DistilBERT: no token_type_ids
+        feeds = {k: v for k, v in feeds.items() if k in wanted}
         out.append(session.run(["logits"], feeds)[0])
     return np.concatenate(out)
 
@@ -143,7 +145,8 @@ def check_model(bertq, name, model, texts_file, tmp, fp32_model=None, lengths=MA
     options.intra_op_num_threads = 2
     session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
     names = [i.name for i in session.get_inputs()]
-    assert names == ["input_ids", "attention_mask", "token_type_ids"], names
+    assert names in (["input_ids", "attention_mask", "token_type_ids"],
+                     ["input_ids", "attention_mask"]), names
     results, ok = [], True
     for max_length in lengths:
         ids, want = engine_outputs(bertq, model, texts_file, max_length)
@@ -176,6 +179,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bertq", required=True)
     ap.add_argument("--shared", default="")
+    ap.add_argument("--arch-reference", default="",
+                    help="BUILD/arch-reference: random models of the other architectures")
     ap.add_argument("--pretrained", default=pretrained_dir(),
                     help="the MiniLM folder (skipped when absent)")
     ap.add_argument("--json", default="", help="write the measurements here")
@@ -213,6 +218,21 @@ def main():
                     "--activation-range", qmax, *extra)
                 ok2, more = check_model(a.bertq, name, q, texts_file, tmp, tiny)
                 ok, results = ok and ok2, results + more
+        # The other architectures (scripts/reference/arch_reference.py): FP32 and both INT8 ranges.
+        for arch in ("distilbert", "roberta", "xlm-roberta"):
+            folder = os.path.join(a.arch_reference or "", arch, "model")
+            if not a.arch_reference or not os.path.exists(os.path.join(folder, "config.json")):
+                print(f"{folder}: absent (scripts/test.sh makes it): {arch} skipped")
+                continue
+            ok2, more = check_model(a.bertq, arch, folder, texts_file, tmp, lengths=(16, 64))
+            ok, results = ok and ok2, results + more
+            for qmax in ACTIVATION_RANGES:
+                name = f"{arch}-int8-q{qmax}"
+                q = os.path.join(tmp, name)
+                run(a.bertq, "quantize", "--model", folder, "--out", q, "--activation-range", qmax)
+                ok3, more3 = check_model(a.bertq, name, q, texts_file, tmp, folder,
+                                         lengths=(64,))
+                ok, results = ok and ok3, results + more3
         if os.path.exists(os.path.join(a.pretrained, "config.json")):
             minilm = os.path.join(tmp, "minilm")
             run(a.bertq, "init", "--from", a.pretrained, "--out", minilm, "--seed", "1")

@@ -105,7 +105,7 @@ TEST(BertConfig, RejectsBadFields) {
   expect_error(with("hidden_act", "swish"), ErrorCode::UNSUPPORTED,
                "hidden_act: activation \"swish\"");
   expect_error(with("hidden_act", 3), ErrorCode::CORRUPT_FILE, "hidden_act");
-  expect_error(with("model_type", "roberta"), ErrorCode::UNSUPPORTED, "model_type");
+  expect_error(with("model_type", "deberta-v2"), ErrorCode::UNSUPPORTED, "model_type");
   expect_error(with("position_embedding_type", "relative_key"), ErrorCode::UNSUPPORTED,
                "position_embedding_type");
   expect_error(with("id2label", json{{"0", "A"}, {"2", "B"}}), ErrorCode::CORRUPT_FILE,
@@ -160,8 +160,9 @@ TEST(BertConfig, RecipeBlockErrorsNameTheField) {
                "field bertq.max_length: expected an integer");
   expect_error(with({{"max_length", 2}}), ErrorCode::CORRUPT_FILE,
                "field bertq.max_length: must be >= 3");
-  expect_error(with({{"max_length", 65}}), ErrorCode::CORRUPT_FILE,
-               "field bertq.max_length: 65 exceeds max_position_embeddings 64");
+  expect_error(
+      with({{"max_length", 65}}), ErrorCode::CORRUPT_FILE,
+      "field bertq.max_length: 65 exceeds the model's 64 positions (max_position_embeddings)");
   expect_error(with({{"truncation", "middle"}}), ErrorCode::CORRUPT_FILE,
                "field bertq.truncation: expected");
   expect_error(with({{"truncation", 1}}), ErrorCode::CORRUPT_FILE, "field bertq.truncation");

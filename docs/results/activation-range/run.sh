@@ -23,6 +23,10 @@ for q in 127 255; do
     "$bertq" quantize --model "$model" --out "$out" --activation-range "$q" --eval imdb:test \
       --eval-samples "$samples" --max-length "$len" --force
 done
+# Speed of the two folders side by side (synthetic 128-token sequences, batch 1 and 8).
+[ -f "$run/bench.json" ] ||
+  "$bertq" bench --model "$run/range-127" --model "$run/range-255" --name q127 --name q255 \
+    --seq-len 128 --batch-size 1,8 --out "$run/bench.json" | tee "$run/bench.txt"
 python3 - "$run" <<'PY'
 import json, sys
 run = sys.argv[1]

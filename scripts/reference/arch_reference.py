@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Reference outputs of the architectures beyond BERT, from transformers + torch on random
+weights (no pretrained DistilBERT / RoBERTa / XLM-R checkpoint is reachable offline), for the FP32
+engine's exactness test (tests/engine/arch_reference_test.cc).
+
+For each architecture a randomly initialised *ForSequenceClassification with small, odd shapes
+(3 heads, intermediate 200, 3 labels) and a WordPiece vocabulary made here, written in the
+layout of ../shared/golden/model/* (as scripts/reference/pretrained_reference.py does):
+  OUT/ARCH/model/               save_pretrained: safetensors F32, config.json, tokenizer files
+  OUT/ARCH/forward.safetensors  input_ids / attention_mask / token_type_ids (I64 [B, T], padded),
+                                hidden_states.0..L (F32 [B, T, H]), pooled (the head's first
+                                Linear + activation on the first token, F32 [B, H]), logits
+The forward pass runs in float64 (outputs stored as float32).
+
+  .venv/bin/python scripts/reference/arch_reference.py OUT_DIR [ARCH ...]   # default: all
+"""
+import os
+import shutil
+import sys
+
+import torch
+from safetensors.torch import save_file
+from transformers import (BertTokenizerFast, DistilBertConfig,
+                          DistilBertForSequenceClassification, RobertaConfig,
+                          RobertaForSequenceClassification, XLMRobertaConfig,
+                          XLMRobertaForSequenceClassification)
+
+TEXTS = [
+    "A wonderful, moving film with superb acting.",
+    "Dull. I fell asleep twice.",
+    "The plot made no sense, but the music was great!",
+    "Café scenes were charming — naïve but sweet. 10/10 would recommend.",
+    "meh",
+    "An overlong, self-indulgent mess that mistakes noise for drama. " * 4,
+]
+LABELS = {0: "NEGATIVE", 1: "NEUTRAL", 2: "POSITIVE"}
+
+
+def make_vocab(path, pad_id):
+    """A WordPiece vocabulary of the texts' words and characters, [PAD] at `pad_id` (RoBERTa's
+    padding_idx is 1: no real token may have that id, transformers counts positions over
+    input_ids != padding_idx). The ids only feed the engine; bertq's tokenizer kinds for RoBERTa
+    (byte-level BPE) and XLM-R (Unigram) are not what this checks."""
+    words = sorted({w.strip(".,!;—").lower() for t in TEXTS for w in t.split()} - {""})
+    chars = [chr(c) for c in range(ord("a"), ord("z") + 1)] + list("0123456789.,!;/'-—éï")
+    special = ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    special.insert(pad_id, "[PAD]")
+    vocab = special + chars + ["##" + c for c in chars]
+    vocab += [w for w in words if w not in vocab]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(vocab) + "\n")
+    return len(vocab)
+
+
+def roberta_like(config_class, model_class):
+    def make(vocab_size):
+        cfg = config_class(vocab_size=vocab_size, hidden_size=48, num_hidden_layers=2,
+                           num_attention_heads=3, intermediate_size=200,
+                           max_position_embeddings=64 + 2, pad_token_id=1, type_vocab_size=1,
+                           id2label=LABELS, label2id={v: k for k, v in LABELS.items()})
+        model = model_class(cfg)
+
+        def pooled(out):
+            return torch.tanh(model.classifier.dense(out.hidden_states[-1][:, 0]))
+        return model, pooled
+    return make
+
+
+def distilbert(vocab_size):
+    cfg = DistilBertConfig(vocab_size=vocab_size, dim=48, n_layers=2, n_heads=3, hidden_dim=200,
+                           max_position_embeddings=64, id2label=LABELS,
+                           label2id={v: k for k, v in LABELS.items()})
+    model = DistilBertForSequenceClassification(cfg)
+
+    def pooled(out):
+        h = out.hidden_states[-1][:, 0]
+        return torch.relu(model.pre_classifier(h))
+    return model, pooled
+
+
+ARCHS = {"distilbert": distilbert,
+         "roberta": roberta_like(RobertaConfig, RobertaForSequenceClassification),
+         "xlm-roberta": roberta_like(XLMRobertaConfig, XLMRobertaForSequenceClassification)}
+PAD_ID = {"distilbert": 0, "roberta": 1, "xlm-roberta": 1}
+
+
+def write(arch, out):
+    tmp = out + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(os.path.join(tmp, "model"))
+    vocab = os.path.join(tmp, "vocab.txt")
+    size = make_vocab(vocab, PAD_ID[arch])
+    torch.manual_seed(0)
+    model, pooled_of = ARCHS[arch](size)
+    with torch.no_grad():  # larger weights than the default 0.02: clearly different logits
+        for p in model.parameters():
+            if p.dim() == 2:
+                p.normal_(0.0, 0.2)
+    model.eval()
+    tok = BertTokenizerFast(vocab_file=vocab, do_lower_case=True,
+                            model_max_length=64)
+    model.save_pretrained(os.path.join(tmp, "model"), safe_serialization=True)
+    tok.save_pretrained(os.path.join(tmp, "model"))
+    os.remove(vocab)
+    enc = tok(TEXTS, padding=True, truncation=True, return_tensors="pt")
+    model = model.double()
+    feed = {k: v for k, v in enc.items() if k in ("input_ids", "attention_mask")}
+    with torch.no_grad():
+        out_ = model(**feed, output_hidden_states=True)
+        pooled = pooled_of(out_)
+    tensors = {
+        "input_ids": enc["input_ids"].to(torch.int64),
+        "attention_mask": enc["attention_mask"].to(torch.int64),
+        "token_type_ids": torch.zeros_like(enc["input_ids"], dtype=torch.int64),
+        "pooled": pooled.float(),
+        "logits": out_.logits.float(),
+    }
+    for i, h in enumerate(out_.hidden_states):
+        tensors[f"hidden_states.{i}"] = h.float().contiguous()
+    save_file(tensors, os.path.join(tmp, "forward.safetensors"),
+              metadata={"source": f"transformers {type(model).__name__}, float64, random"})
+    shutil.rmtree(out, ignore_errors=True)
+    os.rename(tmp, out)
+    print(f"{arch}: {len(TEXTS)} texts, lengths {enc['attention_mask'].sum(1).tolist()}, "
+          f"logits {out_.logits.float()[0].tolist()}... -> {out}")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit("usage: arch_reference.py OUT_DIR [ARCH ...]")
+    for arch in sys.argv[2:] or list(ARCHS):
+        write(arch, os.path.join(sys.argv[1], arch))
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,10 @@ layout of ../shared/golden/model/* (as scripts/reference/pretrained_reference.py
   OUT/ARCH/forward.safetensors  input_ids / attention_mask / token_type_ids (I64 [B, T], padded),
                                 hidden_states.0..L (F32 [B, T, H]), pooled (the head's first
                                 Linear + activation on the first token, F32 [B, H]), logits
+  OUT/ARCH/train.safetensors    (architectures the trainer builds: DistilBERT) labels, the
+                                batch loss and grad.NAME of every parameter (training mode,
+                                dropout off), then adamw_losses of 10 AdamW steps (lr 1e-3,
+                                wd 0.01 but biases / LayerNorm weights, clip 1.0) and after10.NAME
 The forward pass runs in float64 (outputs stored as float32).
 
   .venv/bin/python scripts/reference/arch_reference.py OUT_DIR [ARCH ...]   # default: all
@@ -84,6 +88,45 @@ ARCHS = {"distilbert": distilbert,
 PAD_ID = {"distilbert": 0, "roberta": 1, "xlm-roberta": 1}
 
 
+TRAINABLE = {"distilbert"}
+
+
+def train_reference(model, feed):
+    """Loss and gradients of one batch, then 10 AdamW steps (as tests/train/golden_train_test.cc
+    replays them), in float64 with dropout off."""
+    model.train()
+    for m in model.modules():
+        if isinstance(m, torch.nn.Dropout):
+            m.p = 0.0
+    labels = torch.tensor([i % 3 for i in range(feed["input_ids"].shape[0])])
+    out = {"labels": labels.to(torch.int64)}
+    loss = torch.nn.functional.cross_entropy(model(**feed).logits, labels)
+    loss.backward()
+    out["loss"] = loss.detach().float().reshape(1)
+    for n, p in model.named_parameters():
+        out[f"grad.{n}"] = p.grad.float().contiguous()
+    decay = [p for n, p in model.named_parameters()
+             if not (n.endswith("bias") or "LayerNorm" in n or "layer_norm" in n)]
+    no_decay = [p for n, p in model.named_parameters()
+                if n.endswith("bias") or "LayerNorm" in n or "layer_norm" in n]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
+                             {"params": no_decay, "weight_decay": 0.0}],
+                            lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    losses = []
+    for _ in range(10):
+        opt.zero_grad()
+        step_loss = torch.nn.functional.cross_entropy(model(**feed).logits, labels)
+        losses.append(step_loss.item())
+        step_loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+    out["adamw_losses"] = torch.tensor(losses, dtype=torch.float32)
+    for n, p in model.named_parameters():
+        out[f"after10.{n}"] = p.detach().float().contiguous()
+    model.eval()
+    return out
+
+
 def write(arch, out):
     tmp = out + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -119,6 +162,9 @@ def write(arch, out):
         tensors[f"hidden_states.{i}"] = h.float().contiguous()
     save_file(tensors, os.path.join(tmp, "forward.safetensors"),
               metadata={"source": f"transformers {type(model).__name__}, float64, random"})
+    if arch in TRAINABLE:
+        save_file(train_reference(model, feed), os.path.join(tmp, "train.safetensors"),
+                  metadata={"source": f"transformers {type(model).__name__}, float64"})
     shutil.rmtree(out, ignore_errors=True)
     os.rename(tmp, out)
     print(f"{arch}: {len(TEXTS)} texts, lengths {enc['attention_mask'].sum(1).tolist()}, "

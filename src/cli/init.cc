@@ -17,6 +17,7 @@ struct InitArgs {
   int layers = 12, hidden = 768, heads = 12, intermediate = 0, vocab_size = 0, max_position = 512;
   int type_vocab = 2;
   std::string vocab, labels = "NEGATIVE,POSITIVE", out, copy_tokenizer_from, act = "gelu", from;
+  std::string arch = "bert";
   uint64_t seed = 0;
   float std = 0.02f;
   bool force = false;
@@ -47,12 +48,16 @@ void run_init_head(const InitArgs& a, bool labels_given) {
 void run_init(const InitArgs& a) {
   io::InitFolderOptions o;
   io::BertConfig& c = o.init.config;
+  const auto arch = io::arch_from_model_type(a.arch);
+  check(arch == io::Arch::BERT || arch == io::Arch::DISTILBERT, ErrorCode::INVALID_ARGUMENT,
+        "--arch: expected bert or distilbert, got '", a.arch, "'");
+  c.arch = *arch;
   c.num_hidden_layers = a.layers;
   c.hidden_size = a.hidden;
   c.num_attention_heads = a.heads;
   c.intermediate_size = a.intermediate > 0 ? a.intermediate : 4 * a.hidden;
   c.max_position_embeddings = a.max_position;
-  c.type_vocab_size = a.type_vocab;
+  c.type_vocab_size = io::arch_spec(c.arch).token_types ? a.type_vocab : 1;
   c.hidden_act = io::parse_activation(a.act);
   c.id2label = split_labels(a.labels);
   c.extra["initializer_range"] = a.std;
@@ -83,6 +88,9 @@ Command reg("init", 20, [](CLI::App& app) {
   auto* cmd = app.add_subcommand("init", "Write a randomly initialised BERT classifier folder");
   cmd->add_option("--out", args->out, "Output model folder")->required()->group("Output");
   cmd->add_flag("--force", args->force, "Replace a model already in --out")->group("Output");
+  cmd->add_option("--arch", args->arch, "Architecture (model_type): bert or distilbert")
+      ->capture_default_str()
+      ->group("Model");
   cmd->add_option("--layers", args->layers, "Encoder layers")
       ->capture_default_str()
       ->group("Model");

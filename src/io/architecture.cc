@@ -21,6 +21,7 @@ const std::array<ArchSpec, 4>& specs() {
                true,
                HeadActivation::TANH,
                false,
+               -1.f,
                {},
                {}},
       ArchSpec{Arch::DISTILBERT,
@@ -29,6 +30,7 @@ const std::array<ArchSpec, 4>& specs() {
                false,
                HeadActivation::RELU,
                false,
+               0.2f,
                {{"hidden_size", "dim"},
                 {"num_hidden_layers", "n_layers"},
                 {"num_attention_heads", "n_heads"},
@@ -44,6 +46,7 @@ const std::array<ArchSpec, 4>& specs() {
                true,
                HeadActivation::TANH,
                true,
+               -1.f,
                {},
                {}},
       ArchSpec{Arch::XLM_ROBERTA,
@@ -52,6 +55,7 @@ const std::array<ArchSpec, 4>& specs() {
                true,
                HeadActivation::TANH,
                true,
+               -1.f,
                {},
                {}}};
   return s;

@@ -38,6 +38,9 @@ struct ArchSpec {
   bool token_types;        // token-type embeddings (type_vocab_size) exist
   HeadActivation head_activation;
   bool positions_after_padding;  // position rows start at pad_token_id + 1 (RoBERTa)
+  // The classifier dropout its config class defaults to when the key is absent or null
+  // (DistilBERT's seq_classif_dropout 0.2; transformers cannot read null there); < 0: none.
+  float default_classifier_dropout;
   // BertConfig field -> this architecture's config.json key (only those that differ).
   std::vector<std::pair<const char*, const char*>> config_keys;
   // BertConfig fields this architecture's config.json does not have (fixed values instead; a

@@ -185,6 +185,8 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
     float d = 0;
     read_float(j, origin, key("classifier_dropout"), d);
     c.classifier_dropout = d;
+  } else if (arch_spec(a).default_classifier_dropout >= 0) {
+    c.classifier_dropout = arch_spec(a).default_classifier_dropout;
   }
 
   // Labels.
@@ -293,8 +295,10 @@ json BertConfig::to_json() const {
   if (arch == Arch::BERT) j["layer_norm_eps"] = num(layer_norm_eps);
   j[key("hidden_dropout_prob")] = num(hidden_dropout_prob);
   j[key("attention_probs_dropout_prob")] = num(attention_probs_dropout_prob);
-  j[key("classifier_dropout")] =
-      classifier_dropout ? json(num(*classifier_dropout)) : json(nullptr);
+  const float default_drop = spec.default_classifier_dropout;
+  j[key("classifier_dropout")] = classifier_dropout  ? json(num(*classifier_dropout))
+                                 : default_drop >= 0 ? json(num(default_drop))
+                                                     : json(nullptr);
   json id2 = json::object(), l2i = json::object();
   for (size_t i = 0; i < id2label.size(); ++i) {
     id2[std::to_string(i)] = id2label[i];

@@ -4,8 +4,10 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "core/error.h"
+#include "io/architecture.h"
 #include "io/safetensors.h"
 
 namespace bertq::train {
@@ -31,16 +33,18 @@ BertEmbeddingsImpl::BertEmbeddingsImpl(const ModelConfig& c, std::shared_ptr<Dro
       nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.hidden_size).padding_idx(c.pad_token_id)));
   position_embeddings = register_module("position_embeddings",
                                         nn::Embedding(c.max_position_embeddings, c.hidden_size));
-  token_type_embeddings =
-      register_module("token_type_embeddings", nn::Embedding(c.type_vocab_size, c.hidden_size));
+  if (io::arch_spec(c.arch).token_types)
+    token_type_embeddings =
+        register_module("token_type_embeddings", nn::Embedding(c.type_vocab_size, c.hidden_size));
+  first_position_ = c.position_offset();
   LayerNorm = register_module("LayerNorm", make_ln(c.hidden_size, c.layer_norm_eps));
 }
 
 torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch::Tensor& type_ids) {
   const int64_t t = ids.size(1);
-  auto pos = torch::arange(t, ids.options().dtype(torch::kLong));
-  auto e = word_embeddings(ids) + position_embeddings(pos).unsqueeze(0) +
-           token_type_embeddings(type_ids);
+  auto pos = torch::arange(first_position_, first_position_ + t, ids.options().dtype(torch::kLong));
+  auto e = word_embeddings(ids) + position_embeddings(pos).unsqueeze(0);
+  if (!token_type_embeddings.is_empty()) e = e + token_type_embeddings(type_ids);
   return apply_dropout(LayerNorm(e), p_->hidden, is_training());
 }
 
@@ -64,21 +68,22 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x,
 }
 
 BertResidualOutputImpl::BertResidualOutputImpl(int64_t in, int64_t out, double eps,
-                                               std::shared_ptr<DropoutProbs> p)
-    : p_(std::move(p)) {
+                                               std::shared_ptr<DropoutProbs> p, bool attention)
+    : p_(std::move(p)), attention_(attention) {
   dense = register_module("dense", nn::Linear(in, out));
   LayerNorm = register_module("LayerNorm", make_ln(out, eps));
 }
 
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& h,
                                               const torch::Tensor& residual) {
-  return LayerNorm(apply_dropout(dense(h), p_->hidden, is_training()) + residual);
+  const double drop = attention_ && !p_->attention_output ? 0.0 : p_->hidden;
+  return LayerNorm(apply_dropout(dense(h), drop, is_training()) + residual);
 }
 
 BertAttentionImpl::BertAttentionImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p) {
   self = register_module("self", BertSelfAttention(c, p));
-  output = register_module("output",
-                           BertResidualOutput(c.hidden_size, c.hidden_size, c.layer_norm_eps, p));
+  output = register_module(
+      "output", BertResidualOutput(c.hidden_size, c.hidden_size, c.layer_norm_eps, p, true));
 }
 
 torch::Tensor BertAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& ext_mask) {
@@ -124,12 +129,14 @@ torch::Tensor BertEncoderImpl::forward(torch::Tensor x, const torch::Tensor& ext
   return x;
 }
 
-BertPoolerImpl::BertPoolerImpl(const ModelConfig& c) {
+BertPoolerImpl::BertPoolerImpl(const ModelConfig& c)
+    : relu_(io::arch_spec(c.arch).head_activation == io::HeadActivation::RELU) {
   dense = register_module("dense", nn::Linear(c.hidden_size, c.hidden_size));
 }
 
 torch::Tensor BertPoolerImpl::forward(const torch::Tensor& x) {
-  return torch::tanh(dense(x.select(1, 0)));
+  const torch::Tensor h = dense(x.select(1, 0));
+  return relu_ ? torch::relu(h) : torch::tanh(h);
 }
 
 BertModelImpl::BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p,
@@ -164,6 +171,7 @@ BertClassifierImpl::BertClassifierImpl(const ModelConfig& c)
   p_->hidden = c.hidden_dropout_prob;
   p_->attention = c.attention_probs_dropout_prob;
   p_->classifier = c.classifier_dropout.value_or(c.hidden_dropout_prob);
+  p_->attention_output = c.arch != io::Arch::DISTILBERT;
   bert = register_module("bert", BertModel(c, p_));
   classifier = register_module("classifier", nn::Linear(c.hidden_size, c.num_labels()));
 }
@@ -175,10 +183,10 @@ torch::Tensor BertClassifierImpl::forward(const torch::Tensor& ids, const torch:
 }
 
 void require_trainable(const ModelConfig& c, const std::string& origin) {
-  check(c.arch == io::Arch::BERT, ErrorCode::UNSUPPORTED, origin, ": model_type \"",
-        io::arch_spec(c.arch).model_type,
-        "\": the trainer fine-tunes BERT models only so far (predict, eval, serve, bench, compare, "
-        "quantize and export onnx run this architecture)");
+  check(c.arch == io::Arch::BERT || c.arch == io::Arch::DISTILBERT, ErrorCode::UNSUPPORTED, origin,
+        ": model_type \"", io::arch_spec(c.arch).model_type,
+        "\": the trainer fine-tunes BERT and DistilBERT models so far (predict, eval, serve, "
+        "bench, compare, quantize and export onnx run this architecture)");
 }
 
 double initializer_range(const ModelConfig& c) {
@@ -243,21 +251,33 @@ torch::ScalarType st_to_torch(io::DType dtype, const std::string& where) {
 }  // namespace
 
 std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path) {
-  return load_module_weights(m, path, [](const std::string& n) {
-    return n.rfind("classifier.", 0) == 0 || n.rfind("bert.pooler.", 0) == 0;
-  });
+  return load_module_weights(
+      m, path,
+      [](const std::string& n) {
+        return n.rfind("classifier.", 0) == 0 || n.rfind("bert.pooler.", 0) == 0;
+      },
+      m.config_.arch);
 }
 
 std::vector<std::string> load_module_weights(
     torch::nn::Module& m, const std::string& path,
-    const std::function<bool(const std::string&)>& optional) {
+    const std::function<bool(const std::string&)>& optional, io::Arch arch) {
   io::SafeTensorsFile f(path);
+  // Another architecture's names: canonical (BERT) name -> the file's name.
+  std::map<std::string, std::string> named;
+  if (arch != io::Arch::BERT)
+    for (const io::TensorView& t : f.tensors())
+      if (const std::string c = io::canonical_name(arch, t.name); !c.empty()) named[c] = t.name;
   auto has = [&](const std::string& n) { return f.find(n) != nullptr; };
   torch::NoGradGuard ng;
   std::vector<std::string> missing;
   for (auto& p : m.named_parameters()) {
     const std::string& n = p.key();
     std::string key = n;
+    if (arch != io::Arch::BERT) {
+      const auto it = named.find(n);
+      key = it == named.end() ? io::checkpoint_name(arch, n) : it->second;
+    }
     if (!has(key) && n.rfind("bert.", 0) == 0 && has(n.substr(5))) key = n.substr(5);
     if (!has(key)) {
       check(optional && optional(n), ErrorCode::CORRUPT_FILE, path, ": missing tensor ", n);
@@ -277,17 +297,18 @@ std::vector<std::string> load_module_weights(
 }
 
 void save_weights(BertClassifierImpl& m, const std::string& path) {
-  save_module_weights(m, path);
+  save_module_weights(m, path, m.config_.arch);
 }
 
-void save_module_weights(torch::nn::Module& m, const std::string& path) {
+void save_module_weights(torch::nn::Module& m, const std::string& path, io::Arch arch) {
   io::SafeTensorsWriter w;
   w.set_metadata("format", "pt");
   std::vector<torch::Tensor> keep;  // the writer borrows the bytes until write()
   for (const auto& p : m.named_parameters()) {
     keep.push_back(p.value().detach().to(torch::kCPU, torch::kFloat).contiguous());
     const auto& t = keep.back();
-    w.add(p.key(), io::DType::F32, t.sizes().vec(), t.data_ptr<float>(), t.numel() * sizeof(float));
+    w.add(io::checkpoint_name(arch, p.key()), io::DType::F32, t.sizes().vec(), t.data_ptr<float>(),
+          t.numel() * sizeof(float));
   }
   w.write(path);
 }

@@ -33,21 +33,26 @@ using ModelConfig = io::BertConfig;
 
 // config.json's initializer_range (kept in BertConfig::extra), 0.02 when absent.
 double initializer_range(const ModelConfig& c);
-// UNSUPPORTED naming `origin` unless the trainer has modules for c's architecture (BERT; the
-// engine also runs DistilBERT, which the trainer does not build yet).
+// UNSUPPORTED naming `origin` unless the trainer has modules for c's architecture: BERT and
+// DistilBERT (io/architecture.h: no token-type table, ReLU pre_classifier, its own tensor names
+// in the files it reads and writes); RoBERTa / XLM-R wait for their tokenizers.
 void require_trainable(const ModelConfig& c, const std::string& origin);
 
 struct DropoutProbs {
   double hidden = 0.1, attention = 0.1, classifier = 0.1;
+  // After the attention output Linear: `hidden` for BERT, none for DistilBERT (its
+  // MultiHeadSelfAttention has dropout on the attention weights only).
+  bool attention_output = true;
 };
 
 struct BertEmbeddingsImpl : torch::nn::Module {
   BertEmbeddingsImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& type_ids);
   torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr},
-      token_type_embeddings{nullptr};
+      token_type_embeddings{nullptr};  // token types: null for DistilBERT
   torch::nn::LayerNorm LayerNorm{nullptr};
   std::shared_ptr<DropoutProbs> p_;
+  int64_t first_position_ = 0;  // RoBERTa: pad_token_id + 1 (io::BertConfig::position_offset)
 };
 TORCH_MODULE(BertEmbeddings);
 
@@ -63,11 +68,14 @@ TORCH_MODULE(BertSelfAttention);
 
 // "attention.output" and "output": dense, dropout, residual, LayerNorm.
 struct BertResidualOutputImpl : torch::nn::Module {
-  BertResidualOutputImpl(int64_t in, int64_t out, double eps, std::shared_ptr<DropoutProbs> p);
+  // attention: the attention output (dropout only when DropoutProbs::attention_output).
+  BertResidualOutputImpl(int64_t in, int64_t out, double eps, std::shared_ptr<DropoutProbs> p,
+                         bool attention = false);
   torch::Tensor forward(const torch::Tensor& h, const torch::Tensor& residual);
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
   std::shared_ptr<DropoutProbs> p_;
+  bool attention_ = false;
 };
 TORCH_MODULE(BertResidualOutput);
 
@@ -107,6 +115,7 @@ struct BertPoolerImpl : torch::nn::Module {
   explicit BertPoolerImpl(const ModelConfig& c);
   torch::Tensor forward(const torch::Tensor& x);  // [B,T,H] -> [B,H]
   torch::nn::Linear dense{nullptr};
+  bool relu_ = false;  // DistilBERT's pre_classifier + ReLU; BERT's pooler: tanh
 };
 TORCH_MODULE(BertPooler);
 
@@ -157,13 +166,16 @@ void init_bert_parameters(torch::nn::Module& m, const ModelConfig& c, uint64_t s
 std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path);
 // The same for any module: a parameter for which optional(name) is true may be missing (it is
 // then listed in the result); tensors of the file the module does not have are ignored.
+// `arch`: the file's tensor names are that architecture's (io::canonical_name maps them).
 std::vector<std::string> load_module_weights(
     torch::nn::Module& m, const std::string& path,
-    const std::function<bool(const std::string&)>& optional);
+    const std::function<bool(const std::string&)>& optional, io::Arch arch = io::Arch::BERT);
 
 // Writes every parameter as F32 (atomic).
 void save_weights(BertClassifierImpl& m, const std::string& path);
-void save_module_weights(torch::nn::Module& m, const std::string& path);
+// `arch`: written under that architecture's tensor names (io::checkpoint_name).
+void save_module_weights(torch::nn::Module& m, const std::string& path,
+                         io::Arch arch = io::Arch::BERT);
 
 // AdamW weight-decay rule: no decay on biases and LayerNorm weights.
 bool is_no_decay(const std::string& param_name);

@@ -146,7 +146,10 @@ PretrainResult pretrain(const PretrainOptions& o) {
   const std::string cfg_path = join_path(o.model_dir, "config.json");
   ModelConfig cfg = ModelConfig::load(cfg_path);
   cfg.validate(cfg_path);
-  require_trainable(cfg, cfg_path);
+  check(cfg.arch == io::Arch::BERT, ErrorCode::UNSUPPORTED, cfg_path, ": model_type \"",
+        io::arch_spec(cfg.arch).model_type,
+        "\": pretrain (masked-language modelling) builds BERT's MLM head only; fine-tune this "
+        "architecture with `bertq train`");
   if (o.dropout) cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
   const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
   check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,

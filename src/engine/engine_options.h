@@ -28,7 +28,7 @@ std::string_view compute_name(Compute c);
 
 struct EngineOptions {
   Compute compute = Compute::FP32;
-  int threads = 0;  // OpenMP threads per call; 0 = default_num_threads() (BERTQ_THREADS / CPUs)
+  int threads = 0;  // OpenMP threads per call; 0 = default_num_threads() (core/cpu_budget.h)
   // Kernel tier; unset = active_isa() (BERTQ_FORCE_ISA). Tests use it to run every tier.
   std::optional<Isa> isa;
 };

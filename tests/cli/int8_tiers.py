@@ -9,10 +9,12 @@ two-GEMM path of the 255 range forced (BERTQ_INT8_FORCE_SPLIT=1). Checked on a t
 model (bertq vocab train + bertq init) quantized dynamic at 127 and 255, and static at 255:
 - every run gives the labels of the first (scalar kernels, oneDNN SSE4.1) and its logits within
   TOLERANCE relative: the int8 GEMMs are exact on every ISA, only the float parts (epilogues,
-  attention's sgemm, LayerNorm) round differently in the last bits (measured here: <= 2.5e-7;
-  a folder run at another range than it was made for differed by 2.7e-2 on the VNNI CPU of
-  issue 26, and the 127 and 255 folders of this model differ by ~3e-2);
-- the 127 and 255 folders differ (the range is not ignored).
+  attention's sgemm, LayerNorm) round differently in the last bits (measured on AVX2: <= 2.5e-7).
+  Such a last-bit difference can, rarely, move one activation across a u8 rounding boundary,
+  which moves the logits by far less than a wrong range does, hence TOLERANCE 5e-3: a folder
+  run at another range than it was made for differed by 2.7e-2 on the VNNI CPU of issue 26;
+- the 127 and 255 folders differ by more than 2x TOLERANCE (the range is not ignored, and this
+  test's tolerance is tight enough to see a range mismatch).
 
   python3 tests/cli/int8_tiers.py build/src/cli/bertq
 """
@@ -22,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-TOLERANCE = 1e-4
+TOLERANCE = 5e-3
 TEXTS = [
     "a wonderful film, the best i have seen this year",
     "the plot was thin, the acting wooden, and i walked out before the end.",
@@ -97,7 +99,7 @@ def main():
             if str(recorded) != name.split("-")[1]:
                 print(f"FAIL: {name}: config.json records qmax {recorded}")
                 ok = False
-        first = {}
+        first, worst_all = {}, 0.0
         for name, model in folders.items():
             ref, worst, runs = None, 0.0, 0
             for kt in kernel_tiers:
@@ -117,15 +119,16 @@ def main():
                               f"{d:.2e} to kernels {kernel_tiers[0]}, oneDNN {onednn_isas[0]}")
                         ok = False
             first[name] = ref
+            worst_all = max(worst_all, worst)
             print(f"{name}: {runs} runs ({len(kernel_tiers)} kernel tiers x {len(onednn_isas)} "
                   f"oneDNN ISAs, + forced split): labels equal, max relative logit difference "
                   f"{worst:.2e} (tolerance {TOLERANCE:g})")
-        if first["dynamic-127"] == first["dynamic-255"]:
-            print("FAIL: the 127 and 255 folders give identical logits: the range is ignored")
+        between = rel_diff(first["dynamic-255"], first["dynamic-127"])
+        print(f"127 vs 255 folders: max relative difference {between:.2e} (must exceed "
+              f"{2 * TOLERANCE:g}; worst difference between tiers {worst_all:.2e})")
+        if between <= 2 * TOLERANCE:
+            print("FAIL: the 127 and 255 folders are not clearly different: is the range used?")
             ok = False
-        else:
-            print(f"127 vs 255 folders: max relative difference "
-                  f"{rel_diff(first['dynamic-255'], first['dynamic-127']):.2e} (expected > 0)")
     print("int8 tiers: " + ("ok" if ok else "FAIL"))
     sys.exit(0 if ok else 1)
 

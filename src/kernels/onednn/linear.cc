@@ -114,7 +114,9 @@ F32Layout PackedLinear::layout() const {
 F32Layout f32_layout_for(int64_t n, int64_t k, bool fuse_bias) {
   static const F32Layout forced = [] {
     const char* env = std::getenv("BERTQ_F32_WEIGHT_LAYOUT");
-    const std::string v = env ? env : "auto";
+    // Default nk: a timing-based choice can differ between two processes when the layouts are
+    // close, and with it the last bits of FP32 results; "auto" measures (see linear.h).
+    const std::string v = env && *env ? env : "nk";
     check(v == "auto" || v == "nk" || v == "any", ErrorCode::INVALID_ARGUMENT,
           "BERTQ_F32_WEIGHT_LAYOUT=", v, ": expected auto, nk or any");
     return v == "nk" ? F32Layout::NK : v == "any" ? F32Layout::ANY : F32Layout::AUTO;

@@ -23,11 +23,12 @@ enum class GemmType { F32, BF16 };
 
 // F32 weights: NK keeps our [N, K] buffer as it is (borrowable, no copy; what oneDNN's AVX2 gemm
 // runs fastest: 2x on the FFN-in shape); ANY reorders into the layout oneDNN prefers (its
-// AVX-512 kernels: FP32 b1 s128 98 -> 61 ms in ../shared/profiles). AUTO times both once per
-// shape (M 32, interleaved, best of 5 each) at the first construction and keeps ANY for the
-// process only when it is 1.3x faster (a close call stays NK, so timing noise cannot change
-// results from run to run), unless BERTQ_F32_WEIGHT_LAYOUT=nk|any fixes it: a measurement, not
-// an ISA rule.
+// AVX-512 kernels: FP32 b1 s128 98 -> 61 ms in ../shared/profiles). AUTO resolves to
+// BERTQ_F32_WEIGHT_LAYOUT: nk (the default: the same answer in every process), any, or auto,
+// which times both once per shape (M 32, interleaved, best of 5 each) at the first construction
+// and keeps ANY for the process when it is 1.3x faster: a measurement, not an ISA rule, opt-in
+// because two processes can decide a close call differently (FP32 results then differ in the
+// last bits between runs).
 enum class F32Layout { AUTO, NK, ANY };
 // The layout AUTO resolves to for weights [n, k] (measured once per shape and bias fusion).
 F32Layout f32_layout_for(int64_t n, int64_t k, bool fuse_bias);

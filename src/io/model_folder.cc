@@ -87,14 +87,10 @@ void write_model_folder(const std::string& dir, const BertConfig& config,
   }
   make_dirs(dir);
   config.save(join_path(dir, "config.json"));
-  if (config.arch == Arch::BERT) {
-    weights.write(join_path(dir, "model.safetensors"));
-  } else {  // the architecture's own tensor names, so its Hugging Face class loads the folder
-    SafeTensorsWriter named;
-    for (const TensorView& t : weights.tensors())
-      named.add(checkpoint_name(config.arch, t.name), t.dtype, t.shape, t.data, t.nbytes);
-    named.write(join_path(dir, "model.safetensors"));
-  }
+  // The architecture's own tensor names (and the metadata, e.g. {"format": "pt"}), so its
+  // Hugging Face class loads the folder.
+  weights.renamed([&](const std::string& n) { return checkpoint_name(config.arch, n); })
+      .write(join_path(dir, "model.safetensors"));
   for (const auto& [name, text] : tok) write_file_atomic(join_path(dir, name), text);
 }
 

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -99,6 +100,8 @@ class SafeTensorsWriter {
   void add_owned(const std::string& name, DType dtype, std::vector<int64_t> shape,
                  std::vector<uint8_t> bytes);
   void set_metadata(const std::string& key, const std::string& value);
+  // A writer of the same tensors (sharing their bytes) and metadata under rename(name).
+  SafeTensorsWriter renamed(const std::function<std::string(const std::string&)>& rename) const;
 
   bool contains(const std::string& name) const;
   // The tensors added so far, in insertion order (data points to the borrowed or owned bytes).

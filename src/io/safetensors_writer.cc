@@ -51,6 +51,17 @@ void SafeTensorsWriter::set_metadata(const std::string& key, const std::string& 
   metadata_[key] = value;
 }
 
+SafeTensorsWriter SafeTensorsWriter::renamed(
+    const std::function<std::string(const std::string&)>& rename) const {
+  SafeTensorsWriter w;
+  w.metadata_ = metadata_;
+  for (const Entry& e : entries_) {
+    w.add(rename(e.name), e.dtype, e.shape, e.data, e.nbytes);
+    w.entries_.back().owned = e.owned;
+  }
+  return w;
+}
+
 bool SafeTensorsWriter::contains(const std::string& name) const {
   return index_.count(name) > 0;
 }

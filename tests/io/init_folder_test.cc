@@ -86,5 +86,23 @@ TEST(InitFolder, CopiesTokenizerFolder) {
   EXPECT_THROW(tokenizer_vocab_size(tmp.path()), Error);
 }
 
+// Another architecture's folder is written under its own tensor names and keeps the file's
+// metadata ({"format": "pt"}, without which transformers refuses the file), and reads back.
+TEST(InitFolder, DistilBertFolderHasItsNamesAndTheMetadata) {
+  bertq::testing::TempDir tmp;
+  write_file_atomic(tmp.file("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\n");
+  InitFolderOptions o = small(tmp.file("vocab.txt"));
+  o.init.config.arch = Arch::DISTILBERT;
+  o.init.config.type_vocab_size = 1;
+  init_model_folder(tmp.file("m"), o);
+  const SafeTensorsFile f(tmp.file("m/model.safetensors"));
+  EXPECT_EQ(f.metadata().count("format"), 1u);
+  if (f.metadata().count("format")) EXPECT_EQ(f.metadata().at("format"), "pt");
+  EXPECT_NE(f.find("distilbert.transformer.layer.0.ffn.lin1.weight"), nullptr);
+  EXPECT_NE(f.find("pre_classifier.weight"), nullptr);
+  EXPECT_EQ(f.find("bert.encoder.layer.0.intermediate.dense.weight"), nullptr);
+  EXPECT_EQ(ModelFolder::load(tmp.file("m")).config.arch, Arch::DISTILBERT);
+}
+
 }  // namespace
 }  // namespace bertq::io

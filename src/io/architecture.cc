@@ -139,6 +139,12 @@ const char* config_key(Arch a, const char* field) {
   return field;
 }
 
+bool has_config_key(Arch a, const char* field) {
+  for (const char* absent : arch_spec(a).absent_config_keys)
+    if (std::string_view(absent) == field) return false;
+  return true;
+}
+
 std::string canonical_name(Arch a, const std::string& name) {
   if (ends_with(name, "position_ids")) return "";
   if (a == Arch::DISTILBERT) {

@@ -56,6 +56,8 @@ std::string supported_model_types();
 
 // The config.json key of BertConfig field `field` in this architecture.
 const char* config_key(Arch a, const char* field);
+// Whether this architecture's config.json has field `field` (not in absent_config_keys).
+bool has_config_key(Arch a, const char* field);
 
 // A checkpoint tensor name -> the canonical (BERT) name; "" when the tensor is dropped
 // (pre-training heads, position_ids buffers). Base-model checkpoints without the model prefix

@@ -165,7 +165,8 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
   read_int(j, origin, key("num_attention_heads"), c.num_attention_heads);
   read_int(j, origin, key("intermediate_size"), c.intermediate_size);
   read_int(j, origin, "max_position_embeddings", c.max_position_embeddings);
-  if (arch_spec(a).token_types) read_int(j, origin, "type_vocab_size", c.type_vocab_size);
+  if (has_config_key(a, "type_vocab_size"))
+    read_int(j, origin, "type_vocab_size", c.type_vocab_size);
   if (j.contains("pad_token_id") && !j["pad_token_id"].is_null())
     read_int(j, origin, "pad_token_id", c.pad_token_id);
   if (j.contains(key("hidden_act"))) {
@@ -178,7 +179,8 @@ BertConfig BertConfig::from_json(const json& j, const std::string& origin) {
       rethrow_with_context(e, cat(origin, ": field ", key("hidden_act")));
     }
   }
-  if (arch_spec(a).token_types) read_float(j, origin, "layer_norm_eps", c.layer_norm_eps);
+  if (has_config_key(a, "layer_norm_eps"))
+    read_float(j, origin, "layer_norm_eps", c.layer_norm_eps);
   read_float(j, origin, key("hidden_dropout_prob"), c.hidden_dropout_prob);
   read_float(j, origin, key("attention_probs_dropout_prob"), c.attention_probs_dropout_prob);
   if (j.contains(key("classifier_dropout")) && !j[key("classifier_dropout")].is_null()) {
@@ -283,7 +285,7 @@ json BertConfig::to_json() const {
   j[key("num_attention_heads")] = num_attention_heads;
   j[key("intermediate_size")] = intermediate_size;
   j["max_position_embeddings"] = max_position_embeddings;
-  if (spec.token_types) j["type_vocab_size"] = type_vocab_size;
+  if (has_config_key(arch, "type_vocab_size")) j["type_vocab_size"] = type_vocab_size;
   j["pad_token_id"] = pad_token_id;
   j[key("hidden_act")] = std::string(activation_name(hidden_act));
   // Floats are written through double with the shortest text that reads back the same float.
@@ -292,7 +294,7 @@ json BertConfig::to_json() const {
     const auto r = std::to_chars(buf, buf + sizeof buf, f);  // shortest round-trip text
     return std::strtod(std::string(buf, r.ptr).c_str(), nullptr);
   };
-  if (arch == Arch::BERT) j["layer_norm_eps"] = num(layer_norm_eps);
+  if (has_config_key(arch, "layer_norm_eps")) j["layer_norm_eps"] = num(layer_norm_eps);
   j[key("hidden_dropout_prob")] = num(hidden_dropout_prob);
   j[key("attention_probs_dropout_prob")] = num(attention_probs_dropout_prob);
   const float default_drop = spec.default_classifier_dropout;

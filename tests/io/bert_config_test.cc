@@ -84,6 +84,39 @@ TEST(BertConfig, SaveLoadRoundTripKeepsExtra) {
   EXPECT_EQ(j["layer_norm_eps"].dump(), "1e-05");
 }
 
+// Each architecture's own keys survive save + load: RoBERTa keeps its layer_norm_eps (1e-5 in
+// real RoBERTa configs), DistilBERT writes dim / n_layers / ... and no BERT-only key.
+TEST(BertConfig, OtherArchitecturesRoundTripInTheirOwnKeys) {
+  bertq::testing::TempDir tmp;
+  json r = tiny_json();
+  r["model_type"] = "roberta";
+  r["type_vocab_size"] = 1;
+  const BertConfig rc = BertConfig::from_json(r, "r");
+  EXPECT_EQ(rc.arch, Arch::ROBERTA);
+  rc.save(tmp.file("r.json"));
+  EXPECT_EQ(json::parse(read_file(tmp.file("r.json")))["layer_norm_eps"].dump(), "1e-05");
+  EXPECT_FLOAT_EQ(BertConfig::load(tmp.file("r.json")).layer_norm_eps, 1e-5f);
+  EXPECT_EQ(rc.max_tokens(), 64 - 2);  // positions start at pad_token_id 1 + 1
+
+  const json d = json::parse(R"({"model_type": "distilbert", "vocab_size": 100, "dim": 32,
+    "n_layers": 2, "n_heads": 4, "hidden_dim": 64, "activation": "gelu",
+    "max_position_embeddings": 64, "dropout": 0.1, "attention_dropout": 0.1})");
+  const BertConfig dc = BertConfig::from_json(d, "d");
+  EXPECT_EQ(dc.arch, Arch::DISTILBERT);
+  EXPECT_EQ(dc.hidden_size, 32);
+  EXPECT_EQ(dc.intermediate_size, 64);
+  EXPECT_EQ(dc.type_vocab_size, 1);
+  EXPECT_FLOAT_EQ(*dc.classifier_dropout, 0.2f);  // DistilBertConfig's seq_classif_dropout
+  dc.save(tmp.file("d.json"));
+  const json w = json::parse(read_file(tmp.file("d.json")));
+  for (const char* k :
+       {"dim", "n_layers", "n_heads", "hidden_dim", "activation", "seq_classif_dropout"})
+    EXPECT_TRUE(w.contains(k)) << k;
+  for (const char* k : {"hidden_size", "num_hidden_layers", "type_vocab_size", "layer_norm_eps"})
+    EXPECT_FALSE(w.contains(k)) << k;
+  EXPECT_EQ(BertConfig::load(tmp.file("d.json")).to_json(), dc.to_json());
+}
+
 TEST(BertConfig, RejectsBadFields) {
   auto with = [](const char* k, json v) {
     json j = tiny_json();

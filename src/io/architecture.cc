@@ -2,6 +2,7 @@
 #include "io/architecture.h"
 
 #include <array>
+#include <optional>
 
 namespace bertq::io {
 namespace {
@@ -61,12 +62,13 @@ const std::array<ArchSpec, 4>& specs() {
   return s;
 }
 
-// DistilBERT piece <-> BERT piece: model prefixes, then the pieces inside a layer.
+// A name piece in the architecture's files and the same piece in BERT's canonical names.
 struct Piece {
-  const char *distil, *bert;  // the architecture's piece, BERT's
+  const char *own, *bert;
 };
+// DistilBERT: the layers' prefix and the pieces inside a layer, the other model prefixes.
+constexpr Piece kDistilLayers[] = {{"distilbert.transformer.layer.", "bert.encoder.layer."}};
 constexpr Piece kDistilPrefixes[] = {{"distilbert.embeddings.", "bert.embeddings."},
-                                     {"distilbert.transformer.layer.", "bert.encoder.layer."},
                                      {"pre_classifier.", "bert.pooler.dense."},
                                      {"classifier.", "classifier."}};
 constexpr Piece kDistilLayer[] = {{"attention.q_lin.", "attention.self.query."},
@@ -77,41 +79,41 @@ constexpr Piece kDistilLayer[] = {{"attention.q_lin.", "attention.self.query."},
                                   {"ffn.lin1.", "intermediate.dense."},
                                   {"ffn.lin2.", "output.dense."},
                                   {"output_layer_norm.", "output.LayerNorm."}};
-
 // RoBERTa / XLM-R: "roberta." for "bert." and the classification head's two Linears.
 constexpr Piece kRobertaPrefixes[] = {{"roberta.embeddings.", "bert.embeddings."},
                                       {"roberta.encoder.", "bert.encoder."},
                                       {"classifier.dense.", "bert.pooler.dense."},
                                       {"classifier.out_proj.", "classifier."}};
 
-std::string map_roberta(const std::string& name, bool to_bert) {
-  for (const Piece& p : kRobertaPrefixes) {
-    const std::string from = to_bert ? p.distil : p.bert, to = to_bert ? p.bert : p.distil;
-    if (starts_with(name, from)) return to + name.substr(from.size());
+// `name` with the first piece of `table` it starts with (the own side, or BERT's when to_bert is
+// false) swapped for the other side; unset when none matches.
+template <size_t N>
+std::optional<std::string> swap_prefix(const std::string& name, const Piece (&table)[N],
+                                       bool to_bert) {
+  for (const Piece& p : table) {
+    const std::string_view from = to_bert ? p.own : p.bert;
+    if (starts_with(name, from))
+      return std::string(to_bert ? p.bert : p.own) + name.substr(from.size());
   }
-  return name;
+  return std::nullopt;
 }
 
-// Maps `name` from one side of the tables to the other (to_bert: distil -> bert); unchanged
+std::string map_roberta(const std::string& name, bool to_bert) {
+  return swap_prefix(name, kRobertaPrefixes, to_bert).value_or(name);
+}
+
+// DistilBERT <-> BERT: the model prefix, and inside a layer ("...layer.N.") its piece; unchanged
 // when no prefix matches.
 std::string map_distil(const std::string& name, bool to_bert) {
-  for (const Piece& p : kDistilPrefixes) {
-    const std::string from = to_bert ? p.distil : p.bert, to = to_bert ? p.bert : p.distil;
-    if (!starts_with(name, from)) continue;
-    std::string rest = name.substr(from.size());
-    if (std::string(p.bert) == "bert.encoder.layer.") {
-      const size_t dot = rest.find('.');
-      if (dot == std::string::npos) return name;
-      const std::string layer = rest.substr(0, dot + 1), inner = rest.substr(dot + 1);
-      for (const Piece& q : kDistilLayer) {
-        const std::string f = to_bert ? q.distil : q.bert, t = to_bert ? q.bert : q.distil;
-        if (starts_with(inner, f)) return to + layer + t + inner.substr(f.size());
-      }
-      return to + rest;
-    }
-    return to + rest;
-  }
-  return name;
+  const auto layer = swap_prefix(name, kDistilLayers, to_bert);
+  if (!layer) return swap_prefix(name, kDistilPrefixes, to_bert).value_or(name);
+  const std::string& mapped = *layer;
+  const size_t start =
+      std::string_view(to_bert ? kDistilLayers[0].bert : kDistilLayers[0].own).size();
+  const size_t dot = mapped.find('.', start);
+  if (dot == std::string::npos) return name;
+  const auto inner = swap_prefix(mapped.substr(dot + 1), kDistilLayer, to_bert);
+  return inner ? mapped.substr(0, dot + 1) + *inner : mapped;
 }
 
 }  // namespace

@@ -59,9 +59,10 @@ const char* config_key(Arch a, const char* field);
 // Whether this architecture's config.json has field `field` (not in absent_config_keys).
 bool has_config_key(Arch a, const char* field);
 
-// A checkpoint tensor name -> the canonical (BERT) name; "" when the tensor is dropped
-// (pre-training heads, position_ids buffers). Base-model checkpoints without the model prefix
-// ("encoder.layer.0...", "transformer.layer.0...") get it.
+// A checkpoint tensor name -> the canonical (BERT) name the WeightStore keeps; "" when the
+// tensor is dropped (pre-training heads "cls.*" / "lm_head.*" / "vocab_*", position_ids
+// buffers). Base-model checkpoints without the model prefix ("encoder.layer.0...",
+// "transformer.layer.0...") get it; BERT's old "LayerNorm.gamma/beta" become weight / bias.
 std::string canonical_name(Arch a, const std::string& name);
 // The inverse for writing: a canonical name (and its "_scale" / "_input_range" siblings) as the
 // architecture's files name it.

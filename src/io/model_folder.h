@@ -89,11 +89,6 @@ class WeightStore {
   std::vector<std::string> missing_head_;
 };
 
-// The name a checkpoint tensor has in WeightStore, or "" when it is dropped ("cls.*",
-// "*position_ids"). "encoder.layer.0.x" -> "bert.encoder.layer.0.x"; "bert.*" and
-// "classifier.*" unchanged; "*.LayerNorm.gamma" -> "*.LayerNorm.weight", beta -> bias.
-std::string canonical_tensor_name(const std::string& name);
-
 struct ModelFolder {
   std::string dir;
   BertConfig config;

@@ -10,9 +10,6 @@
 #include "io/model_folder.h"
 
 namespace bertq::io {
-std::string canonical_tensor_name(const std::string& name) {
-  return canonical_name(Arch::BERT, name);
-}
 
 void WeightStore::add(TensorView v) {
   index_.emplace(v.name, views_.size());

@@ -118,9 +118,45 @@ TEST(WeightStore, BertModelCheckpointWithoutPrefixAndWithPretrainingHeads) {
   EXPECT_EQ(ws.f32(BertTensor::EMB_LN_WEIGHT)[3], 1.0f);
   EXPECT_NE(ws.find("bert.encoder.layer.1.output.dense.weight"), nullptr);
   EXPECT_TRUE(ws.missing_head().empty());
-  EXPECT_EQ(canonical_tensor_name("bert.embeddings.position_ids"), "");
-  EXPECT_EQ(canonical_tensor_name("pooler.dense.bias"), "bert.pooler.dense.bias");
-  EXPECT_EQ(canonical_tensor_name("classifier.weight"), "classifier.weight");
+  EXPECT_EQ(canonical_name(Arch::BERT, "bert.embeddings.position_ids"), "");
+  EXPECT_EQ(canonical_name(Arch::BERT, "pooler.dense.bias"), "bert.pooler.dense.bias");
+  EXPECT_EQ(canonical_name(Arch::BERT, "classifier.weight"), "classifier.weight");
+}
+
+// Each architecture's names to the canonical ones and back (what loading and writing do).
+TEST(ArchitectureNames, MapToCanonicalAndBack) {
+  const std::pair<Arch, std::vector<std::pair<std::string, std::string>>> cases[] = {
+      {Arch::DISTILBERT,
+       {{"distilbert.embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"},
+        {"distilbert.transformer.layer.3.attention.q_lin.weight",
+         "bert.encoder.layer.3.attention.self.query.weight"},
+        {"distilbert.transformer.layer.12.sa_layer_norm.bias",
+         "bert.encoder.layer.12.attention.output.LayerNorm.bias"},
+        {"distilbert.transformer.layer.0.ffn.lin2.weight_scale",
+         "bert.encoder.layer.0.output.dense.weight_scale"},
+        {"distilbert.transformer.layer.1.output_layer_norm.weight",
+         "bert.encoder.layer.1.output.LayerNorm.weight"},
+        {"pre_classifier.weight", "bert.pooler.dense.weight"},
+        {"classifier.bias", "classifier.bias"}}},
+      {Arch::ROBERTA,
+       {{"roberta.encoder.layer.2.intermediate.dense.weight",
+         "bert.encoder.layer.2.intermediate.dense.weight"},
+        {"classifier.dense.bias", "bert.pooler.dense.bias"},
+        {"classifier.out_proj.weight", "classifier.weight"}}}};
+  for (const auto& [arch, pairs] : cases)
+    for (const auto& [own, canonical] : pairs) {
+      EXPECT_EQ(canonical_name(arch, own), canonical) << own;
+      EXPECT_EQ(checkpoint_name(arch, canonical), own) << canonical;
+    }
+  // Base-model names get the prefix; pre-training heads are dropped.
+  EXPECT_EQ(canonical_name(Arch::DISTILBERT, "transformer.layer.0.ffn.lin1.bias"),
+            "bert.encoder.layer.0.intermediate.dense.bias");
+  EXPECT_EQ(canonical_name(Arch::DISTILBERT, "vocab_projector.weight"), "");
+  EXPECT_EQ(canonical_name(Arch::XLM_ROBERTA, "embeddings.word_embeddings.weight"),
+            "bert.embeddings.word_embeddings.weight");
+  EXPECT_EQ(canonical_name(Arch::ROBERTA, "lm_head.dense.weight"), "");
+  EXPECT_EQ(canonical_name(Arch::ROBERTA, "roberta.pooler.dense.weight"), "");
+  EXPECT_EQ(checkpoint_name(Arch::BERT, "bert.pooler.dense.weight"), "bert.pooler.dense.weight");
 }
 
 // Inference never makes up a head: a base checkpoint is refused, naming the tensors and the

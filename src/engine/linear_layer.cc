@@ -14,8 +14,8 @@ LinearLayer::LinearLayer(kernels::PackedLinear fc)
 
 LinearLayer::LinearLayer(kernels::Int8Linear fc, std::optional<StaticRange> range, int qmax)
     : i8_(std::make_unique<kernels::Int8Linear>(std::move(fc))), range_(range), qmax_(qmax) {
-  check(qmax == kernels::kActQMaxReduced || qmax == kernels::kActQMaxFull,
-        ErrorCode::INVALID_ARGUMENT, "LinearLayer: activation qmax ", qmax, " (127 or 255)");
+  check(kernels::is_activation_qmax(qmax), ErrorCode::INVALID_ARGUMENT,
+        "LinearLayer: activation qmax ", qmax, " (127 or 255)");
 }
 
 int64_t LinearLayer::n() const {

@@ -38,6 +38,9 @@ struct ArchSpec {
   bool token_types;        // token-type embeddings (type_vocab_size) exist
   HeadActivation head_activation;
   bool positions_after_padding;  // position rows start at pad_token_id + 1 (RoBERTa)
+  // Dropout after the attention output Linear (training): BERT's BertSelfOutput has it,
+  // DistilBERT's MultiHeadSelfAttention only drops attention weights.
+  bool attention_output_dropout;
   // The classifier dropout its config class defaults to when the key is absent or null
   // (DistilBERT's seq_classif_dropout 0.2; transformers cannot read null there); < 0: none.
   float default_classifier_dropout;

@@ -50,4 +50,9 @@ constexpr int kActQMaxReduced = 127;              // u7 activations (one exact G
 constexpr int kActQMaxDefault = kActQMaxReduced;  // `bertq quantize`'s default (README: why)
 constexpr float kActClamp = 65536.f;  // x * inv is clamped to ±kActClamp before rounding
 
+// The activation ranges a folder may record.
+constexpr bool is_activation_qmax(int qmax) {
+  return qmax == kActQMaxReduced || qmax == kActQMaxFull;
+}
+
 }  // namespace bertq::kernels

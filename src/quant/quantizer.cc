@@ -76,9 +76,8 @@ int parse_activation_range(const std::string& s) {
 
 QuantizedModel quantize(const io::ModelFolder& fp32, const QuantizeOptions& o,
                         const Ranges* ranges) {
-  check(o.activation_qmax == kernels::kActQMaxReduced || o.activation_qmax == kernels::kActQMaxFull,
-        ErrorCode::INVALID_ARGUMENT, "quantize: activation qmax ", o.activation_qmax,
-        " (127 or 255)");
+  check(kernels::is_activation_qmax(o.activation_qmax), ErrorCode::INVALID_ARGUMENT,
+        "quantize: activation qmax ", o.activation_qmax, " (127 or 255)");
   check(o.scheme == Scheme::DYNAMIC || ranges != nullptr, ErrorCode::INVALID_ARGUMENT,
         "quantize: the static scheme needs calibration ranges (--calibration DATA)");
   QuantizedModel q;

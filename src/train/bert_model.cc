@@ -171,7 +171,7 @@ BertClassifierImpl::BertClassifierImpl(const ModelConfig& c)
   p_->hidden = c.hidden_dropout_prob;
   p_->attention = c.attention_probs_dropout_prob;
   p_->classifier = c.classifier_dropout.value_or(c.hidden_dropout_prob);
-  p_->attention_output = c.arch != io::Arch::DISTILBERT;
+  p_->attention_output = io::arch_spec(c.arch).attention_output_dropout;
   bert = register_module("bert", BertModel(c, p_));
   classifier = register_module("classifier", nn::Linear(c.hidden_size, c.num_labels()));
 }

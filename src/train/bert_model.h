@@ -40,8 +40,8 @@ void require_trainable(const ModelConfig& c, const std::string& origin);
 
 struct DropoutProbs {
   double hidden = 0.1, attention = 0.1, classifier = 0.1;
-  // After the attention output Linear: `hidden` for BERT, none for DistilBERT (its
-  // MultiHeadSelfAttention has dropout on the attention weights only).
+  // After the attention output Linear: `hidden`, or none where the architecture has none
+  // (io::ArchSpec::attention_output_dropout: DistilBERT).
   bool attention_output = true;
 };
 

@@ -78,7 +78,7 @@ void run_reference(const std::string& name, const std::string& dir, torch::Scala
   std::set<std::string> zero_grad;  // gradient 0 in exact arithmetic: rounding noise only
   for (const auto& p : model->named_parameters()) {
     auto want = to_torch(ref.get(key("grad.", p.key())));
-    if (want.abs().max().item<double>() < 1e-9 * grad_floor * 1e3) zero_grad.insert(p.key());
+    if (want.abs().max().item<double>() < 1e-6 * grad_floor) zero_grad.insert(p.key());
     ASSERT_EQ(p.value().grad().sizes(), want.sizes()) << p.key();
     const double e = rel_max(p.value().grad(), want, grad_floor);
     EXPECT_LE(e, tol.grad) << name << " grad." << p.key();

@@ -29,14 +29,10 @@ from transformers import (BertTokenizerFast, DistilBertConfig,
                           RobertaForSequenceClassification, XLMRobertaConfig,
                           XLMRobertaForSequenceClassification)
 
-TEXTS = [
-    "A wonderful, moving film with superb acting.",
-    "Dull. I fell asleep twice.",
-    "The plot made no sense, but the music was great!",
-    "Café scenes were charming — naïve but sweet. 10/10 would recommend.",
-    "meh",
-    "An overlong, self-indulgent mess that mistakes noise for drama. " * 4,
-]
+from pretrained_reference import TEXTS as PRETRAINED_TEXTS  # this folder is on sys.path
+
+# The pretrained reference's first six texts (the sixth cut to the models' 64 positions).
+TEXTS = PRETRAINED_TEXTS[:6]
 LABELS = {0: "NEGATIVE", 1: "NEUTRAL", 2: "POSITIVE"}
 
 

@@ -43,7 +43,8 @@ std::optional<CgroupLimit> cgroup_cpu_limit(const std::string& root,
 // CPUs in this thread's affinity mask; unset when it cannot be read.
 std::optional<int> affinity_cpus();
 
-// The budget of this process (decided on every call; cheap).
+// The budget of this process, read anew on every call (files under /proc and the cgroup
+// mount); default_num_threads() keeps it.
 CpuBudget cpu_budget();
 
 }  // namespace bertq

@@ -10,7 +10,22 @@
 namespace bertq {
 
 int default_num_threads() {
-  return cpu_budget().cpus;
+  // cpu_budget() reads /proc and cgroup files: decide once, not on every forward pass (the
+  // engine asks per call); again only when BERTQ_THREADS / BERTQ_CGROUP_ROOT change.
+  static std::mutex mu;
+  static std::string decided_for;
+  static int cpus = 0;
+  auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v ? std::string(v) : std::string("\x01unset");
+  };
+  const std::string key = env("BERTQ_THREADS") + '\0' + env("BERTQ_CGROUP_ROOT");
+  std::lock_guard<std::mutex> lock(mu);
+  if (cpus == 0 || key != decided_for) {
+    cpus = cpu_budget().cpus;
+    decided_for = key;
+  }
+  return cpus;
 }
 
 ThreadPool::ThreadPool(int num_threads) {

@@ -18,7 +18,8 @@
 namespace bertq {
 
 // Threads to use by default: cpu_budget().cpus (core/cpu_budget.h): BERTQ_THREADS if set, else
-// the CPUs this process may use (affinity mask, cgroup CPU limit).
+// the CPUs this process may use (affinity mask, cgroup CPU limit), decided once per process
+// (and again when BERTQ_THREADS or BERTQ_CGROUP_ROOT change).
 int default_num_threads();
 
 class ThreadPool {

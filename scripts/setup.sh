@@ -119,7 +119,7 @@ venv
 
 if [ "$reference" = 1 ]; then
   venv
-  .venv/bin/python -c 'import transformers' 2>/dev/null ||
+  .venv/bin/python -c 'import transformers, sentencepiece' 2>/dev/null ||
     .venv/bin/pip install -q -r scripts/reference-requirements.txt
   echo "setup: reference stack in .venv ($(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'))"
 fi

@@ -17,11 +17,12 @@
 #include <vector>
 
 #include "text/normalizer.h"
+#include "text/text_model.h"
 #include "text/wordpiece.h"
 
 namespace bertq::text {
 
-using Offsets = std::vector<std::pair<uint32_t, uint32_t>>;
+// Offsets: text/text_model.h
 
 class FastEncoder {
  public:

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/thread_pool.h"
 #include "text/tokenizer_impl.h"
+#include "text/wordpiece_text_model.h"
 
 namespace bertq::text {
 namespace {
@@ -31,8 +32,8 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
   m.added.split(
       text,
       [&](size_t b, size_t e) {
-        m.enc.encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids,
-                     c.offsets);
+        m.model->encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids,
+                        c.offsets);
       },
       [&](int32_t id, size_t b, size_t e) {
         c.ids.push_back(id);
@@ -106,10 +107,25 @@ size_t budget_for(const Tokenizer::Impl& m, const EncodeOptions& o, bool pair) {
 
 }  // namespace
 
+std::string_view tokenizer_kind_name(TokenizerKind k) {
+  switch (k) {
+    case TokenizerKind::WORDPIECE:
+      return "WordPiece";
+    case TokenizerKind::BPE:
+      return "BPE";
+    case TokenizerKind::UNIGRAM:
+      return "Unigram";
+  }
+  return "?";
+}
+
 void Tokenizer::Impl::finish() {
-  wp = WordPiece(vocab, wp_cfg);
-  enc = FastEncoder(norm, &wp);
-  unk = wp.unk_id();
+  if (kind == TokenizerKind::WORDPIECE) {
+    model = std::make_unique<WordPieceTextModel>(vocab, norm, wp_cfg, decoder_cleanup);
+  }
+  check(model != nullptr, ErrorCode::INTERNAL, source, ": no text model for a ",
+        tokenizer_kind_name(kind), " tokenizer");
+  unk = model->unk_id();
   cls = vocab.find(cls_token);
   sep = vocab.find(sep_token);
   pad = vocab.find(pad_token);
@@ -206,37 +222,15 @@ std::vector<std::string> Tokenizer::tokens(const std::vector<int32_t>& ids) cons
 
 std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special_tokens) const {
   const Impl& m = *impl_;
-  const std::string& prefix = m.wp_cfg.continuing_subword_prefix;
-  std::string out;
-  bool first = true;
+  std::vector<int32_t> kept;
+  kept.reserve(ids.size());
   for (int32_t id : ids) {
     check(id >= 0 && static_cast<size_t>(id) < m.vocab.size(), ErrorCode::INVALID_ARGUMENT,
           "decode: token id ", id, " is outside the vocabulary of ", m.vocab.size());
     if (skip_special_tokens && m.added.is_special(id)) continue;
-    const std::string& t = m.vocab.token(id);
-    // HF WordPiece decoder: per token, then cleanup on that token (with its leading space).
-    std::string piece;
-    if (!first && !prefix.empty() && t.compare(0, prefix.size(), prefix) == 0) {
-      piece = t.substr(prefix.size());
-    } else {
-      piece = first ? t : " " + t;
-    }
-    if (m.decoder_cleanup) {
-      static const std::pair<std::string_view, std::string_view> kCleanup[] = {
-          {" .", "."},   {" ?", "?"},     {" !", "!"},    {" ,", ","},
-          {" ' ", "'"},  {" n't", "n't"}, {" 'm", "'m"},  {" do not", " don't"},
-          {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
-      for (const auto& [from, to] : kCleanup) {
-        for (size_t p = piece.find(from); p != std::string::npos;
-             p = piece.find(from, p + to.size())) {
-          piece.replace(p, from.size(), to);
-        }
-      }
-    }
-    out += piece;
-    first = false;
+    kept.push_back(id);
   }
-  return out;
+  return m.model->decode(kept);
 }
 
 int32_t Tokenizer::token_id(std::string_view token) const {
@@ -259,6 +253,9 @@ int32_t Tokenizer::mask_id() const {
 }
 size_t Tokenizer::vocab_size() const {
   return impl_->vocab.size();
+}
+TokenizerKind Tokenizer::kind() const {
+  return impl_->kind;
 }
 size_t Tokenizer::num_special_tokens(bool pair) const {
   return impl_->post.added(pair);

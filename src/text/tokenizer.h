@@ -30,6 +30,12 @@ class ThreadPool;
 
 namespace bertq::text {
 
+// The tokenizer model kinds (Hugging Face tokenizers' model.type): WordPiece (BERT, DistilBERT,
+// ELECTRA), byte-level BPE (RoBERTa, GPT-2), Unigram (XLM-RoBERTa, SentencePiece).
+enum class TokenizerKind { WORDPIECE, BPE, UNIGRAM };
+// "WordPiece", "BPE", "Unigram"
+std::string_view tokenizer_kind_name(TokenizerKind k);
+
 struct EncodeOptions {
   int max_length = 0;  // total length including special tokens; 0 = no truncation
   Truncation truncation = Truncation::HEAD;
@@ -90,6 +96,7 @@ class Tokenizer {
   int32_t unk_id() const;
   int32_t mask_id() const;
   size_t vocab_size() const;
+  TokenizerKind kind() const;
   // Number of special tokens the template adds to one text (2 for BERT) or a pair (3).
   size_t num_special_tokens(bool pair) const;
   // tokenizer_config.json's model_max_length (512 for BERT), or 0 when unknown.

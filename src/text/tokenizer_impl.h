@@ -5,10 +5,12 @@
 #include <optional>
 #include <string>
 
+#include <memory>
+
 #include "text/added_tokens.h"
-#include "text/fast_encoder.h"
 #include "text/normalizer.h"
 #include "text/post_processor.h"
+#include "text/text_model.h"
 #include "text/tokenizer.h"
 #include "text/vocab.h"
 #include "text/wordpiece.h"
@@ -16,11 +18,12 @@
 namespace bertq::text {
 
 struct Tokenizer::Impl {
+  TokenizerKind kind = TokenizerKind::WORDPIECE;
   Vocab vocab;
-  NormalizerConfig norm;
+  NormalizerConfig norm;                      // WordPiece only (BertNormalizer)
   bool bert_normalizer = true;                // false for a tokenizer.json with "normalizer": null
   std::optional<bool> strip_accents_setting;  // as configured (null = follow lowercase)
-  WordPieceConfig wp_cfg;
+  WordPieceConfig wp_cfg;                     // WordPiece only
   AddedTokens added;
   PostProcessor post;
   bool decoder_cleanup = true;
@@ -28,16 +31,20 @@ struct Tokenizer::Impl {
   std::string source;        // where it was loaded from, for error messages
   int model_max_length = 0;  // tokenizer_config.json's model_max_length, 0 if unknown
 
-  // Built by finish():
-  WordPiece wp;
-  FastEncoder enc;
+  // BPE and Unigram: the text model (set by their loader) and the tokenizer.json it came from,
+  // which save() writes back as it was read.
+  std::unique_ptr<const TextModel> model;
+  std::string tokenizer_json;
+  std::string unk_token = "[UNK]";  // BPE / Unigram: the model's unk token ("" if none)
+
+  // Built by finish(): the WordPiece text model (from vocab, norm, wp_cfg, decoder_cleanup)
+  // and the special ids.
   int32_t pad = -1, cls = -1, sep = -1, unk = -1, mask = -1;
 
   Impl() = default;
-  Impl(const Impl&) = delete;  // enc points at wp
+  Impl(const Impl&) = delete;  // model points at vocab
   Impl& operator=(const Impl&) = delete;
 
-  // Builds WordPiece, the fast encoder and the special ids once the fields above are set.
   void finish();
 };
 

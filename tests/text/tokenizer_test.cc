@@ -344,10 +344,10 @@ TEST(Tokenizer, UnsupportedTokenizerJsonNamesTheField) {
   BERTQ_REQUIRE_SHARED(tj, "data/bert-base-uncased/tokenizer.json");
   expect_edits_refused(nlohmann::json::parse(read_file(tj)),
                        {
-                           {"/model/type", "BPE", "model.type"},
+                           {"/model/type", "WordLevel", "model.type"},
                            {"/normalizer/type", "NFKC", "normalizer.type"},
                            {"/pre_tokenizer/type", "Whitespace", "pre_tokenizer.type"},
-                           {"/post_processor/type", "RobertaProcessing", "post_processor.type"},
+                           {"/post_processor/type", "ByteLevel", "post_processor.type"},
                            {"/decoder/type", "ByteLevel", "decoder.type"},
                            {"/added_tokens/0/normalized", true, "added_tokens[0].normalized"},
                        },

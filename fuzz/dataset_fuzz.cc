@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "data/acl_imdb_reader.h"
 #include "data/dataset.h"
 #include "fuzz_util.h"
-#include "text/utf8.h"
 
 namespace {
 
@@ -29,7 +29,7 @@ using fuzz::bug;
 
 bool valid_utf8(const std::string& s) {
   try {
-    text::validate_utf8(s);
+    validate_utf8(s);
     return true;
   } catch (const Error&) {
     return false;

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "data/jsonl_reader.h"
 #include "data/text_clean.h"
 
@@ -27,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto r = read_jsonl_buffer(std::move(doc), o, "fuzz.jsonl");
     Example ex;
     while (r->next(ex)) {
-      if (ex.text.size() > o.max_text_bytes || !is_valid_utf8(ex.text)) __builtin_trap();
+      if (ex.text.size() > o.max_text_bytes || !bertq::is_valid_utf8(ex.text)) __builtin_trap();
       if (ex.label < -1) __builtin_trap();
     }
   } catch (const bertq::Error&) {

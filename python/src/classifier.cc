@@ -1,7 +1,8 @@
-// bertq._bertq.Classifier: a model folder or a hub name in bertq's cache (resolved as the CLI's
+// bertq._bertq.engine::Classifier: a model folder or a hub name in bertq's cache (resolved as the
+// CLI's
 // --model, data::resolve_model), its tokenization resolved once as `bertq predict` resolves it
-// (an argument > config.json "bertq" block > default, eval/tokenization_settings.h), and
-// predict_batch running bertq::Classifier::predict with the GIL released, so Python threads
+// (an argument > config.json "bertq" block > default, engine/tokenization_rule.h), and
+// predict_batch running bertq::engine::Classifier::predict with the GIL released, so Python threads
 // run (and predict) meanwhile. The pipeline-style predict() is Python (bertq/__init__.py).
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
@@ -14,7 +15,7 @@
 #include "bindings.h"
 #include "data/hub.h"
 #include "engine/classifier.h"
-#include "eval/tokenization_settings.h"
+#include "engine/tokenization_rule.h"
 
 namespace bertq::python {
 namespace {
@@ -32,37 +33,35 @@ struct PyClassifier {
                std::optional<int> head_tokens, int batch_size)
       : model_dir(data::resolve_model(model.string())),
         classifier(model_dir, engine_options(threads, compute)) {
-    eval::TokenizationOverrides given;
-    given.max_length = max_length;
-    given.truncation = truncation;
-    given.head_tokens = head_tokens;
-    tokenization = eval::resolve_tokenization(classifier.config(), given);
-    static_cast<text::TokenizationRecipe&>(options) = tokenization;
+    options.tokenization.max_length = max_length;
+    options.tokenization.truncation = truncation;
+    options.tokenization.head_tokens = head_tokens;
+    tokenization = classifier.tokenization(options.tokenization);  // checked now, reported
     options.batch_size = batch_size;
   }
 
   std::string model_dir;
-  Classifier classifier;
-  eval::TokenizationSettings tokenization;
-  PredictOptions options;
+  engine::Classifier classifier;
+  engine::TokenizationSettings tokenization;
+  engine::PredictOptions options;
 };
 
 }  // namespace
 
 void bind_classifier(py::module_& m) {
-  py::class_<Prediction>(m, "Prediction", "One text's result (bertq::Prediction)")
-      .def_readonly("label_id", &Prediction::label_id)
-      .def_readonly("label", &Prediction::label)
-      .def_readonly("score", &Prediction::score, "probs[label_id]")
-      .def_readonly("logits", &Prediction::logits)
-      .def_readonly("probs", &Prediction::probs, "softmax(logits)")
-      .def("__repr__", [](const Prediction& p) {
+  py::class_<engine::Prediction>(m, "Prediction", "One text's result (bertq::engine::Prediction)")
+      .def_readonly("label_id", &engine::Prediction::label_id)
+      .def_readonly("label", &engine::Prediction::label)
+      .def_readonly("score", &engine::Prediction::score, "probs[label_id]")
+      .def_readonly("logits", &engine::Prediction::logits)
+      .def_readonly("probs", &engine::Prediction::probs, "softmax(logits)")
+      .def("__repr__", [](const engine::Prediction& p) {
         return "Prediction(label=" + py::repr(py::str(p.label)).cast<std::string>() +
                ", score=" + py::repr(py::float_(p.score)).cast<std::string>() + ")";
       });
 
   const engine::EngineOptions eo;
-  const PredictOptions po;
+  const engine::PredictOptions po;
   py::class_<PyClassifier>(m, "Classifier", "A text classifier over a bertq model folder")
       .def(py::init<const std::filesystem::path&, int, const std::string&, std::optional<int>,
                     std::optional<std::string>, std::optional<int>, int>(),
@@ -76,7 +75,7 @@ void bind_classifier(py::module_& m) {
             py::gil_scoped_release release;
             return c.classifier.predict(texts, c.options);
           },
-          py::arg("texts"), "One Prediction per text, in input order (GIL released)")
+          py::arg("texts"), "One engine::Prediction per text, in input order (GIL released)")
       .def_property_readonly("model_dir", [](const PyClassifier& c) { return c.model_dir; })
       .def_property_readonly("labels",
                              [](const PyClassifier& c) { return c.classifier.config().id2label; })

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/engine_flags.h"
 #include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
@@ -25,10 +26,11 @@ namespace {
 struct BenchArgs {
   std::vector<std::string> models, names, paddings{"bucketed", "pad-batch", "pad-max"};
   std::vector<int> seq_lens, batch_sizes{1, 8};
-  std::string data, compute = "fp32", out;
+  std::string data, out;
+  EngineFlags engine;
   TokenizationFlags tokenization;
   size_t limit = 200;
-  int threads = 0, warmup = 2, runs = 5, max_runs = 30, passes = 3;
+  int warmup = 2, runs = 5, max_runs = 30, passes = 3;
   double budget = 2.0;
   bool json = false;
 };
@@ -42,14 +44,13 @@ void run_bench_cmd(const BenchArgs& a) {
   if (o.seq_lens.empty() && a.data.empty()) o.seq_lens = {128};
   o.batch_sizes = a.batch_sizes;
   if (!a.models.empty()) {
-    o.set_tokenization(eval::resolve_tokenization(a.models[0], a.tokenization.given()));
+    o.recipe = engine::resolve_tokenization(a.models[0], a.tokenization.given()).recipe;
   }
   o.paddings.clear();
   for (const auto& p : a.paddings) o.paddings.push_back(eval::parse_padding(p));
   o.latency = {a.warmup, a.runs, a.max_runs, a.budget};
   o.throughput = {1, a.passes, a.passes, 0.0};
-  o.engine.compute = engine::parse_compute(a.compute);
-  o.engine.threads = a.threads;
+  o.engine = a.engine.options();
   if (!a.data.empty()) {
     for (auto& ex : data::load_dataset(a.data, {}, a.limit, 0).examples) o.texts.push_back(ex.text);
   }
@@ -74,10 +75,7 @@ Command reg("bench", 60, [](CLI::App& app) {
       ->required()
       ->group("Models");
   cmd->add_option("--name", a->names, "Name per --model (default: folder name)")->group("Models");
-  cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Models");
-  cmd->add_option("--threads", a->threads,
-                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
-      ->group("Models");
+  a->engine.add(cmd, "Models");
   cmd->add_option("--seq-len", a->seq_lens, "Synthetic sequence lengths, e.g. 128,256,512")
       ->delimiter(',')
       ->group("Workloads");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/engine_flags.h"
 #include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
@@ -25,7 +26,8 @@ struct CompareArgs {
   size_t limit = 2000, bench_reviews = 200;
   uint64_t seed = 0;
   TokenizationFlags tokenization;
-  int stride = 128, threads = 0, batch_size = 8, runs = 5, max_runs = 20;
+  EngineFlags engine;
+  int stride = 128, batch_size = 8, runs = 5, max_runs = 20;
   int passes = 2;
   double budget = 2.0;
   bool json = false;
@@ -47,8 +49,9 @@ void run_compare_cmd(const CompareArgs& a) {
   o.data = a.data;
   o.limit = a.limit;
   o.seed = a.seed;
-  const eval::TokenizationSettings ts = eval::resolve_tokenization(a.fp32, a.tokenization.given());
-  o.eval.set_tokenization(ts);
+  const engine::TokenizationSettings ts =
+      engine::resolve_tokenization(a.fp32, a.tokenization.given());
+  o.eval.recipe = ts.recipe;
   o.eval.long_text = eval::parse_long_text(a.long_text);
   o.eval.stride = a.stride;
   o.eval.batch_size = a.batch_size;
@@ -56,17 +59,19 @@ void run_compare_cmd(const CompareArgs& a) {
   o.bench.batch_sizes = a.batch_sizes;
   o.bench.latency = {2, a.runs, a.max_runs, a.budget};
   o.bench.throughput = {1, a.passes, a.passes, 0.0};
-  o.bench.engine.threads = a.threads;
+  o.bench.engine = a.engine.options();
   o.bench_reviews = a.bench_reviews;
-  o.command = cat(
-      "bertq compare --fp32 ", a.fp32, " --int8 ", a.int8, " --data ", a.data, " --limit ", a.limit,
-      " --max-length ", ts.max_length, " --truncation ", text::truncation_name(ts.truncation),
-      ts.truncation == text::Truncation::HEAD_TAIL ? cat(" --head-tokens ", ts.head_tokens)
-                                                   : std::string(),
-      " --long-text ", a.long_text,
-      a.long_text == "window" ? cat(" --stride ", a.stride) : std::string(), " --seq-len ",
-      join(a.seq_lens), " --batch-size ", join(a.batch_sizes), " --bench-reviews ", a.bench_reviews,
-      " --threads ", a.threads, a.out.empty() ? std::string() : " --out " + a.out);
+  o.command = cat("bertq compare --fp32 ", a.fp32, " --int8 ", a.int8, " --data ", a.data,
+                  " --limit ", a.limit, " --max-length ", ts.recipe.max_length, " --truncation ",
+                  text::truncation_name(ts.recipe.truncation),
+                  ts.recipe.truncation == text::Truncation::HEAD_TAIL
+                      ? cat(" --head-tokens ", ts.recipe.head_tokens)
+                      : std::string(),
+                  " --long-text ", a.long_text,
+                  a.long_text == "window" ? cat(" --stride ", a.stride) : std::string(),
+                  " --seq-len ", join(a.seq_lens), " --batch-size ", join(a.batch_sizes),
+                  " --bench-reviews ", a.bench_reviews, " --threads ", a.engine.threads,
+                  a.out.empty() ? std::string() : " --out " + a.out);
   const eval::CompareReport r = eval::run_compare(o);
   std::vector<std::string> written;
   if (!a.out.empty()) written = eval::write_compare_report(r, a.out);
@@ -88,9 +93,7 @@ Command reg("compare", 61, [](CLI::App& app) {
       ->group("Models");
   cmd->add_option("--int8-name", a->int8_name, "Name of the second model in the report")
       ->group("Models");
-  cmd->add_option("--threads", a->threads,
-                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
-      ->group("Models");
+  a->engine.add(cmd, "Models", /*with_compute=*/false);  // FP32 against INT8, as stored
   cmd->add_option("--data", a->data, "Dataset spec, e.g. imdb:test")->required()->group("Data");
   cmd->add_option("--limit", a->limit, "Examples evaluated (stratified; 0 = all)")
       ->capture_default_str()

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/data_commands.h"
 #include "core/error.h"
 #include "core/thread_pool.h"
 #include "data/dataset.h"
@@ -55,8 +56,9 @@ void run(const StatsOptions& o) {
 }
 
 Command reg("data", 30, [](CLI::App& app) {
-  auto* data_cmd = app.add_subcommand("data", "Inspect datasets");
+  auto* data_cmd = app.add_subcommand("data", "Inspect and split datasets");
   data_cmd->require_subcommand(1);
+  add_data_split(data_cmd);
   auto o = std::make_shared<StatsOptions>();
   auto* cmd = data_cmd->add_subcommand(
       "stats", "Counts per split and label, length histograms in characters and tokens");

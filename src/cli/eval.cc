@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/engine_flags.h"
 #include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
@@ -21,9 +22,9 @@ namespace {
 
 struct EvalArgs {
   std::string model, data, long_text = "truncate", predictions;
-  std::string compute = "fp32";
+  EngineFlags engine;
   TokenizationFlags tokenization;
-  int stride = 128, batch_size = 8, threads = 0;
+  int stride = 128, batch_size = 8;
   size_t limit = 0;
   uint64_t seed = 0;
   bool json = false;
@@ -31,15 +32,12 @@ struct EvalArgs {
 
 void run_eval(const EvalArgs& a) {
   install_interrupt_handlers();
-  engine::EngineOptions eo;
-  eo.compute = engine::parse_compute(a.compute);
-  eo.threads = a.threads;
   const data::Dataset ds = data::load_dataset(a.data, {}, a.limit, a.seed);
-  const Classifier clf(a.model, eo);
-  const eval::TokenizationSettings ts =
-      eval::resolve_tokenization(clf.config(), a.tokenization.given());
+  const engine::Classifier clf(a.model, a.engine.options());
+  const engine::TokenizationSettings ts =
+      engine::resolve_tokenization(clf.config(), a.tokenization.given());
   eval::EvalOptions o;
-  o.set_tokenization(ts);
+  o.recipe = ts.recipe;
   o.long_text = eval::parse_long_text(a.long_text);
   o.stride = a.stride;
   o.batch_size = a.batch_size;
@@ -64,10 +62,7 @@ Command reg("eval", 50, [](CLI::App& app) {
   auto* cmd =
       app.add_subcommand("eval", "Accuracy, P/R/F1, confusion matrix and loss on a dataset");
   add_model_option(cmd, "--model", a->model, "Model")->required()->group("Model");
-  cmd->add_option("--compute", a->compute, "fp32 or bf16")->group("Model");
-  cmd->add_option("--threads", a->threads,
-                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
-      ->group("Model");
+  a->engine.add(cmd, "Model");
   cmd->add_option("--data", a->data, "Dataset spec: imdb:test, FILE.jsonl[.gz], FILE.csv, ...")
       ->required()
       ->group("Data");

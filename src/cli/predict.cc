@@ -5,7 +5,7 @@
 // stdin; the field --text-field). Files are processed in chunks so output streams.
 // Tokenization (max length, truncation, head tokens): an option wins, else the model's
 // config.json "bertq" block (how it was trained), else 512 / head / 128
-// (eval/tokenization_settings.h); texts run through Classifier::predict, the batched path
+// (engine/tokenization_rule.h); texts run through engine::Classifier::predict, the batched path
 // `bertq eval` runs too, so predict and eval see the same tokens.
 #include <cmath>
 #include <cstdio>
@@ -16,22 +16,24 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/engine_flags.h"
 #include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/line_reader.h"
 #include "engine/classifier.h"
-#include "eval/tokenization_settings.h"
+#include "engine/tokenization_rule.h"
 
 namespace bertq::cli {
 namespace {
 
 struct PredictArgs {
-  std::string model, input, text_field = "text", compute = "fp32";
+  std::string model, input, text_field = "text";
   std::vector<std::string> texts;
+  EngineFlags engine;
   TokenizationFlags tokenization;
-  int batch_size = 8, threads = 0, chunk = 256;
+  int batch_size = 8, chunk = 256;
 };
 
 // Shortest decimal that reads back as the same float (keeps the JSON small and exact).
@@ -45,8 +47,8 @@ double tidy(float v) {
   return std::strtod(buf, nullptr);
 }
 
-void print_predictions(const std::vector<Prediction>& preds) {
-  for (const Prediction& p : preds) {
+void print_predictions(const std::vector<engine::Prediction>& preds) {
+  for (const engine::Prediction& p : preds) {
     nlohmann::ordered_json j;
     j["label"] = p.label;
     j["label_id"] = p.label_id;
@@ -63,15 +65,11 @@ void print_predictions(const std::vector<Prediction>& preds) {
 void run_predict(const PredictArgs& a) {
   check(a.texts.empty() != a.input.empty(), ErrorCode::INVALID_ARGUMENT,
         "predict: give texts on the command line or --input FILE.jsonl (one of the two)");
-  engine::EngineOptions eo;
-  eo.compute = engine::parse_compute(a.compute);
-  eo.threads = a.threads;
-  const Classifier clf(a.model, eo);
-  const eval::TokenizationSettings ts =
-      eval::resolve_tokenization(clf.config(), a.tokenization.given());
-  PredictOptions po;
-  static_cast<text::TokenizationRecipe&>(po) = ts;
+  const engine::Classifier clf(a.model, a.engine.options());
+  engine::PredictOptions po;
+  po.tokenization = a.tokenization.given();
   po.batch_size = a.batch_size;
+  clf.tokenization(po.tokenization);  // a bad option fails now, before any input is read
   auto predict = [&](const std::vector<std::string>& texts) { return clf.predict(texts, po); };
   if (!a.texts.empty()) {
     print_predictions(predict(a.texts));
@@ -110,11 +108,7 @@ Command reg("predict", 45, [](CLI::App& app) {
   add_model_option(cmd, "--model", args->model, "Model (config.json, model.safetensors, vocab)")
       ->required()
       ->group("Model");
-  cmd->add_option("--compute", args->compute, "fp32 or bf16 (bf16 needs AVX-512 / AVX512_BF16)")
-      ->group("Model");
-  cmd->add_option("--threads", args->threads,
-                  "Threads (0 = BERTQ_THREADS, else the CPUs this process may use: bertq info)")
-      ->group("Model");
+  args->engine.add(cmd, "Model");
   cmd->add_option("texts", args->texts, "Texts to classify")->group("Input");
   cmd->add_option("--input", args->input, "JSON Lines file (plain/gzip, - for stdin)")
       ->group("Input");

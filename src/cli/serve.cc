@@ -1,6 +1,6 @@
 // `bertq serve --model DIR [--host 127.0.0.1] [--port 8080] [--max-batch 32] [--max-wait-ms 5]
-// [--threads N] [--max-text-bytes N] [--max-texts N] ...`: the HTTP inference server
-// (src/server). Loads the model once, serves POST /v1/classify, POST / (Hugging Face
+// [--threads N] [--compute fp32|bf16] [--max-text-bytes N] [--max-texts N] ...`: the HTTP inference
+// server (src/server). Loads the model once, serves POST /v1/classify, POST / (Hugging Face
 // text-classification), GET /healthz, /readyz, /metrics; SIGTERM / SIGINT drain in-flight
 // requests and exit 0. A request's default max_length / truncation and the head+tail head
 // tokens: --max-length / --truncation / --head-tokens when given, else the model's config.json
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/engine_flags.h"
 #include "cli/model_option.h"
 #include "cli/tokenization_flags.h"
 #include "core/error.h"
@@ -26,7 +27,8 @@ namespace {
 struct ServeOptions {
   std::string model;
   server::ServerOptions server;
-  int threads = 0, head_tokens = 128;
+  EngineFlags engine;
+  int head_tokens = 128;
   int max_wait_ms = 5;
   int timeout_ms = 30000;
   size_t max_queue = 4096;
@@ -46,7 +48,7 @@ void run(ServeOptions o) {
 
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<server::Backend> backend =
-      server::make_classifier_backend(o.model, o.threads, o.head_tokens);
+      server::make_classifier_backend(o.model, o.engine.options(), o.head_tokens);
   log_info(cat("loaded ", o.model, " in ",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), " s"));
   server::Server srv(*backend, o.server);
@@ -99,10 +101,7 @@ Command reg("serve", 70, [](CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64))
       ->group("Batching");
-  cmd->add_option("--threads", o->threads,
-                  "Threads per model call (0 = BERTQ_THREADS, else the CPUs this process may use)")
-      ->capture_default_str()
-      ->group("Model");
+  o->engine.add(cmd, "Model");
   auto tokenization = std::make_shared<TokenizationFlags>();
   tokenization->add(cmd, "Model");
   cmd->add_option("--max-body-bytes", o->server.limits.max_body_bytes, "Request body limit (413)")
@@ -119,11 +118,12 @@ Command reg("serve", 70, [](CLI::App& app) {
       ->group("Limits");
   cmd->callback([o, tokenization] {
     ServeOptions opts = *o;
-    const eval::TokenizationSettings ts =
-        eval::resolve_tokenization(opts.model, tokenization->given());
-    opts.server.limits.default_max_length = opts.server.limits.max_length = ts.max_length;
-    opts.server.limits.default_truncation = std::string(text::truncation_name(ts.truncation));
-    opts.head_tokens = ts.head_tokens;
+    const engine::TokenizationSettings ts =
+        engine::resolve_tokenization(opts.model, tokenization->given());
+    opts.server.limits.default_max_length = opts.server.limits.max_length = ts.recipe.max_length;
+    opts.server.limits.default_truncation =
+        std::string(text::truncation_name(ts.recipe.truncation));
+    opts.head_tokens = ts.recipe.head_tokens;
     log_info(cat("tokenization: ", ts.describe()));
     run(opts);
   });

@@ -1,20 +1,20 @@
 // --max-length, --truncation and --head-tokens for the inference subcommands (predict, eval,
 // serve, compare, bench), parsed into the keys of a tokenization recipe: an option given on
 // the command line wins; otherwise the model's config.json "bertq" block (how it was
-// trained), otherwise the defaults shown in --help (eval/tokenization_settings.h resolves the
+// trained), otherwise the defaults shown in --help (engine/tokenization_rule.h resolves the
 // three into a text::TokenizationRecipe).
 //
 //   auto flags = std::make_shared<TokenizationFlags>();
 //   flags->add(cmd, "Tokenization");                        // registers the three options
 //   ... in the callback:
-//   eval::TokenizationSettings s = eval::resolve_tokenization(model_dir, flags->given());
+//   engine::TokenizationSettings s = engine::resolve_tokenization(model_dir, flags->given());
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <string>
 
-#include "eval/tokenization_settings.h"
+#include "engine/tokenization_rule.h"
 
 namespace bertq::cli {
 
@@ -45,8 +45,8 @@ struct TokenizationFlags {
   }
 
   // The options the user gave (the others nullopt).
-  eval::TokenizationOverrides given() const {
-    eval::TokenizationOverrides g;
+  engine::TokenizationRequest given() const {
+    engine::TokenizationRequest g;
     if (max_length_opt != nullptr && max_length_opt->count() > 0) g.max_length = max_length;
     if (truncation_opt != nullptr && truncation_opt->count() > 0) g.truncation = truncation;
     if (head_tokens_opt != nullptr && head_tokens_opt->count() > 0) g.head_tokens = head_tokens;

@@ -16,8 +16,8 @@
 #include "core/error.h"
 #include "core/line_reader.h"
 #include "core/thread_pool.h"
+#include "core/utf8.h"
 #include "text/tokenizer.h"
-#include "text/utf8.h"
 
 namespace bertq::cli {
 namespace {
@@ -54,7 +54,7 @@ bool line_text(const TokenizeOptions& o, const std::string& where, std::string& 
     return true;
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (!o.replace_invalid) text::validate_utf8(line, where);
+  if (!o.replace_invalid) validate_utf8(line, where);
   out = std::move(line);
   return true;
 }

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "data/text_clean.h"
 
 namespace bertq::data {

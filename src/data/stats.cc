@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/utf8.h"
 #include "data/text_clean.h"
 
 namespace bertq::data {

@@ -11,16 +11,15 @@
 #include "engine/model.h"
 #include "io/model_folder.h"
 
-namespace bertq {
+namespace bertq::engine {
 
-Classifier::Classifier(const std::string& model_dir, engine::EngineOptions options) {
+Classifier::Classifier(const std::string& model_dir, EngineOptions options) {
   const io::ModelFolder folder = io::ModelFolder::load(model_dir);
-  model_ = engine::Model::from_folder(folder, options);
+  model_ = Model::from_folder(folder, options);
   if (folder.has_tokenizer()) tokenizer_ = text::Tokenizer::from_folder(model_dir);
 }
 
-Classifier::Classifier(std::shared_ptr<const engine::Model> model,
-                       std::optional<text::Tokenizer> tokenizer)
+Classifier::Classifier(std::shared_ptr<const Model> model, std::optional<text::Tokenizer> tokenizer)
     : model_(std::move(model)), tokenizer_(std::move(tokenizer)) {
   check(model_ != nullptr, ErrorCode::INVALID_ARGUMENT, "Classifier: no model");
 }
@@ -43,8 +42,8 @@ const text::Tokenizer& Classifier::tokenizer() const {
 std::vector<std::vector<float>> Classifier::logits(
     const std::vector<std::vector<int32_t>>& ids,
     const std::vector<std::vector<int32_t>>& type_ids) const {
-  const engine::PackedBatch batch = engine::PackedBatch::pack(ids, type_ids);
-  const std::vector<float> flat = engine::forward(*model_, batch);
+  const PackedBatch batch = PackedBatch::pack(ids, type_ids);
+  const std::vector<float> flat = forward(*model_, batch);
   const size_t nl = size_t(config().num_labels());
   std::vector<std::vector<float>> out(batch.size());
   for (size_t b = 0; b < batch.size(); ++b)
@@ -62,11 +61,20 @@ Prediction Classifier::make_prediction(const std::vector<float>& logits,
   for (size_t i = 0; i < logits.size(); ++i) sum += std::exp(double(logits[i]) - mx);
   for (size_t i = 0; i < logits.size(); ++i)
     p.probs[i] = float(std::exp(double(logits[i]) - mx) / sum);
-  p.label_id = int(std::max_element(logits.begin(), logits.end()) - logits.begin());
+  p.label_id = argmax(logits);
   p.label =
       size_t(p.label_id) < id2label.size() ? id2label[p.label_id] : std::to_string(p.label_id);
   p.score = p.probs[p.label_id];
   return p;
+}
+
+int argmax(const std::vector<float>& v) {
+  if (v.empty()) return -1;
+  int best = 0;
+  for (size_t i = 1; i < v.size(); ++i) {
+    if (v[i] > v[best]) best = static_cast<int>(i);
+  }
+  return best;
 }
 
 std::vector<SequenceView> sequence_views(const std::vector<text::Encoding>& encodings) {
@@ -122,13 +130,18 @@ std::vector<std::vector<float>> Classifier::text_logits(const std::vector<std::s
   return sequence_logits(sequence_views(enc), batch_size);
 }
 
+TokenizationSettings Classifier::tokenization(const TokenizationRequest& given) const {
+  return resolve_tokenization(config(), given);
+}
+
 std::vector<Prediction> Classifier::predict(const std::vector<std::string>& texts,
                                             const PredictOptions& options) const {
+  const text::TokenizationRecipe recipe = tokenization(options.tokenization).recipe;
   std::vector<Prediction> out;
   out.reserve(texts.size());
-  for (const std::vector<float>& l : text_logits(texts, options, options.batch_size))
+  for (const std::vector<float>& l : text_logits(texts, recipe, options.batch_size))
     out.push_back(make_prediction(l, config().id2label));
   return out;
 }
 
-}  // namespace bertq
+}  // namespace bertq::engine

@@ -1,4 +1,5 @@
-// bertq::Classifier: the public inference API. Loads a model folder (config.json,
+// engine::Classifier: the inference API every front end runs (the CLI, server, Python, the
+// public C++ library of include/bertq/bertq.h). Loads a model folder (config.json,
 // model.safetensors, tokenizer files) once into an immutable object that any number of threads
 // may share; each call runs with its own workspace.
 // The one batched path from texts to logits: encode with a tokenization recipe
@@ -7,14 +8,21 @@
 // work), run in batches of batch_size, each result handed back with its input index. predict,
 // eval, the server, the quantizer's fidelity report and bench all run through it.
 //
-//   bertq::Classifier clf("models/imdb");                      // FP32, default threads
-//   auto preds = clf.predict({"A great movie!", "Dull."});
+// predict applies the model's tokenization recipe (config.json's "bertq" block: a model trained
+// head+tail at 256 tokens runs head+tail at 256) under what the caller sets
+// (engine/tokenization_rule.h); text_logits / encode take an explicit recipe.
+//
+//   bertq::engine::Classifier clf("models/imdb");           // FP32, default threads
+//   auto preds = clf.predict({"A great movie!", "Dull."});  // the model's recipe
 //   preds[0].label == "POSITIVE"; preds[0].score == preds[0].probs[preds[0].label_id];
+//   bertq::engine::PredictOptions po;
+//   po.tokenization.max_length = 128;              // the rest from the model's recipe
+//   clf.tokenization(po.tokenization).describe();  // "max length 128 (option), truncation ..."
 //   text::TokenizationRecipe r;  r.max_length = 128;  r.truncation = text::Truncation::HEAD_TAIL;
 //   auto rows = clf.text_logits(texts, r, /*batch_size=*/8);  // [N][NL], input order
 //
 //   bertq::engine::EngineOptions o;  o.compute = bertq::engine::Compute::BF16;  o.threads = 4;
-//   bertq::Classifier fast("models/imdb", o);
+//   bertq::engine::Classifier fast("models/imdb", o);
 //   auto logits = fast.logits({{101, 2307, 3185, 102}});      // token ids in, logits out
 #pragma once
 
@@ -26,15 +34,14 @@
 #include <vector>
 
 #include "engine/engine_options.h"
+#include "engine/tokenization_rule.h"
 #include "io/bert_config.h"
 #include "text/tokenization_recipe.h"
 #include "text/tokenizer.h"
 
-namespace bertq {
+namespace bertq::engine {
 
-namespace engine {
 class Model;
-}
 
 struct Prediction {
   int label_id = 0;
@@ -43,8 +50,10 @@ struct Prediction {
   std::vector<float> logits, probs;
 };
 
-// How to tokenize (the recipe's max_length, truncation, head_tokens) and batch.
-struct PredictOptions : text::TokenizationRecipe {
+// How to tokenize and batch: `tokenization` holds only what the caller sets (nullopt: the
+// model's recipe, else the default), resolved by Classifier::tokenization.
+struct PredictOptions {
+  TokenizationRequest tokenization;
   int batch_size = 8;  // sequences per forward pass (after sorting by length)
 };
 
@@ -54,6 +63,9 @@ struct SequenceView {
   const std::vector<int32_t>* ids = nullptr;
   const std::vector<int32_t>* type_ids = nullptr;
 };
+// Index of the largest value; ties go to the lowest index (as torch.argmax). -1 when empty.
+int argmax(const std::vector<float>& v);
+
 // Views of encodings (each its ids and type ids), same order.
 std::vector<SequenceView> sequence_views(const std::vector<text::Encoding>& encodings);
 // Receives the logits [NL] of sequence `index` (its position in the input).
@@ -61,15 +73,19 @@ using LogitsSink = std::function<void(size_t index, std::vector<float>& logits)>
 
 class Classifier {  // thread-safe, immutable after construction
  public:
-  explicit Classifier(const std::string& model_dir, engine::EngineOptions options = {});
+  explicit Classifier(const std::string& model_dir, EngineOptions options = {});
   // A model already in memory (e.g. quant::load_in_memory's), with its tokenizer if any.
-  explicit Classifier(std::shared_ptr<const engine::Model> model,
+  explicit Classifier(std::shared_ptr<const Model> model,
                       std::optional<text::Tokenizer> tokenizer = std::nullopt);
   ~Classifier();
   Classifier(Classifier&&) noexcept;
   Classifier& operator=(Classifier&&) noexcept;
 
-  // text_logits, then make_prediction per text; input order. Needs the folder's tokenizer.
+  // The recipe this model runs with when the caller sets `given` (the rule of
+  // engine/tokenization_rule.h over config()); INVALID_ARGUMENT for a given value out of range.
+  TokenizationSettings tokenization(const TokenizationRequest& given = {}) const;
+  // text_logits under tokenization(options.tokenization), then make_prediction per text; input
+  // order. Needs the folder's tokenizer.
   std::vector<Prediction> predict(const std::vector<std::string>& texts,
                                   const PredictOptions& options = {}) const;
 
@@ -99,15 +115,15 @@ class Classifier {  // thread-safe, immutable after construction
   const io::BertConfig& config() const;
   // NOT_FOUND when the model folder has no tokenizer files.
   const text::Tokenizer& tokenizer() const;
-  const engine::Model& model() const { return *model_; }
+  const Model& model() const { return *model_; }
 
   // probs = softmax(logits), label = argmax (first on ties).
   static Prediction make_prediction(const std::vector<float>& logits,
                                     const std::vector<std::string>& id2label);
 
  private:
-  std::shared_ptr<const engine::Model> model_;
+  std::shared_ptr<const Model> model_;
   std::optional<text::Tokenizer> tokenizer_;
 };
 
-}  // namespace bertq
+}  // namespace bertq::engine

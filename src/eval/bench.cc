@@ -68,9 +68,9 @@ std::vector<Batch> throughput_batches(const Batch& ids, int batch, Padding p, in
 }
 
 struct ModelState {
-  std::unique_ptr<Classifier> clf;
+  std::unique_ptr<engine::Classifier> clf;
   std::vector<text::Encoding> reviews;  // truncated reviews, input order
-  std::vector<SequenceView> review_views;
+  std::vector<engine::SequenceView> review_views;
   Batch review_ids;                         // their ids
   std::vector<std::vector<Batch>> batches;  // [workload] the batches a run cycles through
 };
@@ -165,7 +165,7 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     r.folder_bytes = size.total;
     const uint64_t before = rss_bytes();
     const auto t0 = std::chrono::steady_clock::now();
-    st[m].clf = std::make_unique<Classifier>(r.dir, o.engine);
+    st[m].clf = std::make_unique<engine::Classifier>(r.dir, o.engine);
     r.load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.load_rss_bytes = rss_bytes() > before ? rss_bytes() - before : 0;
     const io::BertConfig& c = st[m].clf->config();
@@ -179,11 +179,11 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
     }
     if (!o.texts.empty()) {
       try {
-        st[m].reviews = st[m].clf->encode(o.texts, o);
+        st[m].reviews = st[m].clf->encode(o.texts, o.recipe);
       } catch (const Error& e) {
         rethrow_with_context(e, cat("bench: ", r.dir));
       }
-      st[m].review_views = sequence_views(st[m].reviews);
+      st[m].review_views = engine::sequence_views(st[m].reviews);
       for (const text::Encoding& e : st[m].reviews) st[m].review_ids.push_back(e.ids);
     }
     rep.models.push_back(r);
@@ -221,8 +221,8 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
         for (const auto& seq : st[m].review_ids) tokens += double(seq.size());
         wr.tokens_per_run = tokens;
       } else {
-        batches = throughput_batches(st[m].review_ids, wl.batch_size, wl.padding, o.max_length,
-                                     st[m].clf->tokenizer().pad_id(), &padded);
+        batches = throughput_batches(st[m].review_ids, wl.batch_size, wl.padding,
+                                     o.recipe.max_length, st[m].clf->tokenizer().pad_id(), &padded);
         double tokens = 0;
         for (const auto& seq : st[m].review_ids) tokens += double(seq.size());
         wr.sequences_per_run = double(st[m].review_ids.size());
@@ -236,9 +236,9 @@ BenchReport run_bench(const std::vector<BenchModelSpec>& specs, const BenchOptio
   std::vector<std::vector<size_t>> next_batch(workloads.size(), std::vector<size_t>(st.size(), 0));
   auto run_once = [&](size_t w, size_t m) {
     const Workload& wl = workloads[w];
-    const Classifier& clf = *st[m].clf;
+    const engine::Classifier& clf = *st[m].clf;
     if (wl.kind == WorkloadKind::TOKENIZE) {
-      const auto enc = clf.encode(o.texts, o);
+      const auto enc = clf.encode(o.texts, o.recipe);
       check(enc.size() == o.texts.size(), ErrorCode::INTERNAL, "bench: tokenizer lost texts");
       return;
     }
@@ -334,9 +334,9 @@ nlohmann::json BenchReport::to_json() const {
                      {"max_runs", options.throughput.max_runs},
                      {"budget_s", options.throughput.budget_s}}},
                    {"interleaved", true},
-                   {"max_length", options.max_length},
-                   {"truncation", std::string(text::truncation_name(options.truncation))},
-                   {"head_tokens", options.head_tokens}};
+                   {"max_length", options.recipe.max_length},
+                   {"truncation", std::string(text::truncation_name(options.recipe.truncation))},
+                   {"head_tokens", options.recipe.head_tokens}};
   j["models"] = nlohmann::json::array();
   for (const auto& m : models) {
     j["models"].push_back({{"name", m.name},

@@ -1,4 +1,4 @@
-// `bertq bench` as a library: loads every model (timing the Classifier construction and the
+// `bertq bench` as a library: loads every model (timing the engine::Classifier construction and the
 // resident memory it adds), then measures all of them with the interleaved protocol
 // (protocol.h) on the same workloads, in one run:
 //   latency   "s128 b8": batch_size synthetic sequences of exactly seq_len tokens (ids drawn
@@ -8,7 +8,7 @@
 //   tokenize  "tokenize": Tokenizer::encode_batch of all the reviews (shown apart from the
 //             model time)
 //   throughput over all the reviews, one pass per run, batch = the largest batch size:
-//             "bucketed"   Classifier::run_sorted: sorted by length, packed without padding
+//             "bucketed"   engine::Classifier::run_sorted: sorted by length, packed without padding
 //                          (what bertq does)
 //             "pad-batch"  input order, every sequence padded with [PAD] to its batch's
 //                          longest: the tokens a padded engine computes (our engine has no
@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "engine/engine_options.h"
+#include "engine/tokenization_rule.h"
 #include "eval/protocol.h"
-#include "eval/tokenization_settings.h"
 #include "text/tokenization_recipe.h"
 
 namespace bertq::eval {
@@ -60,7 +60,8 @@ struct BenchModelSpec {
 
 // The tokenization recipe of the real reviews (max_length, truncation, head_tokens) plus the
 // workloads and the protocol.
-struct BenchOptions : text::TokenizationRecipe {
+struct BenchOptions {
+  text::TokenizationRecipe recipe;
   std::vector<int> seq_lens;  // synthetic latency workloads (may be empty)
   std::vector<int> batch_sizes{1, 8};
   std::vector<std::string> texts;  // real reviews (may be empty)
@@ -70,11 +71,6 @@ struct BenchOptions : text::TokenizationRecipe {
   engine::EngineOptions engine;              // threads, compute, isa for every model
   uint64_t seed = 0;                         // synthetic ids
   bool progress = true;
-
-  // Sets how the reviews are tokenized (max_length, truncation, head_tokens).
-  void set_tokenization(const TokenizationSettings& s) {
-    static_cast<text::TokenizationRecipe&>(*this) = s;
-  }
 };
 
 // The workloads run_bench measures for these options, in order.
@@ -84,7 +80,7 @@ struct BenchModelResult {
   std::string name, dir;
   uint64_t weights_bytes = 0, folder_bytes = 0;
   double load_s = 0;
-  uint64_t load_rss_bytes = 0;  // VmRSS after - before constructing the Classifier
+  uint64_t load_rss_bytes = 0;  // VmRSS after - before constructing the engine::Classifier
   uint64_t run_rss_bytes = 0;   // VmHWM rise during its first, solo pass of the heaviest workload
   uint64_t peak_rss_bytes = 0;  // RSS before any model + load_rss_bytes + run_rss_bytes
   int hidden = 0, layers = 0, vocab = 0;

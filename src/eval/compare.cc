@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/file_util.h"
 #include "core/log.h"
-#include "eval/svg_plot.h"
+#include "core/svg_chart.h"
 
 namespace bertq::eval {
 namespace {
@@ -66,7 +66,7 @@ CompareReport run_compare(const CompareOptions& o) {
     log_info(
         cat("compare: evaluating ", r.names[m], " (", r.dirs[m], ") on ", r.examples, " examples"));
     engine::EngineOptions eo = o.bench.engine;
-    const Classifier clf(r.dirs[m], eo);
+    const engine::Classifier clf(r.dirs[m], eo);
     r.evals.push_back(evaluate(clf, ds, o.eval));
   }
   const std::vector<int> a = r.evals[0].predicted_ids(), b = r.evals[1].predicted_ids();
@@ -74,7 +74,7 @@ CompareReport run_compare(const CompareOptions& o) {
   for (size_t i = 0; i < a.size(); ++i) r.disagreements += a[i] != b[i];
 
   BenchOptions bo = o.bench;
-  static_cast<text::TokenizationRecipe&>(bo) = o.eval;  // the evaluation's recipe
+  bo.recipe = o.eval.recipe;  // the evaluation's recipe
   bo.texts.clear();
   if (o.bench_reviews > 0) {
     // Evenly spaced over the evaluated reviews (the dataset may be sorted by label).
@@ -106,13 +106,13 @@ nlohmann::json CompareReport::to_json() const {
 
 std::string CompareReport::to_markdown() const {
   std::string s = "## FP32 vs INT8\n\n";
-  s += cat("Data: `", data, "`, ", examples, " examples (max length ", evals[0].options.max_length,
-           ", ",
+  s += cat("Data: `", data, "`, ", examples, " examples (max length ",
+           evals[0].options.recipe.max_length, ", ",
            evals[0].options.long_text == LongText::WINDOW
                ? cat("windows, stride ", evals[0].options.stride)
-               : cat("truncation ", text::truncation_name(evals[0].options.truncation),
-                     evals[0].options.truncation == text::Truncation::HEAD_TAIL
-                         ? cat(", ", evals[0].options.head_tokens, " head tokens")
+               : cat("truncation ", text::truncation_name(evals[0].options.recipe.truncation),
+                     evals[0].options.recipe.truncation == text::Truncation::HEAD_TAIL
+                         ? cat(", ", evals[0].options.recipe.head_tokens, " head tokens")
                          : std::string()),
            ").\n\n");
   if (!command.empty()) s += cat("Command: `", command, "`\n\n");

@@ -1,6 +1,6 @@
 // Dataset evaluation (see evaluator.h): tokenize every text (truncated, or as overflow
-// windows), flatten to sequences, run them through Classifier::run_sorted (sorted by length,
-// batched), average each text's window logits in double, score with MetricsAccumulator.
+// windows), flatten to sequences, run them through engine::Classifier::run_sorted (sorted by
+// length, batched), average each text's window logits in double, score with MetricsAccumulator.
 #include "eval/evaluator.h"
 
 #include <algorithm>
@@ -31,7 +31,7 @@ struct RunOutput {
   double tokenize_s = 0, model_s = 0;
 };
 
-RunOutput run_texts(const Classifier& clf, const std::vector<std::string>& texts,
+RunOutput run_texts(const engine::Classifier& clf, const std::vector<std::string>& texts,
                     const EvalOptions& o) {
   check(o.batch_size > 0, ErrorCode::INVALID_ARGUMENT,
         cat("batch size ", o.batch_size, ": must be at least 1"));
@@ -39,22 +39,22 @@ RunOutput run_texts(const Classifier& clf, const std::vector<std::string>& texts
   const auto t0 = Clock::now();
   std::vector<text::Encoding> enc;
   if (o.long_text == LongText::WINDOW) {
-    o.validate(clf.config().max_tokens());
-    check(o.stride >= 0 && o.stride < o.max_length - 2, ErrorCode::INVALID_ARGUMENT,
-          cat("stride ", o.stride, ": must be in [0, ", o.max_length - 2,
+    o.recipe.validate(clf.config().max_tokens());
+    check(o.stride >= 0 && o.stride < o.recipe.max_length - 2, ErrorCode::INVALID_ARGUMENT,
+          cat("stride ", o.stride, ": must be in [0, ", o.recipe.max_length - 2,
               ") (smaller than a window's content tokens)"));
-    text::EncodeOptions eo = o.encode_options(clf.tokenizer());
+    text::EncodeOptions eo = o.recipe.encode_options(clf.tokenizer());
     eo.truncation = text::Truncation::HEAD;
     eo.return_overflow = true;
     eo.stride = o.stride;
     enc = clf.tokenizer().encode_batch(texts, eo, clf.model().options().threads);
   } else {
-    enc = clf.encode(texts, o);
+    enc = clf.encode(texts, o.recipe);
   }
   out.tokenize_s = seconds_since(t0);
 
   // Flatten to (text, sequence) pairs; a text's windows are its encoding + its overflow.
-  std::vector<SequenceView> seqs;
+  std::vector<engine::SequenceView> seqs;
   std::vector<size_t> text_of;
   out.windows.assign(texts.size(), 0);
   out.tokens.assign(texts.size(), 0);
@@ -71,7 +71,7 @@ RunOutput run_texts(const Classifier& clf, const std::vector<std::string>& texts
   Progress progress("eval", seqs.size(), "seq", 1.0, o.progress);
   throw_if_interrupted("eval");
   const auto t1 = Clock::now();
-  // Sums in the order the sequences ran (Classifier::run_sorted), batch by batch.
+  // Sums in the order the sequences ran (engine::Classifier::run_sorted), batch by batch.
   clf.run_sorted(seqs, o.batch_size, [&](size_t k, std::vector<float>& lg) {
     const size_t t = text_of[k];
     for (size_t j = 0; j < nl; ++j) sum[t][j] += double(lg[j]);
@@ -106,7 +106,8 @@ std::string_view long_text_name(LongText m) {
   return m == LongText::WINDOW ? "window" : "truncate";
 }
 
-EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOptions& options) {
+EvalResult evaluate(const engine::Classifier& clf, const data::Dataset& ds,
+                    const EvalOptions& options) {
   EvalResult r;
   r.options = options;
   r.labels = clf.config().id2label;
@@ -134,7 +135,7 @@ EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOp
     p.id = ds.examples[i].id;
     p.label = labels[i];
     p.logits = std::move(run.logits[i]);
-    p.predicted = argmax(p.logits);
+    p.predicted = engine::argmax(p.logits);
     p.windows = run.windows[i];
     p.tokens = run.tokens[i];
     acc.add(p.label, p.logits);
@@ -165,9 +166,9 @@ nlohmann::json EvalResult::to_json() const {
   j["model_s"] = model_s;
   j["examples_per_s"] =
       tokenize_s + model_s > 0 ? double(predictions.size()) / (tokenize_s + model_s) : 0.0;
-  j["options"] = {{"max_length", options.max_length},
-                  {"truncation", std::string(text::truncation_name(options.truncation))},
-                  {"head_tokens", options.head_tokens},
+  j["options"] = {{"max_length", options.recipe.max_length},
+                  {"truncation", std::string(text::truncation_name(options.recipe.truncation))},
+                  {"head_tokens", options.recipe.head_tokens},
                   {"long_text", std::string(long_text_name(options.long_text))},
                   {"stride", options.stride},
                   {"batch_size", options.batch_size}};
@@ -184,19 +185,19 @@ std::string EvalResult::to_markdown() const {
                 static_cast<long long>(tokens),
                 options.long_text == LongText::WINDOW
                     ? cat("windows with stride ", options.stride).c_str()
-                    : cat("truncation ", text::truncation_name(options.truncation),
-                          options.truncation == text::Truncation::HEAD_TAIL
-                              ? cat(" (", options.head_tokens, " head tokens)")
+                    : cat("truncation ", text::truncation_name(options.recipe.truncation),
+                          options.recipe.truncation == text::Truncation::HEAD_TAIL
+                              ? cat(" (", options.recipe.head_tokens, " head tokens)")
                               : std::string())
                           .c_str(),
-                options.max_length, tokenize_s, model_s);
+                options.recipe.max_length, tokenize_s, model_s);
   return s + buf;
 }
 
 void write_predictions_jsonl(const std::string& path, const EvalResult& r) {
   std::string out;
   for (const ExamplePrediction& p : r.predictions) {
-    const Prediction pr = Classifier::make_prediction(p.logits, r.labels);
+    const engine::Prediction pr = engine::Classifier::make_prediction(p.logits, r.labels);
     nlohmann::ordered_json j;
     j["id"] = p.id;
     j["label"] = p.label >= 0 ? nlohmann::ordered_json(r.labels[size_t(p.label)]) : nullptr;

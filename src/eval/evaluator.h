@@ -1,4 +1,4 @@
-// Runs a Classifier over a labelled dataset and scores it (accuracy, per-class P/R/F1,
+// Runs a engine::Classifier over a labelled dataset and scores it (accuracy, per-class P/R/F1,
 // macro-F1, confusion matrix, mean cross-entropy loss; see metrics.h), with the per-example
 // predictions, token counts and the time spent tokenizing vs in the model.
 //
@@ -9,10 +9,10 @@
 //             starts are (max_length - 2 - stride) tokens apart (the tokenizer's overflow
 //             windows); the text's logits are the mean of its windows' logits:
 //             logits = (1 / W) * sum_w logits_w
-// Sequences of all texts run through Classifier::run_sorted (sorted by length, batches of
-// batch_size), the path of Classifier::predict.
+// Sequences of all texts run through engine::Classifier::run_sorted (sorted by length, batches of
+// batch_size), the path of engine::Classifier::predict.
 //
-//   bertq::Classifier clf("models/imdb");
+//   bertq::engine::Classifier clf("models/imdb");
 //   auto ds = bertq::data::load_dataset("imdb:test", {}, 2000, 0);
 //   bertq::eval::EvalOptions o;  o.long_text = bertq::eval::LongText::WINDOW;  o.stride = 128;
 //   bertq::eval::EvalResult r = bertq::eval::evaluate(clf, ds, o);
@@ -28,8 +28,8 @@
 
 #include "data/dataset.h"
 #include "engine/classifier.h"
+#include "engine/tokenization_rule.h"
 #include "eval/metrics.h"
-#include "eval/tokenization_settings.h"
 
 namespace bertq::eval {
 
@@ -38,18 +38,15 @@ enum class LongText { TRUNCATE, WINDOW };
 LongText parse_long_text(std::string_view name);
 std::string_view long_text_name(LongText m);
 
-// The tokenization recipe (max_length, truncation, head_tokens; TRUNCATE mode) plus how long
-// texts and batches are run.
-struct EvalOptions : text::TokenizationRecipe {
+// The tokenization recipe (max_length, truncation, head_tokens; TRUNCATE mode; resolved by
+// engine::resolve_tokenization / engine::Classifier::tokenization) plus how long texts and batches
+// run.
+struct EvalOptions {
+  text::TokenizationRecipe recipe;
   LongText long_text = LongText::TRUNCATE;
   int stride = 128;  // WINDOW: tokens shared by consecutive windows
   int batch_size = 8;
   bool progress = true;  // a progress bar on stderr
-
-  // Sets the recipe (max_length, truncation, head_tokens) from resolved settings.
-  void set_tokenization(const TokenizationSettings& s) {
-    static_cast<text::TokenizationRecipe&>(*this) = s;
-  }
 };
 
 struct ExamplePrediction {
@@ -80,7 +77,8 @@ struct EvalResult {
 // (data::LabelMap: "pos" / "1" find "POSITIVE"); a label the model lacks is an
 // Error(INVALID_ARGUMENT) naming it and the example id. Unlabelled examples are predicted but
 // not scored. Checks for an interrupt between batches.
-EvalResult evaluate(const Classifier& clf, const data::Dataset& ds, const EvalOptions& options);
+EvalResult evaluate(const engine::Classifier& clf, const data::Dataset& ds,
+                    const EvalOptions& options);
 
 // One JSON object per example (input order), written atomically:
 //   {"id", "label", "label_id", "predicted", "predicted_id", "correct", "probs", "logits",

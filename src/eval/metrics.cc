@@ -5,23 +5,12 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "engine/classifier.h"
 
 namespace bertq::eval {
 
-int argmax(const std::vector<float>& v) {
-  if (v.empty()) return -1;
-  int best = 0;
-  for (size_t i = 1; i < v.size(); ++i) {
-    if (v[i] > v[best]) best = static_cast<int>(i);
-  }
-  return best;
-}
-
 MetricsAccumulator::MetricsAccumulator(std::vector<std::string> labels)
-    : labels_(std::move(labels)),
-      confusion_(labels_.size(), std::vector<int64_t>(labels_.size(), 0)) {
-  check(!labels_.empty(), ErrorCode::INVALID_ARGUMENT, "metrics: no labels");
-}
+    : labels_(std::move(labels)), confusion_(static_cast<int>(labels_.size())) {}
 
 void MetricsAccumulator::add(int label, const std::vector<float>& logits) {
   const int k = static_cast<int>(labels_.size());
@@ -33,8 +22,8 @@ void MetricsAccumulator::add(int label, const std::vector<float>& logits) {
   }
   check(label < k, ErrorCode::INVALID_ARGUMENT, "metrics: label ", label, " out of range for ", k,
         " classes");
-  const int pred = argmax(logits);
-  ++confusion_[label][pred];
+  const int pred = engine::argmax(logits);
+  confusion_.add(label, pred);
   double mx = logits[0];
   for (float x : logits) mx = std::max(mx, static_cast<double>(x));
   double sum = 0;
@@ -44,35 +33,17 @@ void MetricsAccumulator::add(int label, const std::vector<float>& logits) {
 }
 
 Metrics MetricsAccumulator::compute() const {
+  const data::ConfusionScores scores = confusion_.scores();
   Metrics m;
   m.n = n_;
   m.unlabelled = unlabelled_;
-  m.confusion = confusion_;
-  const size_t k = labels_.size();
-  int64_t correct = 0;
-  double f1_sum = 0;
-  int f1_classes = 0;
-  for (size_t c = 0; c < k; ++c) {
-    ClassMetrics cm;
-    cm.label = labels_[c];
-    for (size_t j = 0; j < k; ++j) {
-      cm.support += confusion_[c][j];
-      cm.predicted += confusion_[j][c];
-    }
-    const int64_t tp = confusion_[c][c];
-    correct += tp;
-    cm.precision = cm.predicted > 0 ? static_cast<double>(tp) / cm.predicted : 0.0;
-    cm.recall = cm.support > 0 ? static_cast<double>(tp) / cm.support : 0.0;
-    cm.f1 = cm.precision + cm.recall > 0 ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
-                                         : 0.0;
-    if (cm.support > 0 || cm.predicted > 0) {
-      f1_sum += cm.f1;
-      ++f1_classes;
-    }
-    m.per_class.push_back(cm);
+  m.confusion = confusion_.counts();
+  for (size_t c = 0; c < labels_.size(); ++c) {
+    const data::ClassScores& cs = scores.per_class[c];
+    m.per_class.push_back({labels_[c], cs.precision, cs.recall, cs.f1, cs.support, cs.predicted});
   }
-  m.accuracy = n_ > 0 ? static_cast<double>(correct) / n_ : 0.0;
-  m.macro_f1 = f1_classes > 0 ? f1_sum / f1_classes : 0.0;
+  m.accuracy = scores.accuracy;
+  m.macro_f1 = scores.macro_f1;
   m.mean_loss = n_ > 0 ? loss_sum_ / n_ : 0.0;
   return m;
 }

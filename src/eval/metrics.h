@@ -4,8 +4,8 @@
 //
 // Conventions (those of scikit-learn with zero_division=0 and of torch.argmax):
 // - The predicted class is the argmax of the logits; ties go to the lowest index.
-// - A class never predicted has precision 0; a class absent from the labels has recall 0 and is
-//   left out of macro-F1 only if it is also never predicted (its support and predictions are 0).
+// - Precision, recall, F1 and macro-F1 as data/confusion.h computes them (the one place, shared
+//   with the trainer's --metric macro_f1).
 // - Loss is the cross-entropy -log softmax(logits)[true], computed with log-sum-exp.
 // - Examples without a label (label < 0) count for nothing but `unlabelled`.
 //
@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "data/confusion.h"
 
 namespace bertq::eval {
 
@@ -40,9 +42,6 @@ struct Metrics {
   std::string to_markdown() const;
 };
 
-// Index of the largest value; ties go to the lowest index. -1 for an empty vector.
-int argmax(const std::vector<float>& v);
-
 class MetricsAccumulator {
  public:
   explicit MetricsAccumulator(std::vector<std::string> labels);
@@ -53,7 +52,7 @@ class MetricsAccumulator {
 
  private:
   std::vector<std::string> labels_;
-  std::vector<std::vector<int64_t>> confusion_;
+  data::Confusion confusion_;
   double loss_sum_ = 0;
   int64_t n_ = 0, unlabelled_ = 0;
 };

@@ -39,9 +39,9 @@ std::string_view activation_name(Activation a);  // "gelu", "gelu_new", "relu"
 Activation parse_activation(std::string_view name);
 
 // config.json's "bertq" block (see above): the keys of a tokenization recipe as stored, each
-// optional (a key left out is std::nullopt: the tool's default). eval::resolve_tokenization
+// optional (a key left out is std::nullopt: the tool's default). engine::resolve_tokenization
 // turns it into the recipe that runs (text::TokenizationRecipe); the CLI's options take the
-// same shape (eval::TokenizationOverrides).
+// same shape (engine::TokenizationRequest).
 struct TokenizationRecipe {
   // Tokens incl. [CLS] and [SEP], in [3, max_position]: a trained recipe keeps at least one
   // content token (text::TokenizationRecipe::kMinTrainedMaxLength).

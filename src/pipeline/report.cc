@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "core/file_util.h"
-#include "eval/svg_plot.h"
+#include "core/svg_chart.h"
 
 namespace bertq::pipeline {
 namespace {
@@ -75,33 +75,6 @@ std::string final_table(const nlohmann::json& summary) {
   return t;
 }
 
-std::string svg_bar_chart(const std::string& title, const std::vector<std::string>& labels,
-                          const std::vector<double>& values, const std::string& unit) {
-  check(labels.size() == values.size(), ErrorCode::INVALID_ARGUMENT, "svg_bar_chart: sizes differ");
-  const int bar_h = 26, left = 170, width = 640, top = 40;
-  const double vmax =
-      values.empty() ? 1 : std::max(1e-12, *std::max_element(values.begin(), values.end()));
-  const int height = top + static_cast<int>(values.size()) * (bar_h + 8) + 20;
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
-                  "\" height=\"" + std::to_string(height) +
-                  "\" font-family=\"sans-serif\" font-size=\"13\">\n";
-  s += "<text x=\"10\" y=\"22\" font-size=\"16\">" + eval::xml_escape(title) + "</text>\n";
-  for (size_t i = 0; i < values.size(); ++i) {
-    const int y = top + static_cast<int>(i) * (bar_h + 8);
-    const int w = static_cast<int>((width - left - 90) * (values[i] / vmax));
-    s += "<text x=\"10\" y=\"" + std::to_string(y + 18) + "\">" + eval::xml_escape(labels[i]) +
-         "</text>\n";
-    s += "<rect x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
-         std::to_string(std::max(w, 1)) + "\" height=\"" + std::to_string(bar_h) + "\" fill=\"" +
-         (i % 2 ? "#e07b39" : "#3b6ea8") + "\"/>\n";
-    s += "<text x=\"" + std::to_string(left + std::max(w, 1) + 6) + "\" y=\"" +
-         std::to_string(y + 18) + "\">" + fmt("%.4g", values[i]) + " " + eval::xml_escape(unit) +
-         "</text>\n";
-  }
-  s += "</svg>\n";
-  return s;
-}
-
 std::vector<std::string> write_report(const std::string& run_dir, const nlohmann::json& summary) {
   const std::string table = final_table(summary);
   std::vector<std::string> acc_labels, thr_labels;
@@ -160,9 +133,9 @@ std::vector<std::string> write_report(const std::string& run_dir, const nlohmann
   if (file_exists(join_path(run_dir, "train/curves.svg")))
     md += "![training curves](train/curves.svg)\n";
 
-  put(join_path(plots, "accuracy.svg"), svg_bar_chart("Test accuracy", acc_labels, acc, ""));
+  put(join_path(plots, "accuracy.svg"), bar_chart("Test accuracy", acc_labels, acc, ""));
   put(join_path(plots, "throughput.svg"),
-      svg_bar_chart("Throughput (model only)", thr_labels, thr, "texts/s"));
+      bar_chart("Throughput (model only)", thr_labels, thr, "texts/s"));
   put(join_path(run_dir, "report.json"), summary.dump(2) + "\n");
   put(join_path(run_dir, "report.md"), md);
   return written;

@@ -27,8 +27,4 @@ std::string final_table(const nlohmann::json& summary);
 // Returns the paths written (report.md, report.json, plots).
 std::vector<std::string> write_report(const std::string& run_dir, const nlohmann::json& summary);
 
-// A horizontal bar chart as a standalone SVG document (labels and values printed on the bars).
-std::string svg_bar_chart(const std::string& title, const std::vector<std::string>& labels,
-                          const std::vector<double>& values, const std::string& unit);
-
 }  // namespace bertq::pipeline

@@ -25,15 +25,15 @@
 namespace bertq::pipeline {
 namespace {
 
-eval::TokenizationSettings run_tokenization(const RunContext& ctx, const io::BertConfig& config) {
+engine::TokenizationSettings run_tokenization(const RunContext& ctx, const io::BertConfig& config) {
   const PipelineTrainOptions& t = ctx.options.train;
-  eval::TokenizationSettings fallback;
+  text::TokenizationRecipe fallback;
   fallback.max_length = t.max_length;
   fallback.truncation = text::parse_truncation(t.truncation);
   // As the trainer resolves it (0: a quarter of the content budget; [CLS] + [SEP] = 2).
   fallback.head_tokens = t.head_tokens;
   fallback.head_tokens = fallback.head_tokens_for(t.max_length - 2);
-  return eval::resolve_tokenization(config, {}, fallback);
+  return engine::resolve_tokenization(config, {}, fallback);
 }
 
 }  // namespace
@@ -51,11 +51,11 @@ StageWork run_eval_stage(const RunContext& ctx, const std::string& model_rel,
   const PipelineOptions& o = ctx.options;
   engine::EngineOptions eo;
   eo.threads = o.threads;
-  const Classifier clf(ctx.path(model_rel), eo);
+  const engine::Classifier clf(ctx.path(model_rel), eo);
   const data::Dataset test = data::load_dataset(ctx.path("data/test.jsonl"));
-  const eval::TokenizationSettings ts = run_tokenization(ctx, clf.config());
+  const engine::TokenizationSettings ts = run_tokenization(ctx, clf.config());
   eval::EvalOptions opts;
-  opts.set_tokenization(ts);
+  opts.recipe = ts.recipe;
   opts.batch_size = o.eval_batch_size;
   opts.progress = o.progress;
   const auto t0 = std::chrono::steady_clock::now();
@@ -118,8 +118,8 @@ StageWork run_bench_stage(const RunContext& ctx) {
     bo.texts.push_back(ex.text);
   }
   bo.batch_sizes = b.batch_sizes;
-  bo.set_tokenization(
-      run_tokenization(ctx, io::BertConfig::load(ctx.path("model-fp32/config.json"))));
+  bo.recipe =
+      run_tokenization(ctx, io::BertConfig::load(ctx.path("model-fp32/config.json"))).recipe;
   // Latency: at least `repeats` batches per model and workload, more while under half a
   // second; throughput: `repeats` passes over all the texts.
   bo.latency = {1, b.repeats, std::max(b.repeats, 20), 0.5};

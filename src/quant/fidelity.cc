@@ -1,4 +1,4 @@
-// Evaluation set, logits through Classifier::run_sorted, FP32-vs-INT8 comparison and
+// Evaluation set, logits through engine::Classifier::run_sorted, FP32-vs-INT8 comparison and
 // per-layer sensitivity (fidelity.h).
 #include "quant/fidelity.h"
 
@@ -10,7 +10,6 @@
 #include "data/dataset.h"
 #include "data/label_map.h"
 #include "engine/classifier.h"
-#include "eval/metrics.h"
 
 namespace bertq::quant {
 
@@ -32,10 +31,10 @@ EvalSet make_eval_set(const std::string& spec, size_t n, uint64_t seed, const te
 
 std::vector<std::vector<float>> run_logits(std::shared_ptr<const engine::Model> m,
                                            const EvalSet& set, int batch_size) {
-  std::vector<SequenceView> seqs;
+  std::vector<engine::SequenceView> seqs;
   seqs.reserve(set.ids.size());
   for (const auto& ids : set.ids) seqs.push_back({&ids, nullptr});
-  return Classifier(std::move(m)).sequence_logits(seqs, batch_size);
+  return engine::Classifier(std::move(m)).sequence_logits(seqs, batch_size);
 }
 
 Fidelity compare(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b,
@@ -47,7 +46,7 @@ Fidelity compare(const std::vector<std::vector<float>>& a, const std::vector<std
   size_t agree = 0, labelled = 0, ok32 = 0, ok8 = 0;
   double sum = 0;
   for (size_t i = 0; i < a.size(); ++i) {
-    const int pa = eval::argmax(a[i]), pb = eval::argmax(b[i]);
+    const int pa = engine::argmax(a[i]), pb = engine::argmax(b[i]);
     agree += pa == pb;
     double num = 0, den = 0;
     for (size_t j = 0; j < a[i].size(); ++j) {

@@ -4,7 +4,7 @@
 // fallback (keep the most sensitive layers in FP32 until the accuracy drop is within target).
 //
 // The evaluation and calibration sets are tokenized with the model's recipe (quantize_job.h:
-// its config.json "bertq" block, e.g. head+tail), and run through Classifier::run_sorted.
+// its config.json "bertq" block, e.g. head+tail), and run through engine::Classifier::run_sorted.
 //
 //   auto set = bertq::quant::make_eval_set("imdb:test", 2000, /*seed=*/0, tok, cfg, recipe);
 //   auto f32 = bertq::quant::run_logits(fp32_model, set);
@@ -32,7 +32,8 @@ struct EvalSet {
 EvalSet make_eval_set(const std::string& spec, size_t n, uint64_t seed, const text::Tokenizer& tok,
                       const io::BertConfig& config, const text::TokenizationRecipe& recipe);
 
-// Logits [N][NL] of every sequence, in order (Classifier::run_sorted: length-sorted batches).
+// Logits [N][NL] of every sequence, in order (engine::Classifier::run_sorted: length-sorted
+// batches).
 std::vector<std::vector<float>> run_logits(std::shared_ptr<const engine::Model> m,
                                            const EvalSet& set, int batch_size = 8);
 

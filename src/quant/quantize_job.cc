@@ -22,19 +22,13 @@ nlohmann::json fid_json(const Fidelity& f) {
 
 }  // namespace
 
-eval::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
-                                                 const io::BertConfig& config) {
-  eval::TokenizationSettings defaults;
+engine::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
+                                                   const io::BertConfig& config) {
+  text::TokenizationRecipe defaults;
   defaults.max_length = 256;
-  eval::TokenizationSettings s = eval::resolve_tokenization(config, {}, defaults);
-  if (job.max_length) {
-    const int max_pos = config.max_tokens();
-    s.max_length = std::min(*job.max_length, max_pos);
-    s.max_length_from =
-        *job.max_length > max_pos ? eval::SettingSource::MODEL_LIMIT : eval::SettingSource::OPTION;
-    text::check_max_length(s.max_length, max_pos, "--max-length");
-  }
-  return s;
+  engine::TokenizationRequest given;
+  given.max_length = job.max_length;
+  return engine::resolve_tokenization(config, given, defaults);
 }
 
 nlohmann::json run_quantize_job(const QuantizeJob& job,
@@ -55,9 +49,9 @@ nlohmann::json run_quantize_job(const QuantizeJob& job,
     if (!fp32_model) fp32_model = engine::Model::from_folder(fp32, {});
     if (!tok) tok = std::make_unique<text::Tokenizer>(text::Tokenizer::from_folder(job.model));
   };
-  const eval::TokenizationSettings ts = quantize_tokenization(job, fp32.config);
+  const engine::TokenizationSettings ts = quantize_tokenization(job, fp32.config);
   auto tokenized = [&](const std::string& use, const std::string& spec, size_t n, uint64_t seed) {
-    EvalSet set = make_eval_set(spec, n, seed, *tok, fp32.config, ts);
+    EvalSet set = make_eval_set(spec, n, seed, *tok, fp32.config, ts.recipe);
     if (job.inspect_set) job.inspect_set(use, set);
     return set;
   };

@@ -4,8 +4,8 @@
 // options, sizes, the tokenization, the fidelity of the final model and the sensitivity table when
 // computed. Calibration and the fidelity report tokenize with the model's training recipe
 // (config.json "bertq" block, e.g. head+tail 128 + 382) when it has one, else 256 tokens, head
-// truncation; max_length, when given, overrides the recipe's max_length, cut to
-// max_position_embeddings.
+// truncation (cut to max_position_embeddings); max_length, when given, overrides the recipe's
+// and must fit the model's positions (engine/tokenization_rule.h, the rule every command uses).
 //
 //   bertq::quant::QuantizeJob job;  job.model = "models/imdb";  job.out = "models/imdb-int8";
 //   job.eval = "imdb:test";  job.eval_samples = 2000;
@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "eval/tokenization_settings.h"
+#include "engine/tokenization_rule.h"
 #include "quant/accuracy_target.h"
 #include "quant/fidelity.h"
 #include "quant/quantizer.h"
@@ -44,8 +44,8 @@ struct QuantizeJob {
 };
 
 // The recipe calibration and the fidelity report tokenize with (see above), with its sources.
-eval::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
-                                                 const io::BertConfig& config);
+engine::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
+                                                   const io::BertConfig& config);
 
 nlohmann::json run_quantize_job(const QuantizeJob& job,
                                 const std::function<void(const std::string&)>& print);

@@ -1,8 +1,9 @@
 // The model behind the server. Server, batcher, limits and metrics talk only to this interface,
-// so they are testable with a fake model; make_classifier_backend() plugs in bertq::Classifier
-// (the same library API as `bertq predict`).
+// so they are testable with a fake model; make_classifier_backend() plugs in
+// bertq::engine::Classifier (the same library API as `bertq predict`).
 //
-//   auto backend = bertq::server::make_classifier_backend("models/imdb", /*threads=*/4);
+//   bertq::engine::EngineOptions eo;  eo.threads = 4;
+//   auto backend = bertq::server::make_classifier_backend("models/imdb", eo);
 //   backend->warm_up(512);
 //   auto r = backend->classify({{"A great movie!", 512, "head"}});
 //   r[0].label == "POSITIVE"; r[0].score == r[0].probs[r[0].label_id];
@@ -12,6 +13,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "engine/engine_options.h"
 
 namespace bertq::server {
 
@@ -43,12 +46,13 @@ class Backend {  // thread-safe
   virtual void warm_up(int max_length) = 0;
 };
 
-// Loads a model folder into a bertq::Classifier (threads 0 = default). head_tokens: content
+// Loads a model folder into a bertq::engine::Classifier (threads 0 = default). head_tokens: content
 // tokens kept from the start under head+tail truncation (0: a quarter of the content budget,
 // text/tokenization_recipe.h) (`bertq serve` passes --head-tokens or
-// the model's config.json "bertq" block). Throws what the Classifier throws (NOT_FOUND /
+// the model's config.json "bertq" block). Throws what the engine::Classifier throws (NOT_FOUND /
 // CORRUPT_FILE naming the file).
-std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads,
+std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir,
+                                                 const engine::EngineOptions& options,
                                                  int head_tokens = 128);
 
 }  // namespace bertq::server

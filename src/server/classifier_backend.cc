@@ -1,9 +1,9 @@
-// Backend over bertq::Classifier: the same library path as `bertq predict`. A merged batch is
-// split into groups of equal options (max_length, truncation); each group is one tokenization
+// Backend over bertq::engine::Classifier: the same library path as `bertq predict`. A merged batch
+// is split into groups of equal options (max_length, truncation); each group is one tokenization
 // recipe (with the server's head_tokens for head+tail, from --head-tokens or the model's
-// config.json "bertq" block), encoded by Classifier::encode and run by Classifier::run_sorted
-// as one forward pass (sorted by length, packed without padding); the results are written back
-// in the batch's order, with each text's token count (for /metrics).
+// config.json "bertq" block), encoded by engine::Classifier::encode and run by
+// engine::Classifier::run_sorted as one forward pass (sorted by length, packed without padding);
+// the results are written back in the batch's order, with each text's token count (for /metrics).
 #include <map>
 #include <utility>
 
@@ -16,8 +16,9 @@ namespace {
 
 class ClassifierBackend : public Backend {
  public:
-  ClassifierBackend(const std::string& model_dir, int threads, int head_tokens)
-      : classifier_(model_dir, make_options(threads)), head_tokens_(head_tokens) {
+  ClassifierBackend(const std::string& model_dir, const engine::EngineOptions& options,
+                    int head_tokens)
+      : classifier_(model_dir, options), head_tokens_(head_tokens) {
     check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT, "head tokens ", head_tokens,
           ": must be >= 0");
     classifier_.tokenizer();  // NOT_FOUND now, at load time, if the folder has no tokenizer
@@ -40,15 +41,17 @@ class ClassifierBackend : public Backend {
       for (size_t i : idx) texts.push_back(batch[i].text);
       const std::vector<text::Encoding> enc = classifier_.encode(texts, recipe);
       const int group_size = int(idx.size());  // the whole group in one forward pass
-      classifier_.run_sorted(sequence_views(enc), group_size, [&](size_t k, std::vector<float>& l) {
-        const Prediction p = Classifier::make_prediction(l, classifier_.config().id2label);
-        ClassifyResult& res = out[idx[k]];
-        res.label_id = p.label_id;
-        res.label = p.label;
-        res.score = p.score;
-        res.probs = p.probs;
-        res.tokens = enc[k].size();
-      });
+      classifier_.run_sorted(
+          engine::sequence_views(enc), group_size, [&](size_t k, std::vector<float>& l) {
+            const engine::Prediction p =
+                engine::Classifier::make_prediction(l, classifier_.config().id2label);
+            ClassifyResult& res = out[idx[k]];
+            res.label_id = p.label_id;
+            res.label = p.label;
+            res.score = p.score;
+            res.probs = p.probs;
+            res.tokens = enc[k].size();
+          });
     }
     return out;
   }
@@ -69,21 +72,16 @@ class ClassifierBackend : public Backend {
   }
 
  private:
-  static engine::EngineOptions make_options(int threads) {
-    engine::EngineOptions o;
-    o.threads = threads;
-    return o;
-  }
-
-  Classifier classifier_;
+  engine::Classifier classifier_;
   int head_tokens_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir, int threads,
+std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir,
+                                                 const engine::EngineOptions& options,
                                                  int head_tokens) {
-  return std::make_unique<ClassifierBackend>(model_dir, threads, head_tokens);
+  return std::make_unique<ClassifierBackend>(model_dir, options, head_tokens);
 }
 
 }  // namespace bertq::server

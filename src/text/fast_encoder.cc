@@ -6,8 +6,8 @@
 #include "text/fast_encoder.h"
 
 #include "core/error.h"
+#include "core/utf8.h"
 #include "text/char_class.h"
-#include "text/utf8.h"
 
 namespace bertq::text {
 namespace {

@@ -2,8 +2,8 @@
 #include "text/pre_tokenizer.h"
 
 #include "core/error.h"
+#include "core/utf8.h"
 #include "text/char_class.h"
-#include "text/utf8.h"
 
 namespace bertq::text {
 

@@ -8,7 +8,7 @@
 //                budget (max_length minus the special tokens), at least 1 (head_tokens_for)
 // The defaults (512, head, 128) are written here only. Where a recipe comes from (an option,
 // the model's config.json "bertq" block, a command's default) is resolved in
-// eval/tokenization_settings.h; the block itself is read by io/bert_config.h.
+// engine/tokenization_rule.h; the block itself is read by io/bert_config.h.
 //
 //   bertq::text::TokenizationRecipe r;  r.max_length = 128;  r.truncation = Truncation::HEAD_TAIL;
 //   r.validate(config.max_position_embeddings);   // INVALID_ARGUMENT naming the field and limit

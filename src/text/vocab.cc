@@ -3,7 +3,7 @@
 
 #include "core/error.h"
 #include "core/file_util.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace bertq::text {
 

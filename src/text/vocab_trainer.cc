@@ -16,8 +16,8 @@
 
 #include "core/error.h"
 #include "core/line_reader.h"
+#include "core/utf8.h"
 #include "text/pre_tokenizer.h"
-#include "text/utf8.h"
 
 namespace bertq::text {
 namespace {

@@ -26,7 +26,7 @@ nlohmann::json state_to_json(const TrainState& s) {
           {"best_eval",
            {{"loss", s.best_eval.loss},
             {"accuracy", s.best_eval.accuracy},
-            {"f1", s.best_eval.f1},
+            {"macro_f1", s.best_eval.macro_f1},
             {"examples", s.best_eval.examples}}},
           {"evals_without_improvement", s.evals_without_improvement},
           {"elapsed_s", s.elapsed_s},
@@ -85,7 +85,7 @@ std::optional<TrainState> load_checkpoint(const std::string& dir, torch::nn::Mod
     const auto& be = j.at("best_eval");
     s.best_eval.loss = be.at("loss").get<double>();
     s.best_eval.accuracy = be.at("accuracy").get<double>();
-    s.best_eval.f1 = be.at("f1").get<double>();
+    s.best_eval.macro_f1 = be.value("macro_f1", 0.0);  // absent in checkpoints before 2026-12
     s.best_eval.examples = be.at("examples").get<int64_t>();
     s.evals_without_improvement = j.at("evals_without_improvement").get<int64_t>();
     s.elapsed_s = j.at("elapsed_s").get<double>();

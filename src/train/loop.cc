@@ -21,7 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double score_of(const EvalMetrics& e, const std::string& metric) {
-  if (metric == "f1") return e.f1;
+  if (metric == "macro_f1") return e.macro_f1;
   if (metric == "loss") return -e.loss;
   return e.accuracy;
 }

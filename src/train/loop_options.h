@@ -34,12 +34,13 @@ struct LoopOptions {
   std::optional<double> dropout;  // overrides the model's dropout probabilities
   uint64_t seed = 42;             // initialisation, batch order, masking, dropout
   // When to stop, evaluate, save and log (a resumed run may change them).
-  double max_minutes = 0;           // > 0: stop (checkpoint + OUT/last) once the run took this long
-  int64_t eval_every = 0;           // steps; 0 = at the end of each epoch (and of the run) only
-  int64_t save_every = 0;           // steps; 0 = 500
-  int64_t log_every = 10;           // steps between train lines in metrics.jsonl
-  int early_stopping = 0;           // stop after N evaluations without improvement; 0 = off
-  std::string metric = "accuracy";  // the evaluation figure that is improved: accuracy | f1 | loss
+  double max_minutes = 0;  // > 0: stop (checkpoint + OUT/last) once the run took this long
+  int64_t eval_every = 0;  // steps; 0 = at the end of each epoch (and of the run) only
+  int64_t save_every = 0;  // steps; 0 = 500
+  int64_t log_every = 10;  // steps between train lines in metrics.jsonl
+  int early_stopping = 0;  // stop after N evaluations without improvement; 0 = off
+  std::string metric =
+      "accuracy";  // the evaluation figure that is improved: accuracy | macro_f1 | loss
   // The process.
   int threads = 0;              // 0 = all cores
   std::string device = "auto";  // auto | cpu | cuda | cuda:N (train/torch_runtime.h)

@@ -1,4 +1,4 @@
-// Accuracy / F1, the JSONL metrics log and a dependency-free SVG line plot (see metrics.h).
+// Accuracy / macro-F1 (data/confusion.h), the JSONL metrics log and its curves (core/svg_chart.h).
 #include "train/metrics.h"
 
 #include <fcntl.h>
@@ -13,36 +13,21 @@
 #include "core/error.h"
 #include "core/file_util.h"
 #include "core/line_reader.h"
+#include "core/svg_chart.h"
+#include "data/confusion.h"
 
 namespace bertq::train {
 
 EvalMetrics classification_metrics(const std::vector<int32_t>& pred,
                                    const std::vector<int32_t>& gold, int num_labels) {
   check(pred.size() == gold.size(), ErrorCode::INTERNAL, "metrics: size mismatch");
+  data::Confusion confusion(num_labels);
+  for (size_t i = 0; i < gold.size(); ++i) confusion.add(gold[i], pred[i]);
+  const data::ConfusionScores s = confusion.scores();
   EvalMetrics m;
-  m.examples = static_cast<int64_t>(gold.size());
-  if (gold.empty()) return m;
-  std::vector<int64_t> tp(num_labels, 0), fp(num_labels, 0), fn(num_labels, 0);
-  int64_t correct = 0;
-  for (size_t i = 0; i < gold.size(); ++i) {
-    if (pred[i] == gold[i]) {
-      ++correct;
-      ++tp[gold[i]];
-    } else {
-      ++fp[pred[i]];
-      ++fn[gold[i]];
-    }
-  }
-  m.accuracy = static_cast<double>(correct) / gold.size();
-  auto f1_of = [&](int c) {
-    const double d = 2.0 * tp[c] + fp[c] + fn[c];
-    return d > 0 ? 2.0 * tp[c] / d : 0.0;
-  };
-  if (num_labels == 2) {
-    m.f1 = f1_of(1);
-  } else {
-    for (int c = 0; c < num_labels; ++c) m.f1 += f1_of(c) / num_labels;
-  }
+  m.examples = s.n;
+  m.accuracy = s.accuracy;
+  m.macro_f1 = s.macro_f1;
   return m;
 }
 
@@ -75,19 +60,13 @@ void MetricsLog::truncate_after(int64_t step) const {
   write_file_atomic(path_, kept);
 }
 
-namespace {
-
-struct Series {
-  std::string name, color;
-  std::vector<std::pair<double, double>> pts;
-  bool right_axis = false;
-};
-
-}  // namespace
-
 void write_loss_plot(const std::string& metrics_jsonl, const std::string& svg_path) {
-  Series train{"train loss", "#1f77b4", {}, false}, eval_loss{"eval loss", "#d62728", {}, false},
-      eval_acc{"eval accuracy", "#2ca02c", {}, true};
+  Series train{"train loss", {}, {}, {}}, eval_loss{"eval loss", {}, {}, {}},
+      eval_acc{"eval accuracy", {}, {}, {}}, eval_f1{"eval macro-F1", {}, {}, {}};
+  auto add = [](Series& s, double x, double y) {
+    s.x.push_back(x);
+    s.y.push_back(y);
+  };
   LineReader r(metrics_jsonl);
   std::string line;
   while (r.next(line)) {
@@ -95,64 +74,28 @@ void write_loss_plot(const std::string& metrics_jsonl, const std::string& svg_pa
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception&) {
-      continue;
+      continue;  // a line cut by a crash
     }
     if (!j.contains("step")) continue;
     const double step = j["step"].get<double>();
     const std::string kind = j.value("kind", "");
-    if (kind == "train" && j.contains("loss"))
-      train.pts.emplace_back(step, j["loss"].get<double>());
-    if (kind == "eval" && j.contains("loss"))
-      eval_loss.pts.emplace_back(step, j["loss"].get<double>());
-    if (kind == "eval" && j.contains("accuracy"))
-      eval_acc.pts.emplace_back(step, j["accuracy"].get<double>());
+    if (kind == "train" && j.contains("loss")) add(train, step, j["loss"].get<double>());
+    if (kind == "eval" && j.contains("loss")) add(eval_loss, step, j["loss"].get<double>());
+    if (kind == "eval" && j.contains("accuracy")) add(eval_acc, step, j["accuracy"].get<double>());
+    if (kind == "eval" && j.contains("macro_f1")) add(eval_f1, step, j["macro_f1"].get<double>());
   }
-  const double W = 800, H = 450, L = 60, R = 60, T = 30, B = 50;
-  double xmax = 1, ymax = 0;
-  for (const Series* s : {&train, &eval_loss})
-    for (auto& [x, y] : s->pts) ymax = std::max(ymax, y);
-  for (const Series* s : {&train, &eval_loss, &eval_acc})
-    for (auto& [x, y] : s->pts) xmax = std::max(xmax, x);
-  if (ymax <= 0) ymax = 1;
-  ymax *= 1.05;
-  std::ostringstream o;
-  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H
-    << "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' "
-       "fill='white'/>\n";
-  o << "<line x1='" << L << "' y1='" << H - B << "' x2='" << W - R << "' y2='" << H - B
-    << "' stroke='black'/>\n";
-  o << "<line x1='" << L << "' y1='" << T << "' x2='" << L << "' y2='" << H - B
-    << "' stroke='black'/>\n";
-  o << "<line x1='" << W - R << "' y1='" << T << "' x2='" << W - R << "' y2='" << H - B
-    << "' stroke='black'/>\n";
-  for (int k = 0; k <= 4; ++k) {
-    const double f = k / 4.0, y = H - B - f * (H - T - B);
-    o << "<text x='" << L - 5 << "' y='" << y + 4 << "' text-anchor='end'>"
-      << std::round(f * ymax * 100) / 100 << "</text>\n";
-    o << "<text x='" << W - R + 5 << "' y='" << y + 4 << "'>" << f << "</text>\n";
-    o << "<text x='" << L + f * (W - L - R) << "' y='" << H - B + 18 << "' text-anchor='middle'>"
-      << static_cast<int64_t>(f * xmax) << "</text>\n";
-  }
-  o << "<text x='" << W / 2 << "' y='" << H - 10 << "' text-anchor='middle'>step</text>\n";
-  o << "<text x='15' y='" << H / 2 << "' transform='rotate(-90 15 " << H / 2
-    << ")' text-anchor='middle'>loss</text>\n";
-  o << "<text x='" << W - 15 << "' y='" << H / 2 << "' transform='rotate(90 " << W - 15 << " "
-    << H / 2 << ")' text-anchor='middle'>accuracy</text>\n";
-  int legend = 0;
-  for (const Series* s : {&train, &eval_loss, &eval_acc}) {
-    o << "<text x='" << L + 10 << "' y='" << T + 15 * (legend++) << "' fill='" << s->color << "'>"
-      << s->name << "</text>\n";
-    if (s->pts.empty()) continue;
-    o << "<polyline fill='none' stroke='" << s->color << "' stroke-width='1.5' points='";
-    for (auto& [x, y] : s->pts) {
-      const double px = L + x / xmax * (W - L - R);
-      const double py = H - B - (s->right_axis ? y : y / ymax) * (H - T - B);
-      o << px << "," << py << " ";
-    }
-    o << "'/>\n";
-  }
-  o << "</svg>\n";
-  write_file_atomic(svg_path, o.str());
+  auto present = [](std::vector<Series> all) {
+    std::vector<Series> out;
+    for (Series& s : all)
+      if (!s.x.empty()) out.push_back(std::move(s));
+    return out;
+  };
+  std::vector<std::string> charts;
+  const std::vector<Series> losses = present({train, eval_loss});
+  if (!losses.empty()) charts.push_back(line_chart({"Loss", "step", "loss"}, losses));
+  const std::vector<Series> scores = present({eval_acc, eval_f1});
+  if (!scores.empty()) charts.push_back(line_chart({"Evaluation", "step", "score"}, scores));
+  if (!charts.empty()) write_file_atomic(svg_path, stack_charts(charts));
 }
 
 }  // namespace bertq::train

@@ -1,6 +1,6 @@
 // Classification metrics, the RUN/metrics.jsonl log and the SVG plot of its curves.
 //
-//   train::EvalMetrics m = train::classification_metrics(pred, gold, 2);   // m.accuracy, m.f1
+//   train::EvalMetrics m = train::classification_metrics(pred, gold, 2);  // m.accuracy, m.macro_f1
 //   train::MetricsLog log("run/metrics.jsonl");  log.append(json_line);
 //   train::write_loss_plot("run/metrics.jsonl", "run/curves.svg");
 #pragma once
@@ -12,7 +12,8 @@
 namespace bertq::train {
 
 struct EvalMetrics {
-  double loss = 0, accuracy = 0, f1 = 0;  // f1: binary F1 of label 1 with 2 labels, else macro-F1
+  // macro_f1: the macro-F1 `bertq eval` reports (data/confusion.h), for any number of labels.
+  double loss = 0, accuracy = 0, macro_f1 = 0;
   int64_t examples = 0;
 };
 
@@ -32,8 +33,9 @@ class MetricsLog {
   std::string path_;
 };
 
-// Reads metrics.jsonl and draws train loss (by step), eval loss and eval accuracy as an SVG
-// (written atomically). Lines without those fields are ignored.
+// Reads metrics.jsonl and draws train and eval loss, and eval accuracy and macro-F1, by step, as
+// two stacked line charts in one SVG (core/svg_chart.h; written atomically, not at all while
+// the log has no such figures). Lines without those fields are ignored.
 void write_loss_plot(const std::string& metrics_jsonl, const std::string& svg_path);
 
 }  // namespace bertq::train

@@ -156,7 +156,7 @@ void validate(const TrainOptions& o) {
   need(!o.model_dir.empty(), "--model is required");
   need(!o.train_path.empty(), "--train is required");
   need(!o.out_dir.empty(), "--out is required");
-  validate_loop_options(o, {"accuracy", "f1", "loss"});
+  validate_loop_options(o, {"accuracy", "macro_f1", "loss"});
   need(o.validation_split >= 0 && o.validation_split < 1, "--validation-split: must be in [0, 1)");
   need(o.eval_path.empty() || o.validation_split == 0,
        "--eval and --validation-split exclude each other");
@@ -273,10 +273,12 @@ TrainResult train(const TrainOptions& o) {
     const EvalMetrics e =
         evaluate(*model, eval_data, o.batch_size * 2, o.bf16, pad, dev, group.get());
     res.last_eval = e;
-    return LoopEval{
-        e,
-        {{"loss", e.loss}, {"accuracy", e.accuracy}, {"f1", e.f1}, {"examples", e.examples}},
-        cat("loss ", e.loss, " accuracy ", e.accuracy, " f1 ", e.f1)};
+    return LoopEval{e,
+                    {{"loss", e.loss},
+                     {"accuracy", e.accuracy},
+                     {"macro_f1", e.macro_f1},
+                     {"examples", e.examples}},
+                    cat("loss ", e.loss, " accuracy ", e.accuracy, " macro-F1 ", e.macro_f1)};
   };
   task.on_best = [&] { save_model_folder(join_path(o.out_dir, "best"), *model, o.model_dir); };
   if (o.write_last)

@@ -10,6 +10,7 @@
 
 #include "common/test_util.h"
 #include "core/file_util.h"
+#include "engine/classifier.h"
 #include "eval/eval_test_util.h"
 #include "run_bertq.h"
 
@@ -67,6 +68,28 @@ TEST_F(Recipe, PredictFollowsTheBlockAndOptionsWin) {
   EXPECT_NE(head, by_block);
   EXPECT_EQ(logits(model() + " --head-tokens 5"),
             logits(model() + " --max-length 12 --truncation head+tail --head-tokens 5"));
+}
+
+// The C++ library applies the same rule: engine::Classifier::predict with no options on a folder
+// trained head+tail runs head+tail (not 512 head), giving `bertq predict`'s logits.
+TEST_F(Recipe, CppClassifierFollowsTheBlockAsPredictDoes) {
+  set_block({{"max_length", 12}, {"truncation", "head+tail"}, {"head_tokens", 3}});
+  const auto cli = logits(model());
+  ASSERT_FALSE(cli.empty());
+  engine::EngineOptions eo;
+  eo.threads = 1;
+  const engine::Classifier clf(dir_, eo);
+  const std::vector<float> cpp = clf.predict({text_})[0].logits;
+  ASSERT_EQ(cpp.size(), cli.size());
+  for (size_t i = 0; i < cpp.size(); ++i) EXPECT_EQ(cpp[i], cli[i]) << "logit " << i;
+  EXPECT_EQ(clf.tokenization().describe(),
+            "max length 12 (config.json), truncation head+tail (config.json), "
+            "3 head tokens (config.json)");
+  // What the caller sets wins, key by key, as the CLI's options do.
+  engine::PredictOptions po;
+  po.tokenization.truncation = "head";
+  EXPECT_EQ(clf.predict({text_}, po)[0].logits, logits(model() + " --truncation head"));
+  EXPECT_NE(clf.predict({text_}, po)[0].logits, cpp);
 }
 
 TEST_F(Recipe, EvalRecordsTheSettingsAndTheirSource) {

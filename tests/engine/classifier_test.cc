@@ -1,7 +1,7 @@
-// The public Classifier end to end: real IMDB reviews through the tokenizer and the engine must
-// give the golden logits of ../shared/golden/model/tiny (the reference cut each review to a
+// The public engine::Classifier end to end: real IMDB reviews through the tokenizer and the engine
+// must give the golden logits of ../shared/golden/model/tiny (the reference cut each review to a
 // length with HEAD truncation, so predict with max_length = that length reproduces its ids);
-// predict restores input order across length buckets; a Classifier shared by threads gives
+// predict restores input order across length buckets; a engine::Classifier shared by threads gives
 // identical results; bad options are errors.
 #include <gtest/gtest.h>
 
@@ -38,7 +38,7 @@ TEST(Classifier, ReviewsGiveGoldenLogits) {
     if (it != texts.end()) it->second = j["text"].get<std::string>(), ++found;
   }
   ASSERT_EQ(found, texts.size()) << "review ids of expected.json not all in " << train;
-  const Classifier clf(dir + "/model");
+  const engine::Classifier clf(dir + "/model");
   const io::SafeTensorsFile f(dir + "/forward.safetensors");
   const auto& ids_v = f.get("input_ids");
   const size_t T = size_t(ids_v.shape[1]);
@@ -46,14 +46,14 @@ TEST(Classifier, ReviewsGiveGoldenLogits) {
   std::memcpy(ids.data(), ids_v.data, ids.size() * 8);
   for (size_t b = 0; b < expected["ids"].size(); ++b) {
     const int len = expected["lengths"][b].get<int>();
-    PredictOptions po;
-    po.max_length = len;
+    engine::PredictOptions po;
+    po.tokenization.max_length = len;
     const std::string& text = texts[expected["ids"][b].get<std::string>()];
     // Same ids as the reference row (the tokenizer is tested on its own; this pins the join).
     const auto enc = clf.tokenizer().encode(text, {len, text::Truncation::HEAD});
     ASSERT_EQ(enc.ids.size(), size_t(len)) << "row " << b;
     for (int t = 0; t < len; ++t) ASSERT_EQ(enc.ids[size_t(t)], ids[b * T + size_t(t)]) << b;
-    const Prediction p = clf.predict({text}, po)[0];
+    const engine::Prediction p = clf.predict({text}, po)[0];
     const auto& want = expected["logits"][b];
     ASSERT_EQ(p.logits.size(), want.size());
     double num = 0, den = 0;
@@ -80,9 +80,9 @@ std::vector<std::string> sample_texts() {
 
 TEST(Classifier, PredictKeepsInputOrderAcrossBuckets) {
   BERTQ_REQUIRE_SHARED(dir, "golden/model/odd/model");
-  const Classifier clf(dir);
+  const engine::Classifier clf(dir);
   const auto texts = sample_texts();
-  PredictOptions po;
+  engine::PredictOptions po;
   po.batch_size = 3;
   const auto batched = clf.predict(texts, po);
   ASSERT_EQ(batched.size(), texts.size());
@@ -95,10 +95,10 @@ TEST(Classifier, PredictKeepsInputOrderAcrossBuckets) {
 
 TEST(Classifier, SharedAcrossThreads) {
   BERTQ_REQUIRE_SHARED(dir, "golden/model/odd/model");
-  const Classifier clf(dir);
+  const engine::Classifier clf(dir);
   const auto texts = sample_texts();
   const auto want = clf.predict(texts);
-  std::vector<std::vector<Prediction>> got(3);
+  std::vector<std::vector<engine::Prediction>> got(3);
   std::vector<std::thread> ts;
   for (int t = 0; t < 3; ++t) ts.emplace_back([&, t] { got[size_t(t)] = clf.predict(texts); });
   for (auto& t : ts) t.join();
@@ -108,15 +108,15 @@ TEST(Classifier, SharedAcrossThreads) {
 
 TEST(Classifier, BadOptionsAndFoldersAreErrors) {
   BERTQ_REQUIRE_SHARED(dir, "golden/model/odd/model");
-  const Classifier clf(dir);
-  PredictOptions po;
+  const engine::Classifier clf(dir);
+  engine::PredictOptions po;
   po.batch_size = 0;
   EXPECT_THROW(clf.predict({"x"}, po), Error);
   po = {};
-  po.max_length = 513;
+  po.tokenization.max_length = 513;
   EXPECT_THROW(clf.predict({"x"}, po), Error);
   try {
-    Classifier missing("/nonexistent/model");
+    engine::Classifier missing("/nonexistent/model");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/model"), std::string::npos) << e.what();
@@ -124,7 +124,8 @@ TEST(Classifier, BadOptionsAndFoldersAreErrors) {
 }
 
 TEST(Classifier, MakePredictionIsSoftmaxArgmax) {
-  const Prediction p = Classifier::make_prediction({1.f, 3.f, -2.f}, {"a", "b", "c"});
+  const engine::Prediction p =
+      engine::Classifier::make_prediction({1.f, 3.f, -2.f}, {"a", "b", "c"});
   EXPECT_EQ(p.label_id, 1);
   EXPECT_EQ(p.label, "b");
   const double z = std::exp(1.0) + std::exp(3.0) + std::exp(-2.0);

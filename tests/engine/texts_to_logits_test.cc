@@ -1,4 +1,4 @@
-// The one batched texts -> logits path of the Classifier: run_sorted hands every sequence's
+// The one batched texts -> logits path of the engine::Classifier: run_sorted hands every sequence's
 // logits back once, batch by batch in ascending length, each equal to the sequence run alone;
 // sequence_logits restores the input order; predict follows the whole recipe, head_tokens
 // included (head+tail with few head tokens gives the logits of the head+tail encodings, not
@@ -29,11 +29,11 @@ std::vector<std::string> reviews() {
 
 TEST(TextsToLogits, RunSortedVisitsEachSequenceOnceInLengthOrder) {
   BERTQ_REQUIRE_SHARED(dir, "golden/model/odd/model");
-  const Classifier clf(dir);
+  const engine::Classifier clf(dir);
   text::TokenizationRecipe r;
   r.max_length = 48;
   const std::vector<text::Encoding> enc = clf.encode(reviews(), r);
-  const std::vector<SequenceView> seqs = sequence_views(enc);
+  const std::vector<engine::SequenceView> seqs = engine::sequence_views(enc);
   std::vector<size_t> visited;
   std::vector<std::vector<float>> got(seqs.size());
   clf.run_sorted(seqs, 4, [&](size_t i, std::vector<float>& l) {
@@ -59,12 +59,12 @@ TEST(TextsToLogits, RunSortedVisitsEachSequenceOnceInLengthOrder) {
 
 TEST(TextsToLogits, PredictFollowsTheWholeRecipe) {
   BERTQ_REQUIRE_SHARED(dir, "golden/model/odd/model");
-  const Classifier clf(dir);
+  const engine::Classifier clf(dir);
   const auto texts = reviews();
-  PredictOptions po;
-  po.max_length = 16;
-  po.truncation = text::Truncation::HEAD_TAIL;
-  po.head_tokens = 3;
+  engine::PredictOptions po;
+  po.tokenization.max_length = 16;
+  po.tokenization.truncation = "head+tail";
+  po.tokenization.head_tokens = 3;
   po.batch_size = 2;
   const auto preds = clf.predict(texts, po);
   text::EncodeOptions head_tail{16, text::Truncation::HEAD_TAIL, 3};
@@ -78,12 +78,12 @@ TEST(TextsToLogits, PredictFollowsTheWholeRecipe) {
   }
   EXPECT_TRUE(differs_from_head) << "head and head+tail 3 gave the same logits on every text";
 
-  po.max_length = 513;  // over the model's 512 positions
+  po.tokenization.max_length = 513;  // over the model's 512 positions
   try {
     clf.predict(texts, po);
     FAIL() << "max_length 513 accepted";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("max_length 513: must be in [2, 512]"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("513: must be in [2, 512]"), std::string::npos)
         << e.what();
   }
 }

@@ -20,7 +20,7 @@ BenchOptions small_options(const data::Dataset& ds) {
   o.seq_lens = {8, 16};
   o.batch_sizes = {1, 3};
   for (const auto& ex : ds.examples) o.texts.push_back(ex.text);
-  o.max_length = 12;
+  o.recipe.max_length = 12;
   o.latency = {1, 2, 2, 0.0};
   o.throughput = {0, 2, 2, 0.0};
   o.engine.threads = 0;  // the default, as the other tests (see the report: engine workspace)

@@ -30,7 +30,7 @@ TEST(Compare, ReportsBothModelsAndWritesPlots) {
   o.int8_dir = b;
   o.data = tmp.file("d.jsonl");
   o.limit = 8;
-  o.eval.max_length = 12;
+  o.eval.recipe.max_length = 12;
   o.eval.progress = false;
   o.bench.seq_lens = {8, 16};
   o.bench.batch_sizes = {1, 2};

@@ -1,5 +1,5 @@
 // evaluate() on a tiny random model and hand-made reviews: its metrics equal those computed
-// from Classifier::predict directly; window mode averages the windows' logits; labels map
+// from engine::Classifier::predict directly; window mode averages the windows' logits; labels map
 // through the model's id2label; predictions JSON Lines and the JSON report carry every field.
 #include "eval/evaluator.h"
 
@@ -18,25 +18,26 @@ using bertq::testing::TempDir;
 
 TEST(Evaluator, MetricsEqualThoseFromPredict) {
   TempDir tmp;
-  const Classifier clf(testing::make_tiny_model(tmp.path(), "m", 11));
+  const engine::Classifier clf(testing::make_tiny_model(tmp.path(), "m", 11));
   const data::Dataset ds = testing::tiny_dataset();
   EvalOptions o;
-  o.max_length = 12;  // several texts are cut
-  o.truncation = text::Truncation::HEAD_TAIL;
-  o.head_tokens = 4;
+  o.recipe.max_length = 12;  // several texts are cut
+  o.recipe.truncation = text::Truncation::HEAD_TAIL;
+  o.recipe.head_tokens = 4;
   o.batch_size = 3;
   o.progress = false;
   const EvalResult r = evaluate(clf, ds, o);
 
   std::vector<std::string> texts;
   for (const auto& ex : ds.examples) texts.push_back(ex.text);
-  PredictOptions po;
-  po.max_length = o.max_length;
+  engine::PredictOptions po;
+  po.tokenization.max_length = o.recipe.max_length;
   po.batch_size = o.batch_size;
-  // PredictOptions has no head_tokens: compare the two with HEAD truncation.
-  o.truncation = po.truncation = text::Truncation::HEAD;
+  // The same comparison with HEAD truncation (HEAD_TAIL 4 differs for the cut texts, below).
+  o.recipe.truncation = text::Truncation::HEAD;
+  po.tokenization.truncation = "head";
   const EvalResult rh = evaluate(clf, ds, o);
-  const std::vector<Prediction> preds = clf.predict(texts, po);
+  const std::vector<engine::Prediction> preds = clf.predict(texts, po);
   MetricsAccumulator acc(clf.config().id2label);
   for (size_t i = 0; i < preds.size(); ++i)
     acc.add(ds.examples[i].label_name == "pos", preds[i].logits);
@@ -52,7 +53,7 @@ TEST(Evaluator, MetricsEqualThoseFromPredict) {
                                           2, 1e-5, 1e-6))
         << "example " << i;
     EXPECT_EQ(rh.predictions[i].windows, 1);
-    EXPECT_LE(rh.predictions[i].tokens, o.max_length);
+    EXPECT_LE(rh.predictions[i].tokens, o.recipe.max_length);
   }
   // HEAD_TAIL with 4 head tokens keeps other tokens than HEAD for the cut texts.
   bool differs = false;
@@ -63,7 +64,7 @@ TEST(Evaluator, MetricsEqualThoseFromPredict) {
 
 TEST(Evaluator, WindowModeAveragesWindowLogits) {
   TempDir tmp;
-  const Classifier clf(testing::make_tiny_model(tmp.path(), "m", 5));
+  const engine::Classifier clf(testing::make_tiny_model(tmp.path(), "m", 5));
   data::Dataset ds;
   data::Example ex;
   for (int w = 0; w < 40; ++w)
@@ -76,7 +77,7 @@ TEST(Evaluator, WindowModeAveragesWindowLogits) {
   ds.examples.push_back(ex);
   EvalOptions o;
   o.long_text = LongText::WINDOW;
-  o.max_length = 16;
+  o.recipe.max_length = 16;
   o.stride = 4;
   o.progress = false;
   const EvalResult r = evaluate(clf, ds, o);
@@ -109,11 +110,11 @@ TEST(Evaluator, WindowModeAveragesWindowLogits) {
 
 TEST(Evaluator, UnknownLabelIsAnErrorNamingTheExample) {
   TempDir tmp;
-  const Classifier clf(testing::make_tiny_model(tmp.path(), "m", 1));
+  const engine::Classifier clf(testing::make_tiny_model(tmp.path(), "m", 1));
   data::Dataset ds = testing::tiny_dataset(3);
   ds.examples[2].label_name = "MAYBE";
   EvalOptions o;
-  o.max_length = 32;
+  o.recipe.max_length = 32;
   o.progress = false;
   try {
     evaluate(clf, ds, o);
@@ -122,18 +123,18 @@ TEST(Evaluator, UnknownLabelIsAnErrorNamingTheExample) {
     EXPECT_NE(std::string(e.what()).find("ex2"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("MAYBE"), std::string::npos) << e.what();
   }
-  o.max_length = 65;  // over max_position_embeddings
+  o.recipe.max_length = 65;  // over max_position_embeddings
   EXPECT_THROW(evaluate(clf, testing::tiny_dataset(3), o), Error);
   EXPECT_THROW(parse_long_text("slide"), Error);
 }
 
 TEST(Evaluator, UnlabelledExamplesArePredictedNotScored) {
   TempDir tmp;
-  const Classifier clf(testing::make_tiny_model(tmp.path(), "m", 2));
+  const engine::Classifier clf(testing::make_tiny_model(tmp.path(), "m", 2));
   data::Dataset ds = testing::tiny_dataset(6);
   ds.examples[0].label_name.clear();
   EvalOptions o;
-  o.max_length = 32;
+  o.recipe.max_length = 32;
   o.progress = false;
   const EvalResult r = evaluate(clf, ds, o);
   EXPECT_EQ(r.metrics.n, 5);
@@ -144,10 +145,10 @@ TEST(Evaluator, UnlabelledExamplesArePredictedNotScored) {
 
 TEST(Evaluator, PredictionsFileAndJsonCarryEveryField) {
   TempDir tmp;
-  const Classifier clf(testing::make_tiny_model(tmp.path(), "m", 3));
+  const engine::Classifier clf(testing::make_tiny_model(tmp.path(), "m", 3));
   const data::Dataset ds = testing::tiny_dataset(5);
   EvalOptions o;
-  o.max_length = 32;
+  o.recipe.max_length = 32;
   o.progress = false;
   const EvalResult r = evaluate(clf, ds, o);
   write_predictions_jsonl(tmp.file("p.jsonl"), r);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "engine/classifier.h"
 
 namespace bertq::eval {
 namespace {
@@ -40,8 +41,8 @@ TEST(Metrics, KnownConfusionMatrix) {
 }
 
 TEST(Metrics, TiesGoToTheLowestIndex) {
-  EXPECT_EQ(argmax({0.5f, 0.5f}), 0);
-  EXPECT_EQ(argmax({0.1f, 0.7f, 0.7f}), 1);
+  EXPECT_EQ(engine::argmax({0.5f, 0.5f}), 0);
+  EXPECT_EQ(engine::argmax({0.1f, 0.7f, 0.7f}), 1);
   MetricsAccumulator acc({"A", "B"});
   acc.add(1, {0.0f, 0.0f});  // tie -> predicted A -> wrong
   EXPECT_DOUBLE_EQ(acc.compute().accuracy, 0.0);

@@ -227,7 +227,7 @@ TEST(WeightStore, WrongShapeNamesTensor) {
   EXPECT_TRUE(load_fails(bytes, ErrorCode::CORRUPT_FILE,
                          {"m.safetensors: tensor bert.encoder.layer.1.output.dense.weight: "
                           "expected [8, 16], got [16, 8]"}));
-  // Classifier for 3 labels while config.json has 2.
+  // engine::Classifier for 3 labels while config.json has 2.
   const std::string three =
       build([](const std::string& n) { return n.compare(0, 11, "classifier.") == 0 ? "" : n; },
             [](SafeTensorsWriter& w) {

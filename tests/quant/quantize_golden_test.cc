@@ -15,7 +15,7 @@
 #include "core/error.h"
 #include "core/file_util.h"
 #include "engine/bert_encoder.h"
-#include "eval/metrics.h"
+#include "engine/classifier.h"
 #include "io/safetensors.h"
 #include "kernels/int8_scheme.h"
 #include "kernels/onednn/int8_linear.h"
@@ -140,10 +140,10 @@ TEST_P(QuantGolden, Int8LogitsCloseToGoldenOnEveryIsa) {
         const size_t NL = 2;
         int same = 0;
         for (size_t b = 0; b < logits.size() / NL; ++b)
-          same +=
-              eval::argmax({logits.begin() + long(b * NL), logits.begin() + long((b + 1) * NL)}) ==
-              eval::argmax(
-                  {g.logits.begin() + long(b * NL), g.logits.begin() + long((b + 1) * NL)});
+          same += engine::argmax(
+                      {logits.begin() + long(b * NL), logits.begin() + long((b + 1) * NL)}) ==
+                  engine::argmax(
+                      {g.logits.begin() + long(b * NL), g.logits.begin() + long((b + 1) * NL)});
         std::printf("%s %s q%d %s: logits rel L2 %.4f, argmax agree %d/%zu\n", GetParam().c_str(),
                     v.name, qmax, std::string(isa_name(isa)).c_str(), rel, same,
                     logits.size() / NL);

@@ -1,14 +1,16 @@
 // `bertq quantize` tokenizes its calibration and fidelity sets with the model's training recipe
 // (config.json "bertq" block): on a tiny model trained "head+tail, 2 head tokens, 8 tokens",
 // with reviews whose head and tail differ, every sequence the job runs is the head+tail
-// encoding (not the head-truncated one); --max-length overrides only the max length, cut to
-// max_position_embeddings; without a block the default is 256 tokens, head, cut likewise.
+// encoding (not the head-truncated one); --max-length overrides only the max length and, as in
+// every command (engine/tokenization_rule.h), one beyond max_position_embeddings is refused;
+// without a block the default is 256 tokens, head, cut to the positions.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
 #include "core/file_util.h"
 #include "eval/eval_test_util.h"
 #include "quant/quantize_job.h"
@@ -95,7 +97,7 @@ TEST(QuantizeRecipe, CalibrationAndFidelityUseTheModelsRecipe) {
   EXPECT_EQ(report["fidelity"]["n"], 6);
 }
 
-TEST(QuantizeRecipe, MaxLengthOverridesTheRecipesCutToThePositions) {
+TEST(QuantizeRecipe, MaxLengthOverridesTheRecipeWithinThePositions) {
   Fixture f(/*with_recipe=*/true);
   nlohmann::json report;
   auto seen = f.run(12, &report);
@@ -104,10 +106,14 @@ TEST(QuantizeRecipe, MaxLengthOverridesTheRecipesCutToThePositions) {
   EXPECT_EQ(report["tokenization"]["max_length"], 12);
   EXPECT_EQ(report["tokenization"]["from"]["max_length"], "option");
 
-  seen = f.run(1000, &report);  // over the model's 64 positions
-  EXPECT_EQ(sorted(seen.at("eval")), f.encoded({64, text::Truncation::HEAD_TAIL, 2}));
-  EXPECT_EQ(report["tokenization"]["max_length"], 64);
-  EXPECT_EQ(report["tokenization"]["from"]["max_length"], "max_position_embeddings");
+  try {  // over the model's 64 positions: refused, as predict / eval / serve refuse it
+    f.run(1000, &report);
+    FAIL() << "--max-length 1000 accepted for a 64-position model";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--max-length 1000: must be in [2, 64]"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(QuantizeRecipe, WithoutABlockTheDefaultIsHeadCutToThePositions) {

@@ -1,4 +1,4 @@
-// The server with the real model: answers over HTTP equal Classifier::predict (the library
+// The server with the real model: answers over HTTP equal engine::Classifier::predict (the library
 // call behind `bertq predict`) and the `bertq predict` binary (when built):
 // - bit for bit when the server runs a text alone (one request, one text at a time);
 // - within kBatchTol when texts of many concurrent clients with different max_length /
@@ -24,6 +24,12 @@
 
 namespace bertq::server {
 namespace {
+
+engine::EngineOptions one_thread() {
+  engine::EngineOptions o;
+  o.threads = 1;
+  return o;
+}
 
 using nlohmann::json;
 
@@ -93,14 +99,14 @@ TEST_F(RealModel, HttpAnswersEqualPredictOnEachTextAlone) {
   // on how work is split over threads.
   engine::EngineOptions eo;
   eo.threads = 1;
-  const Classifier clf(model_dir_, eo);
+  const engine::Classifier clf(model_dir_, eo);
   const std::vector<std::string> texts = review_texts();
   // Reference: each text alone (batch of one), per option variant.
-  std::vector<std::vector<Prediction>> want(std::size(kVariants));
+  std::vector<std::vector<engine::Prediction>> want(std::size(kVariants));
   for (size_t v = 0; v < std::size(kVariants); ++v) {
-    PredictOptions po;
-    po.max_length = kVariants[v].max_length;
-    po.truncation = text::parse_truncation(kVariants[v].truncation);
+    engine::PredictOptions po;
+    po.tokenization.max_length = kVariants[v].max_length;
+    po.tokenization.truncation = kVariants[v].truncation;
     for (const std::string& t : texts) want[v].push_back(clf.predict({t}, po)[0]);
   }
   // The random model must not answer the same for everything, or the check proves little.
@@ -108,7 +114,7 @@ TEST_F(RealModel, HttpAnswersEqualPredictOnEachTextAlone) {
   for (const auto& p : want[0]) distinct.insert(p.probs[1]);
   ASSERT_GT(distinct.size(), texts.size() / 2);
 
-  auto backend = make_classifier_backend(model_dir_, 1);
+  auto backend = make_classifier_backend(model_dir_, one_thread());
   ServerOptions so;
   so.batcher.max_batch = 8;
   so.batcher.max_wait = std::chrono::milliseconds(20);
@@ -137,7 +143,7 @@ TEST_F(RealModel, HttpAnswersEqualPredictOnEachTextAlone) {
         }
         const json j = json::parse(r->body);
         for (size_t k = 0; k < idx.size(); ++k) {
-          const Prediction& p = want[v][idx[k]];
+          const engine::Prediction& p = want[v][idx[k]];
           const json& got = j["results"][k];
           const auto probs = got["probs"].get<std::vector<float>>();
           if (got["label_id"] != p.label_id || got["label"] != p.label ||
@@ -212,7 +218,7 @@ TEST_F(RealModel, HttpAnswersEqualTheBertqPredictBinary) {
     cli.push_back(json::parse(out.substr(pos, eol - pos)));
   ASSERT_EQ(cli.size(), texts.size()) << out;
 
-  auto backend = make_classifier_backend(model_dir_, 1);
+  auto backend = make_classifier_backend(model_dir_, one_thread());
   testing::RunningServer s(*backend, ServerOptions{});
   auto r = s.client()->Post(
       "/v1/classify", json{{"texts", texts}, {"max_length", 64}, {"return_probs", true}}.dump(),
@@ -243,7 +249,7 @@ TEST_F(RealModel, HttpAnswersEqualTheBertqPredictBinary) {
 TEST_F(RealModel, HeadTokensReachTheTokenizer) {
   engine::EngineOptions eo;
   eo.threads = 1;
-  const Classifier clf(model_dir_, eo);
+  const engine::Classifier clf(model_dir_, eo);
   const std::string text = review_texts().back();  // long, with a different start and end
   text::EncodeOptions enc;
   enc.max_length = 40;
@@ -251,21 +257,21 @@ TEST_F(RealModel, HeadTokensReachTheTokenizer) {
   enc.head_tokens = 5;
   const text::Encoding e = clf.tokenizer().encode(text, enc);
   ASSERT_EQ(e.size(), 40u);
-  const Prediction want =
-      Classifier::make_prediction(clf.logits({e.ids}, {e.type_ids})[0], clf.config().id2label);
-  auto five = make_classifier_backend(model_dir_, 1, 5);
+  const engine::Prediction want = engine::Classifier::make_prediction(
+      clf.logits({e.ids}, {e.type_ids})[0], clf.config().id2label);
+  auto five = make_classifier_backend(model_dir_, one_thread(), 5);
   const auto got = five->classify({{text, 40, "head+tail"}});
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].probs, want.probs);
   EXPECT_EQ(got[0].tokens, 40u);
-  auto dflt = make_classifier_backend(model_dir_, 1);
+  auto dflt = make_classifier_backend(model_dir_, one_thread());
   EXPECT_NE(dflt->classify({{text, 40, "head+tail"}})[0].probs, want.probs);
-  EXPECT_THROW(make_classifier_backend(model_dir_, 1, -1), Error);
+  EXPECT_THROW(make_classifier_backend(model_dir_, one_thread(), -1), Error);
 }
 
 TEST_F(RealModel, MissingModelIsAClearError) {
   try {
-    make_classifier_backend(tmp_.file("nope"), 1);
+    make_classifier_backend(tmp_.file("nope"), one_thread());
     FAIL() << "no error for a missing model folder";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("nope"), std::string::npos) << e.what();

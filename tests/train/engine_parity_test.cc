@@ -1,8 +1,8 @@
 // The trainer and the inference engine meet only through the saved Hugging Face folder: a tiny
-// model trained for a few steps (RUN/last) must give the same logits through bertq::Classifier
-// (FP32, every kernel tier this CPU supports) as through the libtorch model in eval() mode, on
-// 16 real IMDB reviews tokenized by the folder's tokenizer.
-// Tolerance: rel L2 <= 1e-4 and |engine - torch| <= 1e-5 + 1e-4 |torch| per logit.
+// model trained for a few steps (RUN/last) must give the same logits through
+// bertq::engine::Classifier (FP32, every kernel tier this CPU supports) as through the libtorch
+// model in eval() mode, on 16 real IMDB reviews tokenized by the folder's tokenizer. Tolerance: rel
+// L2 <= 1e-4 and |engine - torch| <= 1e-5 + 1e-4 |torch| per logit.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -93,7 +93,7 @@ TEST(EngineParity, TrainedFolderGivesTorchLogits) {
     engine::EngineOptions eo2;
     eo2.isa = isa;
     eo2.threads = 2;
-    bertq::Classifier clf(last, eo2);
+    bertq::engine::Classifier clf(last, eo2);
     const auto got = clf.logits(ids);
     ASSERT_EQ(got.size(), ids.size());
     std::vector<float> flat;

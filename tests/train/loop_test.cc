@@ -155,8 +155,8 @@ TEST(Loop, MaxStepsAndMaxMinutesEndTheRun) {
 
 TEST(Loop, OptionsAreChecked) {
   LoopOptions o;
-  o.metric = "f1";
-  EXPECT_NO_THROW(validate_loop_options(o, {"accuracy", "f1", "loss"}));
+  o.metric = "macro_f1";
+  EXPECT_NO_THROW(validate_loop_options(o, {"accuracy", "macro_f1", "loss"}));
   EXPECT_THROW(validate_loop_options(o, {"loss", "accuracy"}), Error);  // pre-training: no F1
   o.metric = "loss";
   o.log_every = 0;

@@ -272,7 +272,7 @@ TEST(Pretrain, EarlyStoppingOnHeldOutLoss) {
   EXPECT_TRUE(file_exists(tmp.file("run/last/model.safetensors")));
   auto bad = o;
   bad.out_dir = tmp.file("bad");
-  bad.metric = "f1";  // no F1 for the masked LM
+  bad.metric = "macro_f1";  // no F1 for the masked LM
   EXPECT_THROW(pretrain(bad), Error);
 }
 

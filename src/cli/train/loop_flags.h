@@ -69,7 +69,8 @@ inline void add_loop_flags(CLI::App* cmd, train::LoopOptions& o, const LoopFlagG
                   "Stop after N evaluations without improvement of --metric (0 = off)")
       ->group(g.run);
   cmd->add_option("--metric", o.metric,
-                  "accuracy | f1 | loss (pretrain: loss | accuracy, masked tokens): picks best/ "
+                  "accuracy | macro_f1 (as bertq eval reports it) | loss (pretrain: loss | "
+                  "accuracy, masked tokens): picks best/ "
                   "and drives early stopping")
       ->capture_default_str()
       ->group(g.run);

@@ -21,14 +21,15 @@ void run_train(const train::TrainOptions& o) {
               static_cast<long long>(r.steps), static_cast<long long>(r.total_steps),
               format_duration(r.wall_s).c_str(), r.tokens_per_s);
   if (r.last_eval.examples > 0)
-    std::printf("last eval: loss %.4f accuracy %.4f f1 %.4f on %lld examples\n", r.last_eval.loss,
-                r.last_eval.accuracy, r.last_eval.f1, static_cast<long long>(r.last_eval.examples));
+    std::printf("last eval: loss %.4f accuracy %.4f macro-F1 %.4f on %lld examples\n",
+                r.last_eval.loss, r.last_eval.accuracy, r.last_eval.macro_f1,
+                static_cast<long long>(r.last_eval.examples));
   if (r.best_step >= 0) {
     std::printf("best model (step %lld): %s/best", static_cast<long long>(r.best_step),
                 o.out_dir.c_str());
     if (r.best_eval.examples > 0)
-      std::printf(" (accuracy %.4f f1 %.4f loss %.4f)", r.best_eval.accuracy, r.best_eval.f1,
-                  r.best_eval.loss);
+      std::printf(" (accuracy %.4f macro-F1 %.4f loss %.4f)", r.best_eval.accuracy,
+                  r.best_eval.macro_f1, r.best_eval.loss);
     std::printf("\n");
   }
   if (!r.interrupted) std::printf("last model: %s/last\n", o.out_dir.c_str());

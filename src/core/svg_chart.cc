@@ -1,7 +1,7 @@
-// SVG charts (see svg_plot.h). Layout: a plot area inset by fixed margins (left 70, right
+// SVG charts (see svg_chart.h). Layout: a plot area inset by fixed margins (left 70, right
 // 170 for the legend, top 40, bottom 55); data (x, y) maps linearly to
 // px = left + (x - x0) / (x1 - x0) * plot_w, py = top + plot_h - (y - y0) / (y1 - y0) * plot_h.
-#include "eval/svg_plot.h"
+#include "core/svg_chart.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 
-namespace bertq::eval {
+namespace bertq {
 namespace {
 
 constexpr double kLeft = 70, kRight = 170, kTop = 40, kBottom = 55;
@@ -34,6 +34,12 @@ std::string tick_label(double v) {
   } else {
     std::snprintf(buf, sizeof buf, "%.6g", v);
   }
+  return buf;
+}
+
+std::string value_label(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
 }
 
@@ -294,4 +300,58 @@ std::string box_chart(const ChartSpec& spec, const std::vector<std::string>& cat
   return cv.finish();
 }
 
-}  // namespace bertq::eval
+std::string bar_chart(const std::string& title, const std::vector<std::string>& labels,
+                      const std::vector<double>& values, const std::string& unit) {
+  check(labels.size() == values.size(), ErrorCode::INVALID_ARGUMENT, "bar chart \"", title,
+        "\": ", labels.size(), " labels for ", values.size(), " values");
+  const int bar_h = 26, left = 170, width = 640, top = 40;
+  const double vmax =
+      values.empty() ? 1 : std::max(1e-12, *std::max_element(values.begin(), values.end()));
+  const int height = top + static_cast<int>(values.size()) * (bar_h + 8) + 20;
+  std::ostringstream o;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << width
+    << "\" height=\"" << height << "\" font-family=\"sans-serif\" font-size=\"13\">\n"
+    << "<text x=\"10\" y=\"22\" font-size=\"16\">" << xml_escape(title) << "</text>\n";
+  for (size_t i = 0; i < values.size(); ++i) {
+    const int y = top + static_cast<int>(i) * (bar_h + 8);
+    const int w = std::max(1, static_cast<int>((width - left - 90) * (values[i] / vmax)));
+    o << "<text x=\"10\" y=\"" << y + 18 << "\">" << xml_escape(labels[i]) << "</text>\n"
+      << "<rect x=\"" << left << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar_h
+      << "\" fill=\"" << color(i) << "\"/>\n"
+      << "<text x=\"" << left + w + 6 << "\" y=\"" << y + 18 << "\">" << value_label(values[i])
+      << (unit.empty() ? "" : " ") << xml_escape(unit) << "</text>\n";
+  }
+  o << "</svg>\n";
+  return o.str();
+}
+
+std::string stack_charts(const std::vector<std::string>& charts) {
+  check(!charts.empty(), ErrorCode::INVALID_ARGUMENT, "stack_charts: no charts");
+  auto attr = [](const std::string& svg, const std::string& name) {
+    const std::string key = " " + name + "=\"";
+    const size_t b = svg.find(key);
+    check(b != std::string::npos, ErrorCode::INVALID_ARGUMENT, "stack_charts: a chart without ",
+          name);
+    return std::stod(svg.substr(b + key.size()));
+  };
+  double width = 0, height = 0;
+  std::ostringstream body;
+  for (const std::string& c : charts) {
+    const size_t root = c.find("<svg");
+    check(root != std::string::npos, ErrorCode::INVALID_ARGUMENT, "stack_charts: not an SVG");
+    std::string inner = c.substr(root);
+    inner.insert(4, " y=\"" + num(height) + "\"");  // nested <svg> placed below the previous
+    body << inner;
+    width = std::max(width, attr(inner, "width"));
+    height += attr(inner, "height");
+  }
+  std::ostringstream o;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << num(width)
+    << "\" height=\"" << num(height) << "\">\n"
+    << body.str() << "</svg>\n";
+  return o.str();
+}
+
+}  // namespace bertq

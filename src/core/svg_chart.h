@@ -1,18 +1,19 @@
-// A small SVG writer for the charts of `bertq compare` (written by us, no plotting library):
-// line charts (one polyline per series), scatter charts (labelled points) and box plots
-// (one box per series inside each category). Axes are linear, from 0 (or the data's minimum
+// The one SVG chart writer (written by us, no plotting library) of `bertq compare`, the
+// pipeline report and the trainer's curves.svg: line charts (one polyline per series), scatter
+// charts (labelled points), box plots (one box per series inside each category), horizontal
+// bar charts, and charts stacked into one document. Axes are linear, from 0 (or the data's minimum
 // when it is far from 0) to a "nice" maximum (1, 2, 2.5 or 5 times a power of ten), with 5-6
 // ticks. Output is a complete, standalone SVG 1.1 document; text is XML-escaped.
 //
-//   bertq::eval::ChartSpec spec{"Throughput by sequence length", "tokens", "sequences/s"};
-//   std::string svg = bertq::eval::line_chart(spec, {{"fp32 b8", {128, 256}, {40, 18}, {}}});
+//   bertq::ChartSpec spec{"Throughput by sequence length", "tokens", "sequences/s"};
+//   std::string svg = bertq::line_chart(spec, {{"fp32 b8", {128, 256}, {40, 18}, {}}});
 //   bertq::write_file_atomic("throughput.svg", svg);
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace bertq::eval {
+namespace bertq {
 
 struct ChartSpec {
   std::string title, x_label, y_label;
@@ -41,9 +42,16 @@ std::string box_chart(const ChartSpec& spec, const std::vector<std::string>& cat
                       const std::vector<std::string>& series_names,
                       const std::vector<std::vector<BoxStats>>& boxes);
 
+// A horizontal bar per value, labelled, its value (and `unit`) printed after it; labels and
+// values of different sizes are an Error(INVALID_ARGUMENT).
+std::string bar_chart(const std::string& title, const std::vector<std::string>& labels,
+                      const std::vector<double>& values, const std::string& unit);
+// Standalone charts (any of the above) one below the other in one SVG document.
+std::string stack_charts(const std::vector<std::string>& charts);
+
 // "&" "<" ">" "\"" "'" as entities.
 std::string xml_escape(const std::string& s);
 // The axis end: the smallest of {1, 2, 2.5, 5} x 10^k that is >= v (v > 0; 1 for v <= 0).
 double nice_ceiling(double v);
 
-}  // namespace bertq::eval
+}  // namespace bertq

@@ -1,12 +1,12 @@
-// UTF-8 decoding and encoding for the tokenizer. Decoding is strict (RFC 3629): no overlong
-// forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequences.
-// An invalid sequence is either an error naming its byte offset or, in replace mode, one
-// U+FFFD standing for the maximal invalid subpart (the WHATWG / Unicode "best practice" rule:
-// e.g. "\xE2\x82" followed by 'a' is one U+FFFD, then 'a').
+// UTF-8 decoding, encoding and validation: the one implementation (tokenizer, datasets, CLI).
+// Decoding is strict (RFC 3629): no overlong forms, no surrogates (U+D800..U+DFFF), nothing above
+// U+10FFFF, no truncated sequences. An invalid sequence is either an error naming its byte offset
+// or, in replace mode, one U+FFFD standing for the maximal invalid subpart (the WHATWG / Unicode
+// "best practice" rule: e.g. "\xE2\x82" followed by 'a' is one U+FFFD, then 'a').
 //
 //   size_t i = 0; uint32_t cp;
 //   while (i < s.size()) {
-//     const size_t n = bertq::text::decode_utf8(s.data(), s.size(), i, cp);
+//     const size_t n = bertq::decode_utf8(s.data(), s.size(), i, cp);
 //     if (n == 0) throw ...;        // invalid at byte i
 //     i += n;
 //   }
@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace bertq::text {
+namespace bertq {
 
 inline constexpr uint32_t kReplacementChar = 0xFFFD;
 
@@ -32,10 +32,15 @@ void append_utf8(std::string& out, uint32_t cp);
 // Writes the UTF-8 encoding of cp to dst (room for 4 bytes) and returns its length.
 size_t encode_utf8(uint32_t cp, char* dst);
 
+// The byte offset of the first invalid sequence, or std::string_view::npos when s is valid.
+size_t first_invalid_utf8(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+// Number of code points in a valid UTF-8 string (counts lead bytes).
+size_t utf8_length(std::string_view s);
 // Throws Error(INVALID_ARGUMENT) naming the byte offset of the first invalid sequence
 // (`what` names the input, e.g. "text" or "line 17").
 void validate_utf8(std::string_view s, std::string_view what = "text");
 // Returns s with every invalid sequence replaced by U+FFFD.
 std::string replace_invalid_utf8(std::string_view s);
 
-}  // namespace bertq::text
+}  // namespace bertq

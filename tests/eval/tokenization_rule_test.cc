@@ -4,12 +4,16 @@
 
 #include "core/error.h"
 #include "engine/classifier.h"
+#include "engine/tokenization_rule.h"
 #include "eval/evaluator.h"
-#include "eval/tokenization_settings.h"
 #include "eval_test_util.h"
 
-namespace bertq::eval {
+namespace bertq::engine {
 namespace {
+
+using eval::EvalOptions;
+using eval::EvalResult;
+using eval::evaluate;
 
 io::BertConfig with_recipe(std::optional<io::TokenizationRecipe> r) {
   io::BertConfig c;
@@ -20,39 +24,39 @@ io::BertConfig with_recipe(std::optional<io::TokenizationRecipe> r) {
 TEST(TokenizationSettings, Precedence) {
   // No block: the defaults, or the caller's.
   TokenizationSettings s = resolve_tokenization(with_recipe(std::nullopt), {});
-  EXPECT_EQ(s.max_length, 512);
-  EXPECT_EQ(s.truncation, text::Truncation::HEAD);
-  EXPECT_EQ(s.head_tokens, 128);
+  EXPECT_EQ(s.recipe.max_length, 512);
+  EXPECT_EQ(s.recipe.truncation, text::Truncation::HEAD);
+  EXPECT_EQ(s.recipe.head_tokens, 128);
   EXPECT_EQ(s.max_length_from, SettingSource::DEFAULT);
-  TokenizationSettings d;
+  text::TokenizationRecipe d;
   d.max_length = 64;
-  EXPECT_EQ(resolve_tokenization(with_recipe(std::nullopt), {}, d).max_length, 64);
+  EXPECT_EQ(resolve_tokenization(with_recipe(std::nullopt), {}, d).recipe.max_length, 64);
 
   // The block wins over the defaults, key by key.
   const io::BertConfig c = with_recipe(io::TokenizationRecipe{128, "head+tail", 32, {}});
   s = resolve_tokenization(c, {});
-  EXPECT_EQ(s.max_length, 128);
-  EXPECT_EQ(s.truncation, text::Truncation::HEAD_TAIL);
-  EXPECT_EQ(s.head_tokens, 32);
+  EXPECT_EQ(s.recipe.max_length, 128);
+  EXPECT_EQ(s.recipe.truncation, text::Truncation::HEAD_TAIL);
+  EXPECT_EQ(s.recipe.head_tokens, 32);
   EXPECT_EQ(s.truncation_from, SettingSource::CONFIG);
   EXPECT_EQ(s.describe(),
             "max length 128 (config.json), truncation head+tail (config.json), "
             "32 head tokens (config.json)");
   s = resolve_tokenization(
       with_recipe(io::TokenizationRecipe{std::nullopt, "tail", std::nullopt, {}}), {});
-  EXPECT_EQ(s.max_length, 512);
+  EXPECT_EQ(s.recipe.max_length, 512);
   EXPECT_EQ(s.max_length_from, SettingSource::DEFAULT);
-  EXPECT_EQ(s.truncation, text::Truncation::TAIL);
+  EXPECT_EQ(s.recipe.truncation, text::Truncation::TAIL);
 
   // An explicit option wins over the block.
-  TokenizationOverrides given;
+  TokenizationRequest given;
   given.truncation = "head";
   given.head_tokens = 7;
   s = resolve_tokenization(c, given);
-  EXPECT_EQ(s.max_length, 128);
-  EXPECT_EQ(s.truncation, text::Truncation::HEAD);
+  EXPECT_EQ(s.recipe.max_length, 128);
+  EXPECT_EQ(s.recipe.truncation, text::Truncation::HEAD);
   EXPECT_EQ(s.truncation_from, SettingSource::OPTION);
-  EXPECT_EQ(s.head_tokens, 7);
+  EXPECT_EQ(s.recipe.head_tokens, 7);
   const nlohmann::json j = s.to_json();
   EXPECT_EQ(j["from"]["max_length"], "config.json");
   EXPECT_EQ(j["from"]["truncation"], "option");
@@ -71,13 +75,13 @@ TEST(TokenizationSettings, ModelPositionsBoundTheMaxLength) {
   io::BertConfig c = with_recipe(std::nullopt);
   c.max_position_embeddings = 128;
   TokenizationSettings s = resolve_tokenization(c, {});
-  EXPECT_EQ(s.max_length, 128);
+  EXPECT_EQ(s.recipe.max_length, 128);
   EXPECT_EQ(s.max_length_from, SettingSource::MODEL_LIMIT);
   EXPECT_EQ(s.describe(), "max length 128 (max_position_embeddings), truncation head (default)");
-  TokenizationOverrides given;
+  TokenizationRequest given;
   given.max_length = 64;
   s = resolve_tokenization(c, given);
-  EXPECT_EQ(s.max_length, 64);
+  EXPECT_EQ(s.recipe.max_length, 64);
   EXPECT_EQ(s.max_length_from, SettingSource::OPTION);
   for (int bad : {129, 512, 1, 0}) {
     given.max_length = bad;
@@ -91,12 +95,12 @@ TEST(TokenizationSettings, ModelPositionsBoundTheMaxLength) {
     }
   }
   c.max_position_embeddings = 1024;  // a longer model keeps the command's default
-  EXPECT_EQ(resolve_tokenization(c, {}).max_length, 512);
+  EXPECT_EQ(resolve_tokenization(c, {}).recipe.max_length, 512);
 }
 
 TEST(TokenizationSettings, MalformedBlockNamesConfigAndField) {
   ::bertq::testing::TempDir tmp;
-  const std::string dir = testing::make_tiny_model(tmp.path(), "m", 1);
+  const std::string dir = eval::testing::make_tiny_model(tmp.path(), "m", 1);
   nlohmann::json j = nlohmann::json::parse(read_file(dir + "/config.json"));
   j["bertq"] = {{"truncation", "middle"}};
   write_file_atomic(dir + "/config.json", j.dump());
@@ -114,26 +118,26 @@ TEST(TokenizationSettings, MalformedBlockNamesConfigAndField) {
 // The recipe reaches the tokenizer: the evaluation's token counts are those of the recipe.
 TEST(TokenizationSettings, EvaluationFollowsTheRecipe) {
   ::bertq::testing::TempDir tmp;
-  const std::string dir = testing::make_tiny_model(tmp.path(), "m", 2);
+  const std::string dir = eval::testing::make_tiny_model(tmp.path(), "m", 2);
   io::BertConfig cfg = io::BertConfig::load(dir + "/config.json");
   cfg.recipe = io::TokenizationRecipe{10, "head+tail", 3, {}};
   cfg.save(dir + "/config.json");
-  const Classifier clf(dir);
-  const data::Dataset ds = testing::tiny_dataset();
-  auto run = [&](const TokenizationOverrides& given) {
+  const engine::Classifier clf(dir);
+  const data::Dataset ds = eval::testing::tiny_dataset();
+  auto run = [&](const TokenizationRequest& given) {
     EvalOptions o;
-    o.set_tokenization(resolve_tokenization(clf.config(), given));
+    o.recipe = clf.tokenization(given).recipe;
     o.progress = false;
     return evaluate(clf, ds, o);
   };
   const EvalResult by_recipe = run({});
-  EXPECT_EQ(by_recipe.options.max_length, 10);
-  EXPECT_EQ(by_recipe.options.head_tokens, 3);
+  EXPECT_EQ(by_recipe.options.recipe.max_length, 10);
+  EXPECT_EQ(by_recipe.options.recipe.head_tokens, 3);
   int longest = 0;
   for (const auto& p : by_recipe.predictions) longest = std::max(longest, p.tokens);
   EXPECT_EQ(longest, 10);
 
-  TokenizationOverrides wider;
+  TokenizationRequest wider;
   wider.max_length = 20;
   const EvalResult by_option = run(wider);
   longest = 0;
@@ -142,7 +146,7 @@ TEST(TokenizationSettings, EvaluationFollowsTheRecipe) {
   EXPECT_GT(by_option.tokens, by_recipe.tokens);
 
   // head+tail 3 vs head: the same lengths, other tokens on long texts -> other logits.
-  TokenizationOverrides head;
+  TokenizationRequest head;
   head.truncation = "head";
   const EvalResult by_head = run(head);
   EXPECT_EQ(by_head.tokens, by_recipe.tokens);
@@ -153,4 +157,4 @@ TEST(TokenizationSettings, EvaluationFollowsTheRecipe) {
 }
 
 }  // namespace
-}  // namespace bertq::eval
+}  // namespace bertq::engine

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
-namespace bertq::text {
+namespace bertq {
 namespace {
 
 TEST(Utf8, DecodesEveryLength) {
@@ -65,5 +65,16 @@ TEST(Utf8, ReplacesMaximalSubparts) {
   EXPECT_EQ(replace_invalid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
 }
 
+TEST(Utf8, ValidityAndLength) {
+  EXPECT_TRUE(is_valid_utf8("h\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_EQ(first_invalid_utf8("ab\xC3\xA9\xFF"), 4u);
+  EXPECT_EQ(first_invalid_utf8("ab"), std::string_view::npos);
+  EXPECT_EQ(utf8_length("h\xC3\xA9\xF0\x9F\x98\x80"), 3u);
+}
+
 }  // namespace
-}  // namespace bertq::text
+}  // namespace bertq

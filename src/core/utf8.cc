@@ -1,11 +1,11 @@
 // Strict UTF-8 decoding (see utf8.h). Table 3-7 of the Unicode standard, "Well-Formed UTF-8
 // Byte Sequences", is the rule: the second byte's range depends on the first byte
 // (E0: A0..BF, ED: 80..9F, F0: 90..BF, F4: 80..8F), every other continuation byte is 80..BF.
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 #include "core/error.h"
 
-namespace bertq::text {
+namespace bertq {
 
 size_t decode_utf8(const char* s, size_t n, size_t i, uint32_t& cp, size_t* invalid_length) {
   const auto* p = reinterpret_cast<const uint8_t*>(s) + i;
@@ -81,7 +81,7 @@ void append_utf8(std::string& out, uint32_t cp) {
   out.append(buf, encode_utf8(cp, buf));
 }
 
-void validate_utf8(std::string_view s, std::string_view what) {
+size_t first_invalid_utf8(std::string_view s) {
   size_t i = 0;
   uint32_t cp;
   while (i < s.size()) {
@@ -90,12 +90,28 @@ void validate_utf8(std::string_view s, std::string_view what) {
       continue;
     }
     const size_t n = decode_utf8(s.data(), s.size(), i, cp);
-    if (n == 0) {
-      throw Error(ErrorCode::INVALID_ARGUMENT,
-                  cat(what, ": invalid UTF-8 at byte offset ", i, " (byte 0x", std::hex,
-                      int(static_cast<uint8_t>(s[i])), ")"));
-    }
+    if (n == 0) return i;
     i += n;
+  }
+  return std::string_view::npos;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  return first_invalid_utf8(s) == std::string_view::npos;
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void validate_utf8(std::string_view s, std::string_view what) {
+  const size_t i = first_invalid_utf8(s);
+  if (i != std::string_view::npos) {
+    throw Error(ErrorCode::INVALID_ARGUMENT,
+                cat(what, ": invalid UTF-8 at byte offset ", i, " (byte 0x", std::hex,
+                    int(static_cast<uint8_t>(s[i])), ")"));
   }
 }
 
@@ -118,4 +134,4 @@ std::string replace_invalid_utf8(std::string_view s) {
   return out;
 }
 
-}  // namespace bertq::text
+}  // namespace bertq

@@ -21,6 +21,10 @@ struct TemplateItem {
 
 struct PostProcessor {
   std::vector<TemplateItem> single, pair;
+  // RobertaProcessing / ByteLevel trim_offsets and their add_prefix_space (offset_trim.h),
+  // applied to each sequence's content tokens after truncation.
+  bool trim_offsets = false;
+  bool trim_add_prefix_space = false;
 
   static PostProcessor bert(int32_t cls_id, int32_t sep_id, const std::string& cls = "[CLS]",
                             const std::string& sep = "[SEP]");

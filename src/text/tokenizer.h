@@ -58,8 +58,9 @@ struct Encoding {
 
 class Tokenizer {
  public:
-  // tokenizer.json if the folder has one, else vocab.txt. A tokenizer_config.json beside
-  // them overrides do_lower_case / strip_accents / tokenize_chinese_chars where it sets them
+  // tokenizer.json if the folder has one, else vocab.json + merges.txt (byte-level BPE as
+  // RobertaTokenizerFast converts them, bpe_tokenizer.h), else vocab.txt. A tokenizer_config.json
+  // beside them overrides do_lower_case / strip_accents / tokenize_chinese_chars where it sets them
   // (as transformers' BertTokenizerFast does) and gives model_max_length.
   static Tokenizer from_folder(const std::string& dir);
   // A folder (from_folder), a .json file (from_tokenizer_json) or a vocab.txt (from_vocab);

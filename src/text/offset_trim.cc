@@ -1,0 +1,46 @@
+// Offset trimming of the byte-level post-processors (see offset_trim.h).
+#include "text/offset_trim.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "text/char_class.h"
+#include "text/utf8.h"
+
+namespace bertq::text {
+
+uint32_t edge_spaces(std::string_view token) {
+  std::vector<bool> space;
+  for (size_t i = 0; i < token.size();) {
+    uint32_t cp;
+    size_t len = decode_utf8(token.data(), token.size(), i, cp);
+    if (len == 0) {
+      len = 1;
+      cp = kReplacementChar;
+    }
+    space.push_back(cp == 0x120 || is_whitespace(cp));
+    i += len;
+  }
+  size_t lead = 0, trail = 0;
+  while (lead < space.size() && space[lead]) ++lead;
+  while (trail < space.size() && space[space.size() - 1 - trail]) ++trail;
+  return static_cast<uint32_t>(std::min<size_t>(lead, 0xFFFF) << 16 |
+                               std::min<size_t>(trail, 0xFFFF));
+}
+
+void trim_offsets(const uint32_t* spaces, std::pair<uint32_t, uint32_t>* offsets, size_t n,
+                  bool add_prefix_space) {
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t lead = spaces[i] >> 16;
+    const uint32_t trail = spaces[i] & 0xFFFF;
+    auto& [b, e] = offsets[i];
+    if (lead > 0) {
+      const bool first = i == 0 || b == 0;
+      if (first && add_prefix_space && lead == 1) lead = 0;
+      b = std::min(b + lead, e);
+    }
+    if (trail > 0 && e >= trail) e = std::max(e - trail, b);
+  }
+}
+
+}  // namespace bertq::text

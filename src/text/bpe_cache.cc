@@ -59,7 +59,10 @@ const BpeToken* BpeCache::find(std::string_view word, uint64_t hash, uint32_t& n
 
 void BpeCache::insert(std::string_view word, uint64_t hash, const BpeToken* tokens, size_t n) {
   if (word.size() > kMaxWordBytes || n > kMaxWordBytes) return;
-  if (entries_ >= kMaxEntries) clear();
+  if (entries_ >= kMaxEntries || tokens_.size() + n > kMaxTokens ||
+      keys_.size() + word.size() > kMaxKeyBytes) {
+    clear();
+  }
   const size_t mask = slots_.size() - 1;
   size_t i = hash & mask;
   while (slots_[i].used) {

@@ -1,8 +1,9 @@
 // A bounded word -> tokens cache for the BPE model, one per thread and model (thread_local:
 // no locks, no sharing). Words of at most kMaxWordBytes bytes are cached; when the table holds
-// kMaxEntries words it is emptied and refilled (memory stays below ~1.5 MiB per thread and
-// model). A thread keeps the caches of its last kModelsPerThread models, found by the model's
-// process-unique id (never reused, so a cache never outlives its model's meaning).
+// kMaxEntries words, kMaxTokens tokens or kMaxKeyBytes bytes of words it is emptied and
+// refilled (memory stays below ~2 MiB per thread and model). A thread keeps the caches of its last
+// kModelsPerThread models, found by the model's process-unique id (never reused, so a cache never
+// outlives its model's meaning).
 //
 //   BpeCache& cache = BpeCache::of_thread(model_uid);
 //   uint32_t n;  const BpeToken* t = cache.find(word, hash_bytes(word.data(), word.size()), n);
@@ -22,6 +23,8 @@ class BpeCache {
  public:
   static constexpr size_t kMaxWordBytes = 48;
   static constexpr size_t kMaxEntries = 1 << 14;
+  static constexpr size_t kMaxTokens = 1 << 16;
+  static constexpr size_t kMaxKeyBytes = 1 << 19;
   static constexpr size_t kModelsPerThread = 4;
 
   // This thread's cache for the model with id `model_uid`.

@@ -85,8 +85,9 @@ class Tokenizer {
   // The same on a caller's pool (e.g. one kept by a server), to avoid starting threads per call.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
                                      const EncodeOptions& opts, ThreadPool& pool) const;
-  // HF's WordPiece decoder: "##" pieces glue to the previous token, others get a space;
-  // cleanup removes the space before . ? ! , and in contractions.
+  // The kind's decoder, as HF's. WordPiece: "##" pieces glue to the previous token, others get
+  // a space; cleanup removes the space before . ? ! , and in contractions. Byte-level BPE:
+  // the tokens' bytes, invalid UTF-8 replaced by U+FFFD (no clean-up).
   std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;
   std::vector<std::string> tokens(const std::vector<int32_t>& ids) const;
   int32_t token_id(std::string_view token) const;  // -1 if absent

@@ -17,7 +17,9 @@
 
 #include "common/test_util.h"
 #include "core/error.h"
+#include "core/file_util.h"
 #include "core/line_reader.h"
+#include "text/bpe_text_model.h"
 #include "text/tokenizer.h"
 
 namespace bertq::text {
@@ -65,7 +67,10 @@ std::vector<Golden> read_goldens(const std::string& path) {
 
 std::string show(const std::vector<int32_t>& v) {
   std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) s += ',';
+    s += std::to_string(v[i]);
+  }
   return s;
 }
 std::string show(const std::vector<std::pair<uint32_t, uint32_t>>& v) {
@@ -176,12 +181,66 @@ TEST(BpeGolden, VocabJsonMergesFolderMatchesHuggingFace) {
   check_main_goldens(tok, "vocab.json + merges.txt");
 }
 
+// save() of both folders writes a tokenizer.json that encodes as HF does.
+TEST(BpeGolden, SavedFoldersMatchHuggingFace) {
+  BERTQ_REQUIRE_BPE_REFERENCE();
+  for (const char* folder : {"fast", "slow"}) {
+    bertq::testing::TempDir dir;
+    Tokenizer::from_folder(kBpeDir + folder).save(dir.path());
+    ASSERT_TRUE(std::filesystem::exists(dir.file("tokenizer.json")));
+    const Tokenizer tok = Tokenizer::from_folder(dir.path());
+    check_file(tok, "hand.jsonl", cat("saved ", folder));
+    check_file(tok, "unicode.jsonl", cat("saved ", folder));
+  }
+}
+
 TEST(BpeGolden, VariantsMatchHuggingFace) {
   BERTQ_REQUIRE_BPE_REFERENCE();
   for (const char* v : {"prefix_space", "no_trim", "bytelevel_post", "no_regex"}) {
     const Tokenizer tok = Tokenizer::from_tokenizer_json(kBpeDir + v + "/tokenizer.json");
     check_file(tok, std::string(v) + ".jsonl", v);
   }
+}
+
+// The step-by-step path (split_gpt2_reference, Bpe::tokenize_reference, no cache) on the texts
+// without added tokens: the content ids between <s> and </s>.
+TEST(BpeGolden, ReferencePipelineMatchesHuggingFace) {
+  BERTQ_REQUIRE_BPE_REFERENCE();
+  const json doc = json::parse(read_file(kBpeDir + "fast/tokenizer.json"));
+  std::vector<std::pair<std::string, int64_t>> pairs;
+  for (const auto& [k, v] : doc["model"]["vocab"].items()) pairs.emplace_back(k, v.get<int64_t>());
+  const Vocab vocab = Vocab::from_pairs(pairs, "vocab");
+  std::vector<std::pair<std::string, std::string>> merges;
+  for (const auto& m : doc["model"]["merges"]) {
+    const std::string s = m.get<std::string>();
+    merges.emplace_back(s.substr(0, s.find(' ')), s.substr(s.find(' ') + 1));
+  }
+  const BpeTextModel model(vocab, Bpe(vocab, merges, {}, "merges"), {false, true});
+  size_t total = 0, ok = 0;
+  std::string first_bad;
+  for (const char* file : {"imdb_test_2000.jsonl", "unicode.jsonl", "hand.jsonl"}) {
+    for (const Golden& g : read_goldens(kBpeDir + file)) {
+      bool added = false;
+      for (const char* t : {"<s>", "</s>", "<pad>", "<unk>", "<mask>"}) {
+        added |= g.text.find(t) != std::string::npos;
+      }
+      if (added) continue;
+      ++total;
+      std::vector<int32_t> ids;
+      Offsets offsets;
+      model.encode_reference(g.text, 0, false, ids, offsets);
+      const std::vector<int32_t> want(g.ids.begin() + 1, g.ids.end() - 1);
+      if (ids == want) {
+        ++ok;
+      } else if (first_bad.empty()) {
+        first_bad = cat(file, " id ", g.id, "\n  got      [", show(ids), "]\n  expected [",
+                        show(want), "]");
+      }
+    }
+  }
+  EXPECT_GT(total, 2400u);
+  EXPECT_EQ(ok, total) << ok << " of " << total << " match; first mismatch: " << first_bad;
+  std::printf("[bpe golden] reference pipeline: %zu of %zu match\n", ok, total);
 }
 
 TEST(BpeGolden, BatchEncodingMatchesSingleEncoding) {

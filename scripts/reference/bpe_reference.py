@@ -15,17 +15,16 @@ A byte-level BPE of 8,000 tokens is trained here on the first 5,000 IMDB train r
   OUT/imdb_test_2000.jsonl     2,000 IMDB test reviews (never seen in training)
   OUT/unicode.jsonl            the 403 texts of ../shared/golden/tokenizer/unicode.jsonl.gz
   OUT/hand.jsonl               hand-written cases (added tokens, whitespace, contractions, ...)
+  OUT/random.jsonl             2,000 random texts made of RANDOM_PIECES (fixed seed)
   OUT/pairs.jsonl              encode(text, text_pair)
 Each golden line is {"id", "text", ["text_pair",] "ids", "type_ids", "sequence_ids",
 "char_offsets", "offsets", "decoded"}: the encoding with add_special_tokens=True and no
-truncation. The Rust tokenizer computes BYTE offsets [begin, end) into the UTF-8 text (of its
-own sequence for pairs); Python's binding returns them converted to CHARACTER offsets
-("char_offsets", exactly as returned; tokenizers' BytesToCharOffsetConverter maps a byte
-offset inside a character to that character). "offsets" converts them back to bytes ([0, 0]
-for special tokens). That is exact for every offset on a character boundary; the only byte
-offsets Rust puts inside a character come from trim_offsets with add_prefix_space (the "Ġ"
-prefix token of a text starting with a multi-byte character), which "offsets" then shows at
-the character's start. Tests compare both (bpe_golden_test.cc).
+truncation. Python's binding returns CHARACTER offsets ("char_offsets", exactly as returned:
+tokenizers converts the pre-tokenizer's byte offsets to characters, then the post-processor's
+trim_offsets moves them by whole characters); "offsets" are the same as BYTE offsets [begin,
+end) into the UTF-8 text (of its own sequence for pairs; [0, 0] for special tokens), which is
+what bertq computes. (Rust's byte-offset encode() trims by adding character counts to byte
+offsets, which can land inside a character; bertq follows the Python binding.)
 "decoded" is tokenizers' Tokenizer.decode(ids) (skip_special_tokens=True, the ByteLevel
 decoder, no transformers clean-up).
 
@@ -35,6 +34,7 @@ Deterministic (one thread); about 20 s.
 import gzip
 import json
 import os
+import random
 import shutil
 import sys
 
@@ -69,6 +69,23 @@ HAND = [
     " \t \n", "word\u2028sep", "x\u2029y", "\u1680ogham", "a\u202fb", "a\u205fb", "\x1c\x1d\x1e\x1f",
     "\x0b\x0cvt ff", "Ĳ and ǅ titlecase", "ʰmodifier", "²³ superscripts", "½ fraction",
 ]
+
+# Pieces of random texts: every branch of the GPT-2 pattern, added tokens with whitespace
+# around them (lstrip), Unicode whitespace, marks, digits of other scripts, emoji.
+RANDOM_PIECES = [
+    "a", "the", " movie", "Hello", "don", "'t", "'s", "'S", "'ll", "'", " ", "  ", "\t", "\n",
+    "\r\n", "\u00a0", "\u3000", "\u2028", "\u0085", "\x0b", "42", " 7", "٣", "Ⅻ", "²", "é",
+    "e\u0301", "北京", "😀", "👍🏽", "\u200b", "\ufeff", "!", "?!", "...", "-", "_", "<br />",
+    "<mask>", " <mask>", "<s>", "</s>", "<pad>", "<unk>", "<", ">", "\x00", "\x7f", "\ufffd",
+    "ﬁ", "Ĳ", "ʰ", "\U0001d400",
+]
+
+
+def random_texts(n, seed=1234):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(RANDOM_PIECES) for _ in range(rng.randint(0, 16)))
+            for _ in range(n)]
+
 
 PAIRS = [
     ("Hello world", "How are you?"), ("", "second only"), ("first only", ""),
@@ -169,6 +186,8 @@ def main():
                 [golden(tok, r["id"], r["text"]) for r in test])
     write_jsonl(os.path.join(out, "unicode.jsonl"),
                 [golden(tok, r["id"], r["text"]) for r in unicode_cases])
+    write_jsonl(os.path.join(out, "random.jsonl"),
+                [golden(tok, f"random/{i}", t) for i, t in enumerate(random_texts(2000))])
     write_jsonl(os.path.join(out, "pairs.jsonl"),
                 [golden(tok, f"pair/{i}", a, b) for i, (a, b) in enumerate(PAIRS)])
     # The slow folder must encode as the fast one (transformers converts it the same way).
@@ -189,6 +208,7 @@ def main():
         lines = [golden(vt, f"hand/{i}", t) for i, t in enumerate(HAND)]
         lines += [golden(vt, r["id"], r["text"]) for r in unicode_cases]
         lines += [golden(vt, r["id"], r["text"]) for r in test[:300]]
+        lines += [golden(vt, f"random/{i}", t) for i, t in enumerate(random_texts(500, 99))]
         lines += [golden(vt, f"pair/{i}", a, b) for i, (a, b) in enumerate(PAIRS)]
         write_jsonl(os.path.join(out, name + ".jsonl"), lines)
     print(f"bpe_reference: wrote {out} (vocab {tok.get_vocab_size()})")

@@ -28,8 +28,16 @@ uint32_t edge_spaces(std::string_view token) {
                                std::min<size_t>(trail, 0xFFFF));
 }
 
-void trim_offsets(const uint32_t* spaces, std::pair<uint32_t, uint32_t>* offsets, size_t n,
-                  bool add_prefix_space) {
+namespace {
+
+bool continuation(std::string_view text, uint32_t p) {
+  return p < text.size() && (static_cast<uint8_t>(text[p]) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+void trim_offsets(std::string_view text, const uint32_t* spaces,
+                  std::pair<uint32_t, uint32_t>* offsets, size_t n, bool add_prefix_space) {
   for (size_t i = 0; i < n; ++i) {
     uint32_t lead = spaces[i] >> 16;
     const uint32_t trail = spaces[i] & 0xFFFF;
@@ -37,9 +45,21 @@ void trim_offsets(const uint32_t* spaces, std::pair<uint32_t, uint32_t>* offsets
     if (lead > 0) {
       const bool first = i == 0 || b == 0;
       if (first && add_prefix_space && lead == 1) lead = 0;
-      b = std::min(b + lead, e);
+      // start + lead characters, at most the end.
+      for (uint32_t k = 0; k < lead && b < e; ++k) {
+        ++b;
+        while (b < e && continuation(text, b)) ++b;
+      }
     }
-    if (trail > 0 && e >= trail) e = std::max(e - trail, b);
+    if (trail > 0) {
+      // end - trail characters, if that many precede it; at least the start.
+      uint32_t p = e, k = 0;
+      for (; k < trail && p > 0; ++k) {
+        --p;
+        while (p > 0 && continuation(text, p)) --p;
+      }
+      if (k == trail) e = std::max(p, b);
+    }
   }
 }
 

@@ -24,12 +24,14 @@ struct Content {
   std::vector<int32_t> ids;
   Offsets offsets;
   std::vector<uint32_t> spaces;
+  std::string_view text;  // what the offsets point into
 };
 
 Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool replace_invalid) {
   check(text.size() < std::numeric_limits<uint32_t>::max(), ErrorCode::INVALID_ARGUMENT, "text of ",
         text.size(), " bytes: texts are limited to 4 GiB");
   Content c;
+  c.text = text;
   c.ids.reserve(text.size() / 4 + 4);
   c.offsets.reserve(text.size() / 4 + 4);
   const bool trim = m.post.trim_offsets;
@@ -57,6 +59,7 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
 // Copies the first `head` and last `tail` tokens of c.
 Content keep(const Content& c, KeepRange r) {
   Content out;
+  out.text = c.text;
   out.ids.assign(c.ids.begin(), c.ids.begin() + r.head);
   out.ids.insert(out.ids.end(), c.ids.end() - r.tail, c.ids.end());
   out.offsets.assign(c.offsets.begin(), c.offsets.begin() + r.head);
@@ -70,6 +73,7 @@ Content keep(const Content& c, KeepRange r) {
 
 Content slice(const Content& c, size_t b, size_t e) {
   Content out;
+  out.text = c.text;
   out.ids.assign(c.ids.begin() + b, c.ids.begin() + e);
   out.offsets.assign(c.offsets.begin() + b, c.offsets.begin() + e);
   if (!c.spaces.empty()) out.spaces.assign(c.spaces.begin() + b, c.spaces.begin() + e);
@@ -93,7 +97,7 @@ Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b,
       const size_t at = e.offsets.size();
       e.offsets.insert(e.offsets.end(), c.offsets.begin(), c.offsets.end());
       if (m.post.trim_offsets) {
-        trim_offsets(c.spaces.data(), e.offsets.data() + at, c.offsets.size(),
+        trim_offsets(c.text, c.spaces.data(), e.offsets.data() + at, c.offsets.size(),
                      m.post.trim_add_prefix_space);
       }
     }

@@ -4,8 +4,10 @@
 // pair with the lowest merge rank (the line number in merges; leftmost on a tie) becomes the
 // merged token, until no adjacent pair has a merge. A byte whose character is not in the
 // vocabulary becomes the unk token (consecutive ones fused into one with fuse_unk), or is
-// dropped when the model has no unk token, as HF does. With ignore_merges a word that is
-// itself a token is that token.
+// dropped when the model has no unk token, as HF does (HF's offsets of the tokens after a
+// dropped byte then shift by its length; ours stay on their bytes; byte-level vocabularies
+// hold all 256 byte characters, so this does not arise for them). With ignore_merges a word
+// that is itself a token is that token.
 //
 // tokenize() is the fast path (symbols in a linked list over arrays, candidate merges in a
 // binary heap ordered by (rank, position), as HF's Word::merge_all); tokenize_reference() is

@@ -69,6 +69,20 @@ void load_bpe_files(Tokenizer::Impl& m, const std::string& dir, const json& cfg)
           ": expected an integer id");
     pairs.emplace_back(tok, id.get<int64_t>());
   }
+  // added_tokens.json (tokens transformers added beyond the vocabulary): only entries that
+  // vocab.json already has, with the same id, are accepted.
+  const std::string added_path = join_path(dir, "added_tokens.json");
+  if (file_exists(added_path)) {
+    const json extra = parse_json_file(added_path);
+    check(extra.is_object(), ErrorCode::CORRUPT_FILE, added_path, ": expected a JSON object");
+    for (const auto& [tok, id] : extra.items()) {
+      if (!vocab_doc.contains(tok) || vocab_doc.at(tok) != id) {
+        unsupported(added_path, tok,
+                    cat("id ", id.dump(), " is not ", vocab_path,
+                        "'s (tokens beyond the vocabulary are not supported)"));
+      }
+    }
+  }
   json map = json::object();
   if (file_exists(map_path)) map = parse_json_file(map_path);
   // tokenizer_config.json's names win over special_tokens_map.json's.

@@ -21,6 +21,7 @@
 //                    or the flags of the config's added_tokens_decoder. merges.txt is read as
 //                    transformers reads it: its first line (#version) and its last line (empty
 //                    after the final newline) are skipped, each other line is "left right".
+//                    An added_tokens.json may only repeat vocab.json's entries.
 //                    save() writes the equivalent tokenizer.json.
 #pragma once
 

@@ -114,11 +114,15 @@ void apply_config(Tokenizer::Impl& m, const json& cfg, const std::string& path) 
     m.model_max_length = v > 0 && v < 1e9 ? static_cast<int>(v) : 0;  // HF writes 1e30: unknown
   }
   if (m.kind == TokenizerKind::BPE) {
-    // RobertaTokenizerFast would rewrite tokenizer.json's settings from these; bertq follows
-    // tokenizer.json and refuses a config that disagrees with it.
-    const std::pair<const char*, bool> kSettings[] = {{"add_prefix_space", m.add_prefix_space},
-                                                      {"trim_offsets", m.post.trim_offsets}};
-    for (const auto& [key, value] : kSettings) {
+    // RobertaTokenizerFast would rewrite tokenizer.json's settings from these (the
+    // pre-tokenizer's add_prefix_space, and the post-processor's two where it has them); bertq
+    // follows tokenizer.json and refuses a config that disagrees with it.
+    std::vector<std::pair<const char*, bool>> settings = {{"add_prefix_space", m.add_prefix_space}};
+    if (m.post.has_trim_settings) {
+      settings.push_back({"add_prefix_space", m.post.trim_add_prefix_space});
+      settings.push_back({"trim_offsets", m.post.trim_offsets});
+    }
+    for (const auto& [key, value] : settings) {
       if (cfg.contains(key) && !cfg.at(key).is_null() &&
           get_field<bool>(cfg, key, path, key) != value) {
         unsupported(path, key,

@@ -128,6 +128,7 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
       unsupported(path, "post_processor.type", "\"ByteLevel\" (only with a byte-level BPE model)");
     }
     m.post = PostProcessor::none();
+    m.post.has_trim_settings = true;
     m.post.trim_offsets =
         get_or<bool>(p, "trim_offsets", true, path, "post_processor.trim_offsets");
     m.post.trim_add_prefix_space =
@@ -156,6 +157,7 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
     m.post.single = {special(cls, cls_id), a, special(sep, sep_id)};
     m.post.pair = {special(cls, cls_id), a, special(sep, sep_id),
                    special(sep, sep_id), b, special(sep, sep_id)};
+    m.post.has_trim_settings = true;
     m.post.trim_offsets =
         get_or<bool>(p, "trim_offsets", true, path, "post_processor.trim_offsets");
     m.post.trim_add_prefix_space =

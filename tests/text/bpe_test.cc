@@ -390,6 +390,18 @@ TEST(BpeTokenizer, VocabJsonMergesFolderIsTheTokenizerJsonOne) {
     EXPECT_NE(std::string(e.what()).find("merges.txt: line 3"), std::string::npos) << e.what();
   }
   write_file_atomic(slow.file("merges.txt"), merges);
+  // added_tokens.json may repeat vocab.json, not add to it.
+  write_file_atomic(slow.file("added_tokens.json"), R"({"<mask>": 4})");
+  EXPECT_EQ(Tokenizer::from_folder(slow.path()).mask_id(), 4);
+  write_file_atomic(slow.file("added_tokens.json"), R"({"<new>": 9999})");
+  try {
+    Tokenizer::from_folder(slow.path());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("added_tokens.json: <new>"), std::string::npos)
+        << e.what();
+  }
+  std::filesystem::remove(slow.file("added_tokens.json"));
   write_file_atomic(slow.file("tokenizer_config.json"), R"({"mask_token": "[MASK]"})");
   try {
     Tokenizer::from_folder(slow.path());
@@ -438,10 +450,18 @@ TEST(BpeTokenizer, MalformedOrUnsupportedDocumentsNameTheField) {
       EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
     }
   }
-  // A tokenizer_config.json that would override tokenizer.json's add_prefix_space is refused.
+  // A tokenizer_config.json that would override tokenizer.json's add_prefix_space or
+  // trim_offsets is refused; trim_offsets only where the post-processor has it (as
+  // transformers only rewrites a post-processor that has it).
   write_file_atomic(dir.file("tokenizer.json"), tiny_document().dump());
-  write_file_atomic(dir.file("tokenizer_config.json"), R"({"add_prefix_space": true})");
-  EXPECT_THROW(Tokenizer::from_folder(dir.path()), Error);
+  for (const char* cfg : {R"({"add_prefix_space": true})", R"({"trim_offsets": false})"}) {
+    write_file_atomic(dir.file("tokenizer_config.json"), cfg);
+    EXPECT_THROW(Tokenizer::from_folder(dir.path()), Error) << cfg;
+  }
+  json no_post = tiny_document();
+  no_post["post_processor"] = nullptr;
+  write_file_atomic(dir.file("tokenizer.json"), no_post.dump());
+  EXPECT_EQ(Tokenizer::from_folder(dir.path()).num_special_tokens(false), 0u);
 }
 
 }  // namespace

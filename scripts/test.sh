@@ -17,5 +17,10 @@ if [ ! -f "$arch/xlm-roberta/forward.safetensors" ] ||
    [ scripts/reference/arch_reference.py -nt "$arch/xlm-roberta/forward.safetensors" ]; then
   .venv/bin/python scripts/reference/arch_reference.py "$arch"
 fi
+# A byte-level BPE (RoBERTa kind) trained on IMDB, and Hugging Face tokenizers' encodings of it.
+bpe="${BUILD_DIR:-build}/tokenizer-reference/bpe"
+if [ ! -f "$bpe/hand.jsonl" ] || [ scripts/reference/bpe_reference.py -nt "$bpe/hand.jsonl" ]; then
+  .venv/bin/python scripts/reference/bpe_reference.py "$bpe"
+fi
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)" ${CTEST_ARGS:-}

@@ -21,6 +21,11 @@ struct TemplateItem {
 
 struct PostProcessor {
   std::vector<TemplateItem> single, pair;
+  // RobertaProcessing / ByteLevel trim_offsets and their add_prefix_space (offset_trim.h),
+  // applied to each sequence's content tokens after truncation.
+  bool trim_offsets = false;
+  bool trim_add_prefix_space = false;
+  bool has_trim_settings = false;  // RobertaProcessing / ByteLevel: the two above were read
 
   static PostProcessor bert(int32_t cls_id, int32_t sep_id, const std::string& cls = "[CLS]",
                             const std::string& sep = "[SEP]");

@@ -11,33 +11,47 @@
 
 #include "core/error.h"
 #include "core/thread_pool.h"
+#include "text/offset_trim.h"
 #include "text/tokenizer_impl.h"
 #include "text/wordpiece_text_model.h"
 
 namespace bertq::text {
 namespace {
 
-// Content tokens of one sequence (before truncation and special tokens).
+// Content tokens of one sequence (before truncation and special tokens); spaces: each token's
+// edge_spaces when the post-processor trims offsets (offset_trim.h), else empty.
 struct Content {
   std::vector<int32_t> ids;
   Offsets offsets;
+  std::vector<uint32_t> spaces;
+  std::string_view text;  // what the offsets point into
 };
 
 Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool replace_invalid) {
   check(text.size() < std::numeric_limits<uint32_t>::max(), ErrorCode::INVALID_ARGUMENT, "text of ",
         text.size(), " bytes: texts are limited to 4 GiB");
   Content c;
+  c.text = text;
   c.ids.reserve(text.size() / 4 + 4);
   c.offsets.reserve(text.size() / 4 + 4);
+  const bool trim = m.post.trim_offsets;
   m.added.split(
       text,
       [&](size_t b, size_t e) {
+        const size_t first = c.ids.size();
         m.model->encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids,
                         c.offsets);
+        if (trim) {
+          for (size_t i = first; i < c.ids.size(); ++i) {
+            c.spaces.push_back(m.token_spaces[static_cast<size_t>(c.ids[i])]);
+          }
+        }
       },
       [&](int32_t id, size_t b, size_t e) {
         c.ids.push_back(id);
         c.offsets.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+        // HF trims an added token by the text it matched (with lstrip / rstrip whitespace).
+        if (trim) c.spaces.push_back(edge_spaces(text.substr(b, e - b)));
       });
   return c;
 }
@@ -45,17 +59,24 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
 // Copies the first `head` and last `tail` tokens of c.
 Content keep(const Content& c, KeepRange r) {
   Content out;
+  out.text = c.text;
   out.ids.assign(c.ids.begin(), c.ids.begin() + r.head);
   out.ids.insert(out.ids.end(), c.ids.end() - r.tail, c.ids.end());
   out.offsets.assign(c.offsets.begin(), c.offsets.begin() + r.head);
   out.offsets.insert(out.offsets.end(), c.offsets.end() - r.tail, c.offsets.end());
+  if (!c.spaces.empty()) {
+    out.spaces.assign(c.spaces.begin(), c.spaces.begin() + r.head);
+    out.spaces.insert(out.spaces.end(), c.spaces.end() - r.tail, c.spaces.end());
+  }
   return out;
 }
 
 Content slice(const Content& c, size_t b, size_t e) {
   Content out;
+  out.text = c.text;
   out.ids.assign(c.ids.begin() + b, c.ids.begin() + e);
   out.offsets.assign(c.offsets.begin() + b, c.offsets.begin() + e);
+  if (!c.spaces.empty()) out.spaces.assign(c.spaces.begin() + b, c.spaces.begin() + e);
   return out;
 }
 
@@ -72,7 +93,14 @@ Encoding assemble(const Tokenizer::Impl& m, const Content& a, const Content* b,
   auto add_seq = [&](const Content& c, int type_id) {
     e.ids.insert(e.ids.end(), c.ids.begin(), c.ids.end());
     e.type_ids.insert(e.type_ids.end(), c.ids.size(), type_id);
-    if (o.return_offsets) e.offsets.insert(e.offsets.end(), c.offsets.begin(), c.offsets.end());
+    if (o.return_offsets) {
+      const size_t at = e.offsets.size();
+      e.offsets.insert(e.offsets.end(), c.offsets.begin(), c.offsets.end());
+      if (m.post.trim_offsets) {
+        trim_offsets(c.text, c.spaces.data(), e.offsets.data() + at, c.offsets.size(),
+                     m.post.trim_add_prefix_space);
+      }
+    }
   };
   if (!o.add_special_tokens) {
     add_seq(a, 0);
@@ -126,6 +154,11 @@ void Tokenizer::Impl::finish() {
   check(model != nullptr, ErrorCode::INTERNAL, source, ": no text model for a ",
         tokenizer_kind_name(kind), " tokenizer");
   unk = model->unk_id();
+  token_spaces.clear();
+  if (post.trim_offsets) {
+    token_spaces.reserve(vocab.size());
+    for (const std::string& t : vocab.tokens()) token_spaces.push_back(edge_spaces(t));
+  }
   cls = vocab.find(cls_token);
   sep = vocab.find(sep_token);
   pad = vocab.find(pad_token);

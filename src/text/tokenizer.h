@@ -58,8 +58,9 @@ struct Encoding {
 
 class Tokenizer {
  public:
-  // tokenizer.json if the folder has one, else vocab.txt. A tokenizer_config.json beside
-  // them overrides do_lower_case / strip_accents / tokenize_chinese_chars where it sets them
+  // tokenizer.json if the folder has one, else vocab.json + merges.txt (byte-level BPE as
+  // RobertaTokenizerFast converts them, bpe_tokenizer.h), else vocab.txt. A tokenizer_config.json
+  // beside them overrides do_lower_case / strip_accents / tokenize_chinese_chars where it sets them
   // (as transformers' BertTokenizerFast does) and gives model_max_length.
   static Tokenizer from_folder(const std::string& dir);
   // A folder (from_folder), a .json file (from_tokenizer_json) or a vocab.txt (from_vocab);
@@ -84,8 +85,9 @@ class Tokenizer {
   // The same on a caller's pool (e.g. one kept by a server), to avoid starting threads per call.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
                                      const EncodeOptions& opts, ThreadPool& pool) const;
-  // HF's WordPiece decoder: "##" pieces glue to the previous token, others get a space;
-  // cleanup removes the space before . ? ! , and in contractions.
+  // The kind's decoder, as HF's. WordPiece: "##" pieces glue to the previous token, others get
+  // a space; cleanup removes the space before . ? ! , and in contractions. Byte-level BPE:
+  // the tokens' bytes, invalid UTF-8 replaced by U+FFFD (no clean-up).
   std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;
   std::vector<std::string> tokens(const std::vector<int32_t>& ids) const;
   int32_t token_id(std::string_view token) const;  // -1 if absent

@@ -20,8 +20,8 @@ namespace bertq::text {
 struct Tokenizer::Impl {
   TokenizerKind kind = TokenizerKind::WORDPIECE;
   Vocab vocab;
-  NormalizerConfig norm;                      // WordPiece only (BertNormalizer)
-  bool bert_normalizer = true;                // false for a tokenizer.json with "normalizer": null
+  NormalizerConfig norm;        // WordPiece only (BertNormalizer)
+  bool bert_normalizer = true;  // false for a tokenizer.json with "normalizer": null (and BPE)
   std::optional<bool> strip_accents_setting;  // as configured (null = follow lowercase)
   WordPieceConfig wp_cfg;                     // WordPiece only
   AddedTokens added;
@@ -36,10 +36,13 @@ struct Tokenizer::Impl {
   std::unique_ptr<const TextModel> model;
   std::string tokenizer_json;
   std::string unk_token = "[UNK]";  // BPE / Unigram: the model's unk token ("" if none)
+  bool add_prefix_space = false;    // BPE: the ByteLevel pre-tokenizer's add_prefix_space
 
   // Built by finish(): the WordPiece text model (from vocab, norm, wp_cfg, decoder_cleanup)
   // and the special ids.
   int32_t pad = -1, cls = -1, sep = -1, unk = -1, mask = -1;
+  std::vector<uint32_t> token_spaces;  // edge_spaces of every vocabulary token when
+                                       // post.trim_offsets (offset_trim.h), else empty
 
   Impl() = default;
   Impl(const Impl&) = delete;  // model points at vocab

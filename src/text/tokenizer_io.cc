@@ -5,6 +5,7 @@
 //                    added tokens as tokenizer_json.h reads them. Anything else is
 //                    Error(UNSUPPORTED) naming the field. Its "truncation" and "padding"
 //                    sections are ignored: EncodeOptions decide those.
+//   vocab.json + merges.txt  byte-level BPE without tokenizer.json (bpe_tokenizer.h)
 //   vocab.txt        + optional tokenizer_config.json (do_lower_case, strip_accents,
 //                    tokenize_chinese_chars, *_token names): the BertTokenizerFast defaults.
 #include <nlohmann/json.hpp>
@@ -112,6 +113,24 @@ void apply_config(Tokenizer::Impl& m, const json& cfg, const std::string& path) 
     const double v = cfg.at("model_max_length").get<double>();
     m.model_max_length = v > 0 && v < 1e9 ? static_cast<int>(v) : 0;  // HF writes 1e30: unknown
   }
+  if (m.kind == TokenizerKind::BPE) {
+    // RobertaTokenizerFast would rewrite tokenizer.json's settings from these (the
+    // pre-tokenizer's add_prefix_space, and the post-processor's two where it has them); bertq
+    // follows tokenizer.json and refuses a config that disagrees with it.
+    std::vector<std::pair<const char*, bool>> settings = {{"add_prefix_space", m.add_prefix_space}};
+    if (m.post.has_trim_settings) {
+      settings.push_back({"add_prefix_space", m.post.trim_add_prefix_space});
+      settings.push_back({"trim_offsets", m.post.trim_offsets});
+    }
+    for (const auto& [key, value] : settings) {
+      if (cfg.contains(key) && !cfg.at(key).is_null() &&
+          get_field<bool>(cfg, key, path, key) != value) {
+        unsupported(path, key,
+                    cat(cfg.at(key).dump(), " differs from tokenizer.json's ",
+                        value ? "true" : "false", " (overriding tokenizer.json is not supported)"));
+      }
+    }
+  }
   if (m.kind != TokenizerKind::WORDPIECE || !m.bert_normalizer) return;
   if (cfg.contains("do_lower_case") && !cfg.at("do_lower_case").is_null()) {
     m.norm.lowercase = get_field<bool>(cfg, "do_lower_case", path, "do_lower_case");
@@ -182,7 +201,6 @@ std::shared_ptr<Tokenizer::Impl> parse_tokenizer_json(const std::string& path) {
   if (type == "WordPiece") {
     load_wordpiece_tokenizer(*m, j, pairs, path);
   } else if (type == "BPE") {
-    m->kind = TokenizerKind::BPE;
     load_bpe_tokenizer(*m, j, pairs, path);
   } else if (type == "Unigram") {
     m->kind = TokenizerKind::UNIGRAM;
@@ -220,9 +238,15 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
     apply_config(*m, cfg, cfg_path);
     return TokenizerLoader::make(std::move(m));
   }
+  if (file_exists(join_path(dir, "vocab.json")) && file_exists(join_path(dir, "merges.txt"))) {
+    auto m = std::make_shared<Impl>();
+    load_bpe_files(*m, dir, cfg);
+    apply_config(*m, cfg, cfg_path);
+    return TokenizerLoader::make(std::move(m));
+  }
   const std::string vocab = join_path(dir, "vocab.txt");
   check(file_exists(vocab), ErrorCode::NOT_FOUND, "tokenizer folder ", dir,
-        ": neither tokenizer.json nor vocab.txt found");
+        ": neither tokenizer.json, vocab.json + merges.txt nor vocab.txt found");
   auto m = std::make_shared<Impl>();
   m->source = vocab;
   m->vocab = Vocab::from_file(vocab);

@@ -122,6 +122,18 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
     m.post = PostProcessor::bert(cls_id, sep_id, cls, sep);
     m.cls_token = cls;
     m.sep_token = sep;
+  } else if (type == "ByteLevel") {
+    // Adds no special tokens; only trims offsets (byte-level BPE tokenizers).
+    if (m.kind != TokenizerKind::BPE) {
+      unsupported(path, "post_processor.type", "\"ByteLevel\" (only with a byte-level BPE model)");
+    }
+    m.post = PostProcessor::none();
+    m.post.has_trim_settings = true;
+    m.post.trim_offsets =
+        get_or<bool>(p, "trim_offsets", true, path, "post_processor.trim_offsets");
+    m.post.trim_add_prefix_space =
+        get_or<bool>(p, "add_prefix_space", true, path, "post_processor.add_prefix_space");
+    return;
   } else if (type == "RobertaProcessing") {
     auto pair_of = [&](const char* key) {
       const json& v = p.at(key);
@@ -145,6 +157,11 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
     m.post.single = {special(cls, cls_id), a, special(sep, sep_id)};
     m.post.pair = {special(cls, cls_id), a, special(sep, sep_id),
                    special(sep, sep_id), b, special(sep, sep_id)};
+    m.post.has_trim_settings = true;
+    m.post.trim_offsets =
+        get_or<bool>(p, "trim_offsets", true, path, "post_processor.trim_offsets");
+    m.post.trim_add_prefix_space =
+        get_or<bool>(p, "add_prefix_space", true, path, "post_processor.add_prefix_space");
   } else {
     unsupported(
         path, "post_processor.type",
@@ -162,15 +179,28 @@ void parse_added_tokens(Tokenizer::Impl& m, const json& added, const std::string
     const json& a = added[i];
     const std::string f = cat("added_tokens[", i, "]");
     const std::string content = get_field<std::string>(a, "content", path, f + ".content");
-    for (const char* flag : {"normalized", "single_word", "lstrip", "rstrip"}) {
-      if (get_or<bool>(a, flag, false, path, f + "." + flag)) {
-        unsupported(path, cat(f, ".", flag),
-                    cat("true for \"", content, "\" (only false is supported)"));
-      }
+    if (get_or<bool>(a, "single_word", false, path, f + ".single_word")) {
+      unsupported(path, f + ".single_word",
+                  cat("true for \"", content, "\" (only false is supported)"));
     }
-    const int32_t id = m.vocab.find(content);
-    if (id < 0) unsupported(path, f, cat("\"", content, "\" is not in model.vocab"));
-    m.added.add({content, id, get_or<bool>(a, "special", false, path, f + ".special")});
+    AddedToken t{content, -1, get_or<bool>(a, "special", false, path, f + ".special")};
+    t.lstrip = get_or<bool>(a, "lstrip", false, path, f + ".lstrip");
+    t.rstrip = get_or<bool>(a, "rstrip", false, path, f + ".rstrip");
+    // Matched in normalized text: the same as raw text when there is no normalizer.
+    t.normalized = get_or<bool>(a, "normalized", false, path, f + ".normalized");
+    if (t.normalized && m.bert_normalizer) {
+      unsupported(
+          path, f + ".normalized",
+          cat("true for \"", content, "\" (supported only for tokenizers without a normalizer)"));
+    }
+    t.id = m.vocab.find(content);
+    if (t.id < 0) unsupported(path, f, cat("\"", content, "\" is not in model.vocab"));
+    const int64_t listed = get_or<int64_t>(a, "id", t.id, path, f + ".id");
+    if (listed != t.id) {
+      unsupported(path, f + ".id",
+                  cat(listed, " for \"", content, "\", which model.vocab has as ", t.id));
+    }
+    m.added.add(std::move(t));
   }
   for (const auto& t : m.added.tokens()) {
     if (t.content == "[PAD]" || t.content == "<pad>") m.pad_token = t.content;

@@ -52,15 +52,17 @@ T get_or(const nlohmann::json& obj, const std::string& key, T fallback, const st
   return get_field<T>(obj, key, path, field);
 }
 
-// post_processor: null, TemplateProcessing, BertProcessing or RobertaProcessing (as the
-// template "<s> $A </s>" / "<s> $A </s> </s> $B </s>", every type id 0; its trim_offsets and
-// add_prefix_space are the BPE loader's). Sets m.post and, from the template, m.cls_token and
+// post_processor: null, TemplateProcessing, BertProcessing, RobertaProcessing (as the
+// template "<s> $A </s>" / "<s> $A </s> </s> $B </s>", every type id 0, with its trim_offsets
+// and add_prefix_space, default true, in m.post) or, for m.kind BPE, ByteLevel (no special
+// tokens, trim_offsets only). Sets m.post and, from the template, m.cls_token and
 // m.sep_token. Anything else is Error(UNSUPPORTED) naming the field.
 void parse_post_processor(Tokenizer::Impl& m, const nlohmann::json& p, const std::string& path);
 
-// added_tokens: each entry must name a token of m.vocab; adds it to m.added and takes <pad> /
-// [PAD] and <mask> / [MASK] as the pad and mask tokens. Flags bertq does not implement
-// (normalized, single_word, lstrip, rstrip set to true) are Error(UNSUPPORTED) naming them.
+// added_tokens: each entry must name a token of m.vocab (with that id); adds it to m.added and
+// takes <pad> / [PAD] and <mask> / [MASK] as the pad and mask tokens. lstrip and rstrip are
+// implemented (added_tokens.h); normalized true only without a normalizer (!m.bert_normalizer,
+// so the caller parses the normalizer first); single_word true is Error(UNSUPPORTED) naming it.
 void parse_added_tokens(Tokenizer::Impl& m, const nlohmann::json& added, const std::string& path);
 
 }  // namespace bertq::text

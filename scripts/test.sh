@@ -17,5 +17,11 @@ if [ ! -f "$arch/xlm-roberta/forward.safetensors" ] ||
    [ scripts/reference/arch_reference.py -nt "$arch/xlm-roberta/forward.safetensors" ]; then
   .venv/bin/python scripts/reference/arch_reference.py "$arch"
 fi
+# Unigram (XLM-RoBERTa style) tokenizers trained on IMDB with HF tokenizers' encodings.
+unigram="${BUILD_DIR:-build}/tokenizer-reference/unigram"
+if [ ! -f "$unigram/prepend_first/pair.jsonl" ] ||
+   [ scripts/reference/unigram_reference.py -nt "$unigram/prepend_first/pair.jsonl" ]; then
+  .venv/bin/python scripts/reference/unigram_reference.py "$unigram"
+fi
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)" ${CTEST_ARGS:-}

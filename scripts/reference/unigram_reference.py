@@ -21,7 +21,10 @@ Metaspace pre-tokenizer and decoder, "<s> $A </s>" template, fairseq id offset) 
 VARIANT is "plain" (unknown characters become <unk>, runs of them fused into one) and
 "byte_fallback" (SentencePiece trained with byte_fallback=True, so <0x00>..<0xFF> are pieces;
 the converter leaves Unigram.byte_fallback false with a warning, so it is set to true in
-tokenizer.json here, which is what tokenizers' Unigram implements).
+tokenizer.json here, which is what tokenizers' Unigram implements), and two variants made from
+plain's tokenizer.json without training: "legacy_format" (xlm-roberta-base's own file shape:
+Replace " {2,}" -> " ", WhitespaceSplit + Metaspace with add_prefix_space) and "prepend_first"
+(Strip on both sides, Metaspace prepend_scheme "first").
 
 <mask> is written with "lstrip": false (XLM-R's own has lstrip true; bertq's added tokens do
 not implement lstrip yet).
@@ -163,6 +166,45 @@ def make_variant(out_dir, variant, byte_fallback):
     with open(tj_path, "w", encoding="utf-8") as f:
         json.dump(tj, f, ensure_ascii=False, indent=2)
         f.write("\n")
+    write_goldens(vdir, tj_path)
+    return tj
+
+
+def derived_variant(out_dir, variant, tj, edit):
+    """A copy of the plain tokenizer.json with other normalizer / pre-tokenizer / decoder
+    settings (no training): the other shapes of Unigram tokenizer.json files bertq reads."""
+    tj = json.loads(json.dumps(tj))
+    edit(tj)
+    vdir = os.path.join(out_dir, variant)
+    tdir = os.path.join(vdir, "tokenizer")
+    os.makedirs(tdir, exist_ok=True)
+    src = os.path.join(out_dir, "plain", "tokenizer", "tokenizer_config.json")
+    with open(src, encoding="utf-8") as f, open(os.path.join(tdir, "tokenizer_config.json"), "w", encoding="utf-8") as g:
+        g.write(f.read())
+    tj_path = os.path.join(tdir, "tokenizer.json")
+    with open(tj_path, "w", encoding="utf-8") as f:
+        json.dump(tj, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    write_goldens(vdir, tj_path)
+
+
+def legacy_format(tj):
+    # xlm-roberta-base's own file: Replace -> " ", WhitespaceSplit + Metaspace(add_prefix_space).
+    pre = tj["normalizer"]["normalizers"][0]
+    tj["normalizer"]["normalizers"] = [pre, {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]
+    meta = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True}
+    tj["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, meta]}
+    tj["decoder"] = dict(meta)
+
+
+def prepend_first(tj):
+    # prepend_scheme "first" (transformers' non-legacy setting), Strip on both sides.
+    tj["normalizer"]["normalizers"][1] = {"type": "Strip", "strip_left": True, "strip_right": True}
+    tj["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": True}
+    tj["decoder"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": True}
+
+
+def write_goldens(vdir, tj_path):
     tok = Tokenizer.from_file(tj_path)
     tok.no_truncation()
     tok.no_padding()
@@ -203,13 +245,16 @@ def make_variant(out_dir, variant, byte_fallback):
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
-    make_variant(out_dir, "plain", False)
+    plain = make_variant(out_dir, "plain", False)
     make_variant(out_dir, "byte_fallback", True)
+    derived_variant(out_dir, "legacy_format", plain, legacy_format)
+    derived_variant(out_dir, "prepend_first", plain, prepend_first)
 
 
 if __name__ == "__main__":

@@ -94,7 +94,9 @@ void UnigramTextModel::run(std::string_view text, uint32_t base, bool replace_in
   auto metaspace = [&](size_t a, size_t b) {
     if (a == b) return;
     const uint32_t first = stream[a].cp == ' ' ? repl : stream[a].cp;
-    const bool starts_at_zero = cfg_.whitespace_split ? base + stream[a].span.b == 0 : base == 0;
+    // HF slices the normalized text (and each WhitespaceSplit word) out of the original, so
+    // its original offset is that of its first character.
+    const bool starts_at_zero = base + stream[a].span.b == 0;
     const bool prepend =
         first != repl && (cfg_.prepend == PrependScheme::ALWAYS ||
                           (cfg_.prepend == PrependScheme::FIRST && starts_at_zero));

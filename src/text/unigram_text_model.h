@@ -9,8 +9,9 @@
 //   pre-tokenizer  optional WhitespaceSplit (words between White_Space characters), then
 //                  Metaspace: ' ' -> replacement (U+2581 "▁"), the replacement prepended
 //                  (aligned to the first character) when the text does not start with it and
-//                  prepend_scheme is "always", or "first" and the text starts at byte 0 of
-//                  the input; with split, a new word starts at every replacement character.
+//                  prepend_scheme is "always", or "first" and its first character comes
+//                  from byte 0 of the input (after Strip, say, it may not); with split, a new word
+//                  starts at every replacement character.
 //   model          Unigram (unigram.h) per word; offsets = (align[b].b, align[e - 1].e).
 //   decoder        Metaspace: replacement -> ' ', except in the first token where it is
 //                  dropped (prepend_scheme not "never"); or none: tokens joined with ' '.

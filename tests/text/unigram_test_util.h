@@ -16,10 +16,11 @@ namespace bertq::text::testing {
 
 inline const std::string kUnigramDir =
     std::string(BERTQ_BINARY_DIR) + "/tokenizer-reference/unigram/";
-inline const std::vector<std::string> kUnigramVariants = {"plain", "byte_fallback"};
+inline const std::vector<std::string> kUnigramVariants = {"plain", "byte_fallback", "legacy_format",
+                                                          "prepend_first"};
 
 #define BERTQ_REQUIRE_UNIGRAM_REFERENCE()                                                         \
-  if (!std::filesystem::exists(::bertq::text::testing::kUnigramDir + "byte_fallback/pair.jsonl")) \
+  if (!std::filesystem::exists(::bertq::text::testing::kUnigramDir + "prepend_first/pair.jsonl")) \
   GTEST_SKIP() << ::bertq::text::testing::kUnigramDir                                             \
                << " is absent: scripts/test.sh makes it (.venv/bin/python "                       \
                   "scripts/reference/unigram_reference.py BUILD_DIR/tokenizer-reference/unigram)"

@@ -30,6 +30,7 @@ Replace " {2,}" -> " ", WhitespaceSplit + Metaspace with add_prefix_space) and "
 not implement lstrip yet).
 """
 import gzip
+import io
 import json
 import os
 import sys
@@ -102,13 +103,16 @@ def read_jsonl_gz(path):
             yield json.loads(line)
 
 
-def train(model_prefix, byte_fallback):
+def train(model_path, byte_fallback):
     # Every 4th review of the train split (neg first, then pos in the file: both get in).
     rows = read_jsonl_gz(os.path.join(IMDB, "train.jsonl.gz"))
     texts = [r["text"] for i, r in enumerate(rows) if i % 4 == 0][:TRAIN_REVIEWS]
+    # Written through model_writer: with model_prefix the (temporary) path would be stored in
+    # trainer_spec and the model file would differ from run to run.
+    writer = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(texts),
-        model_prefix=model_prefix,
+        model_writer=writer,
         model_type="unigram",
         vocab_size=8000,
         character_coverage=0.9995,
@@ -120,6 +124,8 @@ def train(model_prefix, byte_fallback):
         max_sentence_length=1 << 16,
         minloglevel=2,
     )
+    with open(model_path, "wb") as f:
+        f.write(writer.getvalue())
 
 
 def byte_offsets(text, char_offsets):
@@ -135,9 +141,9 @@ def make_variant(out_dir, variant, byte_fallback):
     tdir = os.path.join(vdir, "tokenizer")
     os.makedirs(tdir, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        prefix = os.path.join(tmp, "spm")
-        train(prefix, byte_fallback)
-        slow = XLMRobertaTokenizer(vocab_file=prefix + ".model")
+        model_path = os.path.join(tmp, "spm.model")
+        train(model_path, byte_fallback)
+        slow = XLMRobertaTokenizer(vocab_file=model_path)
         slow.save_pretrained(tmp)
         fast = XLMRobertaTokenizerFast.from_pretrained(tmp, from_slow=True)
         fast.save_pretrained(tdir)

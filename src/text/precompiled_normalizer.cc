@@ -174,10 +174,13 @@ PrecompiledNormalizer PrecompiledNormalizer::from_bytes(std::string_view blob,
       stack.push_back(next);
     }
   }
+  // An ASCII character between ASCII characters is a grapheme of one byte, so only a key equal
+  // to that byte could transform it.
   for (int b = 0; b < 128; ++b) {
     const size_t pos = unit_offset(u[0]) ^ static_cast<size_t>(b);
-    const bool starts_key = b != 0 && unit_label(u[pos]) == static_cast<uint32_t>(b);
-    p.ascii_kept_[b] = b != '\r' && !starts_key;
+    const bool is_key =
+        b != 0 && unit_label(u[pos]) == static_cast<uint32_t>(b) && unit_has_leaf(u[pos]);
+    p.ascii_kept_[b] = b != '\r' && !is_key;
   }
   return p;
 }

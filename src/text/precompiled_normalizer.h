@@ -17,8 +17,9 @@
 // walks that list over the input characters (aligned_text.h). That last rule moves alignments of
 // text after a deleted character, and bertq does the same so that offsets equal HF's.
 //
-// Fast path: a character that is ASCII, is not CR, starts no key, and is followed by ASCII or
-// the end is its own grapheme and stays as it is (no grapheme segmentation, no trie walk).
+// Fast path: a character that is ASCII, is not CR, is not itself a key, and is followed by ASCII
+// or the end is its own one-byte grapheme and stays as it is (no grapheme segmentation, no trie
+// walk). Keys that merely start with it (nmt_nfkc has "e" + U+0301 -> "é") cannot match there.
 // normalize_reference() has no such path; tests compare the two.
 //
 //   auto pc = bertq::text::PrecompiledNormalizer::from_base64(b64, "tokenizer.json: ...");
@@ -56,7 +57,7 @@ class PrecompiledNormalizer {
 
   std::vector<uint32_t> units_;         // the double array, every reachable edge checked at load
   std::string normalized_;              // NUL-terminated replacements
-  std::array<bool, 128> ascii_kept_{};  // ASCII byte that starts no key (and is not CR)
+  std::array<bool, 128> ascii_kept_{};  // ASCII byte that is no key (and is not CR)
 };
 
 // Decodes standard base64 (with '=' padding); Error(CORRUPT_FILE) naming `what` and the

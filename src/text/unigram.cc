@@ -34,8 +34,10 @@ Unigram::Unigram(const std::vector<std::pair<std::string, double>>& pieces, int3
     ids_.insert(piece, static_cast<int32_t>(i));
   }
   // The trie's value for a piece is the id the map gives it (the last of duplicates).
-  for (size_t i = 0; i < pieces.size(); ++i)
-    trie_.insert(pieces[i].first, ids_.find(pieces[i].first));
+  std::vector<std::pair<std::string, int32_t>> keys;
+  keys.reserve(pieces.size());
+  for (const auto& p : pieces) keys.emplace_back(p.first, ids_.find(p.first));
+  trie_ = ByteTrie(keys);
   for (int b = 0; b < 256; ++b) {
     char name[8];
     std::snprintf(name, sizeof name, "<0x%02X>", b);

@@ -24,7 +24,10 @@ the converter leaves Unigram.byte_fallback false with a warning, so it is set to
 tokenizer.json here, which is what tokenizers' Unigram implements), and two variants made from
 plain's tokenizer.json without training: "legacy_format" (xlm-roberta-base's own file shape:
 Replace " {2,}" -> " ", WhitespaceSplit + Metaspace with add_prefix_space) and "prepend_first"
-(Strip on both sides, Metaspace prepend_scheme "first").
+(Strip on both sides, Metaspace prepend_scheme "first"); and "spm_only": plain's
+sentencepiece.bpe.model alone in OUT_DIR/spm_only/tokenizer, with the goldens of the tokenizer
+XLMRobertaTokenizerFast converts from it in memory (texts with "<mask>" left out: its <mask> has
+lstrip true there).
 
 <mask> is written with "lstrip": false (XLM-R's own has lstrip true; bertq's added tokens do
 not implement lstrip yet).
@@ -136,7 +139,7 @@ def byte_offsets(text, char_offsets):
     return [[starts[a], starts[b]] for a, b in char_offsets]
 
 
-def make_variant(out_dir, variant, byte_fallback):
+def make_variant(out_dir, variant, byte_fallback, spm_only_dir=None):
     vdir = os.path.join(out_dir, variant)
     tdir = os.path.join(vdir, "tokenizer")
     os.makedirs(tdir, exist_ok=True)
@@ -147,6 +150,13 @@ def make_variant(out_dir, variant, byte_fallback):
         slow.save_pretrained(tmp)
         fast = XLMRobertaTokenizerFast.from_pretrained(tmp, from_slow=True)
         fast.save_pretrained(tdir)
+        if spm_only_dir:
+            # The folder with only the SentencePiece model, and the converter's tokenizer as
+            # built in memory (exact scores; its <mask> has lstrip true, so no text with <mask>).
+            os.makedirs(os.path.join(spm_only_dir, "tokenizer"), exist_ok=True)
+            with open(model_path, "rb") as f, open(os.path.join(spm_only_dir, "tokenizer", "sentencepiece.bpe.model"), "wb") as g:
+                g.write(f.read())
+            write_goldens(spm_only_dir, None, fast.backend_tokenizer, without_mask=True)
     for f in ("special_tokens_map.json",):
         p = os.path.join(tdir, f)
         if os.path.exists(p):
@@ -210,10 +220,12 @@ def prepend_first(tj):
     tj["decoder"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": True}
 
 
-def write_goldens(vdir, tj_path):
-    tok = Tokenizer.from_file(tj_path)
+def write_goldens(vdir, tj_path, tok=None, without_mask=False):
+    if tok is None:
+        tok = Tokenizer.from_file(tj_path)
     tok.no_truncation()
     tok.no_padding()
+    hand = [t for t in HAND if not (without_mask and "<mask>" in t)]
 
     def golden(name, items):
         with open(os.path.join(vdir, name), "w", encoding="utf-8") as f:
@@ -227,10 +239,10 @@ def write_goldens(vdir, tj_path):
     reviews = [(r["id"], r["text"]) for i, r in enumerate(rows) if i % 12 == 0][:GOLDEN_REVIEWS]
     golden("imdb.jsonl", reviews)
     golden("unicode.jsonl", [(r["id"], r["text"]) for r in read_jsonl_gz(UNICODE)])
-    golden("hand.jsonl", [(f"hand/{i}", t) for i, t in enumerate(HAND)])
+    golden("hand.jsonl", [(f"hand/{i}", t) for i, t in enumerate(hand)])
 
     with open(os.path.join(vdir, "decode.jsonl"), "w", encoding="utf-8") as f:
-        samples = [t for _, t in reviews[:100]] + HAND + [r["text"] for r in list(read_jsonl_gz(UNICODE))[:200]]
+        samples = [t for _, t in reviews[:100]] + hand + [r["text"] for r in list(read_jsonl_gz(UNICODE))[:200]]
         for i, text in enumerate(samples):
             ids = tok.encode(text, add_special_tokens=True).ids
             for skip in (True, False):
@@ -238,7 +250,7 @@ def write_goldens(vdir, tj_path):
                 f.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     with open(os.path.join(vdir, "pair.jsonl"), "w", encoding="utf-8") as f:
-        texts = [t for _, t in reviews[:60]] + HAND
+        texts = [t for _, t in reviews[:60]] + hand
         for i in range(len(texts) - 1):
             a, b = texts[i], texts[-1 - i]
             enc = tok.encode(a, b, add_special_tokens=True)
@@ -257,7 +269,7 @@ def main():
         sys.exit(__doc__)
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
-    plain = make_variant(out_dir, "plain", False)
+    plain = make_variant(out_dir, "plain", False, os.path.join(out_dir, "spm_only"))
     make_variant(out_dir, "byte_fallback", True)
     derived_variant(out_dir, "legacy_format", plain, legacy_format)
     derived_variant(out_dir, "prepend_first", plain, prepend_first)

@@ -63,5 +63,7 @@ class PrecompiledNormalizer {
 // Decodes standard base64 (with '=' padding); Error(CORRUPT_FILE) naming `what` and the
 // position of the first bad character.
 std::string decode_base64(std::string_view b64, const std::string& what);
+// Standard base64 with '=' padding.
+std::string encode_base64(std::string_view bytes);
 
 }  // namespace bertq::text

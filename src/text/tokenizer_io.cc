@@ -5,7 +5,7 @@
 //                    added tokens as tokenizer_json.h reads them. Anything else is
 //                    Error(UNSUPPORTED) naming the field. Its "truncation" and "padding"
 //                    sections are ignored: EncodeOptions decide those.
-//   sentencepiece.bpe.model alone (no tokenizer.json): Error(UNSUPPORTED) saying to convert it.
+//   sentencepiece.bpe.model (no tokenizer.json): XLM-RoBERTa's Unigram (unigram_tokenizer.h).
 //   vocab.txt        + optional tokenizer_config.json (do_lower_case, strip_accents,
 //                    tokenize_chinese_chars, *_token names): the BertTokenizerFast defaults.
 #include <nlohmann/json.hpp>
@@ -224,9 +224,12 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   const std::string vocab = join_path(dir, "vocab.txt");
   const std::string spm = join_path(dir, "sentencepiece.bpe.model");
   if (!file_exists(vocab) && file_exists(spm)) {
-    unsupported(spm, "SentencePiece model",
-                "bertq reads Unigram tokenizers from tokenizer.json; write one with transformers "
-                "(XLMRobertaTokenizerFast.from_pretrained(dir).save_pretrained(dir))");
+    auto m = std::make_shared<Impl>();
+    m->source = spm;
+    m->kind = TokenizerKind::UNIGRAM;
+    load_sentencepiece_tokenizer(*m, spm);
+    apply_config(*m, cfg, cfg_path);
+    return TokenizerLoader::make(std::move(m));
   }
   check(file_exists(vocab), ErrorCode::NOT_FOUND, "tokenizer folder ", dir,
         ": neither tokenizer.json nor vocab.txt found");

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/file_util.h"
+#include "text/precompiled_normalizer.h"
+#include "text/sentencepiece_model.h"
 #include "text/tokenizer_json.h"
 #include "text/unigram_text_model.h"
 #include "text/utf8.h"
@@ -68,7 +71,7 @@ uint32_t single_char(const std::string& s, const std::string& path, const std::s
 }
 
 void parse_model(const json& model, std::vector<std::pair<std::string, double>>& pieces,
-                 int32_t& unk_id, bool& byte_fallback, const std::string& path) {
+                 int32_t& unk_id, bool& byte_fallback, const std::string& path, bool serde_scores) {
   check(model.contains("vocab") && model.at("vocab").is_array(), ErrorCode::CORRUPT_FILE, path,
         ": model.vocab: expected an array of [piece, score]");
   const json& vocab = model.at("vocab");
@@ -85,7 +88,8 @@ void parse_model(const json& model, std::vector<std::pair<std::string, double>>&
     } catch (const Error& err) {
       throw Error(ErrorCode::CORRUPT_FILE, cat(path, ": model.vocab[", i, "]: ", err.what()));
     }
-    pieces.emplace_back(std::move(piece), serde_json_f64(e[1].get<double>()));
+    const double score = e[1].get<double>();
+    pieces.emplace_back(std::move(piece), serde_scores ? serde_json_f64(score) : score);
   }
   if (!model.contains("unk_id") || model.at("unk_id").is_null())
     unsupported(path, "model.unk_id", "null (a Unigram model without an unknown token)");
@@ -212,13 +216,13 @@ void parse_decoder(const json& d, UnigramConfig& cfg, const std::string& path) {
   cfg.decoder_prepend = prepend_scheme(d, path, "decoder");
 }
 
-}  // namespace
-
-void load_unigram_tokenizer(Tokenizer::Impl& m, const json& doc, const std::string& path) {
+// The loader; serde_scores: scores as HF reads them from a file (a document built in memory
+// from a SentencePiece model holds exact values, as transformers' converter hands them over).
+void load_unigram(Tokenizer::Impl& m, const json& doc, const std::string& path, bool serde_scores) {
   std::vector<std::pair<std::string, double>> pieces;
   int32_t unk_id = 0;
   bool byte_fallback = false;
-  parse_model(doc.at("model"), pieces, unk_id, byte_fallback, path);
+  parse_model(doc.at("model"), pieces, unk_id, byte_fallback, path, serde_scores);
   std::vector<std::string> tokens;
   tokens.reserve(pieces.size());
   for (const auto& p : pieces) tokens.push_back(p.first);
@@ -233,6 +237,77 @@ void load_unigram_tokenizer(Tokenizer::Impl& m, const json& doc, const std::stri
                                                std::move(cfg));
   parse_post_processor(m, doc.value("post_processor", json()), path);
   parse_added_tokens(m, doc.value("added_tokens", json::array()), path);
+}
+
+json added_token(int64_t id, const std::string& content) {
+  return {{"id", id},        {"content", content},  {"single_word", false}, {"lstrip", false},
+          {"rstrip", false}, {"normalized", false}, {"special", true}};
+}
+
+}  // namespace
+
+void load_unigram_tokenizer(Tokenizer::Impl& m, const json& doc, const std::string& path) {
+  load_unigram(m, doc, path, true);
+}
+
+json sentencepiece_to_tokenizer_json(const std::string& model_path) {
+  const SentencePieceModel spm = parse_sentencepiece_model(read_file(model_path), model_path);
+  if (spm.model_type != 1) {
+    unsupported(model_path, "trainer_spec.model_type",
+                cat(spm.model_type, " (only 1, UNIGRAM, becomes a Unigram tokenizer)"));
+  }
+  check(spm.pieces.size() > 3, ErrorCode::CORRUPT_FILE, model_path, ": ", spm.pieces.size(),
+        " pieces (expected <unk>, <s>, </s> and more)");
+  // XLMRobertaConverter: the fairseq ids <s>=0 <pad>=1 </s>=2 <unk>=3, SentencePiece's pieces
+  // from its id 3 on (shifted by one), <mask> last.
+  json vocab = json::array();
+  for (const char* s : {"<s>", "<pad>", "</s>", "<unk>"}) vocab.push_back(json::array({s, 0.0}));
+  for (size_t i = 3; i < spm.pieces.size(); ++i)
+    vocab.push_back(json::array({spm.pieces[i].piece, static_cast<double>(spm.pieces[i].score)}));
+  const int64_t mask = static_cast<int64_t>(vocab.size());
+  vocab.push_back(json::array({"<mask>", 0.0}));
+
+  json normalizers = json::array();
+  if (!spm.precompiled_charsmap.empty()) {
+    normalizers.push_back({{"type", "Precompiled"},
+                           {"precompiled_charsmap", encode_base64(spm.precompiled_charsmap)}});
+  }
+  normalizers.push_back({{"type", "Strip"}, {"strip_left", false}, {"strip_right", true}});
+  normalizers.push_back(
+      {{"type", "Replace"}, {"pattern", {{"Regex", " {2,}"}}}, {"content", "\xE2\x96\x81"}});
+  const json metaspace = {{"type", "Metaspace"},
+                          {"replacement", "\xE2\x96\x81"},
+                          {"prepend_scheme", "always"},
+                          {"split", true}};
+  auto special = [](const char* name) {
+    return json{{"SpecialToken", {{"id", name}, {"type_id", 0}}}};
+  };
+  auto seq = [](const char* name) { return json{{"Sequence", {{"id", name}, {"type_id", 0}}}}; };
+  const json post = {{"type", "TemplateProcessing"},
+                     {"single", json::array({special("<s>"), seq("A"), special("</s>")})},
+                     {"pair", json::array({special("<s>"), seq("A"), special("</s>"),
+                                           special("</s>"), seq("B"), special("</s>")})},
+                     {"special_tokens",
+                      {{"<s>", {{"id", "<s>"}, {"ids", {0}}, {"tokens", {"<s>"}}}},
+                       {"</s>", {{"id", "</s>"}, {"ids", {2}}, {"tokens", {"</s>"}}}}}}};
+  return {
+      {"version", "1.0"},
+      {"truncation", nullptr},
+      {"padding", nullptr},
+      {"added_tokens",
+       json::array({added_token(0, "<s>"), added_token(1, "<pad>"), added_token(2, "</s>"),
+                    added_token(3, "<unk>"), added_token(mask, "<mask>")})},
+      {"normalizer", {{"type", "Sequence"}, {"normalizers", normalizers}}},
+      {"pre_tokenizer", metaspace},
+      {"post_processor", post},
+      {"decoder", metaspace},
+      {"model", {{"type", "Unigram"}, {"unk_id", 3}, {"vocab", vocab}, {"byte_fallback", false}}}};
+}
+
+void load_sentencepiece_tokenizer(Tokenizer::Impl& m, const std::string& model_path) {
+  const json doc = sentencepiece_to_tokenizer_json(model_path);
+  load_unigram(m, doc, model_path, false);
+  m.tokenizer_json = doc.dump(2) + "\n";
 }
 
 }  // namespace bertq::text

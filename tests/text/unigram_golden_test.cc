@@ -28,17 +28,12 @@ json offsets_json(const Encoding& e) {
   return a;
 }
 
-class UnigramGolden : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(UnigramGolden, IdsAndOffsetsMatchHuggingFace) {
-  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
-  const std::string variant = GetParam();
-  const Tokenizer tok = Tokenizer::from_folder(testing::unigram_tokenizer_dir(variant));
-  EXPECT_EQ(tok.kind(), TokenizerKind::UNIGRAM);
+// ids and offsets of every line of DIR/{imdb,unicode,hand}.jsonl.
+void check_encodings(const Tokenizer& tok, const std::string& dir, const std::string& label) {
   EncodeOptions o;
   o.return_offsets = true;
   for (const char* file : {"imdb.jsonl", "unicode.jsonl", "hand.jsonl"}) {
-    const auto lines = read_jsonl(kUnigramDir + variant + "/" + file);
+    const auto lines = read_jsonl(dir + "/" + file);
     size_t ids_ok = 0, offsets_ok = 0;
     std::string first_bad;
     for (const json& g : lines) {
@@ -54,21 +49,18 @@ TEST_P(UnigramGolden, IdsAndOffsetsMatchHuggingFace) {
       }
     }
     EXPECT_GT(lines.size(), 40u) << file;
-    EXPECT_EQ(ids_ok, lines.size()) << variant << " " << file << ": ids " << ids_ok << " of "
+    EXPECT_EQ(ids_ok, lines.size()) << label << " " << file << ": ids " << ids_ok << " of "
                                     << lines.size() << " match; first mismatch: " << first_bad;
     EXPECT_EQ(offsets_ok, lines.size())
-        << variant << " " << file << ": offsets " << offsets_ok << " of " << lines.size()
+        << label << " " << file << ": offsets " << offsets_ok << " of " << lines.size()
         << " match; first mismatch: " << first_bad;
-    std::printf("[unigram golden] %s %s: ids %zu, offsets %zu of %zu match\n", variant.c_str(),
-                file, ids_ok, offsets_ok, lines.size());
+    std::printf("[unigram golden] %s %s: ids %zu, offsets %zu of %zu match\n", label.c_str(), file,
+                ids_ok, offsets_ok, lines.size());
   }
 }
 
-TEST_P(UnigramGolden, DecodeMatchesHuggingFace) {
-  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
-  const std::string variant = GetParam();
-  const Tokenizer tok = Tokenizer::from_folder(testing::unigram_tokenizer_dir(variant));
-  const auto lines = read_jsonl(kUnigramDir + variant + "/decode.jsonl");
+void check_decode(const Tokenizer& tok, const std::string& dir) {
+  const auto lines = read_jsonl(dir + "/decode.jsonl");
   size_t ok = 0;
   std::string first_bad;
   for (const json& g : lines) {
@@ -82,17 +74,14 @@ TEST_P(UnigramGolden, DecodeMatchesHuggingFace) {
     }
   }
   EXPECT_GT(lines.size(), 100u);
-  EXPECT_EQ(ok, lines.size()) << ok << " of " << lines.size()
+  EXPECT_EQ(ok, lines.size()) << dir << ": " << ok << " of " << lines.size()
                               << " match; first mismatch: " << first_bad;
 }
 
-TEST_P(UnigramGolden, PairsMatchHuggingFace) {
-  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
-  const std::string variant = GetParam();
-  const Tokenizer tok = Tokenizer::from_folder(testing::unigram_tokenizer_dir(variant));
+void check_pairs(const Tokenizer& tok, const std::string& dir) {
   EncodeOptions o;
   o.return_offsets = true;
-  const auto lines = read_jsonl(kUnigramDir + variant + "/pair.jsonl");
+  const auto lines = read_jsonl(dir + "/pair.jsonl");
   size_t ok = 0;
   std::string first_bad;
   for (const json& g : lines) {
@@ -108,8 +97,40 @@ TEST_P(UnigramGolden, PairsMatchHuggingFace) {
     }
   }
   EXPECT_GT(lines.size(), 50u);
-  EXPECT_EQ(ok, lines.size()) << ok << " of " << lines.size()
+  EXPECT_EQ(ok, lines.size()) << dir << ": " << ok << " of " << lines.size()
                               << " match; first mismatch: " << first_bad;
+}
+
+class UnigramGolden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(UnigramGolden, IdsAndOffsetsMatchHuggingFace) {
+  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
+  const Tokenizer tok = Tokenizer::from_folder(testing::unigram_tokenizer_dir(GetParam()));
+  EXPECT_EQ(tok.kind(), TokenizerKind::UNIGRAM);
+  check_encodings(tok, kUnigramDir + GetParam(), GetParam());
+}
+
+TEST_P(UnigramGolden, DecodeMatchesHuggingFace) {
+  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
+  check_decode(Tokenizer::from_folder(testing::unigram_tokenizer_dir(GetParam())),
+               kUnigramDir + GetParam());
+}
+
+TEST_P(UnigramGolden, PairsMatchHuggingFace) {
+  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
+  check_pairs(Tokenizer::from_folder(testing::unigram_tokenizer_dir(GetParam())),
+              kUnigramDir + GetParam());
+}
+
+// A folder with only sentencepiece.bpe.model against the tokenizer transformers' converter
+// builds from it in memory.
+TEST(UnigramSentencePiece, ModelFolderMatchesHuggingFaceConverter) {
+  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
+  const Tokenizer tok = Tokenizer::from_folder(testing::unigram_tokenizer_dir("spm_only"));
+  EXPECT_EQ(tok.kind(), TokenizerKind::UNIGRAM);
+  check_encodings(tok, kUnigramDir + "spm_only", "spm_only");
+  check_decode(tok, kUnigramDir + "spm_only");
+  check_pairs(tok, kUnigramDir + "spm_only");
 }
 
 // The fast path (ASCII shortcut in the normalizer, trie in the model) against the step-by-step

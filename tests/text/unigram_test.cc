@@ -307,18 +307,47 @@ TEST(UnigramTokenizer, MalformedTokenizerJsonIsRefusedNamingTheField) {
       ErrorCode::UNSUPPORTED, "decoder.type");
 }
 
-TEST(UnigramTokenizer, SentencePieceModelAloneIsRefused) {
+TEST(UnigramTokenizer, SentencePieceModelFolderHasXlmRobertaIds) {
   BERTQ_REQUIRE_UNIGRAM_REFERENCE();
+  const Tokenizer tok = Tokenizer::from_folder(testing::unigram_tokenizer_dir("spm_only"));
+  const Tokenizer json_tok = plain_tokenizer();  // the converter's tokenizer.json of that model
+  ASSERT_EQ(tok.vocab_size(), json_tok.vocab_size());
+  std::vector<int32_t> all(tok.vocab_size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int32_t>(i);
+  EXPECT_EQ(tok.tokens(all), json_tok.tokens(all));
+  for (auto id : {tok.cls_id(), tok.pad_id(), tok.sep_id(), tok.unk_id(), tok.mask_id()})
+    EXPECT_EQ(tok.tokens({id}), json_tok.tokens({id}));
+  EXPECT_EQ(tok.mask_id(), static_cast<int32_t>(tok.vocab_size()) - 1);
+  // save() writes the tokenizer.json built from the model; it loads back.
   bertq::testing::TempDir dir;
-  std::filesystem::copy_file(testing::unigram_tokenizer_dir("plain") + "/sentencepiece.bpe.model",
-                             dir.file("sentencepiece.bpe.model"));
+  tok.save(dir.path());
+  const Tokenizer back = Tokenizer::from_folder(dir.path());
+  EXPECT_EQ(back.encode("A sentencepiece model, saved as tokenizer.json.").ids,
+            tok.encode("A sentencepiece model, saved as tokenizer.json.").ids);
+}
+
+void expect_model_refused(const std::string& bytes, ErrorCode code, const std::string& what) {
+  bertq::testing::TempDir dir;
+  write_file_atomic(dir.file("sentencepiece.bpe.model"), bytes);
   try {
     Tokenizer::from_folder(dir.path());
-    ADD_FAILURE() << "loaded a folder without tokenizer.json";
+    ADD_FAILURE() << "loaded although " << what;
   } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::UNSUPPORTED);
-    EXPECT_NE(std::string(e.what()).find("tokenizer.json"), std::string::npos) << e.what();
+    EXPECT_EQ(e.code(), code) << e.what();
+    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("sentencepiece.bpe.model"), std::string::npos);
   }
+}
+
+TEST(UnigramTokenizer, MalformedSentencePieceModelIsRefused) {
+  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
+  const std::string model =
+      read_file(testing::unigram_tokenizer_dir("spm_only") + "/sentencepiece.bpe.model");
+  expect_model_refused(model.substr(0, model.size() / 2), ErrorCode::CORRUPT_FILE, "byte offset");
+  // A later trainer_spec with model_type 2 (BPE): field 2, 2 bytes, field 3 varint 2.
+  expect_model_refused(model + std::string("\x12\x02\x18\x02", 4), ErrorCode::UNSUPPORTED,
+                       "trainer_spec.model_type");
+  expect_model_refused(std::string("\x0a\x02\x0a", 3), ErrorCode::CORRUPT_FILE, "truncated");
 }
 
 TEST(UnigramTokenizer, InvalidUtf8IsAnErrorOrReplaced) {

@@ -447,3 +447,57 @@ TEST(UnigramTokenizer, FastPathMatchesReferenceOnRandomStrings) {
 
 }  // namespace
 }  // namespace bertq::text
+
+namespace bertq::text {
+namespace {
+
+std::string hex(const std::string& s) {
+  std::string out;
+  char buf[4];
+  for (const char c : s) {
+    std::snprintf(buf, sizeof buf, "%02x ", static_cast<uint8_t>(c));
+    out += buf;
+  }
+  return out;
+}
+
+// Arbitrary bytes: replace mode never throws and agrees with the reference; strict mode either
+// encodes (valid UTF-8) or throws INVALID_ARGUMENT.
+TEST(UnigramTokenizer, ArbitraryBytesAreEncodedOrRefused) {
+  BERTQ_REQUIRE_UNIGRAM_REFERENCE();
+  const std::string path = testing::unigram_tokenizer_dir("byte_fallback") + "/tokenizer.json";
+  Tokenizer::Impl m;
+  load_unigram_tokenizer(m, parse_json_file(path), path);
+  const auto& model = dynamic_cast<const UnigramTextModel&>(*m.model);
+  std::mt19937 rng(13);
+  const std::string seeds[] = {"a", " ", "\xE2\x96\x81", "\xC3\xA9", "\xEF\xBC\xA1", "\xCC\x81"};
+  for (int t = 0; t < 3000; ++t) {
+    std::string s;
+    const int n = static_cast<int>(rng() % 16);
+    for (int i = 0; i < n; ++i) {
+      if (rng() % 2) {
+        s += static_cast<char>(rng() % 256);
+      } else {
+        s += seeds[rng() % 6];
+      }
+    }
+    std::vector<int32_t> ids, ref_ids;
+    Offsets offs, ref_offs;
+    model.encode(s, 0, true, ids, offs);
+    model.encode_reference(s, 0, true, ref_ids, ref_offs);
+    ASSERT_EQ(ids, ref_ids) << hex(s);
+    ASSERT_EQ(offs, ref_offs) << hex(s);
+    for (const auto& [b, e] : offs) ASSERT_LE(e, s.size());
+    std::vector<int32_t> strict_ids;
+    Offsets strict_offs;
+    try {
+      model.encode(s, 0, false, strict_ids, strict_offs);
+      EXPECT_EQ(strict_ids, ids);  // valid UTF-8: the same either way
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::INVALID_ARGUMENT);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bertq::text

@@ -15,7 +15,7 @@
 #include "core/error.h"
 #include "text/bpe_text_model.h"
 #include "text/byte_level.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace {
 

@@ -22,5 +22,11 @@ bpe="${BUILD_DIR:-build}/tokenizer-reference/bpe"
 if [ ! -f "$bpe/hand.jsonl" ] || [ scripts/reference/bpe_reference.py -nt "$bpe/hand.jsonl" ]; then
   .venv/bin/python scripts/reference/bpe_reference.py "$bpe"
 fi
+# Unigram (XLM-RoBERTa style) tokenizers trained on IMDB with HF tokenizers' encodings.
+unigram="${BUILD_DIR:-build}/tokenizer-reference/unigram"
+if [ ! -f "$unigram/prepend_first/pair.jsonl" ] ||
+   [ scripts/reference/unigram_reference.py -nt "$unigram/prepend_first/pair.jsonl" ]; then
+  .venv/bin/python scripts/reference/unigram_reference.py "$unigram"
+fi
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)" ${CTEST_ARGS:-}

@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "text/byte_level.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace bertq::text {
 namespace {

@@ -5,7 +5,7 @@
 #include "text/bpe_cache.h"
 #include "text/byte_level.h"
 #include "text/string_id_map.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace bertq::text {
 namespace {

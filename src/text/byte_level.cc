@@ -6,7 +6,7 @@
 #include <array>
 
 #include "text/char_class.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace bertq::text {
 namespace {

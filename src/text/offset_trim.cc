@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "text/char_class.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace bertq::text {
 

@@ -6,6 +6,7 @@
 //                    Error(UNSUPPORTED) naming the field. Its "truncation" and "padding"
 //                    sections are ignored: EncodeOptions decide those.
 //   vocab.json + merges.txt  byte-level BPE without tokenizer.json (bpe_tokenizer.h)
+//   sentencepiece.bpe.model (no tokenizer.json): XLM-RoBERTa's Unigram (unigram_tokenizer.h).
 //   vocab.txt        + optional tokenizer_config.json (do_lower_case, strip_accents,
 //                    tokenize_chinese_chars, *_token names): the BertTokenizerFast defaults.
 #include <nlohmann/json.hpp>
@@ -245,8 +246,18 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
     return TokenizerLoader::make(std::move(m));
   }
   const std::string vocab = join_path(dir, "vocab.txt");
+  const std::string spm = join_path(dir, "sentencepiece.bpe.model");
+  if (!file_exists(vocab) && file_exists(spm)) {
+    auto m = std::make_shared<Impl>();
+    m->source = spm;
+    m->kind = TokenizerKind::UNIGRAM;
+    load_sentencepiece_tokenizer(*m, spm);
+    apply_config(*m, cfg, cfg_path);
+    return TokenizerLoader::make(std::move(m));
+  }
   check(file_exists(vocab), ErrorCode::NOT_FOUND, "tokenizer folder ", dir,
-        ": neither tokenizer.json, vocab.json + merges.txt nor vocab.txt found");
+        ": none of tokenizer.json, vocab.json + merges.txt, sentencepiece.bpe.model or vocab.txt "
+        "found");
   auto m = std::make_shared<Impl>();
   m->source = vocab;
   m->vocab = Vocab::from_file(vocab);

@@ -19,7 +19,7 @@
 #include "text/bpe_text_model.h"
 #include "text/byte_level.h"
 #include "text/tokenizer.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace bertq::text {
 namespace {

@@ -13,9 +13,9 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/utf8.h"
 #include "text/bpe_text_model.h"
 #include "text/byte_level.h"
-#include "core/utf8.h"
 
 namespace {
 
@@ -28,7 +28,7 @@ struct State {
     std::vector<std::string> tokens;
     for (int b = 0; b < 256; ++b) {
       std::string c;
-      text::append_utf8(c, text::byte_to_codepoint(static_cast<uint8_t>(b)));
+      append_utf8(c, text::byte_to_codepoint(static_cast<uint8_t>(b)));
       tokens.push_back(c);
     }
     merges = {{"Ġ", "t"},  {"h", "e"}, {"Ġt", "he"}, {"a", "a"}, {"aa", "a"}, {"aa", "aa"},
@@ -81,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (b < last) fail("offsets decrease");
     last = b;
   }
-  std::string want = text::replace_invalid_utf8(input);
+  std::string want = replace_invalid_utf8(input);
   if ((flags & 1) && !want.empty() && want[0] != ' ') want.insert(want.begin(), ' ');
   if (model.decode(ids) != want) fail("decode does not give back the text");
 

@@ -154,9 +154,10 @@ def test_hub_name_from_the_cache(tiny_model, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("arch", ["distilbert", "roberta", "xlm-roberta"])
 def test_other_architectures_predict_as_the_cli(arch):
-    """A DistilBERT folder as transformers saves it (random weights, written by
-    scripts/reference/arch_reference.py into BUILD/arch-reference): the Classifier gives
-    `bertq predict`'s labels and logits."""
+    """A DistilBERT / RoBERTa / XLM-R folder as transformers saves it (random weights and the
+    architecture's own tokenizer kind: WordPiece, byte-level BPE, SentencePiece Unigram; written
+    by scripts/reference/arch_reference.py into BUILD/arch-reference): the Classifier gives
+    `bertq predict`'s labels and logits from text."""
     folder = os.path.join(os.environ.get("BERTQ_ARCH_REFERENCE", ""), arch, "model")
     if not os.path.exists(os.path.join(folder, "config.json")):
         pytest.skip(f"{folder} is absent (scripts/test.sh writes it)")

@@ -4,13 +4,17 @@ weights (no pretrained DistilBERT / RoBERTa / XLM-R checkpoint is reachable offl
 engine's exactness test (tests/engine/arch_reference_test.cc).
 
 For each architecture a randomly initialised *ForSequenceClassification with small, odd shapes
-(3 heads, intermediate 200, 3 labels) and a WordPiece vocabulary made here, written in the
-layout of ../shared/golden/model/* (as scripts/reference/pretrained_reference.py does):
+(3 heads, intermediate 200, 3 labels) and a tokenizer of the architecture's own kind trained here
+on the texts (DistilBERT: WordPiece; RoBERTa: byte-level BPE, RobertaTokenizerFast; XLM-R:
+a SentencePiece Unigram model converted by XLMRobertaTokenizerFast, with its Precompiled
+normalizer), written in the layout of ../shared/golden/model/* (as pretrained_reference.py does):
   OUT/ARCH/model/               save_pretrained: safetensors F32, config.json, tokenizer files
+  OUT/ARCH/texts.json           the texts and their unpadded input ids (transformers' tokenizer),
+                                and texts with the mask token: ids and byte offsets
   OUT/ARCH/forward.safetensors  input_ids / attention_mask / token_type_ids (I64 [B, T], padded),
                                 hidden_states.0..L (F32 [B, T, H]), pooled (the head's first
                                 Linear + activation on the first token, F32 [B, H]), logits
-  OUT/ARCH/train.safetensors    (architectures the trainer builds: DistilBERT) labels, the
+  OUT/ARCH/train.safetensors    (every architecture: the trainer builds them all) labels, the
                                 batch loss and grad.NAME of every parameter (training mode,
                                 dropout off), then adamw_losses of 10 AdamW steps (lr 1e-3,
                                 wd 0.01 but biases / LayerNorm weights, clip 1.0) and after10.NAME
@@ -24,23 +28,30 @@ import sys
 
 import torch
 from safetensors.torch import save_file
+import json
+import tempfile
+
+import sentencepiece as spm
+from tokenizers import ByteLevelBPETokenizer
 from transformers import (BertTokenizerFast, DistilBertConfig,
                           DistilBertForSequenceClassification, RobertaConfig,
-                          RobertaForSequenceClassification, XLMRobertaConfig,
-                          XLMRobertaForSequenceClassification)
+                          RobertaForSequenceClassification, RobertaTokenizerFast,
+                          XLMRobertaConfig, XLMRobertaForSequenceClassification,
+                          XLMRobertaTokenizerFast)
 
 from pretrained_reference import TEXTS as PRETRAINED_TEXTS  # this folder is on sys.path
 
 # The pretrained reference's first six texts (the sixth cut to the models' 64 positions).
 TEXTS = PRETRAINED_TEXTS[:6]
+# Texts with the mask token (added tokens with lstrip; XLM-R's is matched in normalized text).
+MASK_CASES = ["a {m} movie", "the film was {m}.", "{m}", "  {m}  x", "x{m}y", "ＡＢ {m} ｃ",
+              "über {m}\tend", "{m}{m} and {m}"]
 LABELS = {0: "NEGATIVE", 1: "NEUTRAL", 2: "POSITIVE"}
 
 
 def make_vocab(path, pad_id):
-    """A WordPiece vocabulary of the texts' words and characters, [PAD] at `pad_id` (RoBERTa's
-    padding_idx is 1: no real token may have that id, transformers counts positions over
-    input_ids != padding_idx). The ids only feed the engine; bertq's tokenizer kinds for RoBERTa
-    (byte-level BPE) and XLM-R (Unigram) are not what this checks."""
+    """A WordPiece vocabulary of the texts' words and characters (DistilBERT's), [PAD] at
+    `pad_id`."""
     words = sorted({w.strip(".,!;—").lower() for t in TEXTS for w in t.split()} - {""})
     chars = [chr(c) for c in range(ord("a"), ord("z") + 1)] + list("0123456789.,!;/'-—éï")
     special = ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -50,6 +61,44 @@ def make_vocab(path, pad_id):
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(vocab) + "\n")
     return len(vocab)
+
+
+def wordpiece_tokenizer(tmp, pad_id):
+    vocab = os.path.join(tmp, "vocab.txt")
+    make_vocab(vocab, pad_id)
+    tok = BertTokenizerFast(vocab_file=vocab, do_lower_case=True, model_max_length=64)
+    os.remove(vocab)
+    return tok
+
+
+def bpe_tokenizer(tmp):
+    """RoBERTa's kind: byte-level BPE trained on the texts, <pad> at id 1 (padding_idx)."""
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(TEXTS * 4, vocab_size=400, min_frequency=1, show_progress=False,
+                            special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    d = os.path.join(tmp, "bpe")
+    os.makedirs(d)
+    bpe.save_model(d)
+    return RobertaTokenizerFast(vocab_file=os.path.join(d, "vocab.json"),
+                                merges_file=os.path.join(d, "merges.txt"), model_max_length=64)
+
+
+def unigram_tokenizer(tmp):
+    """XLM-R's kind: a SentencePiece Unigram model (nmt_nfkc: a real Precompiled charsmap) as
+    XLMRobertaTokenizerFast converts it (<s> 0, <pad> 1, </s> 2, <unk> 3, pieces + 1, <mask>)."""
+    corpus = os.path.join(tmp, "corpus.txt")
+    with open(corpus, "w", encoding="utf-8") as f:
+        f.write("\n".join(TEXTS * 4) + "\n")
+    prefix = os.path.join(tmp, "spm")
+    spm.SentencePieceTrainer.train(input=corpus, model_prefix=prefix, vocab_size=150,
+                                   model_type="unigram", hard_vocab_limit=False,
+                                   character_coverage=1.0, normalization_rule_name="nmt_nfkc",
+                                   num_threads=1, minloglevel=2)
+    return XLMRobertaTokenizerFast(vocab_file=prefix + ".model", model_max_length=64)
+
+
+TOKENIZERS = {"distilbert": lambda tmp: wordpiece_tokenizer(tmp, 0),
+              "roberta": bpe_tokenizer, "xlm-roberta": unigram_tokenizer}
 
 
 def roberta_like(config_class, model_class):
@@ -84,7 +133,6 @@ ARCHS = {"distilbert": distilbert,
 PAD_ID = {"distilbert": 0, "roberta": 1, "xlm-roberta": 1}
 
 
-TRAINABLE = {"distilbert"}
 
 
 def train_reference(model, feed):
@@ -127,21 +175,31 @@ def write(arch, out):
     tmp = out + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(os.path.join(tmp, "model"))
-    vocab = os.path.join(tmp, "vocab.txt")
-    size = make_vocab(vocab, PAD_ID[arch])
+    with tempfile.TemporaryDirectory() as scratch:
+        tok = TOKENIZERS[arch](scratch)
+    assert tok.pad_token_id == PAD_ID[arch], (arch, tok.pad_token_id)
     torch.manual_seed(0)
-    model, pooled_of = ARCHS[arch](size)
+    model, pooled_of = ARCHS[arch](len(tok))
     with torch.no_grad():  # larger weights than the default 0.02: clearly different logits
         for p in model.parameters():
             if p.dim() == 2:
                 p.normal_(0.0, 0.2)
     model.eval()
-    tok = BertTokenizerFast(vocab_file=vocab, do_lower_case=True,
-                            model_max_length=64)
     model.save_pretrained(os.path.join(tmp, "model"), safe_serialization=True)
     tok.save_pretrained(os.path.join(tmp, "model"))
-    os.remove(vocab)
     enc = tok(TEXTS, padding=True, truncation=True, return_tensors="pt")
+    masked = [c.format(m=tok.mask_token) for c in MASK_CASES]
+
+    def byte_offsets(text, offsets):
+        return [[len(text[:b].encode()), len(text[:e].encode())] for b, e in offsets]
+    with open(os.path.join(tmp, "texts.json"), "w", encoding="utf-8") as f:
+        json.dump({"texts": TEXTS,
+                   "ids": [tok(t, truncation=True)["input_ids"] for t in TEXTS],
+                   "mask_texts": masked,
+                   "mask_ids": [tok(t)["input_ids"] for t in masked],
+                   "mask_offsets": [byte_offsets(t, tok(t, return_offsets_mapping=True)
+                                                 ["offset_mapping"]) for t in masked]},
+                  f, ensure_ascii=False)
     model = model.double()
     feed = {k: v for k, v in enc.items() if k in ("input_ids", "attention_mask")}
     with torch.no_grad():
@@ -158,9 +216,8 @@ def write(arch, out):
         tensors[f"hidden_states.{i}"] = h.float().contiguous()
     save_file(tensors, os.path.join(tmp, "forward.safetensors"),
               metadata={"source": f"transformers {type(model).__name__}, float64, random"})
-    if arch in TRAINABLE:
-        save_file(train_reference(model, feed), os.path.join(tmp, "train.safetensors"),
-                  metadata={"source": f"transformers {type(model).__name__}, float64"})
+    save_file(train_reference(model, feed), os.path.join(tmp, "train.safetensors"),
+              metadata={"source": f"transformers {type(model).__name__}, float64"})
     shutil.rmtree(out, ignore_errors=True)
     os.rename(tmp, out)
     print(f"{arch}: {len(TEXTS)} texts, lengths {enc['attention_mask'].sum(1).tolist()}, "

@@ -49,15 +49,22 @@ void run_init(const InitArgs& a) {
   io::InitFolderOptions o;
   io::BertConfig& c = o.init.config;
   const auto arch = io::arch_from_model_type(a.arch);
-  check(arch == io::Arch::BERT || arch == io::Arch::DISTILBERT, ErrorCode::INVALID_ARGUMENT,
-        "--arch: expected bert or distilbert, got '", a.arch, "'");
+  check(arch.has_value(), ErrorCode::INVALID_ARGUMENT, "--arch: expected ",
+        io::supported_model_types(), ", got '", a.arch, "'");
   c.arch = *arch;
+  const io::ArchSpec& spec = io::arch_spec(c.arch);
+  if (spec.positions_after_padding) {  // RoBERTa / XLM-R: <pad> is 1, positions start at 2
+    c.pad_token_id = 1;
+    c.layer_norm_eps = 1e-5f;
+  }
   c.num_hidden_layers = a.layers;
   c.hidden_size = a.hidden;
   c.num_attention_heads = a.heads;
   c.intermediate_size = a.intermediate > 0 ? a.intermediate : 4 * a.hidden;
-  c.max_position_embeddings = a.max_position;
-  c.type_vocab_size = io::arch_spec(c.arch).token_types ? a.type_vocab : 1;
+  // --max-position counts usable positions: RoBERTa's table has pad_token_id + 1 more rows.
+  c.max_position_embeddings =
+      a.max_position + (spec.positions_after_padding ? c.pad_token_id + 1 : 0);
+  c.type_vocab_size = spec.token_types && !spec.positions_after_padding ? a.type_vocab : 1;
   c.hidden_act = io::parse_activation(a.act);
   c.id2label = split_labels(a.labels);
   c.extra["initializer_range"] = a.std;
@@ -88,7 +95,9 @@ Command reg("init", 20, [](CLI::App& app) {
   auto* cmd = app.add_subcommand("init", "Write a randomly initialised BERT classifier folder");
   cmd->add_option("--out", args->out, "Output model folder")->required()->group("Output");
   cmd->add_flag("--force", args->force, "Replace a model already in --out")->group("Output");
-  cmd->add_option("--arch", args->arch, "Architecture (model_type): bert or distilbert")
+  cmd->add_option("--arch", args->arch,
+                  "Architecture (model_type): bert, distilbert, roberta or xlm-roberta (the "
+                  "tokenizer of --copy-tokenizer-from must be of its kind)")
       ->capture_default_str()
       ->group("Model");
   cmd->add_option("--layers", args->layers, "Encoder layers")

@@ -60,7 +60,7 @@ Command reg("quantize", 35, [](CLI::App& app) {
   auto* max_length = cmd->add_option("--max-length", a->max_length,
                                      "Tokens per eval / calibration sequence: overrides the max "
                                      "length of the model's recipe (config.json \"bertq\" block, "
-                                     "else 256 tokens, head), cut to max_position_embeddings")
+                                     "else 256 tokens, head); at most the model's positions")
                          ->group("Fidelity");
   cmd->add_option("--seed", j.seed, "Sampling seed")->capture_default_str()->group("Fidelity");
   cmd->add_flag("--sensitivity", j.sensitivity, "Per-layer sensitivity table")->group("Fidelity");

@@ -16,7 +16,10 @@ namespace bertq::engine {
 Classifier::Classifier(const std::string& model_dir, EngineOptions options) {
   const io::ModelFolder folder = io::ModelFolder::load(model_dir);
   model_ = Model::from_folder(folder, options);
-  if (folder.has_tokenizer()) tokenizer_ = text::Tokenizer::from_folder(model_dir);
+  if (folder.has_tokenizer()) {
+    tokenizer_ = text::Tokenizer::from_folder(model_dir);
+    model_->config().check_tokenizer_pad(tokenizer_->pad_id(), model_dir);
+  }
 }
 
 Classifier::Classifier(std::shared_ptr<const Model> model, std::optional<text::Tokenizer> tokenizer)

@@ -41,6 +41,9 @@ struct ArchSpec {
   // Dropout after the attention output Linear (training): BERT's BertSelfOutput has it,
   // DistilBERT's MultiHeadSelfAttention only drops attention weights.
   bool attention_output_dropout;
+  // Dropout on the first token before the head's first Linear (training): RoBERTa's
+  // RobertaClassificationHead drops there and after its tanh; BERT and DistilBERT only after.
+  bool head_input_dropout;
   // The classifier dropout its config class defaults to when the key is absent or null
   // (DistilBERT's seq_classif_dropout 0.2; transformers cannot read null there); < 0: none.
   float default_classifier_dropout;

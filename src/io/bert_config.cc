@@ -130,6 +130,14 @@ Activation parse_activation(std::string_view name) {
       cat("activation \"", name, "\" is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)"));
 }
 
+void BertConfig::check_tokenizer_pad(int32_t tokenizer_pad_id, const std::string& origin) const {
+  if (!arch_spec(arch).positions_after_padding) return;
+  check(tokenizer_pad_id == pad_token_id, ErrorCode::CORRUPT_FILE, origin,
+        ": config.json pad_token_id is ", pad_token_id, " but the tokenizer's pad token has id ",
+        tokenizer_pad_id, " (", arch_spec(arch).model_type,
+        " counts positions over the tokens that are not padding)");
+}
+
 int BertConfig::position_offset() const {
   return arch_spec(arch).positions_after_padding ? pad_token_id + 1 : 0;
 }

@@ -79,6 +79,10 @@ struct BertConfig {
   // the longest sequence the position table holds (max_position_embeddings minus that).
   int position_offset() const;
   int max_tokens() const { return max_position_embeddings - position_offset(); }
+  // Architectures whose positions start after padding (RoBERTa, XLM-R) count positions over the
+  // tokens that are not pad_token_id: a tokenizer padding with another id would shift them.
+  // CORRUPT_FILE naming `origin` (the folder) when `tokenizer_pad_id` differs there.
+  void check_tokenizer_pad(int32_t tokenizer_pad_id, const std::string& origin) const;
 
   // Parses and validates; `origin` (a file name) starts every error message.
   static BertConfig from_json(const nlohmann::json& j, const std::string& origin);

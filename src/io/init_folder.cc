@@ -22,9 +22,14 @@ int tokenizer_vocab_size(const std::string& dir) {
   auto see = [&](const nlohmann::json& id) {
     if (id.is_number_integer()) max_id = std::max<int64_t>(max_id, id.get<int64_t>());
   };
-  if (j.contains("model") && j["model"].is_object() && j["model"].contains("vocab") &&
-      j["model"]["vocab"].is_object())
-    for (const auto& [token, id] : j["model"]["vocab"].items()) see(id);
+  if (j.contains("model") && j["model"].is_object() && j["model"].contains("vocab")) {
+    const nlohmann::json& v = j["model"]["vocab"];
+    if (v.is_object()) {  // WordPiece, BPE: token -> id
+      for (const auto& [token, id] : v.items()) see(id);
+    } else if (v.is_array() && !v.empty()) {  // Unigram: [piece, score] by id
+      see(static_cast<int64_t>(v.size()) - 1);
+    }
+  }
   if (j.contains("added_tokens") && j["added_tokens"].is_array())
     for (const auto& t : j["added_tokens"])
       if (t.is_object() && t.contains("id")) see(t["id"]);
@@ -110,7 +115,7 @@ InitHeadResult init_head_folder(const std::string& base, const std::string& dir,
       w.add(name, t->dtype, t->shape, t->data, t->nbytes);
       continue;
     }
-    w.add_f32(name, shape, init_tensor_values(id->tensor, f.config, rng, std));
+    w.add_f32(name, shape, init_values(name, shape, f.config, rng, std));
     r.initialized.push_back(name);
   }
   write_model_folder(dir, f.config, w, base);

@@ -9,17 +9,21 @@
 
 namespace bertq::io {
 
-std::vector<float> init_tensor_values(BertTensor t, const BertConfig& config, NormalRng& rng,
-                                      float std) {
-  const std::vector<int64_t> shape = expected_shape(t, config);
+std::vector<float> init_values(const std::string& name, const std::vector<int64_t>& shape,
+                               const BertConfig& config, NormalRng& rng, float std) {
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   std::vector<float> v(static_cast<size_t>(n), 0.0f);
-  if (is_layer_norm_weight(t)) {
+  auto ends_with = [&](std::string_view s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends_with("LayerNorm.weight")) {
     std::fill(v.begin(), v.end(), 1.0f);
-  } else if (is_matrix_tensor(t)) {
+  } else if (!ends_with("bias")) {
     for (float& x : v) x = static_cast<float>(std * rng.normal());
-    if (t == BertTensor::WORD_EMBEDDINGS) {  // nn.Embedding(padding_idx=pad_token_id)
+    if (name == "bert.embeddings.word_embeddings.weight") {  // Embedding(padding_idx=pad)
+      check(shape.size() == 2 && config.pad_token_id < shape[0], ErrorCode::INTERNAL,
+            "init: word embeddings of shape without the pad row ", config.pad_token_id);
       const int64_t h = shape[1];
       std::fill(v.begin() + config.pad_token_id * h, v.begin() + (config.pad_token_id + 1) * h,
                 0.0f);
@@ -36,9 +40,7 @@ SafeTensorsWriter init_random_weights(const InitOptions& o) {
   SafeTensorsWriter w;
   w.set_metadata("format", "pt");
   for (const auto& [name, shape] : all_tensor_names(o.config)) {
-    const auto id = parse_tensor_name(name);
-    check(id.has_value(), ErrorCode::INTERNAL, "init: unparsable canonical name ", name);
-    w.add_f32(name, shape, init_tensor_values(id->tensor, o.config, rng, o.std));
+    w.add_f32(name, shape, init_values(name, shape, o.config, rng, o.std));
   }
   return w;
 }

@@ -28,9 +28,13 @@ struct InitOptions {
 // Every canonical tensor (all_tensor_names), F32, metadata {"format": "pt"}.
 SafeTensorsWriter init_random_weights(const InitOptions& options);
 
-// The initial values of one tensor (shape expected_shape(t, config)), drawing from `rng`.
-std::vector<float> init_tensor_values(BertTensor t, const BertConfig& config, NormalRng& rng,
-                                      float std);
+// The one initialisation rule (`bertq init`, init_head_folder and the trainer's from-scratch
+// models): the initial values of the tensor `name` of `shape` (a canonical name, or another
+// module's, e.g. the masked-LM head's "cls.predictions.transform.dense.weight"): LayerNorm
+// weights 1, biases 0, every other tensor normal(0, std) drawn from `rng`, with the word
+// embeddings' pad_token_id row then 0.
+std::vector<float> init_values(const std::string& name, const std::vector<int64_t>& shape,
+                               const BertConfig& config, NormalRng& rng, float std);
 
 // A new model folder for tests and from-scratch training (what `bertq init` does).
 struct InitFolderOptions {

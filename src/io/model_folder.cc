@@ -11,8 +11,15 @@
 
 namespace bertq::io {
 
-const char* const kTokenizerFiles[4] = {"vocab.txt", "tokenizer.json", "tokenizer_config.json",
-                                        "special_tokens_map.json"};
+const char* const kTokenizerFiles[8] = {
+    "vocab.txt",  "tokenizer.json", "tokenizer_config.json",   "special_tokens_map.json",
+    "vocab.json", "merges.txt",     "sentencepiece.bpe.model", "added_tokens.json"};
+
+bool has_tokenizer_files(const std::string& dir) {
+  auto has = [&](const char* f) { return file_exists(join_path(dir, f)); };
+  return has("tokenizer.json") || has("vocab.txt") || (has("vocab.json") && has("merges.txt")) ||
+         has("sentencepiece.bpe.model");
+}
 
 ModelFolder ModelFolder::load(const std::string& dir, HeadPolicy heads) {
   check(dir_exists(dir), ErrorCode::NOT_FOUND, dir,
@@ -52,7 +59,7 @@ ModelFolder ModelFolder::load(const std::string& dir, HeadPolicy heads) {
 }
 
 bool ModelFolder::has_tokenizer() const {
-  return file_exists(join_path(dir, "vocab.txt")) || file_exists(join_path(dir, "tokenizer.json"));
+  return has_tokenizer_files(dir);
 }
 
 void write_model_folder(const std::string& dir, const BertConfig& config,
@@ -75,15 +82,13 @@ void write_model_folder(const std::string& dir, const BertConfig& config,
     std::error_code ec;
     const bool same =
         std::filesystem::exists(dir) && std::filesystem::equivalent(dir, tokenizer_from, ec);
-    bool has_vocab = false;
+    check(has_tokenizer_files(tokenizer_from), ErrorCode::NOT_FOUND, tokenizer_from,
+          ": no tokenizer files to copy (tokenizer.json, vocab.txt, vocab.json + merges.txt or "
+          "sentencepiece.bpe.model)");
     for (const char* f : kTokenizerFiles) {
       const std::string p = join_path(tokenizer_from, f);
-      if (!file_exists(p)) continue;
-      has_vocab = has_vocab || std::string(f) == "vocab.txt" || std::string(f) == "tokenizer.json";
-      if (!same) tok.emplace_back(f, read_file(p));
+      if (file_exists(p) && !same) tok.emplace_back(f, read_file(p));
     }
-    check(has_vocab, ErrorCode::NOT_FOUND, tokenizer_from,
-          ": no vocab.txt or tokenizer.json to copy");
   }
   make_dirs(dir);
   config.save(join_path(dir, "config.json"));

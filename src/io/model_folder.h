@@ -98,11 +98,14 @@ struct ModelFolder {
   // (torch_bin.h: read without running its pickle, converted in memory); errors say what is
   // missing and how to get it.
   static ModelFolder load(const std::string& dir, HeadPolicy heads = HeadPolicy::REQUIRE);
-  bool has_tokenizer() const;  // vocab.txt or tokenizer.json present
+  bool has_tokenizer() const;  // has_tokenizer_files(dir)
 };
 
-// Tokenizer files copied by write_model_folder (those present).
-extern const char* const kTokenizerFiles[4];
+// Tokenizer files copied with a model (write_model_folder, export, convert, init: those present).
+extern const char* const kTokenizerFiles[8];
+// Whether DIR has the files a tokenizer is built from (text::Tokenizer::from_folder):
+// tokenizer.json, vocab.txt, vocab.json + merges.txt, or sentencepiece.bpe.model.
+bool has_tokenizer_files(const std::string& dir);
 
 // Writes DIR/config.json and DIR/model.safetensors (atomic each) after checking that `weights`
 // holds every canonical tensor with its expected shape; copies the tokenizer files from

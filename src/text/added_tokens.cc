@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "core/error.h"
-#include "text/char_class.h"
 #include "core/utf8.h"
+#include "text/char_class.h"
 
 namespace bertq::text {
 
@@ -58,6 +58,16 @@ void AddedTokens::index() {
       return tokens_[a].content.size() > tokens_[b].content.size();
     });
   }
+}
+
+AddedTokens AddedTokens::normalized_only() const {
+  AddedTokens out;
+  for (AddedToken t : tokens_) {
+    if (!t.normalized) continue;
+    t.normalized = false;
+    out.add(std::move(t));
+  }
+  return out;
 }
 
 bool AddedTokens::is_special(int32_t id) const {

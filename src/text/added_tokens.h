@@ -3,8 +3,9 @@
 // [SEP] [MASK]: "x [SEP] y" encodes [SEP] as 102. As in HF, two passes:
 //   1. tokens with "normalized": false are matched in the raw text;
 //   2. tokens with "normalized": true are matched in each run of text between pass-1 matches
-//      (HF normalizes those runs first; bertq allows normalized tokens only for tokenizers
-//      without a normalizer, where the run is the text itself).
+//      (HF normalizes those runs first: without a normalizer the run is the text itself;
+//      a Unigram model with its normalizer matches them in its normalized text itself, with
+//      normalized_only(), after split_raw()).
 // lstrip: the match also takes the whitespace (Rust char::is_whitespace) before it, back to the
 // previous match or the start of the run; rstrip: the whitespace after it. The token's offsets
 // cover that whitespace ("a <mask>" with lstrip: <mask> at [1, 8)). single_word is not
@@ -42,6 +43,16 @@ class AddedTokens {
   void add(AddedToken t);
   const std::vector<AddedToken>& tokens() const { return tokens_; }
   bool is_special(int32_t id) const;
+
+  // Pass 1 alone (the normalized tokens are left in the plain runs).
+  template <typename TextFn, typename TokenFn>
+  void split_raw(std::string_view text, TextFn&& on_text, TokenFn&& on_token) const {
+    scan(passes_[0], text, 0, on_text, on_token);
+  }
+  // The "normalized": true tokens as tokens of a one-pass matcher (to split normalized text).
+  AddedTokens normalized_only() const;
+  bool has_normalized() const { return !passes_[1].by_length.empty(); }
+  bool has_tokens() const { return !tokens_.empty(); }
 
   // Calls on_text(begin, end) for each run of plain text (possibly none) and
   // on_token(id, begin, end) for each match, in order.

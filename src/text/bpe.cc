@@ -6,8 +6,8 @@
 #include <queue>
 
 #include "core/error.h"
-#include "text/byte_level.h"
 #include "core/utf8.h"
+#include "text/byte_level.h"
 
 namespace bertq::text {
 namespace {

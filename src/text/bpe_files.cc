@@ -12,18 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-// A *_token entry: a string or {"content": ...}; `fallback` when absent or null.
-std::string token_name(const json& cfg, const std::string& key, const std::string& fallback,
-                       const std::string& path) {
-  if (!cfg.is_object() || !cfg.contains(key) || cfg.at(key).is_null()) return fallback;
-  const json& v = cfg.at(key);
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.contains("content") && v.at("content").is_string())
-    return v.at("content").get<std::string>();
-  throw Error(ErrorCode::CORRUPT_FILE,
-              cat(path, ": ", key, ": expected a string or {\"content\": ...}"));
-}
-
 // merges.txt as transformers' RobertaTokenizer reads it: split("\n")[1:-1], each line split on
 // whitespace into exactly two tokens.
 json read_merges(const std::string& path) {

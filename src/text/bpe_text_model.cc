@@ -2,10 +2,10 @@
 #include "text/bpe_text_model.h"
 
 #include "core/error.h"
+#include "core/utf8.h"
 #include "text/bpe_cache.h"
 #include "text/byte_level.h"
 #include "text/string_id_map.h"
-#include "core/utf8.h"
 
 namespace bertq::text {
 namespace {

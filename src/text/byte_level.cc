@@ -5,8 +5,8 @@
 
 #include <array>
 
-#include "text/char_class.h"
 #include "core/utf8.h"
+#include "text/char_class.h"
 
 namespace bertq::text {
 namespace {

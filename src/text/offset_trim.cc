@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "text/char_class.h"
 #include "core/utf8.h"
+#include "text/char_class.h"
 
 namespace bertq::text {
 

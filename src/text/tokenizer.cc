@@ -35,24 +35,27 @@ Content content_tokens(const Tokenizer::Impl& m, std::string_view text, bool rep
   c.ids.reserve(text.size() / 4 + 4);
   c.offsets.reserve(text.size() / 4 + 4);
   const bool trim = m.post.trim_offsets;
-  m.added.split(
-      text,
-      [&](size_t b, size_t e) {
-        const size_t first = c.ids.size();
-        m.model->encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids,
-                        c.offsets);
-        if (trim) {
-          for (size_t i = first; i < c.ids.size(); ++i) {
-            c.spaces.push_back(m.token_spaces[static_cast<size_t>(c.ids[i])]);
-          }
-        }
-      },
-      [&](int32_t id, size_t b, size_t e) {
-        c.ids.push_back(id);
-        c.offsets.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
-        // HF trims an added token by the text it matched (with lstrip / rstrip whitespace).
-        if (trim) c.spaces.push_back(edge_spaces(text.substr(b, e - b)));
-      });
+  const auto on_text = [&](size_t b, size_t e) {
+    const size_t first = c.ids.size();
+    m.model->encode(text.substr(b, e - b), static_cast<uint32_t>(b), replace_invalid, c.ids,
+                    c.offsets);
+    if (trim) {
+      for (size_t i = first; i < c.ids.size(); ++i) {
+        c.spaces.push_back(m.token_spaces[static_cast<size_t>(c.ids[i])]);
+      }
+    }
+  };
+  const auto on_token = [&](int32_t id, size_t b, size_t e) {
+    c.ids.push_back(id);
+    c.offsets.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+    // HF trims an added token by the text it matched (with lstrip / rstrip whitespace).
+    if (trim) c.spaces.push_back(edge_spaces(text.substr(b, e - b)));
+  };
+  if (m.normalized_tokens_in_model) {
+    m.added.split_raw(text, on_text, on_token);
+  } else {
+    m.added.split(text, on_text, on_token);
+  }
   return c;
 }
 

@@ -36,7 +36,10 @@ struct Tokenizer::Impl {
   std::unique_ptr<const TextModel> model;
   std::string tokenizer_json;
   std::string unk_token = "[UNK]";  // BPE / Unigram: the model's unk token ("" if none)
-  bool add_prefix_space = false;    // BPE: the ByteLevel pre-tokenizer's add_prefix_space
+  // Unigram: the model matches the "normalized": true added tokens in its normalized text, so
+  // the raw pass leaves them alone (AddedTokens::split_raw).
+  bool normalized_tokens_in_model = false;
+  bool add_prefix_space = false;  // BPE: the ByteLevel pre-tokenizer's add_prefix_space
 
   // Built by finish(): the WordPiece text model (from vocab, norm, wp_cfg, decoder_cleanup)
   // and the special ids.

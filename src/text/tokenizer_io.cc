@@ -50,17 +50,6 @@ void apply_bert_options(Tokenizer::Impl& m, bool lowercase, std::optional<bool> 
   m.norm.strip_accents = strip_accents.value_or(lowercase);
 }
 
-std::string token_name(const json& cfg, const std::string& key, const std::string& fallback,
-                       const std::string& path) {
-  if (!cfg.contains(key) || cfg.at(key).is_null()) return fallback;
-  const json& v = cfg.at(key);
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.contains("content") && v.at("content").is_string())
-    return v.at("content").get<std::string>();
-  throw Error(ErrorCode::CORRUPT_FILE,
-              cat(path, ": ", key, ": expected a string or {\"content\": ...}"));
-}
-
 void parse_normalizer(Tokenizer::Impl& m, const json& n, const std::string& path) {
   if (n.is_null()) {
     m.bert_normalizer = false;

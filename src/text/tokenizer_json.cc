@@ -92,7 +92,29 @@ std::vector<TemplateItem> parse_template(const json& items, const json& specials
   return out;
 }
 
+// BertProcessing / RobertaProcessing's "cls" / "sep": [token, id].
+std::pair<std::string, int32_t> token_and_id(const json& p, const char* key,
+                                             const std::string& path) {
+  const std::string field = cat("post_processor.", key);
+  check(p.contains(key), ErrorCode::CORRUPT_FILE, path, ": ", field, ": missing");
+  const json& v = p.at(key);
+  check(v.is_array() && v.size() == 2 && v[0].is_string() && v[1].is_number_integer(),
+        ErrorCode::CORRUPT_FILE, path, ": ", field, ": expected [token, id]");
+  return {v[0].get<std::string>(), v[1].get<int32_t>()};
+}
+
 }  // namespace
+
+std::string token_name(const json& cfg, const std::string& key, const std::string& fallback,
+                       const std::string& path) {
+  if (!cfg.is_object() || !cfg.contains(key) || cfg.at(key).is_null()) return fallback;
+  const json& v = cfg.at(key);
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("content") && v.at("content").is_string())
+    return v.at("content").get<std::string>();
+  throw Error(ErrorCode::CORRUPT_FILE,
+              cat(path, ": ", key, ": expected a string or {\"content\": ...}"));
+}
 
 void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& path) {
   if (p.is_null()) {
@@ -111,14 +133,8 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
     for (const auto& it : m.post.pair) (it.sequence == 0 ? has_a : has_b) |= it.sequence >= 0;
     check(has_a && has_b, ErrorCode::CORRUPT_FILE, path, ": post_processor.pair: needs $A and $B");
   } else if (type == "BertProcessing") {
-    auto pair_of = [&](const char* key) {
-      const json& v = p.at(key);
-      check(v.is_array() && v.size() == 2, ErrorCode::CORRUPT_FILE, path, ": post_processor.", key,
-            ": expected [token, id]");
-      return std::pair{v[0].get<std::string>(), v[1].get<int32_t>()};
-    };
-    const auto [cls, cls_id] = pair_of("cls");
-    const auto [sep, sep_id] = pair_of("sep");
+    const auto [cls, cls_id] = token_and_id(p, "cls", path);
+    const auto [sep, sep_id] = token_and_id(p, "sep", path);
     m.post = PostProcessor::bert(cls_id, sep_id, cls, sep);
     m.cls_token = cls;
     m.sep_token = sep;
@@ -135,14 +151,8 @@ void parse_post_processor(Tokenizer::Impl& m, const json& p, const std::string& 
         get_or<bool>(p, "add_prefix_space", true, path, "post_processor.add_prefix_space");
     return;
   } else if (type == "RobertaProcessing") {
-    auto pair_of = [&](const char* key) {
-      const json& v = p.at(key);
-      check(v.is_array() && v.size() == 2, ErrorCode::CORRUPT_FILE, path, ": post_processor.", key,
-            ": expected [token, id]");
-      return std::pair{v[0].get<std::string>(), v[1].get<int32_t>()};
-    };
-    const auto [cls, cls_id] = pair_of("cls");
-    const auto [sep, sep_id] = pair_of("sep");
+    const auto [cls, cls_id] = token_and_id(p, "cls", path);
+    const auto [sep, sep_id] = token_and_id(p, "sep", path);
     auto special = [](const std::string& name, int32_t id) {
       TemplateItem t;
       t.name = name;
@@ -188,10 +198,11 @@ void parse_added_tokens(Tokenizer::Impl& m, const json& added, const std::string
     t.rstrip = get_or<bool>(a, "rstrip", false, path, f + ".rstrip");
     // Matched in normalized text: the same as raw text when there is no normalizer.
     t.normalized = get_or<bool>(a, "normalized", false, path, f + ".normalized");
-    if (t.normalized && m.bert_normalizer) {
-      unsupported(
-          path, f + ".normalized",
-          cat("true for \"", content, "\" (supported only for tokenizers without a normalizer)"));
+    if (t.normalized && m.kind == TokenizerKind::WORDPIECE && m.bert_normalizer) {
+      unsupported(path, f + ".normalized",
+                  cat("true for \"", content,
+                      "\" (supported for WordPiece tokenizers without a normalizer, BPE and "
+                      "Unigram)"));
     }
     t.id = m.vocab.find(content);
     if (t.id < 0) unsupported(path, f, cat("\"", content, "\" is not in model.vocab"));

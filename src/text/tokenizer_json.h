@@ -52,6 +52,11 @@ T get_or(const nlohmann::json& obj, const std::string& key, T fallback, const st
   return get_field<T>(obj, key, path, field);
 }
 
+// A *_token entry of tokenizer_config.json / special_tokens_map.json: a string or
+// {"content": ...}; `fallback` when absent or null; CORRUPT_FILE naming `path` and `key` else.
+std::string token_name(const nlohmann::json& cfg, const std::string& key,
+                       const std::string& fallback, const std::string& path);
+
 // post_processor: null, TemplateProcessing, BertProcessing, RobertaProcessing (as the
 // template "<s> $A </s>" / "<s> $A </s> </s> $B </s>", every type id 0, with its trim_offsets
 // and add_prefix_space, default true, in m.post) or, for m.kind BPE, ByteLevel (no special

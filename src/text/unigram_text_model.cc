@@ -109,17 +109,42 @@ void UnigramTextModel::run(std::string_view text, uint32_t base, bool replace_in
     }
     flush_word();
   };
-  if (!cfg_.whitespace_split) {
-    metaspace(0, stream.size());
+  // The pre-tokenizer over stream[a, b).
+  auto pre_tokenize = [&](size_t a, size_t b) {
+    if (!cfg_.whitespace_split) {
+      metaspace(a, b);
+      return;
+    }
+    for (size_t i = a; i < b;) {
+      while (i < b && is_white_space(stream[i].cp)) ++i;
+      size_t j = i;
+      while (j < b && !is_white_space(stream[j].cp)) ++j;
+      metaspace(i, j);
+      i = j;
+    }
+  };
+  if (!cfg_.normalized_tokens.has_tokens()) {
+    pre_tokenize(0, stream.size());
     return;
   }
-  for (size_t i = 0; i < stream.size();) {
-    while (i < stream.size() && is_white_space(stream[i].cp)) ++i;
-    size_t j = i;
-    while (j < stream.size() && !is_white_space(stream[j].cp)) ++j;
-    metaspace(i, j);
-    i = j;
+  // Normalized added tokens: matched in the normalized text's UTF-8, mapped back to stream
+  // characters (at[byte] = the character a byte belongs to; at[size] = stream.size()).
+  thread_local std::string utf8;
+  thread_local std::vector<uint32_t> at;
+  utf8.clear();
+  at.clear();
+  for (size_t k = 0; k < stream.size(); ++k) {
+    const size_t n0 = utf8.size();
+    append_utf8(utf8, stream[k].cp);
+    at.insert(at.end(), utf8.size() - n0, static_cast<uint32_t>(k));
   }
+  at.push_back(static_cast<uint32_t>(stream.size()));
+  cfg_.normalized_tokens.split(
+      utf8, [&](size_t b, size_t e) { pre_tokenize(at[b], at[e]); },
+      [&](int32_t id, size_t b, size_t e) {
+        ids.push_back(id);
+        offsets.emplace_back(base + stream[at[b]].span.b, base + stream[at[e] - 1].span.e);
+      });
 }
 
 std::string UnigramTextModel::decode(const std::vector<int32_t>& ids) const {

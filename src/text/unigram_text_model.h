@@ -12,6 +12,7 @@
 //                  prepend_scheme is "always", or "first" and its first character comes
 //                  from byte 0 of the input (after Strip, say, it may not); with split, a new word
 //                  starts at every replacement character.
+//   added tokens   "normalized": true ones matched in the normalized text (UnigramConfig);
 //   model          Unigram (unigram.h) per word; offsets = (align[b].b, align[e - 1].e).
 //   decoder        Metaspace: replacement -> ' ', except in the first token where it is
 //                  dropped (prepend_scheme not "never"); or none: tokens joined with ' '.
@@ -24,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "text/added_tokens.h"
 #include "text/aligned_text.h"
 #include "text/precompiled_normalizer.h"
 #include "text/text_model.h"
@@ -45,6 +47,10 @@ struct UnigramConfig {
   bool metaspace_decoder = true;  // false: no decoder
   uint32_t decoder_replacement = 0x2581;
   PrependScheme decoder_prepend = PrependScheme::ALWAYS;
+  // Added tokens with "normalized": true, matched in the normalized text (after Replace, before
+  // the pre-tokenizer, as HF's AddedVocabulary does); each run between them is pre-tokenized on
+  // its own (Metaspace prepends per run).
+  AddedTokens normalized_tokens;
 };
 
 class UnigramTextModel final : public TextModel {

@@ -6,11 +6,11 @@
 #include <cstdlib>
 
 #include "core/file_util.h"
+#include "core/utf8.h"
 #include "text/precompiled_normalizer.h"
 #include "text/sentencepiece_model.h"
 #include "text/tokenizer_json.h"
 #include "text/unigram_text_model.h"
-#include "core/utf8.h"
 
 namespace bertq::text {
 namespace {
@@ -233,15 +233,19 @@ void load_unigram(Tokenizer::Impl& m, const json& doc, const std::string& path, 
   parse_normalizer(doc.value("normalizer", json()), cfg, path);
   parse_pre_tokenizer(doc.value("pre_tokenizer", json()), cfg, path);
   parse_decoder(doc.value("decoder", json()), cfg, path);
-  m.model = std::make_unique<UnigramTextModel>(m.vocab, Unigram(pieces, unk_id, byte_fallback),
-                                               std::move(cfg));
   parse_post_processor(m, doc.value("post_processor", json()), path);
   parse_added_tokens(m, doc.value("added_tokens", json::array()), path);
+  cfg.normalized_tokens = m.added.normalized_only();
+  m.normalized_tokens_in_model = m.added.has_normalized();
+  m.model = std::make_unique<UnigramTextModel>(m.vocab, Unigram(pieces, unk_id, byte_fallback),
+                                               std::move(cfg));
 }
 
-json added_token(int64_t id, const std::string& content) {
-  return {{"id", id},        {"content", content},  {"single_word", false}, {"lstrip", false},
-          {"rstrip", false}, {"normalized", false}, {"special", true}};
+// As XLMRobertaTokenizerFast adds them: <mask> takes the whitespace before it (lstrip) and is
+// matched in the normalized text; the others in the raw text.
+json added_token(int64_t id, const std::string& content, bool mask = false) {
+  return {{"id", id},        {"content", content}, {"single_word", false}, {"lstrip", mask},
+          {"rstrip", false}, {"normalized", mask}, {"special", true}};
 }
 
 }  // namespace
@@ -296,7 +300,7 @@ json sentencepiece_to_tokenizer_json(const std::string& model_path) {
       {"padding", nullptr},
       {"added_tokens",
        json::array({added_token(0, "<s>"), added_token(1, "<pad>"), added_token(2, "</s>"),
-                    added_token(3, "<unk>"), added_token(mask, "<mask>")})},
+                    added_token(3, "<unk>"), added_token(mask, "<mask>", /*mask=*/true)})},
       {"normalizer", {{"type", "Sequence"}, {"normalizers", normalizers}}},
       {"pre_tokenizer", metaspace},
       {"post_processor", post},

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "core/error.h"
 #include "io/architecture.h"
+#include "io/init_model.h"
 #include "io/safetensors.h"
 
 namespace bertq::train {
@@ -129,13 +131,17 @@ torch::Tensor BertEncoderImpl::forward(torch::Tensor x, const torch::Tensor& ext
   return x;
 }
 
-BertPoolerImpl::BertPoolerImpl(const ModelConfig& c)
-    : relu_(io::arch_spec(c.arch).head_activation == io::HeadActivation::RELU) {
+BertPoolerImpl::BertPoolerImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p)
+    : relu_(io::arch_spec(c.arch).head_activation == io::HeadActivation::RELU),
+      input_dropout_(io::arch_spec(c.arch).head_input_dropout),
+      p_(std::move(p)) {
   dense = register_module("dense", nn::Linear(c.hidden_size, c.hidden_size));
 }
 
 torch::Tensor BertPoolerImpl::forward(const torch::Tensor& x) {
-  const torch::Tensor h = dense(x.select(1, 0));
+  torch::Tensor first = x.select(1, 0);
+  if (input_dropout_) first = apply_dropout(first, p_->classifier, is_training());
+  const torch::Tensor h = dense(first);
   return relu_ ? torch::relu(h) : torch::tanh(h);
 }
 
@@ -143,7 +149,7 @@ BertModelImpl::BertModelImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs>
                              bool add_pooling_layer) {
   embeddings = register_module("embeddings", BertEmbeddings(c, p));
   encoder = register_module("encoder", BertEncoder(c, p));
-  if (add_pooling_layer) pooler = register_module("pooler", BertPooler(c));
+  if (add_pooling_layer) pooler = register_module("pooler", BertPooler(c, p));
 }
 
 torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& type_ids,
@@ -182,13 +188,6 @@ torch::Tensor BertClassifierImpl::forward(const torch::Tensor& ids, const torch:
   return classifier(apply_dropout(pooled, p_->classifier, is_training()));
 }
 
-void require_trainable(const ModelConfig& c, const std::string& origin) {
-  check(c.arch == io::Arch::BERT || c.arch == io::Arch::DISTILBERT, ErrorCode::UNSUPPORTED, origin,
-        ": model_type \"", io::arch_spec(c.arch).model_type,
-        "\": the trainer fine-tunes BERT and DistilBERT models so far (predict, eval, serve, "
-        "bench, compare, quantize and export onnx run this architecture)");
-}
-
 double initializer_range(const ModelConfig& c) {
   const auto it = c.extra.find("initializer_range");
   if (it == c.extra.end() || it->is_null()) return 0.02;
@@ -209,24 +208,29 @@ void init_weights(BertClassifierImpl& m, uint64_t seed) {
 }
 
 void init_bert_parameters(torch::nn::Module& m, const ModelConfig& c, uint64_t seed) {
+  // io::init_values, the one initialisation rule, drawing in io::all_tensor_names order first
+  // (so a classifier starts from exactly what `bertq init --seed S` writes), then the tensors
+  // only this module has (the masked-LM head) in module order.
   torch::NoGradGuard ng;
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const double std = initializer_range(c);
-  torch::Tensor word;
-  for (auto& p : m.named_parameters()) {
-    const std::string& n = p.key();
-    auto& t = p.value();
-    if (n.find("LayerNorm.weight") != std::string::npos) {
-      t.fill_(1.0);
-    } else if (n.size() > 5 && n.compare(n.size() - 5, 5, ".bias") == 0) {
-      t.zero_();
-    } else {
-      t.normal_(0.0, std, gen);
+  io::NormalRng rng(seed);
+  const float std = static_cast<float>(initializer_range(c));
+  auto params = m.named_parameters();
+  auto fill = [&](const std::string& name, torch::Tensor& t) {
+    const std::vector<int64_t> shape(t.sizes().begin(), t.sizes().end());
+    std::vector<float> v = io::init_values(name, shape, c, rng, std);
+    t.copy_(torch::from_blob(v.data(), t.sizes(), torch::kFloat).to(t.scalar_type()));
+  };
+  std::set<std::string> done;
+  for (const auto& [name, shape] : io::all_tensor_names(c)) {
+    if (torch::Tensor* t = params.find(name)) {
+      fill(name, *t);
+      done.insert(name);
     }
-    if (n == "bert.embeddings.word_embeddings.weight") word = t;
   }
-  check(word.defined(), ErrorCode::INTERNAL, "init: no bert.embeddings.word_embeddings.weight");
-  word[c.pad_token_id].zero_();
+  check(done.count("bert.embeddings.word_embeddings.weight") == 1, ErrorCode::INTERNAL,
+        "init: no bert.embeddings.word_embeddings.weight");
+  for (auto& p : params)
+    if (!done.count(p.key())) fill(p.key(), p.value());
 }
 
 namespace {

@@ -33,10 +33,6 @@ using ModelConfig = io::BertConfig;
 
 // config.json's initializer_range (kept in BertConfig::extra), 0.02 when absent.
 double initializer_range(const ModelConfig& c);
-// UNSUPPORTED naming `origin` unless the trainer has modules for c's architecture: BERT and
-// DistilBERT (io/architecture.h: no token-type table, ReLU pre_classifier, its own tensor names
-// in the files it reads and writes); RoBERTa / XLM-R wait for their tokenizers.
-void require_trainable(const ModelConfig& c, const std::string& origin);
 
 struct DropoutProbs {
   double hidden = 0.1, attention = 0.1, classifier = 0.1;
@@ -112,10 +108,13 @@ struct BertEncoderImpl : torch::nn::Module {
 TORCH_MODULE(BertEncoder);
 
 struct BertPoolerImpl : torch::nn::Module {
-  explicit BertPoolerImpl(const ModelConfig& c);
+  BertPoolerImpl(const ModelConfig& c, std::shared_ptr<DropoutProbs> p);
   torch::Tensor forward(const torch::Tensor& x);  // [B,T,H] -> [B,H]
   torch::nn::Linear dense{nullptr};
   bool relu_ = false;  // DistilBERT's pre_classifier + ReLU; BERT's pooler: tanh
+  // RoBERTa's head drops its input (the first token) too (io::ArchSpec::head_input_dropout).
+  bool input_dropout_ = false;
+  std::shared_ptr<DropoutProbs> p_;
 };
 TORCH_MODULE(BertPooler);
 

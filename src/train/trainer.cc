@@ -215,7 +215,6 @@ TrainResult train(const TrainOptions& o) {
 
   ModelConfig cfg = ModelConfig::load(join_path(o.model_dir, "config.json"));
   cfg.validate(join_path(o.model_dir, "config.json"));
-  require_trainable(cfg, join_path(o.model_dir, "config.json"));
   if (o.dropout) {
     cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
     cfg.classifier_dropout = *o.dropout;
@@ -226,6 +225,7 @@ TrainResult train(const TrainOptions& o) {
             cfg.vocab_size));
   const text::EncodeOptions eo = training_encoding(o, tok, cfg);
   const int32_t pad = tok.pad_id();
+  cfg.check_tokenizer_pad(pad, o.model_dir);
   check(pad >= 0, ErrorCode::INVALID_ARGUMENT,
         cat(o.model_dir, ": the tokenizer has no [PAD] token"));
 

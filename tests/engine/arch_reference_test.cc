@@ -4,7 +4,8 @@
 // hidden state, the head's pooled output and the logits must match (relative L2 <= 1e-5 per
 // hidden state, logits <= 1e-4) on every ISA tier this CPU has. Also: the folder, as
 // transformers saved it, loads with the architecture's config keys and tensor names; written
-// back by bertq (quantize) it keeps them; INT8 (both activation ranges) stays close.
+// back by bertq (quantize) it keeps them; INT8 (both activation ranges) stays close; from text,
+// each folder's own tokenizer kind gives transformers' ids and the Classifier its logits.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include "common/test_util.h"
 #include "core/file_util.h"
+#include "engine/classifier.h"
 #include "io/model_folder.h"
 #include "quant/quantizer.h"
 #include "reference_compare.h"
@@ -46,6 +48,60 @@ INSTANTIATE_TEST_SUITE_P(Archs, ArchReference,
                            std::replace(arch.begin(), arch.end(), '-',
                                         '_');  // test names are identifiers
                            return arch + "_" + std::string(isa_name(std::get<1>(info.param)));
+                         });
+
+// From text: the folder's own tokenizer kind (DistilBERT WordPiece, RoBERTa byte-level BPE, XLM-R
+// SentencePiece Unigram, as transformers saved them) gives transformers' input ids for every
+// text, and Classifier::predict on the texts gives transformers' logits (FP32, 1e-4 relative).
+class ArchText : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ArchText, TextsGiveTransformersIdsAndLogits) {
+  const std::string arch = GetParam();
+  BERTQ_REQUIRE_ARCH_REFERENCE(arch);
+  const std::string dir = kArchDir + arch;
+  if (!file_exists(dir + "/texts.json"))
+    GTEST_SKIP() << dir << "/texts.json is absent: rerun scripts/reference/arch_reference.py";
+  const auto j = nlohmann::json::parse(read_file(dir + "/texts.json"));
+  const auto texts = j.at("texts").get<std::vector<std::string>>();
+  const auto ids = j.at("ids").get<std::vector<std::vector<int32_t>>>();
+  EngineOptions eo;
+  eo.threads = 1;
+  const Classifier clf(dir + "/model", eo);
+  text::EncodeOptions enc;
+  enc.max_length = clf.config().max_tokens();
+  for (size_t i = 0; i < texts.size(); ++i)
+    EXPECT_EQ(clf.tokenizer().encode(texts[i], enc).ids, ids[i]) << arch << " text " << i;
+  // The mask token among words and whitespace (lstrip; XLM-R's matched after normalization).
+  const auto masked = j.at("mask_texts").get<std::vector<std::string>>();
+  const auto mask_ids = j.at("mask_ids").get<std::vector<std::vector<int32_t>>>();
+  const auto mask_offsets = j.at("mask_offsets").get<std::vector<std::vector<std::vector<int>>>>();
+  text::EncodeOptions with_offsets;
+  with_offsets.return_offsets = true;
+  for (size_t i = 0; i < masked.size(); ++i) {
+    const text::Encoding e = clf.tokenizer().encode(masked[i], with_offsets);
+    EXPECT_EQ(e.ids, mask_ids[i]) << arch << " " << masked[i];
+    std::vector<std::vector<int>> got;
+    for (const auto& [b, en] : e.offsets) got.push_back({int(b), int(en)});
+    EXPECT_EQ(got, mask_offsets[i]) << arch << " " << masked[i];
+  }
+  const std::vector<Prediction> preds = clf.predict(texts);
+  const io::SafeTensorsFile f(dir + "/forward.safetensors");
+  const auto want = testing::read_f32(f.get("logits"));
+  const size_t NL = want.size() / texts.size();
+  std::vector<float> got;
+  for (const Prediction& p : preds) got.insert(got.end(), p.logits.begin(), p.logits.end());
+  ASSERT_EQ(got.size(), want.size());
+  EXPECT_LE(bertq::testing::rel_l2(got.data(), want.data(), want.size()), 1e-4) << arch;
+  EXPECT_EQ(NL, 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Archs, ArchText,
+                         ::testing::Values(std::string("distilbert"), std::string("roberta"),
+                                           std::string("xlm-roberta")),
+                         [](const auto& info) {
+                           std::string arch = info.param;
+                           std::replace(arch.begin(), arch.end(), '-', '_');
+                           return arch;
                          });
 
 // What each architecture's files call things, as bertq must write them back.

@@ -13,13 +13,13 @@
 #include "common/test_util.h"
 #include "core/error.h"
 #include "core/file_util.h"
+#include "core/utf8.h"
 #include "text/added_tokens.h"
 #include "text/bpe.h"
 #include "text/bpe_cache.h"
 #include "text/bpe_text_model.h"
 #include "text/byte_level.h"
 #include "text/tokenizer.h"
-#include "core/utf8.h"
 
 namespace bertq::text {
 namespace {

@@ -132,6 +132,16 @@ TEST(ArchTrain, DistilBertFloat64) {
 TEST(ArchTrain, DistilBertFloat32) {
   run_arch("distilbert", torch::kFloat, {1e-5, 1e-3, 1e-4, 2e-4});
 }
+// RoBERTa / XLM-R: positions after padding_idx, the dense + tanh + out_proj head, one token type.
+TEST(ArchTrain, RobertaFloat64) {
+  run_arch("roberta", torch::kDouble, {1e-7, 1e-6, 1e-7, 1e-6});
+}
+TEST(ArchTrain, XlmRobertaFloat64) {
+  run_arch("xlm-roberta", torch::kDouble, {1e-7, 1e-6, 1e-7, 1e-6});
+}
+TEST(ArchTrain, RobertaFloat32) {
+  run_arch("roberta", torch::kFloat, {1e-5, 1e-3, 1e-4, 2e-4});
+}
 
 TEST(GoldenTrain, TinyFloat64) {
   run_golden("tiny", torch::kDouble, {1e-7, 1e-6, 1e-7, 1e-6});

@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/data_commands.h"
+#include "cli/data_flags.h"
 #include "core/error.h"
 #include "core/thread_pool.h"
 #include "data/dataset.h"
@@ -17,7 +18,7 @@ namespace bertq::cli {
 namespace {
 
 struct StatsOptions {
-  std::string data, tokenizer, on_bad_row = "error", delimiter;
+  std::string data, tokenizer, delimiter;
   bool json = false;
   data::ReadOptions read;
 };
@@ -36,10 +37,6 @@ data::TokenCounter make_token_counter(const std::string& dir) {
 
 void run(const StatsOptions& o) {
   data::ReadOptions read = o.read;
-  check(o.on_bad_row == "error" || o.on_bad_row == "skip", ErrorCode::INVALID_ARGUMENT,
-        "--on-bad-row: expected error or skip, got ", o.on_bad_row);
-  read.on_bad_row = o.on_bad_row == "skip" ? data::ReadOptions::OnBadRow::SKIP
-                                           : data::ReadOptions::OnBadRow::ERROR;
   if (!o.delimiter.empty()) {
     check(o.delimiter.size() == 1 || o.delimiter == "\\t" || o.delimiter == "tab",
           ErrorCode::INVALID_ARGUMENT, "--delimiter: expected one character, got ", o.delimiter);
@@ -78,7 +75,8 @@ Command reg("data", 30, [](CLI::App& app) {
   g->add_option("--label-field", o->read.label_field, "JSON Lines label field")
       ->capture_default_str();
   g->add_option("--delimiter", o->delimiter, "CSV delimiter (default: by extension; tab for .tsv)");
-  g->add_option("--on-bad-row", o->on_bad_row, "error (default) or skip malformed rows");
+  add_on_bad_row(
+      g, [o](data::ReadOptions::OnBadRow v) { o->read.on_bad_row = v; }, "Reading");
   g->add_flag("--clean-html", o->read.clean_html_breaks, "Replace <br /> with newlines");
   cmd->callback([o] { run(*o); });
 });

@@ -48,4 +48,11 @@ void set_label_from_name(Example& ex) {
   if (ec == std::errc() && p == e && v >= 0) ex.label = v;
 }
 
+ReadOptions::OnBadRow parse_on_bad_row(std::string_view name) {
+  if (name == "error") return ReadOptions::OnBadRow::ERROR;
+  if (name == "skip") return ReadOptions::OnBadRow::SKIP;
+  throw Error(ErrorCode::INVALID_ARGUMENT,
+              cat("--on-bad-row: expected error or skip, got '", name, "'"));
+}
+
 }  // namespace bertq::data

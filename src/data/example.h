@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace bertq::data {
 
@@ -33,6 +34,9 @@ struct ReadOptions {
   bool clean_html_breaks = false;  // "<br />", "<br/>", "<br>" -> "\n"
   size_t max_text_bytes = 10 << 20;
 };
+
+// "error" / "skip" (what --on-bad-row takes); INVALID_ARGUMENT naming the value otherwise.
+ReadOptions::OnBadRow parse_on_bad_row(std::string_view name);
 
 // A stream of examples from one source. Malformed rows throw Error(CORRUPT_FILE) naming the
 // file, line and reason, or, with OnBadRow::SKIP, are counted in bad_rows().

@@ -68,6 +68,15 @@ def main():
                     "--validation-out", os.path.join(tmp, "y"))
         assert bad.returncode == 2 and "no label" in bad.stderr, (bad.returncode, bad.stderr)
         assert not os.path.exists(os.path.join(tmp, "x")), "a refused split wrote a file"
+        # --on-bad-row: one parser for data stats / train / pretrain.
+        model = os.path.join(tmp, "model")
+        os.makedirs(model)
+        with open(os.path.join(model, "config.json"), "w") as f:
+            f.write('{"model_type": "bert"}')
+        for cmd in (["data", "stats", data], ["train", "--model", model, "--train", data,
+                                               "--out", os.path.join(tmp, "run")]):
+            bad = bertq(binary, *cmd, "--on-bad-row", "skp")
+            assert bad.returncode == 2 and "--on-bad-row" in bad.stderr, (cmd, bad.stderr)
     print("data split: stratified, disjoint, complete, seeded; bad input refused")
 
 

@@ -131,5 +131,13 @@ TEST(TextClean, Breaks) {
   EXPECT_EQ(clean_html_breaks("a<br /><br />b<BR>c<br/>d<bR  />e<bra>"), "a\n\nb\nc\nd\ne<bra>");
 }
 
+// --on-bad-row's one parser (data stats, train, pretrain): the two names, anything else refused.
+TEST(ReadOptions, OnBadRowNames) {
+  EXPECT_EQ(parse_on_bad_row("error"), ReadOptions::OnBadRow::ERROR);
+  EXPECT_EQ(parse_on_bad_row("skip"), ReadOptions::OnBadRow::SKIP);
+  EXPECT_NE(error_of([] { parse_on_bad_row("skp"); }).find("--on-bad-row: expected error or skip"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace bertq::data

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/data_flags.h"
 #include "cli/model_option.h"
 #include "cli/train/loop_flags.h"
 #include "cli/trainer_commands.h"
@@ -69,11 +70,12 @@ Command reg(kPretrainCommand.name, kPretrainCommand.order, [](CLI::App& app) {
   cmd->add_option("--validation-split", o->validation_split,
                   "Hold out this fraction of sequences for the masked-LM eval loss")
       ->group("Data");
-  cmd->add_option_function<std::string>(
-         "--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
-         "error | skip: what a malformed data row does (default error)")
-      ->check(CLI::IsMember({"error", "skip"}))
-      ->group("Data");
+  add_on_bad_row(
+      cmd,
+      [o](data::ReadOptions::OnBadRow v) {
+        o->skip_bad_rows = v == data::ReadOptions::OnBadRow::SKIP;
+      },
+      "Data");
   add_loop_flags(cmd, *o, {"Optimisation", "Run"});
   add_process_flags(cmd, *o, "Run");
   auto nproc = std::make_shared<int>(0);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/data_flags.h"
 #include "cli/model_option.h"
 #include "cli/train/loop_flags.h"
 #include "cli/trainer_commands.h"
@@ -74,11 +75,12 @@ Command reg(kTrainCommand.name, kTrainCommand.order, [](CLI::App& app) {
   cmd->add_option("--eval-limit", o->eval_limit,
                   "Use this many evaluation examples, stratified (0 = all)")
       ->group("Data");
-  cmd->add_option_function<std::string>(
-         "--on-bad-row", [o](const std::string& v) { o->skip_bad_rows = v == "skip"; },
-         "error | skip: what a malformed data row does (default error)")
-      ->check(CLI::IsMember({"error", "skip"}))
-      ->group("Data");
+  add_on_bad_row(
+      cmd,
+      [o](data::ReadOptions::OnBadRow v) {
+        o->skip_bad_rows = v == data::ReadOptions::OnBadRow::SKIP;
+      },
+      "Data");
   cmd->add_flag("--bf16", o->bf16, "bf16 autocast on CPU (fast only with AVX512_BF16 / AMX)")
       ->group("Optimisation");
   add_loop_flags(cmd, *o, {"Optimisation", "Run"});

@@ -43,7 +43,8 @@ import sentencepiece as spm
 from tokenizers import Tokenizer
 from transformers import XLMRobertaTokenizer, XLMRobertaTokenizerFast
 
-SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared")
+SHARED = os.environ.get("BERTQ_SHARED", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "..", "..", "..", "shared"))
 IMDB = os.path.join(SHARED, "data", "imdb")
 UNICODE = os.path.join(SHARED, "golden", "tokenizer", "unicode.jsonl.gz")
 TRAIN_REVIEWS = 6000

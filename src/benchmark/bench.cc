@@ -1,6 +1,6 @@
 // End-to-end benchmark of model folders (see bench.h): loading, workload preparation, the
 // interleaved protocol, memory, and the report.
-#include "eval/bench.h"
+#include "benchmark/bench.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,12 +10,12 @@
 #include <memory>
 #include <thread>
 
+#include "benchmark/system_info.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "engine/classifier.h"
-#include "eval/system_info.h"
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 namespace {
 
 using Batch = std::vector<std::vector<int32_t>>;
@@ -414,4 +414,4 @@ std::string BenchReport::to_markdown() const {
   return s;
 }
 
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

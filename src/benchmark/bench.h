@@ -21,8 +21,8 @@
 // (on a fresh thread, so with its own workspace; mapped weights are paged in here), and the
 // estimated peak of a process holding only that model = RSS before any load + both.
 //
-//   bertq::eval::BenchOptions o;  o.seq_lens = {128, 256};  o.batch_sizes = {1, 8};
-//   auto report = bertq::eval::run_bench({{"fp32", "models/imdb"}, {"int8", "models/q"}}, o);
+//   bertq::benchmark::BenchOptions o;  o.seq_lens = {128, 256};  o.batch_sizes = {1, 8};
+//   auto report = bertq::benchmark::run_bench({{"fp32", "models/imdb"}, {"int8", "models/q"}}, o);
 //   std::puts(report.to_markdown().c_str());  report.to_json();
 #pragma once
 
@@ -32,12 +32,12 @@
 #include <string>
 #include <vector>
 
+#include "benchmark/protocol.h"
 #include "engine/engine_options.h"
 #include "engine/tokenization_rule.h"
-#include "eval/protocol.h"
 #include "text/tokenization_recipe.h"
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 
 enum class Padding { BUCKETED, PAD_BATCH, PAD_MAX };
 std::string_view padding_name(Padding p);  // "bucketed", "pad-batch", "pad-max"
@@ -112,4 +112,4 @@ struct BenchReport {
 // INVALID_ARGUMENT when there is no model, no workload, or a batch size / length is < 1.
 BenchReport run_bench(const std::vector<BenchModelSpec>& models, const BenchOptions& options);
 
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

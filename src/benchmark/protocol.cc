@@ -1,5 +1,5 @@
 // The interleaved benchmark protocol and latency statistics (see protocol.h).
-#include "eval/protocol.h"
+#include "benchmark/protocol.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,7 +10,7 @@
 #include "core/interrupt.h"
 #include "core/progress.h"
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 
 ProtocolResult run_interleaved(size_t workloads, size_t models, const ProtocolOptions& o,
                                const std::function<void(size_t, size_t)>& fn, Progress* progress) {
@@ -82,4 +82,4 @@ nlohmann::json LatencyStats::to_json() const {
           {"p90_ms", p90_ms}, {"p99_ms", p99_ms},   {"max_ms", max_ms}};
 }
 
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

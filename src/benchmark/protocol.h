@@ -8,7 +8,7 @@
 // Each call of fn(workload, model) is timed with steady_clock; statistics are over the timed
 // rounds only. Percentiles are nearest-rank: p_q = sorted[ceil(q * n) - 1].
 //
-//   bertq::eval::ProtocolOptions p;  p.warmup = 2;  p.min_runs = 5;
+//   bertq::benchmark::ProtocolOptions p;  p.warmup = 2;  p.min_runs = 5;
 //   auto r = bertq::eval::run_interleaved(workloads, models, p, [&](size_t w, size_t m) { ... });
 //   bertq::eval::LatencyStats s = bertq::eval::latency_stats(r.seconds[w][m]);  // s.median_ms
 #pragma once
@@ -23,7 +23,7 @@ namespace bertq {
 class Progress;
 }
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 
 struct ProtocolOptions {
   int warmup = 2;         // untimed rounds per workload
@@ -64,4 +64,4 @@ LatencyStats latency_stats(const std::vector<double>& seconds);
 // Nearest-rank percentile (q in (0, 1]) of unsorted values; INVALID_ARGUMENT when empty.
 double nearest_rank(std::vector<double> values, double q);
 
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

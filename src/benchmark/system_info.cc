@@ -1,5 +1,5 @@
 // Process memory, folder sizes and machine conditions (see system_info.h).
-#include "eval/system_info.h"
+#include "benchmark/system_info.h"
 
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include "core/error.h"
 #include "core/thread_pool.h"
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 namespace {
 
 // A "Key:   123 kB" line of /proc/self/status, in bytes.
@@ -85,4 +85,4 @@ nlohmann::json machine_info(int threads) {
   return j;
 }
 
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

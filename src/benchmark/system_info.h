@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 
 // Current resident set size (VmRSS) in bytes; 0 where /proc is unavailable.
 uint64_t rss_bytes();
@@ -35,4 +35,4 @@ nlohmann::json machine_info(int threads);
 // The 1-minute load average (/proc/loadavg), -1 when unknown.
 double load_average();
 
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

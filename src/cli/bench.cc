@@ -1,5 +1,5 @@
 // `bertq bench --model DIR [--model DIR2 ...]`: every model measured with the same
-// interleaved protocol in one run (eval/bench.h): latency per batch (median / p90 / p99) on
+// interleaved protocol in one run (benchmark/bench.h): latency per batch (median / p90 / p99) on
 // synthetic lengths (--seq-len) and real reviews (--data), tokenizer time apart, throughput
 // bucketed vs padded, size on disk, load time, memory, ISA and threads. Markdown tables on
 // stdout, or one JSON document with --json; --out FILE.json also writes the JSON atomically.
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmark/bench.h"
 #include "cli/command.h"
 #include "cli/engine_flags.h"
 #include "cli/model_option.h"
@@ -18,7 +19,6 @@
 #include "core/file_util.h"
 #include "core/interrupt.h"
 #include "data/dataset.h"
-#include "eval/bench.h"
 
 namespace bertq::cli {
 namespace {
@@ -39,7 +39,7 @@ void run_bench_cmd(const BenchArgs& a) {
   install_interrupt_handlers();
   check(a.names.empty() || a.names.size() == a.models.size(), ErrorCode::INVALID_ARGUMENT,
         "bench: ", a.names.size(), " --name for ", a.models.size(), " --model");
-  eval::BenchOptions o;
+  benchmark::BenchOptions o;
   o.seq_lens = a.seq_lens;
   if (o.seq_lens.empty() && a.data.empty()) o.seq_lens = {128};
   o.batch_sizes = a.batch_sizes;
@@ -47,18 +47,18 @@ void run_bench_cmd(const BenchArgs& a) {
     o.recipe = engine::resolve_tokenization(a.models[0], a.tokenization.given()).recipe;
   }
   o.paddings.clear();
-  for (const auto& p : a.paddings) o.paddings.push_back(eval::parse_padding(p));
+  for (const auto& p : a.paddings) o.paddings.push_back(benchmark::parse_padding(p));
   o.latency = {a.warmup, a.runs, a.max_runs, a.budget};
   o.throughput = {1, a.passes, a.passes, 0.0};
   o.engine = a.engine.options();
   if (!a.data.empty()) {
     for (auto& ex : data::load_dataset(a.data, {}, a.limit, 0).examples) o.texts.push_back(ex.text);
   }
-  std::vector<eval::BenchModelSpec> specs;
+  std::vector<benchmark::BenchModelSpec> specs;
   for (size_t i = 0; i < a.models.size(); ++i) {
     specs.push_back({a.names.empty() ? std::string() : a.names[i], a.models[i]});
   }
-  const eval::BenchReport r = eval::run_bench(specs, o);
+  const benchmark::BenchReport r = benchmark::run_bench(specs, o);
   const nlohmann::json j = r.to_json();
   if (!a.out.empty()) write_file_atomic(a.out, j.dump(2) + "\n");
   if (a.json) {

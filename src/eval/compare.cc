@@ -21,26 +21,28 @@ std::string fmt(const char* f, double v) {
 
 // The workload that stands for "latency" in the summary table: one real review per request
 // if measured, else the first synthetic workload.
-const WorkloadResult* latency_workload(const BenchReport& b) {
+const benchmark::WorkloadResult* latency_workload(const benchmark::BenchReport& b) {
   for (const auto& w : b.workloads) {
-    if (w.workload.kind == WorkloadKind::REAL && w.workload.batch_size == 1) return &w;
+    if (w.workload.kind == benchmark::WorkloadKind::REAL && w.workload.batch_size == 1) return &w;
   }
   for (const auto& w : b.workloads) {
-    if (w.workload.kind == WorkloadKind::REAL || w.workload.kind == WorkloadKind::SYNTHETIC)
+    if (w.workload.kind == benchmark::WorkloadKind::REAL ||
+        w.workload.kind == benchmark::WorkloadKind::SYNTHETIC)
       return &w;
   }
   return nullptr;
 }
 
 // "Throughput" in the summary: real reviews, bucketed, else the largest synthetic figure.
-const WorkloadResult* throughput_workload(const BenchReport& b) {
+const benchmark::WorkloadResult* throughput_workload(const benchmark::BenchReport& b) {
   for (const auto& w : b.workloads) {
-    if (w.workload.kind == WorkloadKind::THROUGHPUT && w.workload.padding == Padding::BUCKETED)
+    if (w.workload.kind == benchmark::WorkloadKind::THROUGHPUT &&
+        w.workload.padding == benchmark::Padding::BUCKETED)
       return &w;
   }
-  const WorkloadResult* best = nullptr;
+  const benchmark::WorkloadResult* best = nullptr;
   for (const auto& w : b.workloads) {
-    if (w.workload.kind == WorkloadKind::SYNTHETIC &&
+    if (w.workload.kind == benchmark::WorkloadKind::SYNTHETIC &&
         (best == nullptr || w.workload.batch_size > best->workload.batch_size)) {
       best = &w;
     }
@@ -73,7 +75,7 @@ CompareReport run_compare(const CompareOptions& o) {
   r.agreement = agreement(a, b);
   for (size_t i = 0; i < a.size(); ++i) r.disagreements += a[i] != b[i];
 
-  BenchOptions bo = o.bench;
+  benchmark::BenchOptions bo = o.bench;
   bo.recipe = o.eval.recipe;  // the evaluation's recipe
   bo.texts.clear();
   if (o.bench_reviews > 0) {
@@ -82,7 +84,7 @@ CompareReport run_compare(const CompareOptions& o) {
     for (size_t k = 0; k < n; ++k) bo.texts.push_back(ds.examples[k * ds.examples.size() / n].text);
   }
   log_info("compare: benchmarking both models, interleaved");
-  r.bench = run_bench({{o.fp32_name, o.fp32_dir}, {o.int8_name, o.int8_dir}}, bo);
+  r.bench = benchmark::run_bench({{o.fp32_name, o.fp32_dir}, {o.int8_name, o.int8_dir}}, bo);
   return r;
 }
 
@@ -116,14 +118,14 @@ std::string CompareReport::to_markdown() const {
                          : std::string()),
            ").\n\n");
   if (!command.empty()) s += cat("Command: `", command, "`\n\n");
-  const WorkloadResult* lat = latency_workload(bench);
-  const WorkloadResult* thr = throughput_workload(bench);
+  const benchmark::WorkloadResult* lat = latency_workload(bench);
+  const benchmark::WorkloadResult* thr = throughput_workload(bench);
   s += "| model | size MB | accuracy | macro-F1 | latency ms (" +
        (lat ? lat->workload.name : std::string("-")) + ", median / p99) | throughput seq/s (" +
        (thr ? thr->workload.name : std::string("-")) + ") | peak RSS MB | agreement |\n";
   s += "|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (size_t m = 0; m < names.size(); ++m) {
-    const BenchModelResult& bm = bench.models[m];
+    const benchmark::BenchModelResult& bm = bench.models[m];
     s += cat("| ", names[m], " | ", fmt("%.1f", double(bm.weights_bytes) / 1e6), " | ",
              fmt("%.4f", evals[m].metrics.accuracy), " | ", fmt("%.4f", evals[m].metrics.macro_f1),
              " | ",
@@ -157,12 +159,13 @@ std::string CompareReport::to_markdown() const {
   return s;
 }
 
-std::string latency_svg(const BenchReport& b) {
+std::string latency_svg(const benchmark::BenchReport& b) {
   std::vector<std::string> cats, series;
   std::vector<std::vector<BoxStats>> boxes;
   for (const auto& m : b.models) series.push_back(m.name);
   for (const auto& w : b.workloads) {
-    if (w.workload.kind != WorkloadKind::SYNTHETIC && w.workload.kind != WorkloadKind::REAL)
+    if (w.workload.kind != benchmark::WorkloadKind::SYNTHETIC &&
+        w.workload.kind != benchmark::WorkloadKind::REAL)
       continue;
     std::vector<BoxStats> row;
     for (const auto& samples : w.seconds) {
@@ -192,11 +195,11 @@ std::string size_accuracy_svg(const CompareReport& r) {
   return scatter_chart({"Model size vs accuracy", "model.safetensors (MB)", "accuracy (%)"}, s);
 }
 
-std::string throughput_svg(const BenchReport& b) {
+std::string throughput_svg(const benchmark::BenchReport& b) {
   // One line per (model, batch size) over the synthetic sequence lengths.
   std::map<std::pair<size_t, int>, Series> lines;
   for (const auto& w : b.workloads) {
-    if (w.workload.kind != WorkloadKind::SYNTHETIC) continue;
+    if (w.workload.kind != benchmark::WorkloadKind::SYNTHETIC) continue;
     for (size_t m = 0; m < b.models.size(); ++m) {
       Series& s = lines[{m, w.workload.batch_size}];
       s.name = cat(b.models[m].name, " b", w.workload.batch_size);

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/bench.h"
+#include "benchmark/bench.h"
 #include "eval/evaluator.h"
 
 namespace bertq::eval {
@@ -33,9 +33,9 @@ struct CompareOptions {
   size_t limit = 2000;  // examples evaluated (0 = all), stratified with `seed`
   uint64_t seed = 0;
   EvalOptions eval;
-  BenchOptions bench;          // texts are filled from the evaluated reviews
-  size_t bench_reviews = 200;  // reviews for the real-length workloads (0 = none)
-  std::string command;         // the command line, recorded in the report
+  benchmark::BenchOptions bench;  // texts are filled from the evaluated reviews
+  size_t bench_reviews = 200;     // reviews for the real-length workloads (0 = none)
+  std::string command;            // the command line, recorded in the report
 };
 
 struct CompareReport {
@@ -44,7 +44,7 @@ struct CompareReport {
   std::vector<EvalResult> evals;  // same order
   double agreement = 0;           // share of examples with the same predicted class
   int64_t disagreements = 0;
-  BenchReport bench;
+  benchmark::BenchReport bench;
   std::string data, command;
   size_t examples = 0;
 
@@ -55,9 +55,9 @@ struct CompareReport {
 CompareReport run_compare(const CompareOptions& options);
 
 // The charts (see above) as SVG documents.
-std::string latency_svg(const BenchReport& bench);
+std::string latency_svg(const benchmark::BenchReport& bench);
 std::string size_accuracy_svg(const CompareReport& report);
-std::string throughput_svg(const BenchReport& bench);
+std::string throughput_svg(const benchmark::BenchReport& bench);
 
 // Writes compare.md, compare.json and the three SVG files into `dir` (created if needed), each
 // atomically; returns the paths written.

@@ -9,7 +9,7 @@
 //              tokenization used, the predicted ids) and RUN/eval/fp32.predictions.jsonl
 //   quantize   the INT8 quantizer -> RUN/model-int8/ (the folder `bertq serve` takes)
 //   eval_int8  the same evaluation of RUN/model-int8 -> RUN/eval/int8.json, agreement with FP32
-//   bench      eval::run_bench: FP32 and INT8 interleaved on the same test texts, threads and
+//   bench      benchmark::run_bench: FP32 and INT8 interleaved on the same test texts, threads and
 //              batch sizes (latency per batch, tokenizer, throughput bucketed vs padded,
 //              memory) -> RUN/bench.json, RUN/bench.md, RUN/plots/latency.svg
 //   report     RUN/report.md, RUN/report.json, RUN/plots/*.svg; the final table
@@ -60,8 +60,8 @@ struct PipelineQuantOptions {      // forwarded to the quantizer
   size_t calibration_size = 256;   // train examples used for activation ranges (static)
 };
 
-struct PipelineBenchOptions {             // forwarded to eval::run_bench (see eval/bench.h)
-  size_t texts = 64;                      // first N test texts, the same for both models
+struct PipelineBenchOptions {  // forwarded to benchmark::run_bench (see benchmark/bench.h)
+  size_t texts = 64;           // first N test texts, the same for both models
   std::vector<int> batch_sizes = {1, 8};  // latency per batch; throughput at the largest
   int repeats = 3;                        // timed runs at least per model and workload (median)
   int threads = 0;                        // 0 = default_num_threads()

@@ -104,7 +104,7 @@ std::vector<std::string> write_report(const std::string& run_dir, const nlohmann
                    summary.value("data", std::string("?")) + "\n\n" + table + "\n";
   md +=
       "Accuracy and macro-F1 on the test split; agreement = share of test examples where the "
-      "model predicts the same label as FP32. Speed (eval::run_bench, both models interleaved "
+      "model predicts the same label as FP32. Speed (benchmark::run_bench, both models interleaved "
       "in one run, tokenization timed apart): ms/text = median latency of a batch of real "
       "test texts / batch size; texts/s = one pass over all bench texts sorted by length and "
       "packed without padding.\n\n";

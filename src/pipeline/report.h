@@ -2,7 +2,7 @@
 //   {"model", "data", "run_dir",
 //    "models": [{"name": "FP32", "dir", "bytes", "accuracy", "macro_f1", "mean_loss",
 //                "examples", "agreement"?, "tokenization"?, "eval_markdown"?}, ...],
-//    "bench": eval::BenchReport::to_json() (workloads with per-model results),
+//    "bench": benchmark::BenchReport::to_json() (workloads with per-model results),
 //    "bench_markdown"?: BenchReport::to_markdown(),  "train": {...}}
 // Writes RUN/report.md (the table, the tokenization used, per-model metrics with per-class
 // P/R/F1 and confusion, the benchmark tables, links to the plots), RUN/report.json (the

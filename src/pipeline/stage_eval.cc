@@ -5,18 +5,18 @@
 //             RUN/eval/NAME.predictions.jsonl; eval_int8 adds the agreement of its
 //             predictions with FP32's.
 //   quantize: RUN/model-fp32 -> RUN/model-int8 through the INT8 quantizer library.
-//   bench:    eval::run_bench(FP32, INT8) on the first N test texts -> RUN/bench.json,
+//   bench:    benchmark::run_bench(FP32, INT8) on the first N test texts -> RUN/bench.json,
 //             RUN/bench.md, RUN/plots/latency.svg.
 // Tokenization: the model's config.json "bertq" block (the trainer's recipe), else the
 // pipeline's training options.
 #include <algorithm>
 #include <chrono>
 
+#include "benchmark/bench.h"
 #include "core/error.h"
 #include "core/file_util.h"
 #include "data/dataset.h"
 #include "engine/classifier.h"
-#include "eval/bench.h"
 #include "eval/compare.h"
 #include "eval/evaluator.h"
 #include "pipeline/stages.h"
@@ -111,7 +111,7 @@ StageWork run_bench_stage(const RunContext& ctx) {
   const PipelineBenchOptions& b = o.bench;
   check(b.repeats > 0, ErrorCode::INVALID_ARGUMENT, "bench: repeats ", b.repeats,
         " must be positive");
-  eval::BenchOptions bo;
+  benchmark::BenchOptions bo;
   const data::Dataset test = data::load_dataset(ctx.path("data/test.jsonl"));
   for (const auto& ex : test.examples) {
     if (bo.texts.size() >= b.texts) break;
@@ -126,8 +126,8 @@ StageWork run_bench_stage(const RunContext& ctx) {
   bo.throughput = {1, b.repeats, b.repeats, 0.0};
   bo.engine.threads = b.threads;
   bo.progress = o.progress;
-  const eval::BenchReport r =
-      eval::run_bench({{"FP32", ctx.path("model-fp32")}, {"INT8", ctx.path("model-int8")}}, bo);
+  const benchmark::BenchReport r = benchmark::run_bench(
+      {{"FP32", ctx.path("model-fp32")}, {"INT8", ctx.path("model-int8")}}, bo);
   const nlohmann::json j = r.to_json();
   const std::string md = r.to_markdown();
   make_dirs(ctx.path("plots"));

@@ -1,16 +1,16 @@
 // run_bench on two tiny models: the workloads for the options, every model measured on every
 // workload with the protocol's run counts, sequence / token counts of each padding mode, model
 // sizes and memory fields filled, and the JSON report with every figure. Never timings.
-#include "eval/bench.h"
+#include "benchmark/bench.h"
 
 #include <gtest/gtest.h>
 
+#include "benchmark/system_info.h"
 #include "core/error.h"
 #include "core/thread_pool.h"
-#include "eval/system_info.h"
-#include "eval_test_util.h"
+#include "eval/eval_test_util.h"
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 namespace {
 
 using bertq::testing::TempDir;
@@ -30,9 +30,9 @@ BenchOptions small_options(const data::Dataset& ds) {
 
 TEST(Bench, MeasuresEveryModelOnEveryWorkload) {
   TempDir tmp;
-  const std::string a = testing::make_tiny_model(tmp.path(), "a", 1);
-  const std::string b = testing::make_tiny_model(tmp.path(), "b", 2);
-  const data::Dataset ds = testing::tiny_dataset(7);
+  const std::string a = eval::testing::make_tiny_model(tmp.path(), "a", 1);
+  const std::string b = eval::testing::make_tiny_model(tmp.path(), "b", 2);
+  const data::Dataset ds = eval::testing::tiny_dataset(7);
   const BenchOptions o = small_options(ds);
   const BenchReport r = run_bench({{"A", a}, {"", b}}, o);
 
@@ -76,8 +76,8 @@ TEST(Bench, MeasuresEveryModelOnEveryWorkload) {
 
 TEST(Bench, JsonHasEveryFigure) {
   TempDir tmp;
-  const std::string a = testing::make_tiny_model(tmp.path(), "a", 1);
-  const data::Dataset ds = testing::tiny_dataset(4);
+  const std::string a = eval::testing::make_tiny_model(tmp.path(), "a", 1);
+  const data::Dataset ds = eval::testing::tiny_dataset(4);
   BenchOptions o = small_options(ds);
   o.seq_lens = {8};
   o.batch_sizes = {2};
@@ -109,7 +109,7 @@ TEST(Bench, JsonHasEveryFigure) {
 
 TEST(Bench, BadOptionsAreErrors) {
   TempDir tmp;
-  const std::string a = testing::make_tiny_model(tmp.path(), "a", 1);
+  const std::string a = eval::testing::make_tiny_model(tmp.path(), "a", 1);
   BenchOptions o;
   o.progress = false;
   o.seq_lens = {8};
@@ -126,4 +126,4 @@ TEST(Bench, BadOptionsAreErrors) {
 }
 
 }  // namespace
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

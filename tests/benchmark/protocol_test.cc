@@ -1,14 +1,14 @@
 // The interleaved protocol's structure (never its timings): warm-up then timed rounds per
 // workload, every model once per round with a rotating start, run counts bounded by
 // min_runs / max_runs; nearest-rank percentiles and latency statistics on known values.
-#include "eval/protocol.h"
+#include "benchmark/protocol.h"
 
 #include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "core/progress.h"
 
-namespace bertq::eval {
+namespace bertq::benchmark {
 namespace {
 
 TEST(Protocol, InterleavesModelsWithARotatingStart) {
@@ -107,4 +107,4 @@ TEST(Protocol, NearestRankAndStats) {
 }
 
 }  // namespace
-}  // namespace bertq::eval
+}  // namespace bertq::benchmark

@@ -9,7 +9,7 @@
 namespace bertq::pipeline {
 namespace {
 
-// "bench" in the shape of eval::BenchReport::to_json(): a latency workload per batch size
+// "bench" in the shape of benchmark::BenchReport::to_json(): a latency workload per batch size
 // ("real bN", median ms per batch of N texts) and the bucketed throughput pass.
 nlohmann::json summary() {
   auto results = [](double fp32_ms, double fp32_s, double int8_ms, double int8_s) {

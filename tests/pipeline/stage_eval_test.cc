@@ -1,5 +1,5 @@
 // The eval and bench stages on a small random model (io::init_model_folder): they run through
-// src/eval (eval::evaluate, eval::run_bench), record every figure, and tokenize as the model's
+// src/eval and src/benchmark (eval::evaluate, benchmark::run_bench), record every figure, and tokenize as the model's
 // config.json "bertq" block says (else with the pipeline's training options).
 #include <gtest/gtest.h>
 

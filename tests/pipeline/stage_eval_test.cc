@@ -1,6 +1,7 @@
 // The eval and bench stages on a small random model (io::init_model_folder): they run through
-// src/eval and src/benchmark (eval::evaluate, benchmark::run_bench), record every figure, and tokenize as the model's
-// config.json "bertq" block says (else with the pipeline's training options).
+// src/eval and src/benchmark (eval::evaluate, benchmark::run_bench), record every figure, and
+// tokenize as the model's config.json "bertq" block says (else with the pipeline's training
+// options).
 #include <gtest/gtest.h>
 
 #include <optional>

@@ -42,11 +42,13 @@ PACKAGES=(
   libdnnl-dev                         # oneDNN: FP32 / BF16 / INT8 GEMM kernels
   ocl-icd-opencl-dev opencl-c-headers # find_package(dnnl) needs OpenCL (a Recommends of
                                       # libdnnl-dev, which --no-install-recommends skips)
-  libcpp-httplib-dev                  # the HTTP server (bertq serve) and test servers
+  libboost-dev                        # Boost.Beast / Asio: bertq serve's event-driven HTTP and TLS
+  libcpp-httplib-dev                  # HTTP clients of the tests, the test servers of downloads
   libarchive-dev                      # reading aclImdb_v1.tar.gz in place
   libcurl4-openssl-dev                # downloads (models, datasets)
   libonnx-dev libprotobuf-dev         # bertq export onnx: ONNX's protobuf classes and checker
-  libssl-dev                          # SHA-256 (OpenSSL EVP) to verify downloads
+  libssl-dev openssl                  # SHA-256 (OpenSSL EVP) to verify downloads; bertq serve's TLS
+                                      # (the tests make a self-signed pair with the openssl tool)
   zlib1g-dev                          # gzip JSON Lines
   libgtest-dev libgmock-dev googletest  # unit tests
   libbenchmark-dev                    # micro-benchmarks
@@ -57,6 +59,7 @@ PACKAGES=(
   iproute2                            # `ip netns`: the two-machine test of tests/dist
   wrk                                 # HTTP load generator for bench/serve
   python3 python3-venv                # the project's .venv for PyPI packages (pytest, ...)
+  python3-numpy                       # tritonclient's arrays (the KServe v2 test of bertq serve)
   python3-dev pybind11-dev            # the Python package's extension (python/, pip install .)
 )
 if [ "$reference" = 1 ]; then
@@ -116,6 +119,9 @@ venv() {
 venv
 .venv/bin/python -c 'import pytest' 2>/dev/null ||
   .venv/bin/pip install -q --no-deps --require-hashes -r scripts/test-requirements.txt
+# The official KServe v2 client (tritonclient[http]) for the server's protocol test.
+.venv/bin/python -c 'import tritonclient.http' 2>/dev/null ||
+  .venv/bin/pip install -q --no-deps --require-hashes -r scripts/serve-test-requirements.txt
 
 if [ "$reference" = 1 ]; then
   venv

@@ -39,7 +39,7 @@ std::string quantize(const std::filesystem::path& model, const std::filesystem::
   job.calibration_samples = samples;
   job.eval = eval.value_or("");
   job.eval_samples = eval_samples;
-  job.max_length = max_length;
+  job.tokenization.max_length = max_length;
   job.seed = seed;
   job.sensitivity = sensitivity;
   if (max_drop) job.target.max_drop = *max_drop;

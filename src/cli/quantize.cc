@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/model_option.h"
+#include "cli/tokenization_flags.h"
 #include "core/error.h"
 #include "quant/quantize_job.h"
 
@@ -17,7 +18,6 @@ struct QuantizeArgs {
   quant::QuantizeJob job;
   std::string scheme = "dynamic", embeddings = "int8", observer = "minmax";
   std::string activation_range = std::to_string(quant::QuantizeOptions{}.activation_qmax);
-  int max_length = 0;
 };
 
 Command reg("quantize", 35, [](CLI::App& app) {
@@ -57,11 +57,8 @@ Command reg("quantize", 35, [](CLI::App& app) {
   cmd->add_option("--eval-samples", j.eval_samples, "Evaluation examples (stratified)")
       ->capture_default_str()
       ->group("Fidelity");
-  auto* max_length = cmd->add_option("--max-length", a->max_length,
-                                     "Tokens per eval / calibration sequence: overrides the max "
-                                     "length of the model's recipe (config.json \"bertq\" block, "
-                                     "else 256 tokens, head); at most the model's positions")
-                         ->group("Fidelity");
+  auto tokenization = std::make_shared<TokenizationFlags>();
+  tokenization->add(cmd, "Fidelity", quant::kQuantizeTokenizationDefaults);
   cmd->add_option("--seed", j.seed, "Sampling seed")->capture_default_str()->group("Fidelity");
   cmd->add_flag("--sensitivity", j.sensitivity, "Per-layer sensitivity table")->group("Fidelity");
   cmd->add_option("--max-drop", j.target.max_drop,
@@ -73,8 +70,8 @@ Command reg("quantize", 35, [](CLI::App& app) {
                   "of predictions equal FP32's (needs --eval; with --max-drop both must hold)")
       ->check(CLI::Range(0.0, 100.0))
       ->group("Fidelity");
-  cmd->callback([a, max_length] {
-    if (max_length->count() > 0) a->job.max_length = a->max_length;
+  cmd->callback([a, tokenization] {
+    a->job.tokenization = tokenization->given();
     a->job.options.scheme = quant::parse_scheme(a->scheme);
     a->job.options.observer = quant::parse_observer(a->observer);
     a->job.options.int8_embeddings = quant::parse_embeddings(a->embeddings);

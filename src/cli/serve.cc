@@ -1,8 +1,10 @@
 // `bertq serve --model DIR [--host 127.0.0.1] [--port 8080] [--max-batch 32] [--max-wait-ms 5]
 // [--threads N] [--compute fp32|bf16] [--max-text-bytes N] [--max-texts N] ...`: the HTTP inference
 // server (src/server). Loads the model once, serves POST /v1/classify, POST / (Hugging Face
-// text-classification), GET /healthz, /readyz, /metrics; SIGTERM / SIGINT drain in-flight
-// requests and exit 0. A request's default max_length / truncation and the head+tail head
+// text-classification), GET /healthz, /readyz, /metrics, /openapi.json and the KServe v2 routes;
+// SIGTERM / SIGINT drain in-flight requests and exit 0; SIGHUP re-reads --api-key-file.
+// API keys: --api-key-file and/or the environment variable BERTQ_API_KEYS; TLS: --tls-cert and
+// --tls-key. A request's default max_length / truncation and the head+tail head
 // tokens: --max-length / --truncation / --head-tokens when given, else the model's config.json
 // "bertq" block (its training recipe), else 512 (at most the model's max_position_embeddings)
 // / head / 128; the warm-up runs at that max length.
@@ -26,9 +28,10 @@ namespace {
 
 struct ServeOptions {
   std::string model;
+  std::string api_key_file;
+  int header_timeout_ms = 10000, body_timeout_ms = 30000;
   server::ServerOptions server;
   EngineFlags engine;
-  int head_tokens = 128;
   int max_wait_ms = 5;
   int timeout_ms = 30000;
   size_t max_queue = 4096;
@@ -40,6 +43,10 @@ void run(ServeOptions o) {
   o.server.batcher.max_wait = std::chrono::milliseconds(o.max_wait_ms);
   o.server.batcher.max_queue = o.max_queue;
   o.server.request_timeout = std::chrono::milliseconds(o.timeout_ms);
+  o.server.http.header_timeout = std::chrono::milliseconds(o.header_timeout_ms);
+  o.server.http.body_timeout = std::chrono::milliseconds(o.body_timeout_ms);
+  o.server.keys = server::ApiKeys::load(o.api_key_file, std::getenv("BERTQ_API_KEYS"));
+  o.server.http.validate();  // before the model loads: a bad flag fails fast
   check(o.max_wait_ms >= 0, ErrorCode::INVALID_ARGUMENT, "--max-wait-ms: must not be negative");
   check(o.timeout_ms > 0, ErrorCode::INVALID_ARGUMENT, "--timeout-ms: must be positive");
   check(o.server.limits.max_texts >= 1, ErrorCode::INVALID_ARGUMENT, "--max-texts: must be >= 1");
@@ -48,10 +55,18 @@ void run(ServeOptions o) {
 
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<server::Backend> backend =
-      server::make_classifier_backend(o.model, o.engine.options(), o.head_tokens);
+      server::make_classifier_backend(o.model, o.engine.options());
   log_info(cat("loaded ", o.model, " in ",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), " s"));
   server::Server srv(*backend, o.server);
+  signals.on_reload([&srv] {
+    try {  // a bad file keeps the keys in use
+      srv.reload_keys();
+      log_info("SIGHUP: API keys re-read");
+    } catch (const std::exception& e) {
+      log_warn(cat("SIGHUP: API keys not re-read, the previous ones stay: ", e.what()));
+    }
+  });
   signals.on_stop([&srv](int sig, int count) {
     if (count > 1) {  // a second signal: the user does not want to wait for the drain
       std::fprintf(stderr, "bertq serve: signal %d again: exiting without draining\n", sig);
@@ -61,9 +76,11 @@ void run(ServeOptions o) {
     srv.stop();
   });
   const int port = srv.bind();
-  log_info(cat("listening on http://", o.server.host, ":", port, " (max batch ",
-               o.server.batcher.max_batch, ", max wait ", o.max_wait_ms, " ms, ",
-               o.server.http_threads, " connection threads); /readyz turns 200 after warm-up"));
+  log_info(cat("listening on ", o.server.http.tls.enabled() ? "https" : "http", "://",
+               o.server.host, ":", port, " (max batch ", o.server.batcher.max_batch, ", max wait ",
+               o.max_wait_ms, " ms, ", o.server.http.handler_threads, " request threads, ",
+               o.server.keys.enabled() ? cat(o.server.keys.size(), " API keys") : "no API keys",
+               "); /readyz turns 200 after warm-up"));
   srv.serve();
   signals.close();  // no handler call may reach srv once it is gone
   log_info("stopped");
@@ -81,10 +98,52 @@ Command reg("serve", 70, [](CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(0, 65535))
       ->group("Network");
-  cmd->add_option("--http-threads", o->server.http_threads,
-                  "Connection threads (a keep-alive connection holds one)")
+  auto& http = o->server.http;
+  cmd->add_option("--http-threads", http.handler_threads,
+                  "Requests handled at once (read and written by the I/O threads: a waiting "
+                  "connection holds no thread)")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096))
+      ->group("Network");
+  cmd->add_option("--io-threads", http.io_threads, "Threads doing all socket I/O")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64))
+      ->group("Network");
+  cmd->add_option("--max-connections", http.max_connections,
+                  "Open connections; beyond, a new one gets 503 and is closed")
+      ->capture_default_str()
+      ->group("Network");
+  cmd->add_option("--max-connections-per-client", http.max_connections_per_client,
+                  "Open connections from one client address (503 beyond)")
+      ->capture_default_str()
+      ->group("Network");
+  cmd->add_option("--header-timeout-ms", o->header_timeout_ms,
+                  "A request's headers (and a keep-alive connection's next request) must arrive "
+                  "within this, else the connection closes")
+      ->capture_default_str()
+      ->group("Network");
+  cmd->add_option("--body-timeout-ms", o->body_timeout_ms,
+                  "A request's body must arrive (and an answer be read) within this")
+      ->capture_default_str()
+      ->group("Network");
+  cmd->add_option("--keep-alive-max-requests", http.keep_alive_max_requests,
+                  "Requests per keep-alive connection")
+      ->capture_default_str()
+      ->group("Network");
+  cmd->add_option("--tls-cert", http.tls.cert_file, "PEM certificate chain: serve HTTPS (TLS 1.2+)")
+      ->group("Security");
+  cmd->add_option("--tls-key", http.tls.key_file, "PEM private key of --tls-cert")
+      ->group("Security");
+  cmd->add_option("--api-key-file", o->api_key_file,
+                  "API keys, one per line (also BERTQ_API_KEYS): the model routes need "
+                  "`Authorization: Bearer KEY`; re-read on SIGHUP")
+      ->group("Security");
+  cmd->add_flag("--metrics-need-key", o->server.metrics_need_key,
+                "/metrics needs an API key too (probes /healthz, /readyz stay open)")
+      ->group("Security");
+  cmd->add_option("--model-name", o->server.model_name,
+                  "The model's name in the KServe v2 routes (/v2/models/NAME/infer)")
+      ->capture_default_str()
       ->group("Network");
   cmd->add_option("--max-batch", o->server.batcher.max_batch, "Texts per model call")
       ->capture_default_str()
@@ -120,10 +179,8 @@ Command reg("serve", 70, [](CLI::App& app) {
     ServeOptions opts = *o;
     const engine::TokenizationSettings ts =
         engine::resolve_tokenization(opts.model, tokenization->given());
-    opts.server.limits.default_max_length = opts.server.limits.max_length = ts.recipe.max_length;
-    opts.server.limits.default_truncation =
-        std::string(text::truncation_name(ts.recipe.truncation));
-    opts.head_tokens = ts.recipe.head_tokens;
+    opts.server.limits.defaults = ts.recipe;
+    opts.server.limits.max_length = ts.recipe.max_length;
     log_info(cat("tokenization: ", ts.describe()));
     run(opts);
   });

@@ -58,8 +58,8 @@ PipelineOptions demo_pipeline_options(const DemoOptions& o, bool imdb) {
     p.train.epochs = 1;
     p.train.lr = 1.5e-4;
     p.train.batch_size = 16;
-    p.train.max_length = 64;
-    p.train.truncation = imdb ? "head+tail" : "head";
+    p.train.recipe.max_length = 64;
+    p.train.recipe.truncation = imdb ? text::Truncation::HEAD_TAIL : text::Truncation::HEAD;
     p.quant.calibration_size = 128;
     p.bench.texts = 32;
     p.bench.repeats = 2;
@@ -73,8 +73,8 @@ PipelineOptions demo_pipeline_options(const DemoOptions& o, bool imdb) {
   p.train.epochs = 3;
   p.train.lr = 1e-3;
   p.train.batch_size = o.size == "tiny" ? 16 : 32;
-  p.train.max_length = 64;  // the longest synthetic review is ~50 tokens
-  p.train.truncation = "head";
+  p.train.recipe.max_length = 64;  // the longest synthetic review is ~50 tokens
+  p.train.recipe.truncation = text::Truncation::HEAD;
   p.train.dropout = 0.1;
   p.quant.calibration_size = o.size == "tiny" ? 64 : 256;
   p.bench.texts = o.size == "tiny" ? 32 : 256;

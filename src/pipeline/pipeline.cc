@@ -41,9 +41,9 @@ nlohmann::json train_inputs(const PipelineOptions& o) {
                       {"lr", t.lr},
                       {"batch_size", t.batch_size},
                       {"grad_accum", t.grad_accum},
-                      {"max_length", t.max_length},
-                      {"truncation", t.truncation},
-                      {"head_tokens", t.head_tokens},
+                      {"max_length", t.recipe.max_length},
+                      {"truncation", std::string(text::truncation_name(t.recipe.truncation))},
+                      {"head_tokens", t.recipe.head_tokens},
                       {"warmup_ratio", t.warmup_ratio},
                       {"weight_decay", t.weight_decay},
                       {"validation_split", t.validation_split},
@@ -120,10 +120,12 @@ PipelineResult run_pipeline(const PipelineOptions& o,
 
   // Evaluation and bench read the tokenization from the trained model's config.json (an
   // output of train, fingerprinted in their inputs); these are its fallbacks.
-  const nlohmann::json eval_opts = {{"max_length", o.train.max_length},
-                                    {"truncation", o.train.truncation},
-                                    {"head_tokens", o.train.head_tokens},
-                                    {"batch_size", o.eval_batch_size}};
+  const text::TokenizationRecipe& recipe = o.train.recipe;
+  const nlohmann::json eval_opts = {
+      {"max_length", recipe.max_length},
+      {"truncation", std::string(text::truncation_name(recipe.truncation))},
+      {"head_tokens", recipe.head_tokens},
+      {"batch_size", o.eval_batch_size}};
   for (const std::string& name : names) {
     nlohmann::json inputs;
     if (name == "data") {

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "text/tokenization_recipe.h"
 #include "train/loop_options.h"
 
 namespace bertq::pipeline {
@@ -47,10 +48,9 @@ struct PipelineTrainOptions : train::LoopOptions {
     lr = 5e-5;
     log_every = 20;
   }
-  int max_length = 256;
-  std::string truncation = "head+tail";
-  int head_tokens =
-      0;  // head+tail: content tokens kept from the start; 0 = a quarter of the budget
+  // Training's tokenization (train::TrainOptions::recipe), which eval and bench then read from
+  // the trained model's config.json. head_tokens 0: a quarter of the content budget.
+  text::TokenizationRecipe recipe{256, text::Truncation::HEAD_TAIL, 0};
   double validation_split = 0.1;  // of the train split, for choosing the best checkpoint
   bool bf16 = false;
 };

@@ -27,12 +27,9 @@ namespace {
 
 engine::TokenizationSettings run_tokenization(const RunContext& ctx, const io::BertConfig& config) {
   const PipelineTrainOptions& t = ctx.options.train;
-  text::TokenizationRecipe fallback;
-  fallback.max_length = t.max_length;
-  fallback.truncation = text::parse_truncation(t.truncation);
+  text::TokenizationRecipe fallback = t.recipe;
   // As the trainer resolves it (0: a quarter of the content budget; [CLS] + [SEP] = 2).
-  fallback.head_tokens = t.head_tokens;
-  fallback.head_tokens = fallback.head_tokens_for(t.max_length - 2);
+  fallback.head_tokens = fallback.head_tokens_for(fallback.max_length - 2);
   return engine::resolve_tokenization(config, {}, fallback);
 }
 
@@ -100,7 +97,7 @@ StageWork run_quantize_stage(const RunContext& ctx) {
   job.calibration = ctx.path("data/train.jsonl");
   job.calibration_samples = o.quant.calibration_size;
   job.seed = o.seed;
-  job.max_length = o.train.max_length;
+  job.tokenization.max_length = o.train.recipe.max_length;
   job.force = true;
   nlohmann::json report = quant::run_quantize_job(job, [](const std::string&) {});
   return {{ctx.path("model-int8")}, {{"quantize_report", report}}};

@@ -43,9 +43,7 @@ StageWork run_train_stage(const RunContext& ctx, const nlohmann::json& inputs) {
   to.train_path = ctx.path("data/train.jsonl");
   to.validation_split = t.validation_split;
   to.out_dir = ctx.path("train");
-  to.max_length = t.max_length;
-  to.truncation = t.truncation;
-  to.head_tokens = t.head_tokens;
+  to.recipe = t.recipe;
   to.bf16 = t.bf16;
 
   // Resume only a run of the same inputs; anything else starts over.

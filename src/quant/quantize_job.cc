@@ -24,11 +24,7 @@ nlohmann::json fid_json(const Fidelity& f) {
 
 engine::TokenizationSettings quantize_tokenization(const QuantizeJob& job,
                                                    const io::BertConfig& config) {
-  text::TokenizationRecipe defaults;
-  defaults.max_length = 256;
-  engine::TokenizationRequest given;
-  given.max_length = job.max_length;
-  return engine::resolve_tokenization(config, given, defaults);
+  return engine::resolve_tokenization(config, job.tokenization, kQuantizeTokenizationDefaults);
 }
 
 nlohmann::json run_quantize_job(const QuantizeJob& job,

@@ -4,8 +4,9 @@
 // options, sizes, the tokenization, the fidelity of the final model and the sensitivity table when
 // computed. Calibration and the fidelity report tokenize with the model's training recipe
 // (config.json "bertq" block, e.g. head+tail 128 + 382) when it has one, else 256 tokens, head
-// truncation (cut to max_position_embeddings); max_length, when given, overrides the recipe's
-// and must fit the model's positions (engine/tokenization_rule.h, the rule every command uses).
+// truncation (cut to max_position_embeddings); an option the user gave (max_length, truncation,
+// head_tokens) overrides the recipe's, and max_length must fit the model's positions
+// (engine/tokenization_rule.h, the rule every command uses).
 //
 //   bertq::quant::QuantizeJob job;  job.model = "models/imdb";  job.out = "models/imdb-int8";
 //   job.eval = "imdb:test";  job.eval_samples = 2000;
@@ -25,6 +26,10 @@
 
 namespace bertq::quant {
 
+// The quantizer's defaults under the rule: 256 tokens, head truncation.
+inline const text::TokenizationRecipe kQuantizeTokenizationDefaults{256, text::Truncation::HEAD,
+                                                                    128};
+
 struct QuantizeJob {
   std::string model, out;
   QuantizeOptions options;
@@ -32,9 +37,11 @@ struct QuantizeJob {
   size_t calibration_samples = 256;
   std::string eval;  // dataset spec for the fidelity report ("" = none)
   size_t eval_samples = 2000;
-  uint64_t seed = 0;              // stratified sampling of calibration / eval sets
-  std::optional<int> max_length;  // tokens per calibration / eval sequence (see above)
-  bool sensitivity = false;       // per-layer table (one model per encoder layer)
+  uint64_t seed = 0;  // stratified sampling of calibration / eval sets
+  // What the user gave (engine/tokenization_rule.h): the recipe of the calibration / eval
+  // sequences (see above).
+  engine::TokenizationRequest tokenization;
+  bool sensitivity = false;  // per-layer table (one model per encoder layer)
   // Accuracy-aware mode (needs eval) when a target is set: the most sensitive encoder layers
   // are kept in FP32 until every set target is met.
   AccuracyTarget target;

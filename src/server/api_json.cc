@@ -9,13 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 namespace bertq::server {
 namespace {
 
 using nlohmann::json;
-
-const char* const kTruncations[] = {"head", "tail", "head+tail", "head_tail", "longest_first"};
 
 ParsedRequest fail(int status, const char* code, std::string message) {
   ParsedRequest p;
@@ -27,8 +26,10 @@ const char* type_name(const json& v) {
   return v.type_name();
 }
 
+}  // namespace
+
 // Parses the body into a JSON object, or an error.
-std::optional<ApiError> parse_object(std::string_view body, const Limits& limits, json& out) {
+std::optional<ApiError> parse_json_object(std::string_view body, const Limits& limits, json& out) {
   if (body.size() > limits.max_body_bytes) {
     return ApiError{413, "body_too_large",
                     cat("request body of ", body.size(), " bytes exceeds the limit of ",
@@ -61,20 +62,38 @@ std::optional<ApiError> parse_object(std::string_view body, const Limits& limits
   return std::nullopt;
 }
 
-// One text (string field `where`) checked against the limits and appended to the request.
-std::optional<ApiError> add_text(const json& v, const std::string& where, const Limits& limits,
-                                 ClassifyRequest& req) {
-  if (!v.is_string())
-    return ApiError{422, "invalid_type", cat(where, ": expected a string, got ", type_name(v))};
-  const std::string& s = v.get_ref<const std::string&>();
+std::optional<ApiError> add_text_string(std::string s, const std::string& where,
+                                        const Limits& limits, ClassifyRequest& req) {
   if (s.empty()) return ApiError{422, "empty_input", cat(where, ": empty text")};
   if (s.size() > limits.max_text_bytes) {
     return ApiError{413, "text_too_long",
                     cat(where, ": ", s.size(), " bytes exceeds the limit of ",
                         limits.max_text_bytes, " bytes per text")};
   }
-  req.items.push_back({s, limits.default_max_length, limits.default_truncation});
+  if (const size_t bad = first_invalid_utf8(s); bad != std::string::npos)
+    return ApiError{400, "invalid_utf8", cat(where, ": not valid UTF-8 at byte offset ", bad)};
+  req.items.push_back({std::move(s), limits.defaults});
   return std::nullopt;
+}
+
+std::optional<ApiError> check_text_count(size_t n, const std::string& field, const Limits& limits) {
+  if (n == 0) return ApiError{422, "empty_input", cat(field, ": empty array")};
+  if (n > limits.max_texts) {
+    return ApiError{
+        413, "too_many_texts",
+        cat(field, ": ", n, " texts exceeds the limit of ", limits.max_texts, " per request")};
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// One text (string field `where`) checked against the limits and appended to the request.
+std::optional<ApiError> add_text(const json& v, const std::string& where, const Limits& limits,
+                                 ClassifyRequest& req) {
+  if (!v.is_string())
+    return ApiError{422, "invalid_type", cat(where, ": expected a string, got ", type_name(v))};
+  return add_text_string(v.get<std::string>(), where, limits, req);
 }
 
 // A string or a list of strings under `field`.
@@ -89,21 +108,18 @@ std::optional<ApiError> add_inputs(const json& v, const std::string& field, bool
                     cat(field, ": expected ", allow_string ? "a string or " : "",
                         "an array of strings, got ", type_name(v))};
   }
-  if (v.empty()) return ApiError{422, "empty_input", cat(field, ": empty array")};
-  if (v.size() > limits.max_texts) {
-    return ApiError{413, "too_many_texts",
-                    cat(field, ": ", v.size(), " texts exceeds the limit of ", limits.max_texts,
-                        " per request")};
-  }
+  if (auto e = check_text_count(v.size(), field, limits)) return e;
   for (size_t i = 0; i < v.size(); ++i) {
     if (auto e = add_text(v[i], cat(field, "[", i, "]"), limits, req)) return e;
   }
   return std::nullopt;
 }
 
+}  // namespace
+
 // max_length / truncation, applied to every item.
-std::optional<ApiError> apply_options(const json& obj, const std::string& prefix,
-                                      const Limits& limits, ClassifyRequest& req) {
+std::optional<ApiError> apply_request_options(const json& obj, const std::string& prefix,
+                                              const Limits& limits, ClassifyRequest& req) {
   if (auto it = obj.find("max_length"); it != obj.end()) {
     if (!it->is_number_integer()) {
       return ApiError{422, "invalid_type",
@@ -114,23 +130,23 @@ std::optional<ApiError> apply_options(const json& obj, const std::string& prefix
       return ApiError{422, "invalid_request",
                       cat(prefix, "max_length ", n, ": must be in [2, ", limits.max_length, "]")};
     }
-    for (auto& item : req.items) item.max_length = int(n);
+    for (auto& item : req.items) item.recipe.max_length = int(n);
   }
   if (auto it = obj.find("truncation"); it != obj.end()) {
     if (!it->is_string()) {
       return ApiError{422, "invalid_type",
                       cat(prefix, "truncation: expected a string, got ", type_name(*it))};
     }
-    const std::string t = it->get<std::string>();
-    if (std::find(std::begin(kTruncations), std::end(kTruncations), t) == std::end(kTruncations)) {
-      return ApiError{
-          422, "invalid_request",
-          cat(prefix, "truncation \"", t, "\": expected head, tail, head+tail or longest_first")};
-    }
-    for (auto& item : req.items) item.truncation = t;
+    const std::string& name = it->get_ref<const std::string&>();
+    const std::optional<text::Truncation> t = text::find_truncation(name);
+    if (!t)
+      return ApiError{422, "invalid_request", prefix + text::unknown_truncation_message(name)};
+    for (auto& item : req.items) item.recipe.truncation = *t;
   }
   return std::nullopt;
 }
+
+namespace {
 
 json round_score(float v) {
   return json(double(v));
@@ -140,7 +156,7 @@ json round_score(float v) {
 
 ParsedRequest parse_classify_request(std::string_view body, const Limits& limits) {
   json obj;
-  if (auto e = parse_object(body, limits, obj)) return {{}, e};
+  if (auto e = parse_json_object(body, limits, obj)) return {{}, e};
   for (const auto& [key, value] : obj.items()) {
     if (key != "text" && key != "texts" && key != "max_length" && key != "truncation" &&
         key != "return_probs") {
@@ -163,7 +179,7 @@ ParsedRequest parse_classify_request(std::string_view body, const Limits& limits
   } else if (auto e = add_inputs(obj["texts"], "texts", false, limits, p.request)) {
     return {{}, e};
   }
-  if (auto e = apply_options(obj, "", limits, p.request)) return {{}, e};
+  if (auto e = apply_request_options(obj, "", limits, p.request)) return {{}, e};
   if (auto it = obj.find("return_probs"); it != obj.end()) {
     if (!it->is_boolean()) {
       return fail(422, "invalid_type",
@@ -176,7 +192,7 @@ ParsedRequest parse_classify_request(std::string_view body, const Limits& limits
 
 ParsedRequest parse_hf_request(std::string_view body, const Limits& limits) {
   json obj;
-  if (auto e = parse_object(body, limits, obj)) return {{}, e};
+  if (auto e = parse_json_object(body, limits, obj)) return {{}, e};
   auto in = obj.find("inputs");
   if (in == obj.end()) return fail(422, "invalid_request", "missing field \"inputs\"");
   ParsedRequest p;
@@ -186,7 +202,7 @@ ParsedRequest parse_hf_request(std::string_view body, const Limits& limits) {
       return fail(422, "invalid_type",
                   cat("parameters: expected an object, got ", type_name(*par)));
     }
-    if (auto e = apply_options(*par, "parameters.", limits, p.request)) return {{}, e};
+    if (auto e = apply_request_options(*par, "parameters.", limits, p.request)) return {{}, e};
     if (auto k = par->find("top_k"); k != par->end()) {
       if (k->is_null()) {
         p.request.top_k_all = true;

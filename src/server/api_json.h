@@ -23,17 +23,18 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "server/backend.h"
 
 namespace bertq::server {
 
 struct Limits {
-  size_t max_body_bytes = 1 << 20;  // 413 beyond
-  size_t max_texts = 256;           // texts per request, 413 beyond
-  size_t max_text_bytes = 65536;    // bytes per text, 413 beyond
-  int max_length = 512;             // largest max_length a request may ask for
-  int default_max_length = 512;
-  std::string default_truncation = "head";
+  size_t max_body_bytes = 1 << 20;    // 413 beyond
+  size_t max_texts = 256;             // texts per request, 413 beyond
+  size_t max_text_bytes = 65536;      // bytes per text, 413 beyond
+  int max_length = 512;               // largest max_length a request may ask for
+  text::TokenizationRecipe defaults;  // a request's recipe before its own options
 };
 
 struct ApiError {
@@ -63,5 +64,18 @@ std::string classify_response(const ClassifyRequest& request,
 std::string hf_response(const ClassifyRequest& request, const std::vector<ClassifyResult>& results,
                         const std::vector<std::string>& labels);
 std::string error_body(const ApiError& error);
+
+// The rules every route applies, one place each (the KServe v2 route, kserve_v2.h, uses them
+// too): the body as a JSON object (400 invalid_json / invalid_utf8 with the byte offset, 413);
+// one text against the limits (422 empty_input, 413 text_too_long, 400 invalid_utf8), appended
+// with the server's recipe; the number of texts (422 empty, 413 too_many_texts); a request's
+// "max_length" / "truncation" applied to every item (422, `prefix` names their object).
+std::optional<ApiError> parse_json_object(std::string_view body, const Limits& limits,
+                                          nlohmann::json& out);
+std::optional<ApiError> add_text_string(std::string text, const std::string& where,
+                                        const Limits& limits, ClassifyRequest& req);
+std::optional<ApiError> check_text_count(size_t n, const std::string& field, const Limits& limits);
+std::optional<ApiError> apply_request_options(const nlohmann::json& obj, const std::string& prefix,
+                                              const Limits& limits, ClassifyRequest& req);
 
 }  // namespace bertq::server

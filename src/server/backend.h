@@ -5,7 +5,7 @@
 //   bertq::engine::EngineOptions eo;  eo.threads = 4;
 //   auto backend = bertq::server::make_classifier_backend("models/imdb", eo);
 //   backend->warm_up(512);
-//   auto r = backend->classify({{"A great movie!", 512, "head"}});
+//   auto r = backend->classify({{"A great movie!", text::TokenizationRecipe{}}});
 //   r[0].label == "POSITIVE"; r[0].score == r[0].probs[r[0].label_id];
 #pragma once
 
@@ -15,22 +15,23 @@
 #include <vector>
 
 #include "engine/engine_options.h"
+#include "text/tokenization_recipe.h"
 
 namespace bertq::server {
 
 // One text to classify with its own options (items of one merged batch may differ).
 struct ClassifyItem {
   std::string text;
-  int max_length = 512;             // tokens including [CLS] and [SEP]
-  std::string truncation = "head";  // text::parse_truncation names
+  text::TokenizationRecipe recipe;  // the server's (Limits::defaults) with the request's options
 };
 
 struct ClassifyResult {
   int label_id = 0;
   std::string label;
-  float score = 0;           // probs[label_id]
-  std::vector<float> probs;  // softmax over the labels
-  size_t tokens = 0;         // tokens the model saw (after truncation, with special tokens)
+  float score = 0;            // probs[label_id]
+  std::vector<float> probs;   // softmax over the labels
+  size_t tokens = 0;          // tokens the model saw (after truncation, with special tokens)
+  std::vector<float> logits;  // the raw outputs (probs = softmax(logits))
 };
 
 class Backend {  // thread-safe
@@ -46,13 +47,11 @@ class Backend {  // thread-safe
   virtual void warm_up(int max_length) = 0;
 };
 
-// Loads a model folder into a bertq::engine::Classifier (threads 0 = default). head_tokens: content
-// tokens kept from the start under head+tail truncation (0: a quarter of the content budget,
-// text/tokenization_recipe.h) (`bertq serve` passes --head-tokens or
-// the model's config.json "bertq" block). Throws what the engine::Classifier throws (NOT_FOUND /
-// CORRUPT_FILE naming the file).
+// Loads a model folder into a bertq::engine::Classifier (threads 0 = default). Each item runs
+// with its own recipe (`bertq serve` resolves the defaults once with the one tokenization rule,
+// engine/tokenization_rule.h, into Limits::defaults). Throws what the engine::Classifier
+// throws (NOT_FOUND / CORRUPT_FILE naming the file).
 std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir,
-                                                 const engine::EngineOptions& options,
-                                                 int head_tokens = 128);
+                                                 const engine::EngineOptions& options);
 
 }  // namespace bertq::server

@@ -1,11 +1,10 @@
 // Backend over bertq::engine::Classifier: the same library path as `bertq predict`. A merged batch
-// is split into groups of equal options (max_length, truncation); each group is one tokenization
-// recipe (with the server's head_tokens for head+tail, from --head-tokens or the model's
-// config.json "bertq" block), encoded by engine::Classifier::encode and run by
+// is split into groups of equal recipes (max_length, truncation, head_tokens), each encoded by
+// engine::Classifier::encode and run by
 // engine::Classifier::run_sorted as one forward pass (sorted by length, packed without padding);
 // the results are written back in the batch's order, with each text's token count (for /metrics).
 #include <map>
-#include <utility>
+#include <tuple>
 
 #include "core/error.h"
 #include "engine/classifier.h"
@@ -16,26 +15,22 @@ namespace {
 
 class ClassifierBackend : public Backend {
  public:
-  ClassifierBackend(const std::string& model_dir, const engine::EngineOptions& options,
-                    int head_tokens)
-      : classifier_(model_dir, options), head_tokens_(head_tokens) {
-    check(head_tokens >= 0, ErrorCode::INVALID_ARGUMENT, "head tokens ", head_tokens,
-          ": must be >= 0");
+  ClassifierBackend(const std::string& model_dir, const engine::EngineOptions& options)
+      : classifier_(model_dir, options) {
     classifier_.tokenizer();  // NOT_FOUND now, at load time, if the folder has no tokenizer
   }
 
   std::vector<ClassifyResult> classify(const std::vector<ClassifyItem>& batch) override {
-    std::map<std::pair<int, std::string>, std::vector<size_t>> groups;
-    for (size_t i = 0; i < batch.size(); ++i)
-      groups[{batch[i].max_length, batch[i].truncation}].push_back(i);
+    std::map<std::tuple<int, text::Truncation, int>, std::vector<size_t>> groups;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const text::TokenizationRecipe& r = batch[i].recipe;
+      groups[{r.max_length, r.truncation, r.head_tokens}].push_back(i);
+    }
     std::vector<ClassifyResult> out(batch.size());
     for (const auto& group : groups) {
-      const auto& key = group.first;
+      const text::TokenizationRecipe& recipe = batch[group.second.front()].recipe;
       const std::vector<size_t>& idx = group.second;  // a name the lambda below can capture
-      text::TokenizationRecipe recipe;
-      recipe.max_length = key.first;
-      recipe.truncation = text::parse_truncation(key.second);
-      recipe.head_tokens = head_tokens_;
+      recipe.validate(classifier_.config().max_position_embeddings);
       std::vector<std::string> texts;
       texts.reserve(idx.size());
       for (size_t i : idx) texts.push_back(batch[i].text);
@@ -50,6 +45,7 @@ class ClassifierBackend : public Backend {
             res.label = p.label;
             res.score = p.score;
             res.probs = p.probs;
+            res.logits = p.logits;
             res.tokens = enc[k].size();
           });
     }
@@ -68,20 +64,20 @@ class ClassifierBackend : public Backend {
     // A short and a long text (cut to max_length): first-touch of weights and workspaces.
     std::string long_text;
     for (int i = 0; i < max_length; ++i) long_text += "warm up text ";
-    classify({{"warm up", max_length, "head"}, {long_text, max_length, "head"}});
+    text::TokenizationRecipe recipe;
+    recipe.max_length = max_length;
+    classify({{"warm up", recipe}, {long_text, recipe}});
   }
 
  private:
   engine::Classifier classifier_;
-  int head_tokens_;
 };
 
 }  // namespace
 
 std::unique_ptr<Backend> make_classifier_backend(const std::string& model_dir,
-                                                 const engine::EngineOptions& options,
-                                                 int head_tokens) {
-  return std::make_unique<ClassifierBackend>(model_dir, options, head_tokens);
+                                                 const engine::EngineOptions& options) {
+  return std::make_unique<ClassifierBackend>(model_dir, options);
 }
 
 }  // namespace bertq::server

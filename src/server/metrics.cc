@@ -3,11 +3,10 @@
 #include "server/metrics.h"
 
 #include "core/error.h"
+#include "server/routes.h"
 
 namespace bertq::server {
 namespace {
-
-const char* const kRoutes[] = {"/", "/v1/classify", "/healthz", "/readyz", "/metrics"};
 
 std::vector<double> latency_bounds() {
   // 0.5 ms .. ~65 s, doubling: covers a tiny model's batch of one up to a long queue.
@@ -24,8 +23,8 @@ Metrics::Metrics()
     : batch_size_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512}), batch_duration_(latency_bounds()) {}
 
 std::string Metrics::route_label(const std::string& path) {
-  for (const char* r : kRoutes)
-    if (path == r) return r;
+  for (const Route& r : kRoutes)  // the route patterns: a bounded set of labels
+    if (path == r.path) return r.path;
   return "other";
 }
 

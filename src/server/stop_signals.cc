@@ -14,7 +14,7 @@
 namespace bertq::server {
 namespace {
 
-constexpr int kSignals[2] = {SIGINT, SIGTERM};
+constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<int> g_write_fd{-1};  // the live instance's pipe, for the handler
 
 void on_stop_signal(int sig) {
@@ -40,7 +40,7 @@ StopSignals::StopSignals() {
     ::close(pipe_[1]);
     throw Error(ErrorCode::INTERNAL, "StopSignals: only one instance may exist at a time");
   }
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 3; ++i) {
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
@@ -63,7 +63,7 @@ void StopSignals::close() {
 
 StopSignals::~StopSignals() {
   close();
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 3; ++i) {
     struct sigaction old {};
     std::memcpy(&old, old_actions_[i], sizeof(old));
     sigaction(kSignals[i], &old, nullptr);
@@ -71,6 +71,11 @@ StopSignals::~StopSignals() {
   g_write_fd.store(-1);
   ::close(pipe_[0]);
   ::close(pipe_[1]);
+}
+
+void StopSignals::on_reload(std::function<void()> handler) {
+  check(!waiter_.joinable(), ErrorCode::INTERNAL, "StopSignals::on_reload after on_stop");
+  reload_ = std::move(handler);
 }
 
 void StopSignals::on_stop(std::function<void(int, int)> handler) {
@@ -85,6 +90,11 @@ void StopSignals::on_stop(std::function<void(int, int)> handler) {
       }
       if (rc != 1 || b == 0) return;
       const int sig = b;
+      if (sig == SIGHUP) {  // not a stop
+        --count;
+        if (reload_) reload_();
+        continue;
+      }
       if (count == 1) received_.store(sig);
       handler(sig, count);
     }

@@ -1,4 +1,5 @@
-// SIGINT / SIGTERM as a clean stop request for a server. The constructor installs a process-wide
+// SIGINT / SIGTERM as a clean stop request for a server, SIGHUP as a reload request (ignored
+// without on_reload). The constructor installs a process-wide
 // handler (sigaction) that only writes the signal number into a pipe (async-signal-safe); a
 // dedicated thread reads the pipe and calls the user's handler in normal thread context (no
 // async-signal-safety limits), e.g. Server::stop(), which drains in-flight requests. Whichever
@@ -30,6 +31,8 @@ class StopSignals {
   // SIGTERM (count 1 for the first: drain; a caller may treat a second one as "stop now").
   // Signals that arrived before on_stop are delivered to the handler when it starts.
   void on_stop(std::function<void(int sig, int count)> handler);
+  // SIGHUP runs `handler` on the same thread (e.g. re-read the API keys); set before on_stop.
+  void on_reload(std::function<void()> handler);
   // Ends the waiting thread (no more handler calls); the destructor calls it too. Call it
   // before destroying what the handler uses.
   void close();
@@ -39,7 +42,8 @@ class StopSignals {
   std::thread waiter_;
   std::atomic<int> received_{0};
   int pipe_[2] = {-1, -1};
-  unsigned char old_actions_[2][256];  // struct sigaction storage for SIGINT, SIGTERM
+  std::function<void()> reload_;
+  unsigned char old_actions_[3][256];  // struct sigaction storage for SIGINT, SIGTERM, SIGHUP
 };
 
 }  // namespace bertq::server

@@ -7,13 +7,22 @@
 
 namespace bertq::text {
 
-Truncation parse_truncation(std::string_view name) {
+std::optional<Truncation> find_truncation(std::string_view name) {
   if (name == "head") return Truncation::HEAD;
   if (name == "tail") return Truncation::TAIL;
   if (name == "head+tail" || name == "head_tail") return Truncation::HEAD_TAIL;
   if (name == "longest_first") return Truncation::LONGEST_FIRST;
-  throw Error(ErrorCode::INVALID_ARGUMENT,
-              cat("truncation \"", name, "\": expected head, tail, head+tail or longest_first"));
+  return std::nullopt;
+}
+
+std::string unknown_truncation_message(std::string_view name) {
+  return cat("truncation \"", name, "\": expected head, tail, head+tail or longest_first");
+}
+
+Truncation parse_truncation(std::string_view name) {
+  const std::optional<Truncation> t = find_truncation(name);
+  if (!t) throw Error(ErrorCode::INVALID_ARGUMENT, unknown_truncation_message(name));
+  return *t;
 }
 
 std::string_view truncation_name(Truncation t) {

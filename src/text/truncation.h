@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -24,8 +26,11 @@ namespace bertq::text {
 enum class Truncation { HEAD, TAIL, HEAD_TAIL, LONGEST_FIRST };
 
 // "head", "tail", "head+tail" (also "head_tail"), "longest_first"; anything else is an
-// Error(INVALID_ARGUMENT) listing the choices.
+// Error(INVALID_ARGUMENT) listing the choices (find_truncation: nullopt, for callers that
+// answer with their own error, e.g. the server's 422 with unknown_truncation_message).
 Truncation parse_truncation(std::string_view name);
+std::optional<Truncation> find_truncation(std::string_view name);
+std::string unknown_truncation_message(std::string_view name);
 std::string_view truncation_name(Truncation t);
 
 // Which tokens of a sequence of n to keep: the first `head` and the last `tail`

@@ -160,10 +160,11 @@ void validate(const TrainOptions& o) {
   need(o.validation_split >= 0 && o.validation_split < 1, "--validation-split: must be in [0, 1)");
   need(o.eval_path.empty() || o.validation_split == 0,
        "--eval and --validation-split exclude each other");
-  (void)text::parse_truncation(o.truncation);  // throws listing the choices
-  need(o.head_tokens >= 0, cat("--head-tokens: must be >= 0, got ", o.head_tokens));
-  need(o.max_length >= text::TokenizationRecipe::kMinTrainedMaxLength,
-       cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", o.max_length));
+  need(o.recipe.truncation != text::Truncation::LONGEST_FIRST,
+       "--truncation: expected head, tail or head+tail (longest_first is for text pairs)");
+  need(o.recipe.head_tokens >= 0, cat("--head-tokens: must be >= 0, got ", o.recipe.head_tokens));
+  need(o.recipe.max_length >= text::TokenizationRecipe::kMinTrainedMaxLength,
+       cat("--max-length: must be > 2 ([CLS] and [SEP] included), got ", o.recipe.max_length));
 }
 
 // How texts are tokenized for training: max_length, truncation and the head+tail split
@@ -172,14 +173,11 @@ void validate(const TrainOptions& o) {
 // (its "bertq" block, io/bert_config.h).
 text::EncodeOptions training_encoding(const TrainOptions& o, const text::Tokenizer& tok,
                                       ModelConfig& cfg) {
-  const text::TokenizationRecipe tr{o.max_length, text::parse_truncation(o.truncation),
-                                    o.head_tokens};
-  tr.validate(cfg.max_position_embeddings, "--max-length");
-  text::EncodeOptions eo = tr.encode_options(tok);  // head_tokens 0: a quarter of the budget
-  check(eo.truncation != text::Truncation::LONGEST_FIRST, ErrorCode::INVALID_ARGUMENT,
-        "--truncation: expected head, tail or head+tail (longest_first is for text pairs)");
+  o.recipe.validate(cfg.max_position_embeddings, "--max-length");
+  // head_tokens 0: a quarter of the budget
+  text::EncodeOptions eo = o.recipe.encode_options(tok);
   io::TokenizationRecipe recipe = cfg.recipe.value_or(io::TokenizationRecipe{});
-  recipe.max_length = o.max_length;
+  recipe.max_length = o.recipe.max_length;
   recipe.truncation = std::string(text::truncation_name(eo.truncation));
   recipe.head_tokens = eo.head_tokens;
   cfg.recipe = recipe;
@@ -194,9 +192,9 @@ std::string options_to_json(const TrainOptions& o) {
                    {"train", o.train_path},
                    {"eval", o.eval_path},
                    {"validation_split", o.validation_split},
-                   {"max_length", o.max_length},
-                   {"truncation", o.truncation},
-                   {"head_tokens", o.head_tokens},
+                   {"max_length", o.recipe.max_length},
+                   {"truncation", std::string(text::truncation_name(o.recipe.truncation))},
+                   {"head_tokens", o.recipe.head_tokens},
                    {"skip_bad_rows", o.skip_bad_rows},
                    {"bf16", o.bf16},
                    {"train_limit", o.train_limit},

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 
+#include "text/tokenization_recipe.h"
 #include "train/loop_options.h"
 #include "train/metrics.h"
 
@@ -34,9 +35,10 @@ struct TrainOptions : LoopOptions {
   // .gz), an aclImdb folder, "imdb:train", ... Labels are mapped through the model's id2label.
   std::string model_dir, train_path, eval_path, out_dir;
   double validation_split = 0;  // used when eval_path is empty (0 = no evaluation)
-  int max_length = 256;
-  std::string truncation = "head";  // head | tail | head+tail
-  int head_tokens = 0;         // head+tail: tokens kept from the start; 0 = a quarter of the budget
+  // How texts are tokenized (max_length, truncation, head_tokens: text/tokenization_recipe.h),
+  // recorded in the trained model's config.json "bertq" block. head_tokens 0: a quarter of the
+  // content budget. Truncation LONGEST_FIRST (text pairs) is refused.
+  text::TokenizationRecipe recipe{256, text::Truncation::HEAD, 0};
   bool skip_bad_rows = false;  // --on-bad-row skip: count malformed rows instead of failing
   bool bf16 = false;
   size_t train_limit = 0, eval_limit = 0;  // 0 = all; else a stratified sample chosen by seed

@@ -60,8 +60,8 @@ struct RunFixture {
     options.threads = 1;
     options.progress = false;
     options.eval_batch_size = 3;
-    options.train.max_length = 32;
-    options.train.truncation = "head";
+    options.train.recipe.max_length = 32;
+    options.train.recipe.truncation = text::Truncation::HEAD;
   }
   RunContext ctx() const { return RunContext{options, StageStore(run)}; }
   json eval_doc(const std::string& name) const {
@@ -112,7 +112,7 @@ TEST(EvalStage, UsesTheModelsRecipe) {
 TEST(EvalStage, WithoutRecipeUsesThePipelineOptions) {
   RunFixture r;
   set_recipe(r.run + "/model-fp32", std::nullopt);
-  r.options.train.max_length = 6;
+  r.options.train.recipe.max_length = 6;
   run_eval_stage(r.ctx(), "model-fp32", "fp32");
   const json doc = r.eval_doc("fp32");
   EXPECT_EQ(doc["options"]["max_length"], 6);

@@ -80,7 +80,7 @@ QuantizeJob tiny_job(const std::string& model, const std::string& imdb, const st
   job.out = out;
   job.eval = imdb;
   job.eval_samples = 24;
-  job.max_length = 64;
+  job.tokenization.max_length = 64;
   job.sensitivity = true;
   return job;
 }

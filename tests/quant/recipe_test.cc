@@ -57,7 +57,7 @@ struct Fixture {
     job.calibration_samples = 0;  // all
     job.eval = data;
     job.eval_samples = 0;
-    job.max_length = max_length;
+    job.tokenization.max_length = max_length;
     std::map<std::string, Ids> seen;
     job.inspect_set = [&](const std::string& use, const EvalSet& s) { seen[use] = s.ids; };
     *report = run_quantize_job(job, [](const std::string&) {});

@@ -23,6 +23,7 @@ Limits small_limits() {
   l.max_texts = 3;
   l.max_text_bytes = 20;
   l.max_length = 128;
+  l.defaults = {100, text::Truncation::HEAD_TAIL, 9};
   return l;
 }
 
@@ -93,12 +94,14 @@ TEST(ApiJson, ClassifyGoodRequests) {
   ASSERT_EQ(p.request.items.size(), 1u);
   EXPECT_TRUE(p.request.single);
   EXPECT_EQ(p.request.items[0].text, "héllo");
-  EXPECT_EQ(p.request.items[0].max_length, 512);
-  EXPECT_EQ(p.request.items[0].truncation, "head");
+  // The server's defaults (Limits::defaults: the model's recipe, resolved by `bertq serve`).
+  EXPECT_EQ(p.request.items[0].recipe.max_length, 100);
+  EXPECT_EQ(p.request.items[0].recipe.truncation, text::Truncation::HEAD_TAIL);
+  EXPECT_EQ(p.request.items[0].recipe.head_tokens, 9);
   EXPECT_FALSE(p.request.return_probs);
 
   p = parse_classify_request(
-      "{\"texts\": [\"a\", \"b c\"], \"max_length\": 64, \"truncation\": \"head+tail\", "
+      "{\"texts\": [\"a\", \"b c\"], \"max_length\": 64, \"truncation\": \"head\", "
       "\"return_probs\": true}",
       small_limits());
   ASSERT_FALSE(p.error) << p.error->message;
@@ -106,8 +109,9 @@ TEST(ApiJson, ClassifyGoodRequests) {
   EXPECT_FALSE(p.request.single);
   EXPECT_TRUE(p.request.return_probs);
   for (const auto& item : p.request.items) {
-    EXPECT_EQ(item.max_length, 64);
-    EXPECT_EQ(item.truncation, "head+tail");
+    EXPECT_EQ(item.recipe.max_length, 64);
+    EXPECT_EQ(item.recipe.truncation, text::Truncation::HEAD);
+    EXPECT_EQ(item.recipe.head_tokens, 9);  // the server's, with the request's other options
   }
   EXPECT_EQ(p.request.items[1].text, "b c");
 }
@@ -135,8 +139,8 @@ TEST(ApiJson, HfBadRequests) {
 }
 
 std::vector<ClassifyResult> two_results() {
-  ClassifyResult a{1, "POSITIVE", 0.75f, {0.25f, 0.75f}, 5};
-  ClassifyResult b{0, "NEGATIVE", 0.875f, {0.875f, 0.125f}, 7};
+  ClassifyResult a{1, "POSITIVE", 0.75f, {0.25f, 0.75f}, 5, {-1.0f, 0.1f}};
+  ClassifyResult b{0, "NEGATIVE", 0.875f, {0.875f, 0.125f}, 7, {1.0f, -0.9f}};
   return {a, b};
 }
 
@@ -194,8 +198,8 @@ TEST(ApiJson, HfParameters) {
       small_limits());
   ASSERT_FALSE(p.error) << p.error->message;
   EXPECT_TRUE(p.request.top_k_all);
-  EXPECT_EQ(p.request.items[0].truncation, "tail");
-  EXPECT_EQ(p.request.items[0].max_length, 32);
+  EXPECT_EQ(p.request.items[0].recipe.truncation, text::Truncation::TAIL);
+  EXPECT_EQ(p.request.items[0].recipe.max_length, 32);
   p = parse_hf_request("{\"inputs\": \"a\", \"parameters\": {\"top_k\": 2}}", small_limits());
   ASSERT_FALSE(p.error) << p.error->message;
   EXPECT_TRUE(p.request.single);

@@ -14,15 +14,15 @@ namespace {
 using namespace std::chrono_literals;
 using testing::fake_result;
 using testing::FakeBackend;
+using testing::item;
 using Clock = std::chrono::steady_clock;
 
 std::vector<ClassifyItem> items_for(int client, int n) {
   std::vector<ClassifyItem> items;
   for (int i = 0; i < n; ++i) {
     // Varying lengths so the batcher's length sort really reorders.
-    items.push_back({"client " + std::to_string(client) + " text " + std::to_string(i) +
-                         std::string(size_t((client * 7 + i * 13) % 50), 'x'),
-                     512, "head"});
+    items.push_back(item("client " + std::to_string(client) + " text " + std::to_string(i) +
+                         std::string(size_t((client * 7 + i * 13) % 50), 'x')));
   }
   return items;
 }
@@ -95,9 +95,9 @@ TEST(Batcher, FailureHitsOnlyTheBadRequest) {
   BatchOutcome bad_internal, bad_input, good;
   std::vector<ClassifyItem> good_items = items_for(3, 3);
   std::thread t1([&] {
-    bad_internal = b.run({{"fine", 512, "head"}, {"__internal__", 512, "head"}}, Clock::now() + 5s);
+    bad_internal = b.run({item("fine"), item("__internal__")}, Clock::now() + 5s);
   });
-  std::thread t2([&] { bad_input = b.run({{"__invalid__", 512, "head"}}, Clock::now() + 5s); });
+  std::thread t2([&] { bad_input = b.run({item("__invalid__")}, Clock::now() + 5s); });
   std::thread t3([&] { good = b.run(good_items, Clock::now() + 5s); });
   t1.join();
   t2.join();

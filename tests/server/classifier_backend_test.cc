@@ -243,9 +243,10 @@ TEST_F(RealModel, HttpAnswersEqualTheBertqPredictBinary) {
   }
 }
 
-// head_tokens (from `bertq serve --head-tokens` or the model's config.json "bertq" block)
-// reaches the tokenizer: a head+tail request equals the model run on the text tokenized with
-// those head tokens, bit for bit, and differs from the default 128.
+// An item's head_tokens (the server's Limits::defaults: `bertq serve --head-tokens` or the
+// model's config.json "bertq" block) reaches the tokenizer: a head+tail item equals the model
+// run on the text tokenized with those head tokens, bit for bit, and differs from 128; items
+// of different recipes in one batch each keep their own.
 TEST_F(RealModel, HeadTokensReachTheTokenizer) {
   engine::EngineOptions eo;
   eo.threads = 1;
@@ -259,14 +260,16 @@ TEST_F(RealModel, HeadTokensReachTheTokenizer) {
   ASSERT_EQ(e.size(), 40u);
   const engine::Prediction want = engine::Classifier::make_prediction(
       clf.logits({e.ids}, {e.type_ids})[0], clf.config().id2label);
-  auto five = make_classifier_backend(model_dir_, one_thread(), 5);
-  const auto got = five->classify({{text, 40, "head+tail"}});
-  ASSERT_EQ(got.size(), 1u);
+  auto backend = make_classifier_backend(model_dir_, one_thread());
+  const text::TokenizationRecipe five{40, text::Truncation::HEAD_TAIL, 5};
+  const text::TokenizationRecipe dflt{40, text::Truncation::HEAD_TAIL, 128};
+  const auto got = backend->classify({{text, five}, {text, dflt}});
+  ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].probs, want.probs);
   EXPECT_EQ(got[0].tokens, 40u);
-  auto dflt = make_classifier_backend(model_dir_, one_thread());
-  EXPECT_NE(dflt->classify({{text, 40, "head+tail"}})[0].probs, want.probs);
-  EXPECT_THROW(make_classifier_backend(model_dir_, one_thread(), -1), Error);
+  EXPECT_NE(got[1].probs, want.probs);
+  const text::TokenizationRecipe bad{40, text::Truncation::HEAD_TAIL, -1};
+  EXPECT_THROW(backend->classify({{text, bad}}), Error);
 }
 
 TEST_F(RealModel, MissingModelIsAClearError) {

@@ -18,12 +18,22 @@
 
 namespace bertq::server::testing {
 
+// An item with the server's default recipe (Limits::defaults) or the options given.
+inline ClassifyItem item(std::string text, int max_length = 512,
+                         text::Truncation truncation = text::Truncation::HEAD) {
+  ClassifyItem i{std::move(text), {}};
+  i.recipe.max_length = max_length;
+  i.recipe.truncation = truncation;
+  return i;
+}
+
 // What the fake answers for one text, independently of batching.
 inline ClassifyResult fake_result(const ClassifyItem& item) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a over text and options
   for (unsigned char c : item.text) h = (h ^ c) * 1099511628211ull;
-  h = (h ^ uint64_t(item.max_length)) * 1099511628211ull;
-  for (unsigned char c : item.truncation) h = (h ^ c) * 1099511628211ull;
+  h = (h ^ uint64_t(item.recipe.max_length)) * 1099511628211ull;
+  h = (h ^ uint64_t(item.recipe.truncation)) * 1099511628211ull;
+  h = (h ^ uint64_t(item.recipe.head_tokens)) * 1099511628211ull;
   ClassifyResult r;
   r.label_id = int(item.text.size() % 2);
   r.label = r.label_id == 1 ? "POSITIVE" : "NEGATIVE";
@@ -32,7 +42,7 @@ inline ClassifyResult fake_result(const ClassifyItem& item) {
   r.score = r.probs[r.label_id];
   size_t words = 1;
   for (char c : item.text) words += c == ' ';
-  r.tokens = std::min<size_t>(words, size_t(item.max_length) - 2) + 2;
+  r.tokens = std::min<size_t>(words, size_t(item.recipe.max_length) - 2) + 2;
   return r;
 }
 

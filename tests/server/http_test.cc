@@ -17,6 +17,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::fake_result;
 using testing::FakeBackend;
+using testing::item;
 using testing::parse_prometheus;
 using testing::RunningServer;
 
@@ -27,7 +28,7 @@ ServerOptions test_options() {
   o.limits.max_body_bytes = 4096;
   o.limits.max_texts = 8;
   o.limits.max_text_bytes = 512;
-  o.http_threads = 48;
+  o.http.handler_threads = 48;
   return o;
 }
 
@@ -55,7 +56,7 @@ TEST(Http, ClassifyAnswersInInputOrder) {
   const json j = json::parse(r->body);
   ASSERT_EQ(j["results"].size(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
-    const ClassifyResult want = fake_result({texts[i], 512, "head"});
+    const ClassifyResult want = fake_result(item(texts[i]));
     EXPECT_EQ(j["results"][i]["label"], want.label) << i;
     EXPECT_EQ(j["results"][i]["label_id"], want.label_id) << i;
     EXPECT_EQ(j["results"][i]["score"].get<float>(), want.score) << i;
@@ -68,7 +69,7 @@ TEST(Http, ClassifyAnswersInInputOrder) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   const json one = json::parse(r->body);
-  const ClassifyResult want = fake_result({"hello", 64, "tail"});
+  const ClassifyResult want = fake_result(item("hello", 64, text::Truncation::TAIL));
   EXPECT_EQ(one["results"][0]["score"].get<float>(), want.score);
   EXPECT_FALSE(one["results"][0].contains("probs"));
 }
@@ -169,7 +170,7 @@ TEST(Http, HuggingFaceRoute) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   json j = json::parse(r->body);
-  const ClassifyResult want = fake_result({"nice", 512, "head"});
+  const ClassifyResult want = fake_result(item("nice"));
   ASSERT_TRUE(j.is_array());
   ASSERT_EQ(j.size(), 1u);
   EXPECT_EQ(j[0]["label"], want.label);
@@ -182,7 +183,7 @@ TEST(Http, HuggingFaceRoute) {
   ASSERT_EQ(j.size(), 2u);
   ASSERT_EQ(j[1].size(), 2u);  // every label, best first
   EXPECT_GE(j[1][0]["score"].get<float>(), j[1][1]["score"].get<float>());
-  EXPECT_EQ(j[1][0]["label"], fake_result({"odd", 512, "head"}).label);
+  EXPECT_EQ(j[1][0]["label"], fake_result(item("odd")).label);
   expect_error(c->Post("/", "{\"input\": \"x\"}", "application/json"), 422, "invalid_request");
 }
 
@@ -190,7 +191,7 @@ TEST(Http, HealthAndReadiness) {
   FakeBackend backend;
   backend.warm_delay_ = 300ms;
   ServerOptions o = test_options();
-  o.limits.max_length = o.limits.default_max_length = 96;  // a model with 96 positions
+  o.limits.max_length = o.limits.defaults.max_length = 96;  // a model with 96 positions
   RunningServer s(backend, o);
   auto c = s.client();
   auto r = c->Get("/healthz");
@@ -236,7 +237,7 @@ TEST(Http, ManyConcurrentClientsGetTheirOwnAnswers) {
         const json j = json::parse(r->body);
         bool same = j["results"].size() == texts.size();
         for (size_t k = 0; same && k < texts.size(); ++k) {
-          const ClassifyResult want = fake_result({texts[k], 512, "head"});
+          const ClassifyResult want = fake_result(item(texts[k]));
           same = j["results"][k]["probs"].get<std::vector<float>>() == want.probs &&
                  j["results"][k]["label_id"] == want.label_id;
         }

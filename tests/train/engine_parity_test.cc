@@ -44,7 +44,7 @@ TEST(EngineParity, TrainedFolderGivesTorchLogits) {
   o.epochs = 1;
   o.lr = 1e-3;
   o.batch_size = 16;
-  o.max_length = 64;
+  o.recipe.max_length = 64;
   o.train_limit = 96;  // 6 steps
   o.threads = 2;
   o.progress = false;

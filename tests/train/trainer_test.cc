@@ -47,7 +47,7 @@ TrainOptions tiny_options(const std::string& model, const std::string& data,
   o.epochs = 3;
   o.lr = 1e-3;
   o.batch_size = 16;
-  o.max_length = 64;
+  o.recipe.max_length = 64;
   o.train_limit = 320;
   o.validation_split = 0.1;
   o.threads = 2;
@@ -186,9 +186,12 @@ TEST(Trainer, BadOptionsAreErrors) {
   o.model_dir = "/nonexistent";
   o.train_path = "x.jsonl";
   o.out_dir = "/tmp/x";
-  o.truncation = "middle";
+  o.recipe.truncation = text::Truncation::LONGEST_FIRST;  // for text pairs only
   EXPECT_THROW(train(o), Error);
-  o.truncation = "head";
+  o.recipe.truncation = text::Truncation::HEAD;
+  o.recipe.head_tokens = -1;
+  EXPECT_THROW(train(o), Error);
+  o.recipe.head_tokens = 0;
   o.batch_size = 0;
   EXPECT_THROW(train(o), Error);
 }

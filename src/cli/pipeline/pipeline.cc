@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/tokenization_flags.h"
 #include "cli/train/loop_flags.h"
 #include "cli/trainer_commands.h"
 #include "core/interrupt.h"
@@ -60,17 +61,8 @@ Command reg(kPipelineCommand.name, kPipelineCommand.order, [](CLI::App& app) {
       ->capture_default_str()
       ->group("Input");
   auto& t = o->train;
-  cmd->add_option("--max-length", t.max_length,
-                  "Tokens per text, [CLS] and [SEP] included (train, eval, bench)")
-      ->capture_default_str()
-      ->group("Train");
-  cmd->add_option("--truncation", t.truncation, "head | tail | head+tail (train, eval, bench)")
-      ->capture_default_str()
-      ->group("Train");
-  cmd->add_option("--head-tokens", t.head_tokens,
-                  "head+tail: tokens kept from the start (default: a quarter of the budget); "
-                  "recorded in the model's config.json and used by eval and bench")
-      ->group("Train");
+  auto tokenization = std::make_shared<TokenizationFlags>();
+  tokenization->add(cmd, "Train", t.recipe, TokenizationFlags::TRAIN);
   cmd->add_option("--validation-split", t.validation_split,
                   "Fraction of train held out to pick the best checkpoint")
       ->capture_default_str()
@@ -107,7 +99,8 @@ Command reg(kPipelineCommand.name, kPipelineCommand.order, [](CLI::App& app) {
   cmd->add_option("--stop-after", o->stop_after,
                   "Stop after this stage (data, train, eval_fp32, quantize, eval_int8, bench)")
       ->group("Run");
-  cmd->callback([o] {
+  cmd->callback([o, tokenization] {
+    o->train.recipe = tokenization->recipe(o->train.recipe);
     install_interrupt_handlers();
     print_pipeline_end(pipeline::run_pipeline(*o, print_stage_line));
   });

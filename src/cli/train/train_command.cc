@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/data_flags.h"
 #include "cli/model_option.h"
+#include "cli/tokenization_flags.h"
 #include "cli/train/loop_flags.h"
 #include "cli/trainer_commands.h"
 #include "core/progress.h"
@@ -60,15 +61,8 @@ Command reg(kTrainCommand.name, kTrainCommand.order, [](CLI::App& app) {
                   "Run folder: best/, last/, checkpoint/, metrics.jsonl, curves.svg")
       ->required()
       ->group("Data");
-  cmd->add_option("--max-length", o->max_length, "Tokens per text, [CLS] and [SEP] included")
-      ->capture_default_str()
-      ->group("Data");
-  cmd->add_option("--truncation", o->truncation, "head | tail | head+tail")
-      ->capture_default_str()
-      ->group("Data");
-  cmd->add_option("--head-tokens", o->head_tokens,
-                  "head+tail: tokens kept from the start (default: a quarter of the budget)")
-      ->group("Data");
+  auto tokenization = std::make_shared<TokenizationFlags>();
+  tokenization->add(cmd, "Data", o->recipe, TokenizationFlags::TRAIN);
   cmd->add_option("--limit,--train-limit", o->train_limit,
                   "Use this many training examples, a stratified sample chosen by --seed (0 = all)")
       ->group("Data");
@@ -87,7 +81,10 @@ Command reg(kTrainCommand.name, kTrainCommand.order, [](CLI::App& app) {
   add_process_flags(cmd, *o, "Run");
   auto nproc = std::make_shared<int>(0);
   add_rank_flags(cmd, *o, *nproc, "Ranks");
-  cmd->callback([o, nproc] { *nproc > 0 ? train::run_local_ranks(*nproc, *o) : run_train(*o); });
+  cmd->callback([o, nproc, tokenization] {
+    o->recipe = tokenization->recipe(o->recipe);
+    *nproc > 0 ? train::run_local_ranks(*nproc, *o) : run_train(*o);
+  });
 });
 
 }  // namespace

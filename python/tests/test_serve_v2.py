@@ -1,0 +1,87 @@
+# `bertq serve` called by the official KServe v2 / Triton HTTP client (tritonclient.http, from
+# PyPI: scripts/serve-test-requirements.txt): health and metadata, inference with binary and JSON
+# tensors giving `bertq predict`'s labels and probabilities, API keys (401 without, 200 with).
+import os
+import re
+import signal
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+from conftest import TEXTS, cli_path, json_lines, run_cli
+
+http = pytest.importorskip(
+    "tritonclient.http", reason="tritonclient[http] is not installed (scripts/setup.sh)")
+from tritonclient.utils import InferenceServerException  # noqa: E402
+
+KEY = "test-key-123"
+SERVED = [t for t in TEXTS if t]  # the server refuses empty texts (422)
+
+
+@pytest.fixture(scope="module")
+def server(tiny_model):
+    env = dict(os.environ, BERTQ_API_KEYS=KEY)
+    p = subprocess.Popen([cli_path(), "serve", "--model", tiny_model, "--port", "0", "--threads",
+                          "1", "--model-name", "tiny"], stderr=subprocess.PIPE, text=True, env=env)
+    port = None
+    deadline = time.time() + 60
+    log = ""
+    while time.time() < deadline and port is None:
+        line = p.stderr.readline()
+        if not line:
+            break
+        log += line
+        m = re.search(r"listening on http://[^:]+:(\d+)", line)
+        if m:
+            port = int(m.group(1))
+    assert port is not None, f"bertq serve did not start:\n{log}"
+    client = http.InferenceServerClient(f"127.0.0.1:{port}")
+    for _ in range(300):
+        if client.is_server_ready():
+            break
+        time.sleep(0.1)
+    yield client
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(timeout=30) == 0
+
+
+def infer(client, texts, binary, headers={"Authorization": "Bearer " + KEY}):
+    x = http.InferInput("text", [len(texts)], "BYTES")
+    x.set_data_from_numpy(np.array([t.encode() for t in texts], dtype=object), binary_data=binary)
+    outputs = [http.InferRequestedOutput(n, binary_data=binary)
+               for n in ("label", "probabilities", "logits")]
+    return client.infer("tiny", [x], outputs=outputs, headers=headers)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_infer_equals_predict(server, tiny_model, binary):
+    assert server.is_server_live() and server.is_model_ready("tiny", headers={
+        "Authorization": "Bearer " + KEY})
+    want = json_lines(run_cli("predict", "--model", tiny_model, "--threads", "1", *SERVED))
+    r = infer(server, SERVED, binary)
+    labels = [v.decode() for v in r.as_numpy("label")]
+    probs = r.as_numpy("probabilities")
+    logits = r.as_numpy("logits")
+    assert probs.shape == (len(SERVED), 2) and probs.dtype == np.float32
+    assert labels == [w["label"] for w in want]
+    for i, w in enumerate(want):
+        assert np.allclose(logits[i], w["logits"], rtol=1e-5, atol=1e-6)
+        assert abs(probs[i].max() - w["score"]) < 1e-5
+
+
+def test_metadata(server):
+    meta = server.get_model_metadata("tiny", headers={"Authorization": "Bearer " + KEY})
+    assert meta["name"] == "tiny"
+    assert meta["inputs"][0]["datatype"] == "BYTES"
+    assert server.get_server_metadata()["name"] == "bertq"
+
+
+def test_api_key_needed(server):
+    with pytest.raises(InferenceServerException) as e:
+        infer(server, ["a film"], True, headers={})
+    assert "401" in str(e.value) or "API key" in str(e.value)
+    with pytest.raises(InferenceServerException):
+        infer(server, ["a film"], True, headers={"Authorization": "Bearer wrong"})
+    assert server.is_server_ready()  # probes stay open

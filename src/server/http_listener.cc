@@ -134,6 +134,11 @@ struct HttpListener::Impl {
   void do_accept();
   void on_accept(tcp::socket socket);
   void refuse(tcp::socket socket, const std::string& client);
+  void register_session(std::list<std::weak_ptr<SessionBase>>::iterator it,
+                        const std::shared_ptr<SessionBase>& s) {
+    std::lock_guard<std::mutex> lock(mu);
+    *it = s;
+  }
   void release(const std::string& client, std::list<std::weak_ptr<SessionBase>>::iterator it) {
     std::lock_guard<std::mutex> lock(mu);
     --open;
@@ -438,14 +443,14 @@ void HttpListener::Impl::on_accept(tcp::socket socket) {
   std::shared_ptr<SessionBase> s;
   if (tls) {
     auto t = std::make_shared<Session<TlsStream>>(*this, client, std::move(socket), *tls);
-    *it = t;
-    t->start(it);
     s = t;
+    register_session(it, s);
+    t->start(it);
   } else {
     auto p = std::make_shared<Session<beast::tcp_stream>>(*this, client, std::move(socket));
-    *it = p;
-    p->start(it);
     s = p;
+    register_session(it, s);
+    p->start(it);
   }
   if (stopping.load()) s->close_if_idle();
 }
@@ -512,9 +517,15 @@ void HttpListener::stop() {
     beast::error_code ec;
     l->acceptor.close(ec);
     l->accept_retry.cancel();
-    std::lock_guard<std::mutex> lock(l->mu);
-    for (auto& w : l->sessions)
-      if (auto s = w.lock()) s->close_if_idle();
+    // Taken under the lock, used and released after it: the last reference to a session may be
+    // one of these, and its destructor takes the lock (release()).
+    std::vector<std::shared_ptr<SessionBase>> open;
+    {
+      std::lock_guard<std::mutex> lock(l->mu);
+      for (auto& w : l->sessions)
+        if (auto s = w.lock()) open.push_back(std::move(s));
+    }
+    for (auto& s : open) s->close_if_idle();
   });
 }
 

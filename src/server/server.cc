@@ -105,21 +105,24 @@ HttpResponse Server::route(const HttpRequest& req, const Route*& matched) {
   matched = match_route(req.path, &model);
   const Route* r = matched;
   if (r == nullptr) return error_answer({404, "not_found", cat(req.path, ": no such route")});
+  // Errors on the v2 routes in the protocol's shape ({"error": "message"}).
+  auto refuse = [r](const ApiError& e) {
+    return is_v2(r) ? json_answer(e.status, v2_error_body(e)) : error_answer(e);
+  };
   if (req.method != r->method) {
-    HttpResponse res = error_answer(
-        {405, "method_not_allowed",
-         cat(req.method, " ", req.path, ": method not allowed (use ", r->method, ")")});
+    HttpResponse res =
+        refuse({405, "method_not_allowed",
+                cat(req.method, " ", req.path, ": method not allowed (use ", r->method, ")")});
     res.headers.emplace_back("Allow", r->method);
     return res;
   }
   const bool keyed =
       r->access == Access::MODEL || (r->access == Access::METRICS && options_.metrics_need_key);
   if (keyed && options_.keys.enabled() && !options_.keys.allows(req.header("authorization"))) {
-    HttpResponse res =
-        error_answer({401, "unauthorized",
-                      req.header("authorization").empty()
-                          ? "this route needs an API key: send `Authorization: Bearer KEY`"
-                          : "the API key is not valid"});
+    HttpResponse res = refuse({401, "unauthorized",
+                               req.header("authorization").empty()
+                                   ? "this route needs an API key: send `Authorization: Bearer KEY`"
+                                   : "the API key is not valid"});
     res.headers.emplace_back("WWW-Authenticate", "Bearer");
     return res;
   }

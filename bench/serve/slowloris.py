@@ -29,7 +29,7 @@ def open_slow(host, port, i):
 def main():
     url, n_slow, n_req, body_file = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     u = urllib.parse.urlparse(url)
-    bodies = [line.strip() for line in open(body_file) if line.strip()]
+    bodies = [line.strip().encode() for line in open(body_file, encoding="utf-8") if line.strip()]
     slow = [open_slow(u.hostname, u.port, i) for i in range(n_slow)]
     stop = threading.Event()
     reopened = [0]
@@ -51,7 +51,7 @@ def main():
     t = threading.Thread(target=trickle, daemon=True)
     t.start()
     time.sleep(1.0)
-    lat, failed = [], 0
+    lat, failed, first_error = [], 0, None
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     for k in range(n_req):
         t0 = time.perf_counter()
@@ -59,10 +59,13 @@ def main():
             conn.request("POST", "/v1/classify", bodies[k % len(bodies)],
                          {"Content-Type": "application/json"})
             r = conn.getresponse()
-            r.read()
+            body = r.read()
             ok = r.status == 200
-        except (OSError, http.client.HTTPException):
+            if not ok and first_error is None:
+                first_error = f"{r.status} {body[:200]!r}"
+        except (OSError, http.client.HTTPException) as e:
             ok = False
+            first_error = first_error or repr(e)
             conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
         dt = (time.perf_counter() - t0) * 1000
         if ok:
@@ -77,7 +80,8 @@ def main():
     pct = lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else None
     print(json.dumps({"slow_connections": n_slow, "reopened_by_deadlines": reopened[0],
                       "requests": n_req, "answered": len(lat), "failed": failed,
-                      "p50_ms": pct(0.5), "p99_ms": pct(0.99), "max_ms": round(lat[-1], 1) if lat else None}))
+                      "p50_ms": pct(0.5), "p99_ms": pct(0.99), "max_ms": round(lat[-1], 1) if lat else None,
+                      "first_error": first_error}))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <thread>
+
 #include "core/error.h"
 #include "fake_backend.h"
 #include "server/server.h"
@@ -114,6 +117,33 @@ TEST(StopSignals, DestructorWithoutSignalReturns) {
   std::this_thread::sleep_for(10ms);
   EXPECT_EQ(s.received(), 0);
   EXPECT_FALSE(called);
+}
+
+}  // namespace
+}  // namespace bertq::server
+
+namespace bertq::server {
+namespace {
+
+using namespace std::chrono_literals;
+
+// SIGHUP is a reload request (bertq serve re-reads its API keys), not a stop: the reload
+// handler runs on the signal thread, received() stays 0, and a later SIGTERM still stops.
+TEST(StopSignals, SighupReloadsAndDoesNotStop) {
+  StopSignals signals;
+  std::atomic<int> reloads{0}, stops{0};
+  signals.on_reload([&] { reloads.fetch_add(1); });
+  signals.on_stop([&](int, int) { stops.fetch_add(1); });
+  ASSERT_EQ(raise(SIGHUP), 0);
+  ASSERT_EQ(raise(SIGHUP), 0);
+  for (int i = 0; i < 200 && reloads.load() < 2; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(reloads.load(), 2);
+  EXPECT_EQ(stops.load(), 0);
+  EXPECT_EQ(signals.received(), 0);
+  ASSERT_EQ(raise(SIGTERM), 0);
+  for (int i = 0; i < 200 && stops.load() < 1; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(stops.load(), 1);
+  EXPECT_EQ(signals.received(), SIGTERM);
 }
 
 }  // namespace

@@ -312,7 +312,7 @@ TEST(Pretrain, FolderLoadsIntoTrain) {
   t.train_limit = 32;
   t.batch_size = 32;
   t.epochs = 1;
-  t.max_length = 64;
+  t.recipe.max_length = 64;
   t.seed = 11;
   t.threads = 2;
   t.progress = false;

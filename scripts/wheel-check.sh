@@ -44,14 +44,14 @@ while read -r name arrow path _; do
   if [ "$arrow" = "=>" ] && [ "$path" = "not" ]; then
     echo "wheel-check: $name not found" >&2; bad=1; continue
   fi
-  case "$path" in "$libs"/*) continue ;; esac
+  case "$(realpath "$path")" in "$libs"/*) continue ;; esac  # ldd prints bertq/../bertq.libs
   if ! [[ "$name" =~ $base ]]; then
     echo "wheel-check: $name resolves to $path, neither the wheel's bertq.libs nor the base system" >&2
     bad=1
   fi
 done < <(ldd "$ext" | sed 's/^[[:space:]]*//; s/ (0x[0-9a-f]*)$//')
 [ "$bad" = 0 ] || exit 1
-echo "wheel-check: ldd: $(grep -c "$libs" "$out/ldd.txt") libraries from the wheel's bertq.libs, the rest from the base system"
+echo "wheel-check: ldd: $(grep -c "bertq.libs/" "$out/ldd.txt") libraries from the wheel's bertq.libs, the rest from the base system"
 
 cd "$(dirname "$venv")"  # away from any source tree: the installed package only
 "$venv/bin/python" - "$model" "$out/predictions.jsonl" <<'PY'

@@ -13,9 +13,10 @@
 #    extension's RPATH there (patchelf). It names the wheel for the oldest glibc the binaries
 #    allow (manylinux_2_NN: glibc 2.NN or newer), which `auditwheel show` prints.
 # The build machine is Debian 12 (the glibc of the binaries is its 2.36 or older). The tools
-# (auditwheel, patchelf, pinned with hashes in scripts/wheel-requirements.txt) go into a
-# virtual environment of their own, build-wheel/venv (gitignored); pip's isolated build
-# environment fetches scikit-build-core and pybind11 as for `pip install .`.
+# (auditwheel, patchelf, scikit-build-core, pybind11: pinned with hashes in
+# scripts/wheel-requirements.txt) go into a virtual environment of their own, build-wheel/venv
+# (gitignored), which also builds (no isolated build environment: the same paths every run, so
+# a second run recompiles only what changed, in build-pip/ as `pip install .`).
 # scripts/check-wheel.sh installs the wheel in a bare Debian 12 root and predicts with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ if [ ! -x "$venv/bin/auditwheel" ] || [ scripts/wheel-requirements.txt -nt "$ven
   "$venv/bin/pip" install -q --no-deps --require-hashes -r scripts/wheel-requirements.txt
 fi
 rm -rf "$work/raw"
-"$venv/bin/pip" wheel -q --no-deps -w "$work/raw" .
+"$venv/bin/pip" wheel -q --no-deps --no-build-isolation -w "$work/raw" .
 raw=$(ls "$work"/raw/bertq-*.whl)
 mkdir -p dist
 # patchelf must be on PATH for auditwheel.

@@ -17,7 +17,8 @@ import re
 import sys
 import time
 
-from . import ExecutorError, classify, ship_model
+# Absolute: spark-submit runs this file as a script (bertq/spark/__main__.py), not a module.
+from bertq.spark import ExecutorError, classify, ship_model
 
 
 def parse_args(argv):

@@ -183,6 +183,25 @@ def test_one_classifier_per_worker(tiny_model, rows):
     assert sum(len(b) for b in first) == 35
 
 
+def test_threads_are_the_task_cpus(tiny_model, rows, monkeypatch):
+    """Inside a task of spark.task.cpus=3 the worker's Classifier runs 3 threads."""
+    import pandas as pd
+    import pyspark
+
+    class Task:
+        def cpus(self):
+            return 3
+
+    monkeypatch.setattr(pyspark.TaskContext, "get", classmethod(lambda cls: Task()))
+    assert _worker.task_threads() == 3
+    _worker._CLASSIFIERS.clear()
+    batch = pd.DataFrame({"text": [t for _, t in rows[:3]]})
+    list(_worker.classify_batches(iter([batch]), model=tiny_model, text_col="text", id_col=None,
+                                  names=["label", "score"], return_probs=False, options={}))
+    assert [key[1] for key in _worker._CLASSIFIERS] == [3]
+    _worker._CLASSIFIERS.clear()
+
+
 def run_module(*args):
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     return subprocess.run([sys.executable, "-m", "bertq.spark", *args], capture_output=True,

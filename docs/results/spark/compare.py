@@ -1,6 +1,6 @@
 """The table of docs/results/spark/run.sh: accuracy of `python -m bertq.spark` (its part files
-joined by review id to the gold labels of `bertq eval`'s predictions file) and of `bertq eval` on the same reviews,
-their agreement review by review, and the throughput of both, per round.
+joined by review id to the gold labels of `bertq eval`'s predictions file) and of `bertq eval`
+on the same reviews, their agreement review by review, and the throughput of both, per round.
 
     python3 docs/results/spark/compare.py RUN
 """
@@ -25,7 +25,8 @@ for line in open(os.path.join(run, "times.tsv")).read().splitlines()[1:]:
     times[(int(k), job)] = float(s)
 
 print(f"CPU: {cpu} ({isa}), {threads} threads; {len(order)} IMDB test reviews\n")
-print("| round | job | wall s | reviews/s | Spark job s (no JVM start) | accuracy | agreement with eval |")
+print("| round | job | wall s | reviews/s | Spark job s (no JVM start) | accuracy "
+      "| agreement with eval |")
 print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
 for k in sorted({k for k, _ in times}):
     ev = json.load(open(os.path.join(run, f"eval-{k}.json")))

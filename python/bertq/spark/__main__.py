@@ -25,7 +25,7 @@ def parse_args(argv):
     p = argparse.ArgumentParser(prog="python -m bertq.spark", description=__doc__.split("\n")[0])
     p.add_argument("--model", required=True,
                    help="model folder every executor can read, a hub name in bertq's cache, or "
-                        "sparkfiles:NAME (a folder shipped with spark-submit --files/--archives)")
+                        "sparkfiles:NAME (shipped: --ship, or spark-submit --archives M.tgz#NAME)")
     p.add_argument("--input", required=True, help="JSON Lines (.jsonl, .jsonl.gz, .json) or "
                                                   "Parquet file or folder, any Spark path")
     p.add_argument("--output", required=True, help="output folder (JSON Lines part files)")
@@ -66,7 +66,8 @@ def job_message(exc):
 
 
 def session(master):
-    if master is None and "SPARK_ENV_LOADED" not in os.environ and "PYSPARK_GATEWAY_PORT" not in os.environ:
+    submitted = "SPARK_ENV_LOADED" in os.environ or "PYSPARK_GATEWAY_PORT" in os.environ
+    if master is None and not submitted:
         master = "local[*]"  # run directly, not by spark-submit
     if master is not None and master.startswith("local"):
         # Local workers run this interpreter (its venv), not whatever python3 is on PATH.

@@ -6,12 +6,18 @@
 #   1. scripts/demo.sh   (the main job)
 #   2. scripts/test.sh   (the test suite)
 #   3. scripts/pip-check.sh (`pip install .` into a new virtual environment, one prediction)
+# and, only when asked (--only wheel --model DIR), the self-contained wheel: built here on the
+# host by scripts/build-wheel.sh (from the working tree), then installed in the bare root by
+# scripts/wheel-check.sh (no Debian package but python3 and python3-venv; ldd of the extension
+# checked), predictions with DIR (a classifier folder) compared with the host's `bertq predict`
+# ($BERTQ_CLI, else build/src/cli/bertq; the comparison is skipped with a note without one).
 # It prints the wall time of each and exits non-zero on the first failure. Too slow for CI
 # (a full install and build: tens of minutes on 2 cores); run it before resolving anything that
 # touches setup, build or the README's commands.
 #
 #   sudo scripts/check-fresh.sh                 # all three
 #   sudo scripts/check-fresh.sh --only demo     # or: --only test, --only pip (setup + pip-check)
+#   sudo CHECK_FRESH_DIR=/tmp/cf-wheel scripts/check-fresh.sh --only wheel --model RUN-int8
 #   sudo scripts/check-fresh.sh --keep          # keep the root afterwards (to look inside)
 #
 # Needs root (debootstrap, chroot, mounts) and Debian's debootstrap (installed if missing). The
@@ -21,16 +27,20 @@
 # ~/.cache/bertq/check-fresh), outside the repository.
 set -euo pipefail
 
-only="" keep=0
+only="" keep=0 model=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift 2 ;;
+    --model) model="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "check-fresh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-case "$only" in ""|demo|test|pip) ;; *) echo "check-fresh: --only demo|test|pip" >&2; exit 2 ;; esac
+case "$only" in ""|demo|test|pip|wheel) ;; *) echo "check-fresh: --only demo|test|pip|wheel" >&2; exit 2 ;; esac
+if [ "$only" = wheel ] && [ ! -f "$model/config.json" ]; then
+  echo "check-fresh: --only wheel needs --model DIR, a classifier folder (got '$model')" >&2; exit 2
+fi
 [ "$(id -u)" = 0 ] || { echo "check-fresh: needs root (debootstrap, chroot)" >&2; exit 2; }
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -114,6 +124,34 @@ run_in_root() {  # NAME COMMAND: runs COMMAND in the clone inside the root, time
 case "$only" in ""|demo) run_in_root demo scripts/demo.sh ;; esac
 case "$only" in ""|test) run_in_root test scripts/test.sh ;; esac
 case "$only" in ""|pip) run_in_root pip scripts/pip-check.sh ;; esac
+if [ "$only" = wheel ]; then
+  echo "check-fresh: [wheel] scripts/build-wheel.sh (on the host)"
+  "$repo/scripts/build-wheel.sh" >"$work/build-wheel.log" 2>&1 || { tail -40 "$work/build-wheel.log"; exit 1; }
+  wheel=$(ls -t "$repo"/dist/bertq-*manylinux*.whl | head -n 1)
+  tail -2 "$work/build-wheel.log"
+  mkdir -p "$root/root/wheel"
+  cp "$wheel" "$root/root/wheel/"
+  cp -r "$(realpath "$model")" "$root/root/wheel/model"
+  run_in_root wheel "scripts/wheel-check.sh /root/wheel/$(basename "$wheel") /root/wheel/model /root/wheel/out"
+  cli=${BERTQ_CLI:-$repo/build/src/cli/bertq}
+  got="$root/root/wheel/out/predictions.jsonl"
+  if [ -x "$cli" ]; then
+    python3 - "$cli" "$model" "$got" <<'PY'
+import json, subprocess, sys
+cli, model, got = sys.argv[1:]
+rows = [json.loads(l) for l in open(got)]
+out = subprocess.run([cli, "predict", "--model", model, "--threads", "1", *[r["text"] for r in rows]],
+                     check=True, capture_output=True, text=True).stdout
+want = [json.loads(l) for l in out.splitlines() if l.strip()]
+for r, w in zip(rows, want):
+    if r["label"] != w["label"] or abs(r["score"] - w["score"]) > 1e-6:
+        sys.exit(f"check-fresh: [wheel] {r} != bertq predict's {w}")
+print(f"check-fresh: [wheel] {len(rows)} predictions equal the host's bertq predict ({cli})")
+PY
+  else
+    echo "check-fresh: [wheel] note: no $cli here: predictions not compared with bertq predict"
+  fi
+fi
 t_end=$(date +%s)
 printf 'check-fresh: passed in %dm%02ds on a bare Debian 12 root\n' $(((t_end - t_start) / 60)) \
   $(((t_end - t_start) % 60))

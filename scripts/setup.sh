@@ -17,17 +17,22 @@
 #   scripts/setup.sh --onnx       # also what the ONNX export tests run (implies --reference):
 #                                 # PyPI's onnxruntime and optimum in .venv, pinned with hashes
 #                                 # in scripts/onnx-requirements.txt
+#   scripts/setup.sh --spark      # also what bertq.spark and its tests run on: Debian's
+#                                 # default-jre-headless (Java 17) and python3-numpy, PyPI's
+#                                 # pyspark, pandas and pyarrow in .venv, pinned with hashes in
+#                                 # scripts/spark-requirements.txt
 # Flags combine. The .venv uses Debian's /usr/bin/python3 and sees its packages (torch, numpy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bench=0 pretrained=0 reference=0 onnx=0
+bench=0 pretrained=0 reference=0 onnx=0 spark=0
 for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
     --pretrained) pretrained=1 ;;
     --reference) reference=1 ;;
     --onnx) onnx=1 reference=1 ;;
-    *) echo "setup: unknown option $arg (--bench, --pretrained, --reference, --onnx)" >&2; exit 2 ;;
+    --spark) spark=1 ;;
+    *) echo "setup: unknown option $arg (--bench, --pretrained, --reference, --onnx, --spark)" >&2; exit 2 ;;
   esac
 done
 
@@ -67,6 +72,9 @@ if [ "$reference" = 1 ]; then
 fi
 if [ "$onnx" = 1 ]; then
   PACKAGES+=(python3-numpy)           # onnxruntime's arrays (its other packages come from PyPI)
+fi
+if [ "$spark" = 1 ]; then
+  PACKAGES+=(default-jre-headless python3-numpy)  # PySpark's JVM (OpenJDK 17); pandas' arrays
 fi
 if [ "$bench" = 1 ]; then
   PACKAGES+=(
@@ -135,6 +143,13 @@ if [ "$onnx" = 1 ]; then
   .venv/bin/python -c 'import onnxruntime, onnx, optimum' 2>/dev/null ||
     .venv/bin/pip install -q --no-deps --require-hashes -r scripts/onnx-requirements.txt
   echo "setup: ONNX Runtime in .venv ($(.venv/bin/python -c 'import onnxruntime, optimum.version; print("onnxruntime", onnxruntime.__version__, "optimum", optimum.version.__version__)'))"
+fi
+
+if [ "$spark" = 1 ]; then
+  venv
+  .venv/bin/python -c 'import pyspark, pandas, pyarrow' 2>/dev/null ||
+    .venv/bin/pip install -q --no-deps --require-hashes -r scripts/spark-requirements.txt
+  echo "setup: Spark in .venv ($(.venv/bin/python -c 'import pyspark, pandas, pyarrow; print("pyspark", pyspark.__version__, "pandas", pandas.__version__, "pyarrow", pyarrow.__version__)'), $(java -version 2>&1 | head -n 1))"
 fi
 
 if [ "$pretrained" = 1 ]; then

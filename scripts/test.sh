@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The pretrained checkpoint and the reference stack (transformers) for the exactness tests;
-# ONNX Runtime and Optimum for the ONNX export's.
-scripts/setup.sh --pretrained --reference --onnx
+# ONNX Runtime and Optimum for the ONNX export's; PySpark and Java for bertq.spark's (python/tests/test_spark.py).
+scripts/setup.sh --pretrained --reference --onnx --spark
 scripts/build.sh
 ref="${BUILD_DIR:-build}/pretrained-reference"
 if [ ! -f "$ref/forward.safetensors" ]; then

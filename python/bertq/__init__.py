@@ -6,6 +6,8 @@
     clf.predict(["great", "dull"])               # [{...}, {...}], as a transformers pipeline
     report = bertq.quantize("models/imdb", "models/imdb-int8", eval="imdb:test")
 
+On Spark (pyspark installed): bertq.spark.classify(df, model) and `python -m bertq.spark`.
+
 Errors of the C++ library raise bertq.Error (a RuntimeError; InvalidArgumentError is also a
 ValueError) with its message; .code names the kind ("not found", ...).
 """

@@ -93,3 +93,59 @@ def test_api_key_needed(server):
         infer(server, ["a film"], True, headers={"Authorization": "Bearer wrong"})
     assert e.value.status() == "401"
     assert server.is_server_ready()  # probes stay open
+
+
+def test_sighup_rereads_the_key_file(tiny_model, tmp_path):
+    """`kill -HUP` re-reads --api-key-file: a new key works at once, a removed one stops working,
+    and a file left without a key keeps the keys in use (the server says why in its log)."""
+    keys = tmp_path / "keys.txt"
+    keys.write_text("first-key\n")
+    log_path = tmp_path / "server.log"
+    with open(log_path, "w") as log:
+        p = subprocess.Popen([cli_path(), "serve", "--model", tiny_model, "--port", "0",
+                              "--threads", "1", "--model-name", "tiny", "--api-key-file",
+                              str(keys)], stderr=log)
+        try:
+            port = None
+            for _ in range(600):
+                m = re.search(r"listening on http://[^:]+:(\d+)", log_path.read_text())
+                if m:
+                    port = int(m.group(1))
+                    break
+                assert p.poll() is None, log_path.read_text()
+                time.sleep(0.05)
+            assert port is not None, log_path.read_text()
+            client = http.InferenceServerClient(f"127.0.0.1:{port}")
+            for _ in range(300):
+                if client.is_server_ready():
+                    break
+                time.sleep(0.1)
+
+            def allowed(key):
+                try:
+                    infer(client, ["a film"], False, headers={"Authorization": "Bearer " + key})
+                    return True
+                except InferenceServerException as e:
+                    assert e.status() == "401", e.message()
+                    return False
+
+            def hup_and_wait(count):
+                p.send_signal(signal.SIGHUP)
+                for _ in range(200):
+                    if log_path.read_text().count("SIGHUP") >= count:
+                        return
+                    time.sleep(0.05)
+                raise AssertionError("no SIGHUP line in the log:\n" + log_path.read_text())
+
+            assert allowed("first-key") and not allowed("second-key")
+            keys.write_text("# rotated\nsecond-key\n")
+            hup_and_wait(1)
+            assert allowed("second-key") and not allowed("first-key")
+            keys.write_text("# nothing here\n")
+            hup_and_wait(2)
+            assert allowed("second-key"), "a bad key file must keep the keys in use"
+            assert "not re-read" in log_path.read_text()
+            assert "second-key" not in log_path.read_text(), "a key in the log"
+        finally:
+            p.send_signal(signal.SIGTERM)
+            assert p.wait(timeout=30) == 0, log_path.read_text()

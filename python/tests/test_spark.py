@@ -26,6 +26,12 @@ if shutil.which("java") is None:
 import bertq.spark  # noqa: E402
 from bertq.spark import _worker  # noqa: E402
 
+# Local mode on the loopback (as `python -m bertq.spark --master local[...]` sets it): Spark's JVM
+# otherwise looks the host name up and fails where it does not resolve (check-fresh's bare root).
+# Set here, so the jobs run as subprocesses inherit it too.
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+os.environ.setdefault("SPARK_LOCAL_HOSTNAME", "localhost")
+
 REVIEWS = 120  # IMDB test reviews from ../shared, half negative, half positive
 JOB_TIMEOUT = 240  # seconds: a hung job fails the test instead of the CTest timeout
 

@@ -72,6 +72,10 @@ def session(master):
     if master is not None and master.startswith("local"):
         # Local workers run this interpreter (its venv), not whatever python3 is on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        # Local mode needs only the loopback: without these Spark's JVM looks its host name up
+        # and dies on a machine whose name does not resolve (a bare root, some containers).
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("SPARK_LOCAL_HOSTNAME", "localhost")
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("bertq.spark")

@@ -22,7 +22,7 @@
 #
 # Needs root (debootstrap, chroot, mounts) and Debian's debootstrap (installed if missing). The
 # chroot gets only what a machine of this workplace has before anything is installed: the host's
-# DNS settings, apt settings and the locally added CA certificates (the site's network), never
+# DNS settings and /etc/hosts, apt settings and the locally added CA certificates (the site's network), never
 # a package or a file of the project. Work folder: $CHECK_FRESH_DIR (default
 # ~/.cache/bertq/check-fresh), outside the repository.
 set -euo pipefail
@@ -86,6 +86,9 @@ debootstrap --variant=minbase --unpack-tarball="$tarball" bookworm "$root" "$mir
 
 # The site's network, as a new machine here has it: DNS, apt settings, local CA certificates.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# /etc/hosts as every installed machine has one (localhost and the host's name): a minbase root
+# has none, and PySpark's local mode cannot resolve "localhost" without it.
+cp /etc/hosts "$root/etc/hosts"
 for f in /etc/apt/apt.conf.d/99*; do [ -f "$f" ] && cp "$f" "$root/etc/apt/apt.conf.d/"; done
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
   mkdir -p "$root/usr/local/share/ca-certificates"

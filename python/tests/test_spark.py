@@ -23,6 +23,13 @@ if shutil.which("java") is None:
     pytest.skip("no java on PATH (scripts/setup.sh --spark installs default-jre-headless)",
                 allow_module_level=True)
 
+try:
+    import socket
+    socket.getaddrinfo("localhost", None)
+except OSError:
+    pytest.skip("\"localhost\" does not resolve on this machine (no /etc/hosts entry): PySpark's "
+                "local mode binds its servers to it", allow_module_level=True)
+
 import bertq.spark  # noqa: E402
 from bertq.spark import _worker  # noqa: E402
 

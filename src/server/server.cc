@@ -31,11 +31,16 @@ bool is_v2(const Route* r) {
   return r != nullptr && std::string_view(r->path).substr(0, 3) == "/v2";
 }
 
-// A batch that did not succeed, as an API error (and the Retry-After of an overload).
-ApiError outcome_error(const BatchOutcome& r, const ServerOptions& o, std::string& retry_after) {
+// An error in the shape of its route: the protocol's {"error": "message"} on the v2 routes,
+// {"error": {"code", "message"}} elsewhere.
+HttpResponse api_error(const ApiError& e, bool v2) {
+  return json_answer(e.status, v2 ? v2_error_body(e) : error_body(e));
+}
+
+// A batch that did not succeed, as an API error.
+ApiError outcome_error(const BatchOutcome& r, const ServerOptions& o) {
   switch (r.status) {
     case BatchStatus::QUEUE_FULL:
-      retry_after = std::to_string(o.retry_after_s);
       return {503, "overloaded", r.message};
     case BatchStatus::SHUTTING_DOWN:
       return {503, "shutting_down", r.message};
@@ -48,6 +53,14 @@ ApiError outcome_error(const BatchOutcome& r, const ServerOptions& o, std::strin
       break;
   }
   return {500, "internal", r.message};
+}
+
+// The answer to a failed batch, with the Retry-After of an overload.
+HttpResponse batch_failure(const BatchOutcome& r, const ServerOptions& o, bool v2) {
+  HttpResponse res = api_error(outcome_error(r, o), v2);
+  if (r.status == BatchStatus::QUEUE_FULL)
+    res.headers.emplace_back("Retry-After", std::to_string(o.retry_after_s));
+  return res;
 }
 
 }  // namespace
@@ -78,8 +91,7 @@ HttpResponse Server::refuse(int status, const std::string& code, const std::stri
   std::string model;
   const Route* r = match_route(path, &model);
   metrics_.record_request(r != nullptr ? r->path : "", status, 0);
-  const ApiError e{status, code, message};
-  return json_answer(status, is_v2(r) ? v2_error_body(e) : error_body(e));
+  return api_error({status, code, message}, is_v2(r));
 }
 
 HttpResponse Server::handle(const HttpRequest& request) {
@@ -106,9 +118,7 @@ HttpResponse Server::route(const HttpRequest& req, const Route*& matched) {
   const Route* r = matched;
   if (r == nullptr) return error_answer({404, "not_found", cat(req.path, ": no such route")});
   // Errors on the v2 routes in the protocol's shape ({"error": "message"}).
-  auto refuse = [r](const ApiError& e) {
-    return is_v2(r) ? json_answer(e.status, v2_error_body(e)) : error_answer(e);
-  };
+  auto refuse = [r](const ApiError& e) { return api_error(e, is_v2(r)); };
   if (req.method != r->method) {
     HttpResponse res =
         refuse({405, "method_not_allowed",
@@ -127,9 +137,10 @@ HttpResponse Server::route(const HttpRequest& req, const Route*& matched) {
     return res;
   }
   if (!model.empty() && model != options_.model_name) {
-    return json_answer(404, v2_error_body({404, "model_not_found",
-                                           cat("model \"", model, "\" is not served here (",
-                                               options_.model_name, " is)")}));
+    return api_error(
+        {404, "model_not_found",
+         cat("model \"", model, "\" is not served here (", options_.model_name, " is)")},
+        true);
   }
   const bool ready = ready_.load() && !stopping_.load();
   const ApiError not_ready{
@@ -160,8 +171,7 @@ HttpResponse Server::route(const HttpRequest& req, const Route*& matched) {
       return json_answer(200, "{\"live\":true}");
     case RouteId::V2_READY:
     case RouteId::V2_MODEL_READY:
-      return ready ? json_answer(200, "{\"ready\":true}")
-                   : json_answer(503, v2_error_body(not_ready));
+      return ready ? json_answer(200, "{\"ready\":true}") : api_error(not_ready, true);
     case RouteId::V2_MODEL:
       return json_answer(200, v2_model_metadata(options_.model_name, labels_.size()));
     case RouteId::V2_INFER:
@@ -179,27 +189,16 @@ HttpResponse Server::classify(const HttpRequest& req, bool hf) {
     return json_answer(200, hf ? hf_response(p.request, r.results, labels_)
                                : classify_response(p.request, r.results));
   }
-  std::string retry_after;
-  HttpResponse res = error_answer(outcome_error(r, options_, retry_after));
-  if (!retry_after.empty()) res.headers.emplace_back("Retry-After", retry_after);
-  return res;
+  return batch_failure(r, options_, false);
 }
 
 HttpResponse Server::v2_infer(const HttpRequest& req) {
   const V2Parsed p =
       parse_v2_infer(req.body, req.header("inference-header-content-length"), options_.limits);
-  if (p.error) return json_answer(p.error->status, v2_error_body(*p.error));
+  if (p.error) return api_error(*p.error, true);
   const BatchOutcome r =
       batcher_->run(p.request.classify.items, Clock::now() + options_.request_timeout);
-  if (r.status != BatchStatus::OK) {
-    std::string retry_after;
-    HttpResponse res = json_answer(0, "");
-    const ApiError e = outcome_error(r, options_, retry_after);
-    res.status = e.status;
-    res.body = v2_error_body(e);
-    if (!retry_after.empty()) res.headers.emplace_back("Retry-After", retry_after);
-    return res;
-  }
+  if (r.status != BatchStatus::OK) return batch_failure(r, options_, true);
   V2Answer a = v2_infer_response(p.request, r.results, options_.model_name, labels_.size());
   HttpResponse res = json_answer(200, std::move(a.body));
   res.content_type = a.content_type;

@@ -3,6 +3,19 @@
 
 die() { echo "bench/serve: $*" >&2; exit 1; }
 
+# A work folder (WORK, /tmp/bertq_NAME.XXXXXX) removed at exit, with the server (SERVER_PID) and
+# a sampler (SAMPLER_PID), when started, stopped then.
+make_work() {
+  WORK=$(mktemp -d "/tmp/bertq_$1.XXXXXX")
+  SERVER_PID= SAMPLER_PID=
+  trap cleanup EXIT
+}
+cleanup() {
+  [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; fi
+  rm -rf "$WORK"
+}
+
 # The binary, wrk, curl, jq and the IMDB test reviews (sets REVIEWS), or a clear exit.
 check_tools() {
   [ -x "$BERTQ" ] || die "$BERTQ not found: build it (scripts/build.sh bertq) or set BERTQ"

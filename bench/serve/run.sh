@@ -36,13 +36,7 @@ SHAPE=${SHAPE:-small}
 source "$ROOT/bench/serve/lib.sh"
 check_tools
 
-WORK=$(mktemp -d /tmp/bertq_bench_serve.XXXXXX)
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+make_work bench_serve
 
 make_model
 

@@ -16,13 +16,7 @@ SHAPE=${SHAPE:-small}
 # shellcheck source=bench/serve/lib.sh
 source "$ROOT/bench/serve/lib.sh"
 check_tools
-WORK=$(mktemp -d /tmp/bertq_bench_slowloris.XXXXXX)
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+make_work bench_slowloris
 make_model
 python3 "$ROOT/bench/serve/make_bodies.py" "$REVIEWS" 100 "$MAX_LENGTH" "$WORK/bodies.jsonl"
 start_server --max-connections-per-client 4096 --max-connections 8192

@@ -40,14 +40,7 @@ MAX_BODY=65536 MAX_TEXT=16384 MAX_TEXTS=16
 source "$ROOT/bench/serve/lib.sh"
 check_tools
 
-WORK=$(mktemp -d /tmp/bertq_soak.XXXXXX)
-SERVER_PID= SAMPLER_PID=
-cleanup() {
-  [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+make_work soak
 
 make_model
 export BODIES=$WORK/bodies.txt TEXTS

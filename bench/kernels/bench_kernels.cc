@@ -1,11 +1,13 @@
-// Microbenchmarks of the fused elementwise kernels at BERT-base shapes (T = 128 tokens,
-// H = 768, I = 3072, attention rows of 128), one entry per supported ISA tier, so the SIMD
-// speedup over the scalar reference is visible. Bytes/s counts the data each kernel touches.
-// The Linear GEMMs (oneDNN, all OpenMP threads) at BERT-base shapes in FP32 and u8 x s8 -> s32:
-// items/s counts multiply-accumulates, so the FP32 / INT8 ratio is the ceiling of what INT8 can
-// gain over FP32 in the Linears on this CPU (they are ~97% of a bert-base forward's MACs).
+// Microbenchmarks of the fused elementwise and INT8 elementwise kernels at BERT-base shapes
+// (T = 128 tokens, H = 768, I = 3072, attention rows of 128), one entry per supported ISA tier,
+// so the SIMD speedup over the scalar reference, and AVX-512 over AVX2, is visible. Bytes/s counts
+// the data each kernel touches. The Linear GEMMs (oneDNN, all OpenMP threads) at BERT-base shapes
+// in FP32 and u8 x s8 -> s32: items/s counts multiply-accumulates, so the FP32 / INT8 ratio is the
+// ceiling of what INT8 can gain over FP32 in the Linears on this CPU (they are ~97% of a bert-base
+// forward's MACs).
 //
 //   build/bench/kernels/bench_kernels --benchmark_filter=gelu
+//   build/bench/kernels/bench_kernels --benchmark_filter='quantize|dequant'   # AVX2 vs AVX-512
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -68,6 +70,38 @@ void bm_softmax(benchmark::State& st, Isa isa) {
   st.SetBytesProcessed(int64_t(st.iterations()) * int64_t(2 * rows * L * sizeof(float)));
 }
 
+// The INT8 elementwise kernels of a BERT-base FFN at T = 128: activation quantization of the
+// [T, 768] input (dynamic range, qmax 127) and the s32 -> f32 epilogue of the [T, 3072] output
+// (bias + GELU), the part of an INT8 forward outside the GEMMs that an AVX-512 tier speeds up.
+void bm_quantize_rows(benchmark::State& st, Isa isa) {
+  const KernelTable& k = bertq::kernels::kernels_for(isa);
+  const size_t T = 128, H = 768;
+  auto x = random_vec(T * H);
+  std::vector<uint8_t> q(T * H);
+  std::vector<float> scale(T);
+  std::vector<int32_t> zero(T);
+  for (auto _ : st) {
+    k.quantize_rows_u8(x.data(), T, H, 127, q.data(), scale.data(), zero.data());
+    benchmark::DoNotOptimize(q.data());
+  }
+  st.SetBytesProcessed(int64_t(st.iterations()) * int64_t(T * H * (sizeof(float) + 1)));
+}
+
+void bm_dequant_bias_gelu(benchmark::State& st, Isa isa) {
+  const KernelTable& k = bertq::kernels::kernels_for(isa);
+  const size_t T = 128, I = 3072;
+  std::vector<int32_t> acc(T * I), colsum(I, 1000), zero(T, 64);
+  for (size_t i = 0; i < acc.size(); ++i) acc[i] = int32_t(i * 7919 % 200001) - 100000;
+  std::vector<float> rs(T, 1e-3f), cs(I, 2e-3f), y(T * I);
+  auto b = random_vec(I);
+  for (auto _ : st) {
+    k.dequant_bias_f32(acc.data(), rs.data(), zero.data(), cs.data(), colsum.data(), b.data(), true,
+                       y.data(), T, I);
+    benchmark::DoNotOptimize(y.data());
+  }
+  st.SetBytesProcessed(int64_t(st.iterations()) * int64_t(T * I * 2 * sizeof(float)));
+}
+
 // y[M, N] = x[M, K] W^T through PackedLinear (F32, bias fused; qmax 0) or Int8Linear (s32 out)
 // with activations in [0, qmax] (127, or 255: two GEMMs on CPUs without VNNI).
 void bm_gemm(benchmark::State& st, int qmax, int64_t m, int64_t n, int64_t k) {
@@ -110,6 +144,10 @@ int register_all() {
     benchmark::RegisterBenchmark(("layernorm_f32_" + n + "/T128xH768").c_str(), bm_layernorm, isa);
     benchmark::RegisterBenchmark(("bias_gelu_f32_" + n + "/T128xI3072").c_str(), bm_bias_gelu, isa);
     benchmark::RegisterBenchmark(("softmax_f32_" + n + "/12x128x128").c_str(), bm_softmax, isa);
+    benchmark::RegisterBenchmark(("quantize_rows_u8_" + n + "/T128xH768").c_str(), bm_quantize_rows,
+                                 isa);
+    benchmark::RegisterBenchmark(("dequant_bias_gelu_f32_" + n + "/T128xI3072").c_str(),
+                                 bm_dequant_bias_gelu, isa);
   }
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "kernels/dispatch.h"
 #include "kernels/ref/ref_kernels.h"
+#include "tier_tables.h"
 #include "tolerances.h"
 
 namespace bertq::kernels {
@@ -34,17 +35,13 @@ std::vector<float> random_vec(size_t n, float lo, float hi, unsigned seed) {
   return v;
 }
 
-class KernelIsaTest : public ::testing::TestWithParam<Isa> {
+class KernelIsaTest : public ::testing::TestWithParam<testing::TierUnderTest> {
  protected:
-  const KernelTable& k() const { return kernels_for(GetParam()); }
+  const KernelTable& k() const { return *GetParam().table; }
 };
 
-std::string isa_param_name(const ::testing::TestParamInfo<Isa>& info) {
-  return std::string(isa_name(info.param));
-}
-
 TEST_P(KernelIsaTest, TableIsFilledForItsIsa) {
-  EXPECT_EQ(k().isa, GetParam());
+  EXPECT_EQ(k().isa, GetParam().isa);
   EXPECT_NE(k().add_bias_residual_layernorm_f32, nullptr);
   EXPECT_NE(k().bias_gelu_f32, nullptr);
   EXPECT_NE(k().add_bias_f32, nullptr);
@@ -141,8 +138,7 @@ TEST_P(KernelIsaTest, ErfMaxErrorIsWithinStatedBound) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", max_err);
   RecordProperty("erf_max_abs_err", buf);
-  std::printf("erf_f32_%s: max abs error %s at x=%g\n", std::string(isa_name(GetParam())).c_str(),
-              buf, at);
+  std::printf("erf_f32_%s: max abs error %s at x=%g\n", GetParam().name.c_str(), buf, at);
   EXPECT_LE(max_err, kErfMaxAbsErr) << "at x=" << at;
 }
 
@@ -219,8 +215,8 @@ TEST_P(KernelIsaTest, ConvertBf16RoundsToNearestEven) {
   EXPECT_TRUE((want[s + 4] & 0x7f80) == 0x7f80 && (want[s + 4] & 0x7f) != 0);  // still NaN
 }
 
-INSTANTIATE_TEST_SUITE_P(AllIsas, KernelIsaTest, ::testing::ValuesIn(supported_isas()),
-                         isa_param_name);
+INSTANTIATE_TEST_SUITE_P(AllTiers, KernelIsaTest, ::testing::ValuesIn(testing::tiers_under_test()),
+                         testing::tier_param_name);
 
 TEST(Dispatch, RefusesIsaAboveTheMachine) {
   if (best_isa() == Isa::AVX512_VNNI) GTEST_SKIP() << "machine supports every tier";

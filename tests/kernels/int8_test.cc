@@ -21,6 +21,7 @@
 #include "kernels/onednn/int8_linear.h"
 #include "kernels/ref/int8_ref.h"
 #include "kernels/ref/ref_kernels.h"
+#include "tier_tables.h"
 
 namespace bertq::kernels {
 namespace {
@@ -38,14 +39,10 @@ std::vector<float> random_vec(size_t n, unsigned seed, float lo, float hi) {
   return v;
 }
 
-class Int8IsaTest : public ::testing::TestWithParam<Isa> {
+class Int8IsaTest : public ::testing::TestWithParam<testing::TierUnderTest> {
  protected:
-  const KernelTable& k() const { return kernels_for(GetParam()); }
+  const KernelTable& k() const { return *GetParam().table; }
 };
-
-std::string isa_param_name(const ::testing::TestParamInfo<Isa>& info) {
-  return std::string(isa_name(info.param));
-}
 
 TEST_P(Int8IsaTest, TableHasInt8Kernels) {
   EXPECT_NE(k().quantize_rows_u8, nullptr);
@@ -160,8 +157,8 @@ TEST_P(Int8IsaTest, DequantEpilogueMatchesReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllIsas, Int8IsaTest, ::testing::ValuesIn(supported_isas()),
-                         isa_param_name);
+INSTANTIATE_TEST_SUITE_P(AllTiers, Int8IsaTest, ::testing::ValuesIn(testing::tiers_under_test()),
+                         testing::tier_param_name);
 
 // oneDNN's GEMM vs the integer reference, exactly, for both activation ranges a folder may
 // have, on every CPU: 255 on a CPU without VNNI runs as two u7 GEMMs (one would saturate; CTest

@@ -9,6 +9,8 @@
 
 #include <immintrin.h>
 
+#include <cstdint>
+
 namespace bertq::kernels {
 namespace {
 
@@ -47,6 +49,27 @@ struct VecAvx2 {
     s = _mm_max_ps(s, _mm_movehl_ps(s, s));
     s = _mm_max_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
+  }
+  static float reduce_min(R a) {
+    __m128 s = _mm_min_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_min_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_min_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
+
+  // int32 lanes and the u8 store of x86_common/int8_bodies.h.
+  static I load_i(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const I*>(p)); }
+  static I set1_i(int32_t v) { return _mm256_set1_epi32(v); }
+  static I add_i(I a, I b) { return _mm256_add_epi32(a, b); }
+  static I sub_i(I a, I b) { return _mm256_sub_epi32(a, b); }
+  static I mullo_i(I a, I b) { return _mm256_mullo_epi32(a, b); }
+  static __m256i set1_u8(uint8_t v) { return _mm256_set1_epi8(char(v)); }
+  // 32 int32 lanes -> 32 bytes: the packs saturate (to s16, then u8) per 128-bit lane, the
+  // permute restores element order, min_epu8 clamps to qmax.
+  static void store_u8(uint8_t* q, I a, I b, I c, I d, __m256i vmax) {
+    const __m256i u = _mm256_packus_epi16(_mm256_packs_epi32(a, b), _mm256_packs_epi32(c, d));
+    const __m256i o = _mm256_permutevar8x32_epi32(u, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q), _mm256_min_epu8(o, vmax));
   }
 };
 

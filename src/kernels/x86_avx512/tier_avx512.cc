@@ -1,11 +1,14 @@
 // The AVX-512 (F/BW/DQ/VL) tier (16 floats per step), compiled with -mavx512f -mavx512bw
-// -mavx512dq -mavx512vl -mfma: the fused elementwise kernels (bodies in
-// x86_common/kernel_bodies.h over VecAvx512) and the f32 -> bf16 conversion written directly in
-// AVX-512 integer ops. The INT8 elementwise kernels stay the AVX2 tier's (the int8 GEMM is
-// oneDNN's, which selects VNNI itself). Everything but fill_tier_avx512 has internal linkage.
+// -mavx512dq -mavx512vl -mfma: the fused elementwise kernels (x86_common/kernel_bodies.h over
+// VecAvx512), the INT8 elementwise kernels (x86_common/int8_bodies.h over VecAvx512: activation
+// quantization and the s32 -> f32 epilogue; the int8 GEMM is oneDNN's, which selects VNNI
+// itself) and the f32 -> bf16 conversion written directly in AVX-512 integer ops. Everything but
+// fill_tier_avx512 has internal linkage. tests/kernels/emulated compiles this file a second time
+// over SIMDe, so its logic is tested against the references on CPUs without AVX-512 too.
 #include "kernels/ref/ref_kernels.h"
 #include "kernels/tiers.h"
 #include "kernels/x86_avx512/vec_avx512.h"
+#include "kernels/x86_common/int8_bodies.h"
 #include "kernels/x86_common/kernel_bodies.h"
 
 namespace bertq::kernels {
@@ -32,6 +35,7 @@ void convert_f32_bf16_avx512(const float* x, uint16_t* y, size_t n) noexcept {
 
 void fill_tier_avx512(KernelTable& t) {
   fill_bodies<VecAvx512>(t);
+  fill_int8_bodies<VecAvx512>(t);
   t.convert_f32_bf16 = convert_f32_bf16_avx512;
 }
 

@@ -3,12 +3,17 @@
 // the #error below stops a file compiled with the baseline flags from including it.
 #pragma once
 
-#if !defined(__AVX512F__) || !defined(__AVX512BW__) || !defined(__AVX512DQ__) || \
+#if defined(BERTQ_KERNELS_SIMDE)
+// tests/kernels/emulated: this tier compiled over SIMDe's portable AVX-512 (the includer has
+// included simde/x86/avx512.h with native aliases), to test its logic on any CPU.
+#elif !defined(__AVX512F__) || !defined(__AVX512BW__) || !defined(__AVX512DQ__) || \
     !defined(__AVX512VL__)
 #error "vec_avx512.h needs -mavx512f/bw/dq/vl: include it only from x86_avx512/tier_avx512.cc"
+#else
+#include <immintrin.h>
 #endif
 
-#include <immintrin.h>
+#include <cstdint>
 
 namespace bertq::kernels {
 namespace {
@@ -40,6 +45,23 @@ struct VecAvx512 {
   }
   static float reduce_add(R a) { return _mm512_reduce_add_ps(a); }
   static float reduce_max(R a) { return _mm512_reduce_max_ps(a); }
+  static float reduce_min(R a) { return _mm512_reduce_min_ps(a); }
+
+  // int32 lanes and the u8 store of x86_common/int8_bodies.h.
+  static I load_i(const int32_t* p) { return _mm512_loadu_si512(p); }
+  static I set1_i(int32_t v) { return _mm512_set1_epi32(v); }
+  static I add_i(I a, I b) { return _mm512_add_epi32(a, b); }
+  static I sub_i(I a, I b) { return _mm512_sub_epi32(a, b); }
+  static I mullo_i(I a, I b) { return _mm512_mullo_epi32(a, b); }
+  static __m512i set1_u8(uint8_t v) { return _mm512_set1_epi8(char(v)); }
+  // 64 int32 lanes -> 64 bytes: the packs saturate (to s16, then u8) per 128-bit lane, so
+  // dword j of lane l holds 4 bytes of source j (a..d), elements 4l..4l+3; the permute puts
+  // them back in order, min_epu8 clamps to qmax.
+  static void store_u8(uint8_t* q, I a, I b, I c, I d, __m512i vmax) {
+    const __m512i u = _mm512_packus_epi16(_mm512_packs_epi32(a, b), _mm512_packs_epi32(c, d));
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    _mm512_storeu_si512(q, _mm512_min_epu8(_mm512_permutexvar_epi32(order, u), vmax));
+  }
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 # bertq.spark on PySpark in local mode (local[2]: two executor threads, two Python workers):
 # the labels, scores, logits and probs equal `bertq predict`'s on the same reviews (IMDB test
-# reviews from ../shared where present, else the fixtures' texts), through classify() and
+# reviews from ../shared where present, else made-up ones), through classify() and
 # through `python -m bertq.spark` (JSON Lines and Parquet in, JSON Lines part files out); a model
 # shipped with the job (SparkFiles) is read from the executors' copy; a failing executor (a null
 # text, a missing model) fails the job with bertq.spark's message instead of hanging; and one
@@ -9,6 +9,7 @@
 import gzip
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -49,17 +50,31 @@ JOB_TIMEOUT = 240  # seconds: a hung job fails the test instead of the CTest tim
 RTOL = 1e-5
 
 
-def close(a, b):
-    return abs(a - b) <= RTOL * max(abs(a), abs(b), 1e-6)
+def close(a, b, scale=0.0):
+    """a and b within RTOL of the larger of them and `scale` (a logit near 0 is compared at the
+    scale of its vector: the same absolute error is a large relative one there)."""
+    return abs(a - b) <= RTOL * max(abs(a), abs(b), scale, 1e-6)
+
+
+def made_up_reviews():
+    """REVIEWS texts without ../shared: the fixtures' texts, then random word sequences of 1 to
+    80 words (seeded), enough rows for several batches and texts the tiny model tells apart."""
+    words = ("great fun wonderful loved moving brilliant dull bad boring hated awful plot movie "
+             "acting story the was not and but film").split()
+    rng = random.Random(7)
+    texts = list(TEXTS)
+    while len(texts) < REVIEWS:
+        texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(1, 80))))
+    return [(f"t{i}", t) for i, t in enumerate(texts)]
 
 
 def reviews():
-    """[(id, text)]: REVIEWS IMDB test reviews (../shared), else the fixtures' texts."""
+    """[(id, text)]: REVIEWS IMDB test reviews (../shared), else made_up_reviews()."""
     shared = os.environ.get("BERTQ_SHARED_DIR") or os.path.join(
         os.path.dirname(__file__), "..", "..", "..", "shared")
     path = os.path.join(shared, "data", "imdb", "test.jsonl.gz")
     if not os.path.exists(path):
-        return [(f"t{i}", t) for i, t in enumerate(TEXTS)]
+        return made_up_reviews()
     rows = []
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
@@ -112,7 +127,8 @@ def check_equal(got, want, probs=False):
         if probs:
             for key in ("logits", "probs"):
                 assert len(g[key]) == len(w[key]) == 2, f"{i}: {key}"
-                assert all(close(a, b) for a, b in zip(g[key], w[key])), \
+                scale = max(abs(v) for v in list(g[key]) + list(w[key]))
+                assert all(close(a, b, scale) for a, b in zip(g[key], w[key])), \
                     f"{i}: {key} {g[key]} != {w[key]}"
     assert len({w["label"] for w in want.values()}) > 1, "the texts should get both labels"
 

@@ -30,8 +30,10 @@ const KernelTable* emulated_avx512_table() {
 
 std::vector<TierUnderTest> tiers_under_test() {
   std::vector<TierUnderTest> out;
-  for (Isa isa : supported_isas()) out.push_back({std::string(isa_name(isa)), isa, &kernels_for(isa)});
-  if (const KernelTable* t = emulated_avx512_table()) out.push_back({"avx512_simde", Isa::AVX512, t});
+  for (Isa isa : supported_isas())
+    out.push_back({std::string(isa_name(isa)), isa, &kernels_for(isa)});
+  if (const KernelTable* t = emulated_avx512_table())
+    out.push_back({"avx512_simde", Isa::AVX512, t});
   return out;
 }
 

@@ -32,6 +32,8 @@ inline std::string tier_param_name(const ::testing::TestParamInfo<TierUnderTest>
 }
 
 // gtest prints parameters it cannot format as bytes; this names the tier instead.
-inline void PrintTo(const TierUnderTest& t, std::ostream* os) { *os << t.name; }
+inline void PrintTo(const TierUnderTest& t, std::ostream* os) {
+  *os << t.name;
+}
 
 }  // namespace bertq::kernels::testing

@@ -27,6 +27,10 @@ export OMP_WAIT_POLICY=PASSIVE
 log() { echo "reproduce: $*" >&2; }
 train_imdb=$root/../shared/data/imdb/train.jsonl.gz
 [ -f "$train_imdb" ] || train_imdb=imdb:train
+# imdb:test (stages 4-5) from ../shared where present, else from `bertq download imdb`'s cache.
+if [ -z "${BERTQ_IMDB_DIR:-}" ] && [ -f "$root/../shared/data/imdb/test.jsonl.gz" ]; then
+  export BERTQ_IMDB_DIR=$root/../shared/data/imdb
+fi
 
 if [ ! -f "$out/val2500.jsonl" ]; then
   log "1/6 split"

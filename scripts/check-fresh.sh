@@ -22,8 +22,8 @@
 #
 # Needs root (debootstrap, chroot, mounts) and Debian's debootstrap (installed if missing). The
 # chroot gets only what a machine of this workplace has before anything is installed: the host's
-# DNS settings and /etc/hosts, apt settings and the locally added CA certificates (the site's network), never
-# a package or a file of the project. Work folder: $CHECK_FRESH_DIR (default
+# DNS settings and /etc/hosts, apt settings and the locally added CA certificates (the site's
+# network), never a package or a file of the project. Work folder: $CHECK_FRESH_DIR (default
 # ~/.cache/bertq/check-fresh), outside the repository.
 set -euo pipefail
 

@@ -7,7 +7,8 @@
 //
 // Adding a kernel: its pointer in kernel_table.h, its scalar reference in ref/ (set in
 // tier_generic.cc), and its SIMD version: a body in x86_common/kernel_bodies.h set by
-// fill_bodies (every SIMD tier then has it), or a hand-written one in a tier file.
+// fill_bodies (int8_bodies.h and fill_int8_bodies for the INT8 elementwise kernels; every SIMD
+// tier then has it), or a hand-written one in a tier file.
 #pragma once
 
 #include "kernels/kernel_table.h"

@@ -4,9 +4,9 @@
 // and draws only its missing head (inference refuses a folder without one).
 #include <cstdio>
 #include <memory>
-#include <sstream>
 
 #include "cli/command.h"
+#include "cli/data_flags.h"
 #include "core/error.h"
 #include "io/init_model.h"
 
@@ -22,15 +22,6 @@ struct InitArgs {
   float std = 0.02f;
   bool force = false;
 };
-
-std::vector<std::string> split_labels(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(item);
-  if (!s.empty() && s.back() == ',') out.push_back("");
-  return out;
-}
 
 // --from BASE: BASE's encoder with an explicitly random head.
 void run_init_head(const InitArgs& a, bool labels_given) {

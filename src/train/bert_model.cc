@@ -254,18 +254,20 @@ torch::ScalarType st_to_torch(io::DType dtype, const std::string& where) {
 
 }  // namespace
 
-std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path) {
+std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path,
+                                      bool redraw_classifier) {
+  const auto is_classifier = [](const std::string& n) { return n.rfind("classifier.", 0) == 0; };
   return load_module_weights(
       m, path,
-      [](const std::string& n) {
-        return n.rfind("classifier.", 0) == 0 || n.rfind("bert.pooler.", 0) == 0;
-      },
-      m.config_.arch);
+      [&](const std::string& n) { return is_classifier(n) || n.rfind("bert.pooler.", 0) == 0; },
+      m.config_.arch,
+      redraw_classifier ? is_classifier : std::function<bool(const std::string&)>{});
 }
 
 std::vector<std::string> load_module_weights(
     torch::nn::Module& m, const std::string& path,
-    const std::function<bool(const std::string&)>& optional, io::Arch arch) {
+    const std::function<bool(const std::string&)>& optional, io::Arch arch,
+    const std::function<bool(const std::string&)>& skip) {
   io::SafeTensorsFile f(path);
   // Another architecture's names: canonical (BERT) name -> the file's name.
   std::map<std::string, std::string> named;
@@ -277,6 +279,10 @@ std::vector<std::string> load_module_weights(
   std::vector<std::string> missing;
   for (auto& p : m.named_parameters()) {
     const std::string& n = p.key();
+    if (skip && skip(n)) {
+      missing.push_back(n);
+      continue;
+    }
     std::string key = n;
     if (arch != io::Arch::BERT) {
       const auto it = named.find(n);

@@ -161,14 +161,19 @@ void init_bert_parameters(torch::nn::Module& m, const ModelConfig& c, uint64_t s
 // Copies every parameter from a safetensors file (F32 / F16 / BF16 / F64). Names may carry the
 // "bert." prefix or not; cls.* and position_ids are ignored. A missing pooler or classifier
 // keeps its current (initialised) value and is reported in the returned list; any other missing
-// tensor or a shape mismatch throws CORRUPT_FILE naming the file and the tensor.
-std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path);
+// tensor or a shape mismatch throws CORRUPT_FILE naming the file and the tensor. With
+// `redraw_classifier` the file's classifier is not read (a head for other labels: it keeps its
+// initialised value and is listed as missing).
+std::vector<std::string> load_weights(BertClassifierImpl& m, const std::string& path,
+                                      bool redraw_classifier = false);
 // The same for any module: a parameter for which optional(name) is true may be missing (it is
 // then listed in the result); tensors of the file the module does not have are ignored.
 // `arch`: the file's tensor names are that architecture's (io::canonical_name maps them).
+// A parameter for which skip(name) is true is not read at all (and listed as missing).
 std::vector<std::string> load_module_weights(
     torch::nn::Module& m, const std::string& path,
-    const std::function<bool(const std::string&)>& optional, io::Arch arch = io::Arch::BERT);
+    const std::function<bool(const std::string&)>& optional, io::Arch arch = io::Arch::BERT,
+    const std::function<bool(const std::string&)>& skip = {});
 
 // Writes every parameter as F32 (atomic).
 void save_weights(BertClassifierImpl& m, const std::string& path);

@@ -134,7 +134,8 @@ void load_start_weights(torch::nn::Module& model, const std::string& model_dir, 
         " --out ", model_dir, "` first (it reads the checkpoint without running it)");
   if (file_exists(weights)) {
     for (const auto& n : load(weights))
-      log_info(cat(weights, ": no ", n, ", initialised at random"));
+      log_info(cat(weights, ": ", n,
+                   " initialised at random (not in the file, or a head for other labels)"));
   } else {
     log_info(cat(model_dir, ": no model.safetensors, ", activity, " from random weights (seed ",
                  seed, ")"));
@@ -155,7 +156,7 @@ StepPlan plan_steps(size_t examples, int batch_size, int grad_accum, int epochs,
 }
 
 bool options_json_matches(const std::string& stored, const std::string& current) {
-  static const nlohmann::json kAddedKeys = {{"max_steps", 0}};
+  static const nlohmann::json kAddedKeys = {{"max_steps", 0}, {"labels", nlohmann::json::array()}};
   nlohmann::json old = nlohmann::json::parse(stored, nullptr, false);
   const nlohmann::json now = nlohmann::json::parse(current, nullptr, false);
   if (!old.is_object() || !now.is_object()) return stored == current;

@@ -199,7 +199,8 @@ std::string options_to_json(const TrainOptions& o) {
                    {"bf16", o.bf16},
                    {"train_limit", o.train_limit},
                    {"eval_limit", o.eval_limit},
-                   {"metric", o.metric}};
+                   {"metric", o.metric},
+                   {"labels", o.labels}};
   add_loop_options_json(j, o);
   return j.dump();
 }
@@ -216,6 +217,12 @@ TrainResult train(const TrainOptions& o) {
   if (o.dropout) {
     cfg.hidden_dropout_prob = cfg.attention_probs_dropout_prob = *o.dropout;
     cfg.classifier_dropout = *o.dropout;
+  }
+  // --labels other than the checkpoint's: a new classifier for them (the data maps through them).
+  const bool redraw_classifier = !o.labels.empty() && o.labels != cfg.id2label;
+  if (redraw_classifier) {
+    cfg.id2label = o.labels;
+    cfg.validate("--labels");
   }
   const text::Tokenizer tok = text::Tokenizer::from_folder(o.model_dir);
   check(tok.vocab_size() <= static_cast<size_t>(cfg.vocab_size), ErrorCode::INVALID_ARGUMENT,
@@ -245,8 +252,9 @@ TrainResult train(const TrainOptions& o) {
   torch::manual_seed(o.seed);
   BertClassifier model(cfg);
   init_weights(*model, o.seed);
-  load_start_weights(*model, o.model_dir, o.seed, dev, "training",
-                     [&](const std::string& path) { return load_weights(*model, path); });
+  load_start_weights(*model, o.model_dir, o.seed, dev, "training", [&](const std::string& path) {
+    return load_weights(*model, path, redraw_classifier);
+  });
 
   TrainResult res;
   LoopTask task{.name = "train",

@@ -43,6 +43,10 @@ struct TrainOptions : LoopOptions {
   bool bf16 = false;
   size_t train_limit = 0, eval_limit = 0;  // 0 = all; else a stratified sample chosen by seed
   bool write_last = true;                  // write OUT/last at the end
+  // The classifier's label names (id order); empty = the checkpoint's id2label. Other labels
+  // than the checkpoint's (names or count) draw the classifier anew (the pooler and encoder
+  // are kept); the data's labels are mapped through them.
+  std::vector<std::string> labels;
 };
 
 // LoopResult (steps, losses, best_eval / best_step by `metric`, ...) and the last evaluation.

@@ -163,6 +163,48 @@ TEST(Trainer, MaxStepsEndsTheRun) {
   EXPECT_EQ(nlohmann::json::parse(read_file(tmp.file("run/checkpoint/state.json"))).at("step"), 4);
 }
 
+// --labels: a checkpoint whose head has other labels gets a new classifier for them (the saved
+// folder names them and the engine loads it); the same labels keep the checkpoint's head; a
+// repeated name is an error naming --labels.
+TEST(Trainer, LabelsDrawAHeadForOtherLabels) {
+  BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
+  BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
+  TempDir tmp;
+  auto o = tiny_options(make_tiny_model(tmp, vocab), data, tmp.file("two"));
+  o.max_steps = 2;
+  o.validation_split = 0;
+  train(o);
+  const std::vector<std::string> three = {"bad", "good", "mixed"};
+  auto o3 = tiny_options(tmp.file("two/last"), data, tmp.file("three"));
+  o3.max_steps = 2;
+  o3.validation_split = 0;
+  o3.labels = three;
+  train(o3);
+  EXPECT_EQ(ModelConfig::load(tmp.file("three/last/config.json")).id2label, three);
+  const auto folder = io::ModelFolder::load(tmp.file("three/last"));
+  EXPECT_EQ(folder.config.num_labels(), 3);
+  EXPECT_EQ(folder.weights.find("classifier.weight")->shape, (std::vector<int64_t>{3, 32}));
+  // The checkpoint's own labels: its head is read, not drawn (one step at lr 1e-12 keeps it).
+  auto same = tiny_options(tmp.file("two/last"), data, tmp.file("same"));
+  same.max_steps = 1;
+  same.validation_split = 0;
+  same.lr = 1e-12;
+  same.labels = {"NEGATIVE", "POSITIVE"};
+  train(same);
+  const auto before = io::ModelFolder::load(tmp.file("two/last"));
+  const auto after = io::ModelFolder::load(tmp.file("same/last"));
+  EXPECT_TRUE(bertq::testing::all_close(before.weights.f32("classifier.weight"),
+                                        after.weights.f32("classifier.weight"), 2 * 32, 1e-6, 0));
+  auto dup = tiny_options(tmp.file("two/last"), data, tmp.file("dup"));
+  dup.labels = {"a", "a"};
+  try {
+    train(dup);
+    ADD_FAILURE() << "repeated label accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--labels"), std::string::npos) << e.what();
+  }
+}
+
 // transformers' get_linear_schedule_with_warmup with t = updates done before this one:
 // t / warmup during warmup (0 for the first update), then (total - t) / (total - warmup).
 TEST(Schedule, MatchesTransformersLinearWarmup) {

@@ -69,6 +69,12 @@ Command reg(kTrainCommand.name, kTrainCommand.order, [](CLI::App& app) {
   cmd->add_option("--eval-limit", o->eval_limit,
                   "Use this many evaluation examples, stratified (0 = all)")
       ->group("Data");
+  cmd->add_option_function<std::string>(
+         "--labels", [o](const std::string& v) { o->labels = split_labels(v); },
+         "Comma-separated label names of the classifier (id order), e.g. NEGATIVE,POSITIVE: a "
+         "head for other labels is drawn anew (default: the checkpoint's labels; LABEL_0, ... "
+         "for a base checkpoint without them)")
+      ->group("Data");
   add_on_bad_row(
       cmd,
       [o](data::ReadOptions::OnBadRow v) {

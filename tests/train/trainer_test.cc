@@ -170,35 +170,28 @@ TEST(Trainer, LabelsDrawAHeadForOtherLabels) {
   BERTQ_REQUIRE_SHARED(data, "data/imdb/train.jsonl.gz");
   BERTQ_REQUIRE_SHARED(vocab, "data/bert-base-uncased/vocab.txt");
   TempDir tmp;
-  auto o = tiny_options(make_tiny_model(tmp, vocab), data, tmp.file("two"));
-  o.max_steps = 2;
-  o.validation_split = 0;
-  train(o);
+  // Two steps from MODEL with LABELS into tmp/OUT (lr 1e-12 keeps the weights as they start).
+  auto run = [&](const std::string& model, const std::string& out,
+                 const std::vector<std::string>& labels, double lr) {
+    auto o = tiny_options(model, data, tmp.file(out));
+    o.max_steps = 2;
+    o.validation_split = 0;
+    o.lr = lr;
+    o.labels = labels;
+    train(o);
+    return io::ModelFolder::load(tmp.file(out + "/last"));
+  };
+  const auto two = run(make_tiny_model(tmp, vocab), "two", {}, 1e-3);
   const std::vector<std::string> three = {"bad", "good", "mixed"};
-  auto o3 = tiny_options(tmp.file("two/last"), data, tmp.file("three"));
-  o3.max_steps = 2;
-  o3.validation_split = 0;
-  o3.labels = three;
-  train(o3);
-  EXPECT_EQ(ModelConfig::load(tmp.file("three/last/config.json")).id2label, three);
-  const auto folder = io::ModelFolder::load(tmp.file("three/last"));
-  EXPECT_EQ(folder.config.num_labels(), 3);
-  EXPECT_EQ(folder.weights.find("classifier.weight")->shape, (std::vector<int64_t>{3, 32}));
-  // The checkpoint's own labels: its head is read, not drawn (one step at lr 1e-12 keeps it).
-  auto same = tiny_options(tmp.file("two/last"), data, tmp.file("same"));
-  same.max_steps = 1;
-  same.validation_split = 0;
-  same.lr = 1e-12;
-  same.labels = {"NEGATIVE", "POSITIVE"};
-  train(same);
-  const auto before = io::ModelFolder::load(tmp.file("two/last"));
-  const auto after = io::ModelFolder::load(tmp.file("same/last"));
-  EXPECT_TRUE(bertq::testing::all_close(before.weights.f32("classifier.weight"),
-                                        after.weights.f32("classifier.weight"), 2 * 32, 1e-6, 0));
-  auto dup = tiny_options(tmp.file("two/last"), data, tmp.file("dup"));
-  dup.labels = {"a", "a"};
+  const auto three_run = run(tmp.file("two/last"), "three", three, 1e-3);
+  EXPECT_EQ(three_run.config.id2label, three);
+  EXPECT_EQ(three_run.weights.find("classifier.weight")->shape, (std::vector<int64_t>{3, 32}));
+  // The checkpoint's own labels: its head is read, not drawn.
+  const auto same = run(tmp.file("two/last"), "same", {"NEGATIVE", "POSITIVE"}, 1e-12);
+  EXPECT_TRUE(bertq::testing::all_close(two.weights.f32("classifier.weight"),
+                                        same.weights.f32("classifier.weight"), 2 * 32, 1e-6, 0));
   try {
-    train(dup);
+    run(tmp.file("two/last"), "dup", {"a", "a"}, 1e-3);
     ADD_FAILURE() << "repeated label accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--labels"), std::string::npos) << e.what();

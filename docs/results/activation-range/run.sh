@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Both INT8 activation ranges on one fine-tuned model, on the same test reviews (issue 26):
-# `bertq quantize --activation-range 127|255 --eval imdb:test` writes each folder and its
-# fidelity report (accuracy FP32 / INT8, agreement with FP32) on the same stratified sample;
-# then `bertq bench` times the two folders side by side. Results: RUN/range-*/
-# quantization_report.json, RUN/bench.json, and the table this prints.
+# `bertq quantize --activation-range 127|255` writes each folder; `bertq eval` runs the FP32
+# model once and each INT8 folder on the same reviews (the model's config.json recipe, or
+# MAX_LENGTH), keeping per-review predictions; the table gives accuracy, agreement with FP32 and
+# the relative logit error per review (||INT8 - FP32|| / ||FP32||, as the quantizer's fidelity
+# report; its max comes from reviews whose FP32 logits are near 0); then `bertq bench` times the
+# two folders side by side. Every step is skipped when its output exists, so a cut run
+# continues, and an evaluation made elsewhere with the same command and recipe (e.g. the
+# reproduction's eval-fp32.json + pred-fp32.jsonl) can be placed in RUN and reused.
+# Results: RUN/range-*/, RUN/eval-{fp32,127,255}.json, RUN/pred-*.jsonl, RUN/bench.json,
+# RUN/table.md.
 #
-#   docs/results/activation-range/run.sh MODEL RUN [EVAL_SAMPLES] [MAX_LENGTH]
-#   # MODEL: a fine-tuned FP32 folder, e.g. the README's RUN256/best, or the demo's
-#   # runs/demo/train/best (scripts/demo.sh)
+#   docs/results/activation-range/run.sh MODEL RUN [SAMPLES] [MAX_LENGTH]
+#   # MODEL: a fine-tuned FP32 folder, e.g. the reproduction's RUN/run256/best, or the demo's
+#   # RUN/model-fp32 (scripts/demo.sh); SAMPLES: a stratified subset (0 or absent: all 25,000)
 set -euo pipefail
-model=$1 run=$2 samples=${3:-2000} len=${4:-256}
+model=$1 run=$2 samples=${3:-0} len=${4:-}
 bertq=${BERTQ:-$(cd "$(dirname "$0")/../../.." && pwd)/build/src/cli/bertq}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 if [ -z "${BERTQ_IMDB_DIR:-}" ] && [ -f "$(dirname "$0")/../../../../shared/data/imdb/test.jsonl.gz" ]; then
@@ -17,23 +23,46 @@ if [ -z "${BERTQ_IMDB_DIR:-}" ] && [ -f "$(dirname "$0")/../../../../shared/data
 fi
 mkdir -p "$run"
 "$bertq" info | tee "$run/info.txt"
+recipe=(--data imdb:test --json)
+[ "$samples" = 0 ] || recipe+=(--limit "$samples" --seed 1)
+[ -z "$len" ] || recipe+=(--max-length "$len")
+evaluate() {  # evaluate NAME FOLDER
+  [ -f "$run/eval-$1.json" ] && return
+  echo "run.sh: eval $1" >&2
+  "$bertq" eval --model "$2" "${recipe[@]}" --predictions "$run/pred-$1.jsonl" \
+    >"$run/eval-$1.json.tmp"
+  mv "$run/eval-$1.json.tmp" "$run/eval-$1.json"
+}
+evaluate fp32 "$model"
 for q in 127 255; do
-  out="$run/range-$q"
-  [ -f "$out/quantization_report.json" ] ||
-    "$bertq" quantize --model "$model" --out "$out" --activation-range "$q" --eval imdb:test \
-      --eval-samples "$samples" --max-length "$len" --force
+  [ -f "$run/range-$q/config.json" ] ||
+    "$bertq" quantize --model "$model" --out "$run/range-$q" --activation-range "$q" --force
+  evaluate "$q" "$run/range-$q"
 done
 # Speed of the two folders side by side (synthetic 128-token sequences, batch 1 and 8).
 [ -f "$run/bench.json" ] ||
   "$bertq" bench --model "$run/range-127" --model "$run/range-255" --name q127 --name q255 \
     --seq-len 128 --batch-size 1,8 --out "$run/bench.json" | tee "$run/bench.txt"
-python3 - "$run" <<'PY'
-import json, sys
+python3 - "$run" <<'PY' | tee "$run/table.md"
+import json, math, sys
 run = sys.argv[1]
-print(f"| range | reviews | FP32 accuracy | INT8 accuracy | agreement | max relative logit error |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
-for q in (127, 255):
-    f = json.load(open(f"{run}/range-{q}/quantization_report.json"))["fidelity"]
-    print(f"| {q} | {f['n']} | {f['accuracy_fp32_pct']:.2f}% | {f['accuracy_int8_pct']:.2f}% | "
-          f"{f['agreement_pct']:.2f}% | {f['logit_rel_err_max']:.3g} |")
+def preds(name):
+    return [json.loads(l) for l in open(f"{run}/pred-{name}.jsonl")]
+fp32 = preds("fp32")
+acc32 = json.load(open(f"{run}/eval-fp32.json"))["metrics"]["accuracy"]
+print("| range | reviews | FP32 accuracy | INT8 accuracy | agreement | relative logit error: "
+      "mean | max |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+for q in ("127", "255"):
+    int8 = preds(q)
+    # The same reviews in the same order (an id is FILE:LINE; the file's folder may differ).
+    same = [(p["id"].rsplit("/", 1)[-1], p["label_id"]) for p in int8] == \
+           [(p["id"].rsplit("/", 1)[-1], p["label_id"]) for p in fp32]
+    assert same, f"pred-{q}: other reviews than FP32"
+    agree = sum(a["predicted_id"] == b["predicted_id"] for a, b in zip(fp32, int8))
+    rel = [math.sqrt(sum((y - x) ** 2 for x, y in zip(a["logits"], b["logits"])) /
+                     max(sum(x * x for x in a["logits"]), 1e-30)) for a, b in zip(fp32, int8)]
+    acc8 = json.load(open(f"{run}/eval-{q}.json"))["metrics"]["accuracy"]
+    print(f"| {q} | {len(fp32):,} | {100 * acc32:.2f}% | {100 * acc8:.2f}% | "
+          f"{100 * agree / len(fp32):.2f}% | {sum(rel) / len(rel):.4f} | {max(rel):.3g} |")
 PY

@@ -43,26 +43,17 @@ done
 [ -f "$run/bench.json" ] ||
   "$bertq" bench --model "$run/range-127" --model "$run/range-255" --name q127 --name q255 \
     --seq-len 128 --batch-size 1,8 --out "$run/bench.json" | tee "$run/bench.txt"
-python3 - "$run" <<'PY' | tee "$run/table.md"
-import json, math, sys
+python3 - "$run" "$(dirname "$0")/.." <<'PY' | tee "$run/table.md"
+import json, sys
 run = sys.argv[1]
-def preds(name):
-    return [json.loads(l) for l in open(f"{run}/pred-{name}.jsonl")]
-fp32 = preds("fp32")
-acc32 = json.load(open(f"{run}/eval-fp32.json"))["metrics"]["accuracy"]
+sys.path.insert(0, sys.argv[2])
+from predictions import compare
+acc = lambda name: json.load(open(f"{run}/eval-{name}.json"))["metrics"]["accuracy"]
 print("| range | reviews | FP32 accuracy | INT8 accuracy | agreement | relative logit error: "
       "mean | max |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for q in ("127", "255"):
-    int8 = preds(q)
-    # The same reviews in the same order (an id is FILE:LINE; the file's folder may differ).
-    same = [(p["id"].rsplit("/", 1)[-1], p["label_id"]) for p in int8] == \
-           [(p["id"].rsplit("/", 1)[-1], p["label_id"]) for p in fp32]
-    assert same, f"pred-{q}: other reviews than FP32"
-    agree = sum(a["predicted_id"] == b["predicted_id"] for a, b in zip(fp32, int8))
-    rel = [math.sqrt(sum((y - x) ** 2 for x, y in zip(a["logits"], b["logits"])) /
-                     max(sum(x * x for x in a["logits"]), 1e-30)) for a, b in zip(fp32, int8)]
-    acc8 = json.load(open(f"{run}/eval-{q}.json"))["metrics"]["accuracy"]
-    print(f"| {q} | {len(fp32):,} | {100 * acc32:.2f}% | {100 * acc8:.2f}% | "
-          f"{100 * agree / len(fp32):.2f}% | {sum(rel) / len(rel):.4f} | {max(rel):.3g} |")
+    c = compare(f"{run}/pred-fp32.jsonl", f"{run}/pred-{q}.jsonl")
+    print(f"| {q} | {c['n']:,} | {100 * acc('fp32'):.2f}% | {100 * acc(q):.2f}% | "
+          f"{c['agreement_pct']:.2f}% | {c['rel_err_mean']:.4f} | {c['rel_err_max']:.3g} |")
 PY

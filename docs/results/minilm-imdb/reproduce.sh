@@ -74,18 +74,19 @@ if [ ! -f "$out/eval-int8.json" ]; then
 fi
 
 log "6/6 report"
-python3 - "$out" "$("$bertq" info | grep -E '^(cpu|isa):' | paste -sd ';' -)" <<'PY'
+python3 - "$out" "$("$bertq" info | grep -E '^(cpu|isa):' | paste -sd ';' -)" \
+  "$root/docs/results" <<'PY'
 import json, os, sys
 out, cpu = sys.argv[1], sys.argv[2].strip()
+sys.path.insert(0, sys.argv[3])
+from predictions import compare
 def load(name):
     return json.load(open(os.path.join(out, name)))
-def preds(name):
-    return [json.loads(l)["predicted"] for l in open(os.path.join(out, name))]
 fp32, int8 = load("eval-fp32.json"), load("eval-int8.json")
-agree = sum(a == b for a, b in zip(preds("pred-fp32.jsonl"), preds("pred-int8.jsonl")))
-n = fp32["metrics"]["examples"]
+agree = compare(os.path.join(out, "pred-fp32.jsonl"), os.path.join(out, "pred-int8.jsonl"))
 size = lambda d: os.path.getsize(os.path.join(out, d, "model.safetensors")) / 1e6
-rows = [("FP32", fp32, size("run256/best"), "-"), ("INT8", int8, size("int8"), f"{100 * agree / n:.2f}%")]
+rows = [("FP32", fp32, size("run256/best"), "-"),
+        ("INT8", int8, size("int8"), f"{agree['agreement_pct']:.2f}%")]
 md = [f"# all-MiniLM-L6-v2 on IMDB, reproduced ({cpu})", "",
       "| model | test reviews | accuracy | macro-F1 | size | agreement with FP32 |",
       "| --- | ---: | ---: | ---: | ---: | ---: |"]
